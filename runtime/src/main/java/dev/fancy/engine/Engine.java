@@ -1,0 +1,283 @@
+package dev.fancy.engine;
+
+import dev.fancy.registry.StepRegistry;
+import dev.fancy.store.DatumStore;
+import dev.fancy.store.FileDatumStore;
+import dev.fancy.store.InMemoryDatumStore;
+import dev.fancy.value.ValueCodec;
+import dev.fancy.value.ValueCodecException;
+import dev.fancy.value.ValueType;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Workflow;
+import dev.fancy.workflow.WorkflowValidationException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs workflows in this JVM. Before any step runs, the workflow is checked against the registry
+ * (slugs, versions, wiring, types) and the run's inputs are checked against the workflow; problems
+ * are reported together as a {@link WorkflowValidationException} and nothing is executed or stored.
+ *
+ * <p>Independent steps run in parallel on the engine's executor, at most
+ * {@code maxConcurrency} at a time. Each step reads its inputs from the datum stores, is invoked
+ * through its registered (generated, reflection-free) invoker, and its outputs are stored:
+ * {@code REFERENCE} cells in the reference store, all others in the value store. A failing step
+ * fails the run; the steps that depend on it are skipped, independent steps still run (as in
+ * Airflow and Dagster).
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.inMemory()) {
+ *   RunResult result = engine.run(workflow, Map.of("file", Path.of("weather.csv")));
+ *   Report report = result.requireSucceeded().get(reportCell);
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+
+  private final StepRegistry registry;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final int maxConcurrency;
+  private final DatumStore valueStore;
+  private final DatumStore referenceStore;
+  private final Map<Workflow, ExecutionPlan> plans =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private Engine(Builder builder) {
+    this.registry = builder.registry != null ? builder.registry : StepRegistry.loadDefault();
+    this.maxConcurrency = builder.maxConcurrency;
+    if (builder.executor != null) {
+      this.executor = builder.executor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = Executors.newFixedThreadPool(maxConcurrency, new WorkerThreads());
+      this.executor = ownedExecutor;
+    }
+    this.valueStore = builder.valueStore != null ? builder.valueStore : new InMemoryDatumStore();
+    this.referenceStore = builder.referenceStore != null ? builder.referenceStore
+        : new FileDatumStore(Path.of(".fancy", "values"));
+  }
+
+  /**
+   * An engine with the default registry ({@link StepRegistry#loadDefault()}), values in memory,
+   * {@code REFERENCE} values under {@code ./.fancy/values}, and one worker thread per processor.
+   */
+  public static Engine inMemory() {
+    return builder().build();
+  }
+
+  /** A builder with the defaults of {@link #inMemory()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The registry steps are looked up in. */
+  public StepRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Checks {@code workflow} against the registry without running it.
+   *
+   * @throws WorkflowValidationException listing every problem
+   */
+  public void validate(Workflow workflow) {
+    plan(workflow);
+  }
+
+  /**
+   * Runs {@code workflow} and waits for it to finish.
+   *
+   * @param inputs a value for every workflow input, by input alias
+   * @return the result; a failed step makes a {@link RunStatus#FAILED} result, not an exception
+   * @throws WorkflowValidationException if the workflow or the inputs are invalid (missing,
+   *     unknown or mistyped inputs; nothing ran then)
+   */
+  public RunResult run(Workflow workflow, Map<String, ?> inputs) {
+    return start(workflow, inputs).join();
+  }
+
+  /**
+   * Starts {@code workflow} and returns at once; validation happens before this returns.
+   *
+   * @param inputs a value for every workflow input, by input alias
+   * @return completes with the result when every step has succeeded, failed or been skipped
+   * @throws WorkflowValidationException as for {@link #run}
+   */
+  public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs) {
+    Objects.requireNonNull(inputs, "inputs == null");
+    ExecutionPlan plan = plan(workflow);
+    List<Cell<?>> sources = new ArrayList<>(workflow.inputs());
+    sources.addAll(workflow.constants());
+    Object[] values = bind(plan, inputs);
+    int[] slots = new int[sources.size()];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = plan.slotById.get(sources.get(i).id());
+    }
+    RunExecution execution = new RunExecution(plan, UUID.randomUUID(), valueStore,
+        referenceStore, executor, maxConcurrency);
+    return execution.start(values, slots);
+  }
+
+  private ExecutionPlan plan(Workflow workflow) {
+    Objects.requireNonNull(workflow, "workflow == null");
+    ExecutionPlan plan = plans.get(workflow);
+    if (plan == null) {
+      plan = ExecutionPlan.compile(workflow, registry);
+      plans.put(workflow, plan);
+    }
+    return plan;
+  }
+
+  /** Values for the workflow's inputs then constants, every one checked. */
+  private static Object[] bind(ExecutionPlan plan, Map<String, ?> inputs) {
+    Workflow workflow = plan.workflow;
+    List<String> problems = new ArrayList<>();
+    Object[] values = new Object[workflow.inputs().size() + workflow.constants().size()];
+    Set<String> names = new HashSet<>();
+    int i = 0;
+    for (Cell<?> input : workflow.inputs()) {
+      names.add(input.alias());
+      if (!inputs.containsKey(input.alias())) {
+        problems.add("workflow input '" + input.alias() + "' (" + input.type().name()
+            + ") has no value; pass it in the inputs map");
+      } else {
+        values[i] = inputs.get(input.alias());
+        check(plan, input, values[i], "workflow input '" + input.alias() + "'", problems);
+      }
+      i++;
+    }
+    for (String name : inputs.keySet()) {
+      if (!names.contains(name)) {
+        problems.add("'" + name + "' is not an input of workflow '" + workflow.name()
+            + "'; its inputs are " + workflow.inputs().stream().map(Cell::alias).toList());
+      }
+    }
+    for (Cell<?> constant : workflow.constants()) {
+      String what = "constant '" + constant.alias() + "'";
+      try {
+        values[i] = ValueCodec.defaults().fromTree(constant.constantValue(), constant.type());
+        check(plan, constant, values[i], what, problems);
+      } catch (ValueCodecException e) {
+        problems.add(what + ": " + e.getMessage());
+      }
+      i++;
+    }
+    if (!problems.isEmpty()) {
+      throw new WorkflowValidationException(
+          "the inputs of a run of workflow '" + workflow.name() + "'", problems);
+    }
+    return values;
+  }
+
+  private static void check(
+      ExecutionPlan plan, Cell<?> cell, Object value, String what, List<String> problems) {
+    try {
+      List<ValueType<?>> types = new ArrayList<>();
+      types.add(cell.type());
+      types.addAll(plan.consumerTypes.get(plan.slotById.get(cell.id())));
+      for (ValueType<?> type : types) {
+        if (!type.isInstance(value)) {
+          problems.add(what + " must be a " + type.name() + " but is "
+              + (value == null ? "null" : "a " + value.getClass().getName()));
+          return;
+        }
+      }
+    } catch (ValueCodecException e) {
+      problems.add(what + ": " + e.getMessage());
+    }
+  }
+
+  /** Shuts down the engine's own worker threads (not an executor passed to the builder). */
+  @Override
+  public void close() {
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+  }
+
+  /** Configures an {@link Engine}; every setting has a default. */
+  public static final class Builder {
+    private StepRegistry registry;
+    private Executor executor;
+    private int maxConcurrency = Runtime.getRuntime().availableProcessors();
+    private DatumStore valueStore;
+    private DatumStore referenceStore;
+
+    private Builder() {}
+
+    /** The registry to find steps in; default {@link StepRegistry#loadDefault()}. */
+    public Builder registry(StepRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry == null");
+      return this;
+    }
+
+    /**
+     * The executor steps run on; the engine never shuts it down. Default: a fixed pool of
+     * {@code maxConcurrency} daemon threads owned (and closed) by the engine.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor == null");
+      return this;
+    }
+
+    /**
+     * The most steps of one run that execute at the same time; default: the number of
+     * processors.
+     *
+     * @throws IllegalArgumentException if {@code maxConcurrency < 1}
+     */
+    public Builder maxConcurrency(int maxConcurrency) {
+      if (maxConcurrency < 1) {
+        throw new IllegalArgumentException("maxConcurrency must be at least 1 but is "
+            + maxConcurrency);
+      }
+      this.maxConcurrency = maxConcurrency;
+      return this;
+    }
+
+    /** Where {@code VALUE} and {@code COMPOSITE} cells are stored; default in memory. */
+    public Builder valueStore(DatumStore store) {
+      this.valueStore = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /** Where {@code REFERENCE} cells are stored; default files under {@code ./.fancy/values}. */
+    public Builder referenceStore(DatumStore store) {
+      this.referenceStore = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /** Builds the engine. */
+    public Engine build() {
+      return new Engine(this);
+    }
+  }
+
+  private static final class WorkerThreads implements ThreadFactory {
+    private static final AtomicInteger ENGINES = new AtomicInteger();
+    private final int engine = ENGINES.incrementAndGet();
+    private final AtomicInteger threads = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "fancy-engine-" + engine + "-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.fancy.engine;
+
+/**
+ * Thrown by {@link RunResult#requireSucceeded()} when a run failed. The cause is the error of the
+ * first failed step (in workflow order); {@link #result()} holds the whole history.
+ */
+public final class RunFailedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final transient RunResult result;
+
+  RunFailedException(String message, RunResult result, Throwable cause) {
+    super(message, cause);
+    this.result = result;
+  }
+
+  /** The failed run's result, with every step's record. */
+  public RunResult result() {
+    return result;
+  }
+}

@@ -1,0 +1,209 @@
+package dev.fancy.engine;
+
+import dev.fancy.store.DatumStore;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Workflow;
+import dev.fancy.workflow.WorkflowStep;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The outcome of one run: its status, the value of every cell that was computed, and a record per
+ * workflow step. Values are read from the engine's datum stores on demand.
+ */
+public final class RunResult {
+
+  private final RunExecution run;
+  private final RunStatus status;
+  private List<StepRecord> history;
+
+  RunResult(RunExecution run) {
+    this.run = run;
+    boolean failed = false;
+    for (int s = 0; s < run.plan.steps.length && !failed; s++) {
+      failed = run.state.get(s) != RunExecution.SUCCEEDED;
+    }
+    this.status = failed ? RunStatus.FAILED : RunStatus.SUCCEEDED;
+  }
+
+  /** The run's ID; datum stores key its values by it. */
+  public UUID runId() {
+    return run.runId;
+  }
+
+  /** The workflow that ran. */
+  public Workflow workflow() {
+    return run.plan.workflow;
+  }
+
+  /** Succeeded when every step succeeded, failed otherwise. */
+  public RunStatus status() {
+    return status;
+  }
+
+  /** When the run started. */
+  public Instant startedAt() {
+    return run.startedAt;
+  }
+
+  /** How long the run took, from binding its inputs to its last step ending. */
+  public Duration duration() {
+    return Duration.ofNanos(run.finishedNanos - run.startedNanos);
+  }
+
+  /**
+   * The value of {@code cell} in this run: an output of the workflow, an intermediate result, an
+   * input or a constant.
+   *
+   * @throws IllegalArgumentException if the cell is not part of this workflow
+   * @throws IllegalStateException if the step that produces it failed or was skipped
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Cell<T> cell) {
+    int slot = slot(cell);
+    WorkflowStep producer = run.plan.cells[slot].producer();
+    if (producer != null) {
+      int s = indexOf(producer);
+      int state = run.state.get(s);
+      if (state != RunExecution.SUCCEEDED) {
+        throw new IllegalStateException("cell '" + cell.alias() + "' has no value: step '"
+            + producer.slug() + "' " + (state == RunExecution.FAILED ? "failed" : "was skipped")
+            + " in run " + run.runId);
+      }
+    }
+    return (T) store(slot).get(run.runId, run.plan.cells[slot]);
+  }
+
+  /**
+   * Where the value of {@code cell} is stored: a {@code file:} URI for {@code REFERENCE} cells, a
+   * {@code mem:} URI for in-memory values.
+   *
+   * @throws IllegalArgumentException if the cell is not part of this workflow
+   */
+  public URI location(Cell<?> cell) {
+    int slot = slot(cell);
+    return store(slot).location(run.runId, run.plan.cells[slot]);
+  }
+
+  /**
+   * The workflow's output values by cell, in output order; cells whose producer did not succeed
+   * are left out.
+   */
+  public Map<Cell<?>, Object> outputs() {
+    Map<Cell<?>, Object> outputs = new LinkedHashMap<>();
+    for (Cell<?> cell : run.plan.workflow.outputs()) {
+      WorkflowStep producer = cell.producer();
+      if (producer == null || run.state.get(indexOf(producer)) == RunExecution.SUCCEEDED) {
+        outputs.put(cell, get(cell));
+      }
+    }
+    return Collections.unmodifiableMap(outputs);
+  }
+
+  /** One record per workflow step, in the workflow's topological order. */
+  public synchronized List<StepRecord> history() {
+    if (history == null) {
+      List<StepRecord> records = new ArrayList<>(run.plan.steps.length);
+      for (int s = 0; s < run.plan.steps.length; s++) {
+        records.add(record(s));
+      }
+      history = Collections.unmodifiableList(records);
+    }
+    return history;
+  }
+
+  /**
+   * The record of one workflow step.
+   *
+   * @throws IllegalArgumentException if the step is not part of this workflow
+   */
+  public StepRecord step(WorkflowStep step) {
+    return history().get(indexOf(step));
+  }
+
+  /** The error of the first failed step in workflow order, if any. */
+  public Optional<Throwable> failure() {
+    for (int s = 0; s < run.plan.steps.length; s++) {
+      if (run.errors[s] != null) {
+        return Optional.of(run.errors[s]);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Returns this result if the run succeeded.
+   *
+   * @throws RunFailedException if it failed; its cause is the first failed step's error
+   */
+  public RunResult requireSucceeded() {
+    if (status == RunStatus.SUCCEEDED) {
+      return this;
+    }
+    StepRecord first = history().stream().filter(r -> r.status() == StepStatus.FAILED)
+        .findFirst().orElseThrow();
+    throw new RunFailedException("run " + run.runId + " of workflow '" + workflow().name()
+        + "' failed at step '" + first.slug() + "': " + first.errorType() + ": "
+        + first.errorMessage(), this, failure().orElse(null));
+  }
+
+  private StepRecord record(int s) {
+    WorkflowStep step = run.plan.steps[s];
+    int state = run.state.get(s);
+    if (state == RunExecution.SKIPPED) {
+      WorkflowStep cause = run.plan.steps[run.skippedBecause[s]];
+      return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.SKIPPED, null, null,
+          Duration.ZERO, null, "skipped because step '" + cause.slug() + "' (" + cause.id()
+              + ") failed");
+    }
+    Instant start = instant(run.startNanos[s]);
+    Instant end = instant(run.endNanos[s]);
+    Duration duration = Duration.ofNanos(run.endNanos[s] - run.startNanos[s]);
+    Throwable error = run.errors[s];
+    if (state == RunExecution.FAILED) {
+      return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.FAILED, start, end,
+          duration, error.getClass().getName(), String.valueOf(error.getMessage()));
+    }
+    return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.SUCCEEDED, start, end,
+        duration, null, null);
+  }
+
+  private Instant instant(long nanos) {
+    return run.startedAt.plusNanos(nanos - run.startedNanos);
+  }
+
+  private int slot(Cell<?> cell) {
+    Integer slot = run.plan.slotById.get(cell.id());
+    if (slot == null) {
+      throw new IllegalArgumentException("cell '" + cell.alias() + "' (" + cell.id()
+          + ") is not part of workflow '" + workflow().name() + "'");
+    }
+    return slot;
+  }
+
+  private int indexOf(WorkflowStep step) {
+    Integer index = run.plan.stepIndex.get(step.id());
+    if (index == null) {
+      throw new IllegalArgumentException("step '" + step.slug() + "' (" + step.id()
+          + ") is not part of workflow '" + workflow().name() + "'");
+    }
+    return index;
+  }
+
+  private DatumStore store(int slot) {
+    return run.plan.isReference(slot) ? run.references : run.values;
+  }
+
+  @Override
+  public String toString() {
+    return "RunResult[" + run.runId + ", " + workflow().name() + ", " + status + "]";
+  }
+}

@@ -1,0 +1,9 @@
+package dev.fancy.engine;
+
+/** The outcome of a run. */
+public enum RunStatus {
+  /** Every step succeeded. */
+  SUCCEEDED,
+  /** At least one step failed; steps depending on it were skipped. */
+  FAILED
+}

@@ -1,0 +1,56 @@
+package dev.fancy.registry;
+
+import dev.fancy.workflow.Composite;
+import dev.fancy.workflow.CompositeValue;
+import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.Port;
+import dev.fancy.workflow.StorageKind;
+import dev.fancy.workflow.WorkflowStep;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The built-in grouping and ungrouping steps of {@link Composite}; every registry has them. */
+final class CompositeModule implements StepModule {
+
+  private static final Port COMPOSITE_PORT =
+      new Port(Composite.UNGROUP_INPUT, Composite.TYPE, StorageKind.COMPOSITE);
+
+  @Override
+  public List<StepDefinition> steps() {
+    return List.of(
+        new StepDefinition(Composite.GROUP_SLUG, Composite.VERSION,
+            "Groups cells into one composite cell.",
+            new Contract(List.of(), List.of(new Port("out", Composite.TYPE, StorageKind.COMPOSITE)),
+                true, false),
+            CompositeModule::group),
+        new StepDefinition(Composite.UNGROUP_SLUG, Composite.VERSION,
+            "Splits a composite cell into its members.",
+            new Contract(List.of(COMPOSITE_PORT), List.of(), false, true),
+            CompositeModule::ungroup));
+  }
+
+  private static Object[] group(WorkflowStep step, Object[] args) {
+    Map<String, Object> members = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      members.put(step.inputNames().get(i), args[i]);
+    }
+    return new Object[] {new CompositeValue(members)};
+  }
+
+  private static Object[] ungroup(WorkflowStep step, Object[] args) {
+    CompositeValue composite = (CompositeValue) args[0];
+    List<String> names = step.outputNames();
+    Object[] values = new Object[names.size()];
+    for (int i = 0; i < values.length; i++) {
+      Object value = composite.get(names.get(i));
+      if (!step.outputs().get(i).type().isInstance(value)) {
+        throw new ClassCastException("composite member '" + names.get(i) + "' is a "
+            + (value == null ? "null" : value.getClass().getName()) + ", but the ungrouped cell "
+            + "expects " + step.outputs().get(i).type().name());
+      }
+      values[i] = value;
+    }
+    return values;
+  }
+}

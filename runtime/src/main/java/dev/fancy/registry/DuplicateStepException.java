@@ -1,0 +1,11 @@
+package dev.fancy.registry;
+
+/** Two definitions were registered for the same slug and version. */
+public final class DuplicateStepException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates the exception with a message naming the slug, version and both sources. */
+  public DuplicateStepException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.fancy.registry;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Maps {@code slug@version} to a step definition. Filled from generated modules found with
+ * {@link ServiceLoader} and from explicit registration; always holds the built-in composite steps.
+ * Thread-safe: registration and lookups may happen concurrently.
+ */
+public final class StepRegistry {
+
+  private final Map<String, Entry> definitions = new ConcurrentHashMap<>();
+
+  private record Entry(StepDefinition definition, String source) {}
+
+  private StepRegistry() {}
+
+  /** A registry holding only the built-in composite steps. */
+  public static StepRegistry empty() {
+    StepRegistry registry = new StepRegistry();
+    registry.register(new CompositeModule());
+    return registry;
+  }
+
+  /**
+   * A registry with the built-in steps and every {@link StepModule} that {@link ServiceLoader}
+   * finds through the context class loader (the modules generated for classes whose steps are
+   * all static).
+   *
+   * @throws DuplicateStepException if two modules define the same slug and version
+   * @throws java.util.ServiceConfigurationError if a listed module cannot be created
+   */
+  public static StepRegistry loadDefault() {
+    return load(Thread.currentThread().getContextClassLoader());
+  }
+
+  /**
+   * As {@link #loadDefault()}, with modules found through {@code loader}.
+   *
+   * @throws DuplicateStepException if two modules define the same slug and version
+   */
+  public static StepRegistry load(ClassLoader loader) {
+    StepRegistry registry = empty();
+    for (StepModule module : ServiceLoader.load(StepModule.class, loader)) {
+      registry.register(module);
+    }
+    return registry;
+  }
+
+  /**
+   * Registers every definition of {@code module}; all or nothing.
+   *
+   * @return this registry
+   * @throws DuplicateStepException if a slug and version is already registered (nothing of the
+   *     module is registered then)
+   */
+  public synchronized StepRegistry register(StepModule module) {
+    Objects.requireNonNull(module, "module == null");
+    List<StepDefinition> steps = module.steps();
+    String source = module.getClass().getName();
+    for (StepDefinition step : steps) {
+      requireAbsent(step, source);
+    }
+    for (StepDefinition step : steps) {
+      definitions.put(step.key(), new Entry(step, source));
+    }
+    return this;
+  }
+
+  /**
+   * Registers one definition.
+   *
+   * @return this registry
+   * @throws DuplicateStepException if its slug and version is already registered
+   */
+  public synchronized StepRegistry register(StepDefinition definition) {
+    Objects.requireNonNull(definition, "definition == null");
+    requireAbsent(definition, "an explicit registration");
+    definitions.put(definition.key(), new Entry(definition, "an explicit registration"));
+    return this;
+  }
+
+  private void requireAbsent(StepDefinition step, String source) {
+    Entry existing = definitions.get(step.key());
+    if (existing != null) {
+      throw new DuplicateStepException("step " + step.key() + " from " + source
+          + " is already registered by " + existing.source() + "; give one of them another slug "
+          + "or version, or register the module only once");
+    }
+  }
+
+  /** The definition of {@code slug} at {@code version}, if registered. */
+  public Optional<StepDefinition> find(String slug, int version) {
+    Entry entry = definitions.get(slug + "@" + version);
+    return entry == null ? Optional.empty() : Optional.of(entry.definition());
+  }
+
+  /** Registered versions of {@code slug}, ascending; empty if the slug is unknown. */
+  public List<Integer> versions(String slug) {
+    List<Integer> versions = new ArrayList<>();
+    for (Entry entry : definitions.values()) {
+      if (entry.definition().slug().equals(slug)) {
+        versions.add(entry.definition().version());
+      }
+    }
+    versions.sort(Comparator.naturalOrder());
+    return versions;
+  }
+
+  /** Every registered definition, ordered by slug then version. */
+  public List<StepDefinition> definitions() {
+    return definitions.values().stream().map(Entry::definition)
+        .sorted(Comparator.comparing(StepDefinition::slug)
+            .thenComparingInt(StepDefinition::version))
+        .toList();
+  }
+}

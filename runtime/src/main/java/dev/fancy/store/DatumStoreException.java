@@ -1,0 +1,16 @@
+package dev.fancy.store;
+
+/** A value could not be stored, found or read; the message names the cell and run. */
+public final class DatumStoreException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates the exception. */
+  public DatumStoreException(String message) {
+    super(message);
+  }
+
+  /** Creates the exception with its cause. */
+  public DatumStoreException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,217 @@
+package dev.fancy.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fancy.value.ValueCodec;
+import dev.fancy.value.ValueType;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A typed handle to one datum of a workflow: a workflow input, a constant, or an output of a
+ * workflow step. A cell holds no value itself; a run stores its value in a datum store and
+ * {@code RunResult.get(cell)} reads it back.
+ *
+ * <p>Cells are immutable and compared by content: ID, alias, storage kind, type, role, constant
+ * value and producing step ID.
+ *
+ * @param <T> the Java type of the value (boxed for primitives)
+ */
+public final class Cell<T> {
+
+  /** How a cell gets its value. */
+  public enum Role {
+    /** Bound by name when a run starts. */
+    INPUT,
+    /** A value written into the workflow itself (kept as JSON). */
+    CONSTANT,
+    /** Produced by a workflow step. */
+    OUTPUT
+  }
+
+  private final UUID id;
+  private final String alias;
+  private final StorageKind kind;
+  private final ValueType<T> type;
+  private final Role role;
+  private final JsonNode constant;
+  private final WorkflowStep producer;
+  private final int outputIndex;
+
+  private Cell(UUID id, String alias, StorageKind kind, ValueType<T> type, Role role,
+      JsonNode constant, WorkflowStep producer, int outputIndex) {
+    this.id = id;
+    this.alias = alias;
+    this.kind = kind;
+    this.type = type;
+    this.role = role;
+    this.constant = constant;
+    this.producer = producer;
+    this.outputIndex = outputIndex;
+  }
+
+  /**
+   * A workflow input named {@code alias}; runs bind its value by that name.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code alias} is blank
+   */
+  public static <T> Cell<T> input(String alias, Class<T> type) {
+    return input(alias, ValueType.of(type));
+  }
+
+  /**
+   * A workflow input of a possibly generic type, e.g.
+   * {@code Cell.input("rows", ValueType.<List<Row>>of(List.class, "java.util.List<com.acme.Row>"))}.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code alias} is blank
+   */
+  public static <T> Cell<T> input(String alias, ValueType<T> type) {
+    return new Cell<>(Ids.newId(), requireAlias(alias), StorageKind.VALUE,
+        Objects.requireNonNull(type, "type == null"), Role.INPUT, null, null, -1);
+  }
+
+  /**
+   * A constant: the value is converted to JSON now and becomes part of the workflow, so the
+   * workflow's JSON carries it; each run reads it back as {@code type}.
+   *
+   * @param alias a label for the constant, usually the parameter it feeds
+   * @throws dev.fancy.value.ValueCodecException if the value cannot be serialized to JSON
+   * @throws IllegalArgumentException if {@code value} is itself a cell, or does not fit
+   *     {@code type}
+   */
+  public static <T> Cell<T> constant(String alias, ValueType<T> type, T value) {
+    Objects.requireNonNull(type, "type == null");
+    if (value instanceof Cell<?>) {
+      throw new IllegalArgumentException("constant '" + alias + "' is a Cell; pass the cell to the "
+          + "step's factory directly instead of wrapping it as a constant");
+    }
+    if (!type.isInstance(value)) {
+      throw new IllegalArgumentException("constant '" + alias + "' must be a " + type.name()
+          + " but is " + (value == null ? "null" : value.getClass().getName()));
+    }
+    return new Cell<>(Ids.newId(), requireAlias(alias), StorageKind.VALUE, type, Role.CONSTANT,
+        ValueCodec.defaults().toTree(value), null, -1);
+  }
+
+  /**
+   * A constant whose type is the value's class, e.g. {@code Cell.constant(0.8)} is a
+   * {@code Cell<Double>} labelled {@code const}.
+   *
+   * @throws NullPointerException if {@code value} is null (use the typed overload for nulls)
+   * @throws dev.fancy.value.ValueCodecException if the value cannot be serialized to JSON
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> Cell<T> constant(T value) {
+    Objects.requireNonNull(value, "value == null");
+    return constant("const", ValueType.of((Class<T>) value.getClass()), value);
+  }
+
+  static <T> Cell<T> read(UUID id, String alias, StorageKind kind, ValueType<T> type, Role role,
+      JsonNode constant) {
+    return new Cell<>(id, requireAlias(alias), kind, type, role, constant, null, -1);
+  }
+
+  static Cell<?> output(UUID id, String alias, StorageKind kind, ValueType<?> type,
+      WorkflowStep producer, int index) {
+    return new Cell<>(id, alias, kind, type, Role.OUTPUT, null, producer, index);
+  }
+
+  private static String requireAlias(String alias) {
+    Objects.requireNonNull(alias, "alias == null");
+    if (alias.isBlank()) {
+      throw new IllegalArgumentException("a cell alias must not be blank");
+    }
+    return alias;
+  }
+
+  /** The cell's unique ID. */
+  public UUID id() {
+    return id;
+  }
+
+  /**
+   * A human-readable label: the input's name, the constant's label, or
+   * {@code <step name>.<output name>} for a step output by default.
+   */
+  public String alias() {
+    if (alias != null) {
+      return alias;
+    }
+    return producer.name() + "." + producer.outputNames().get(outputIndex);
+  }
+
+  /** Where the value is stored. */
+  public StorageKind kind() {
+    return kind;
+  }
+
+  /** The value's Java type. */
+  public ValueType<T> type() {
+    return type;
+  }
+
+  /** How the cell gets its value. */
+  public Role role() {
+    return role;
+  }
+
+  /**
+   * The constant's value as JSON.
+   *
+   * @throws IllegalStateException if this is not a {@link Role#CONSTANT} cell
+   */
+  public JsonNode constantValue() {
+    if (role != Role.CONSTANT) {
+      throw new IllegalStateException("cell '" + alias() + "' is a " + role + ", not a constant");
+    }
+    return constant.deepCopy();
+  }
+
+  JsonNode constantTree() {
+    return constant;
+  }
+
+  /** The workflow step that produces this cell, or null for inputs and constants. */
+  public WorkflowStep producer() {
+    return producer;
+  }
+
+  /** This cell's position among its producer's outputs, or -1 for inputs and constants. */
+  public int outputIndex() {
+    return outputIndex;
+  }
+
+  /** The producer's output name of this cell, or null for inputs and constants. */
+  public String outputName() {
+    return producer == null ? null : producer.outputNames().get(outputIndex);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Cell<?> other)) {
+      return false;
+    }
+    return id.equals(other.id) && alias().equals(other.alias()) && kind == other.kind
+        && type.equals(other.type) && role == other.role && outputIndex == other.outputIndex
+        && Objects.equals(constant, other.constant)
+        && Objects.equals(producerId(), other.producerId());
+  }
+
+  private UUID producerId() {
+    return producer == null ? null : producer.id();
+  }
+
+  @Override
+  public int hashCode() {
+    return id.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Cell[" + alias() + ": " + type.name() + ", " + kind + ", " + id + "]";
+  }
+}

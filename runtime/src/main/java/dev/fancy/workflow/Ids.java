@@ -1,0 +1,20 @@
+package dev.fancy.workflow;
+
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * New random (version 4) UUIDs for cells and workflow steps. IDs only need to be unique, not
+ * unguessable, so they come from {@link ThreadLocalRandom} instead of the contended
+ * {@code SecureRandom} behind {@link UUID#randomUUID()}.
+ */
+final class Ids {
+  private Ids() {}
+
+  static UUID newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb);
+  }
+}

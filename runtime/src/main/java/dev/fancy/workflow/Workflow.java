@@ -1,0 +1,229 @@
+package dev.fancy.workflow;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A named graph of workflow steps with its input, constant and output cells. A workflow is data:
+ * {@link #toJson()} holds everything needed to run it again (slugs, versions, wiring, constants);
+ * the code is found through the step registry by slug and version.
+ *
+ * <p>Build one from the cells you want ({@link #of(String, Cell...)}): the graph is every step
+ * those cells need, found by walking producers and ordering edges back from them. Steps are kept
+ * in a deterministic topological order (depth-first, inputs in parameter order). Immutable;
+ * compared by content, so a workflow equals itself after a JSON round trip.
+ */
+public final class Workflow {
+
+  private final String name;
+  private final List<Cell<?>> inputs;
+  private final List<Cell<?>> constants;
+  private final List<WorkflowStep> steps;
+  private final List<Cell<?>> outputs;
+
+  Workflow(String name, List<Cell<?>> inputs, List<Cell<?>> constants, List<WorkflowStep> steps,
+      List<Cell<?>> outputs) {
+    this.name = name;
+    this.inputs = List.copyOf(inputs);
+    this.constants = List.copyOf(constants);
+    this.steps = List.copyOf(steps);
+    this.outputs = List.copyOf(outputs);
+    for (WorkflowStep step : this.steps) {
+      step.freeze();
+    }
+  }
+
+  /**
+   * Builds the workflow that computes {@code outputs}.
+   *
+   * @param name a non-blank name
+   * @param outputs the cells the workflow produces, at least one
+   * @throws WorkflowValidationException if the name is blank, no output is given, two different
+   *     input cells share an alias, or {@code after(...)} edges form a cycle
+   * @throws NullPointerException if an argument is null
+   */
+  public static Workflow of(String name, Cell<?>... outputs) {
+    return of(name, List.of(outputs), List.of());
+  }
+
+  /**
+   * Builds the workflow that computes {@code outputs} and also runs {@code terminalSteps} (steps
+   * whose effect matters but whose outputs nobody reads, such as {@code void} steps).
+   *
+   * @throws WorkflowValidationException as for {@link #of(String, Cell...)}; here at least one
+   *     output or terminal step is required
+   */
+  public static Workflow of(String name, List<? extends Cell<?>> outputs,
+      List<? extends WorkflowStep> terminalSteps) {
+    Objects.requireNonNull(name, "name == null");
+    List<String> problems = new ArrayList<>();
+    if (name.isBlank()) {
+      problems.add("the workflow name is blank; give it a name such as 'etl'");
+    }
+    if (outputs.isEmpty() && terminalSteps.isEmpty()) {
+      problems.add("workflow '" + name + "' has no outputs; pass the cells it should compute");
+    }
+    List<WorkflowStep> roots = new ArrayList<>();
+    for (Cell<?> output : outputs) {
+      Objects.requireNonNull(output, "output cell == null");
+      if (output.producer() != null) {
+        roots.add(output.producer());
+      }
+    }
+    for (WorkflowStep step : terminalSteps) {
+      roots.add(Objects.requireNonNull(step, "terminal step == null"));
+    }
+    List<WorkflowStep> steps = topologicalOrder(roots, problems);
+    Set<Cell<?>> inputs = new LinkedHashSet<>();
+    Set<Cell<?>> constants = new LinkedHashSet<>();
+    for (WorkflowStep step : steps) {
+      for (Cell<?> cell : step.inputs()) {
+        collectSource(cell, inputs, constants);
+      }
+    }
+    for (Cell<?> cell : outputs) {
+      collectSource(cell, inputs, constants);
+    }
+    Map<String, Cell<?>> byAlias = new HashMap<>();
+    for (Cell<?> input : inputs) {
+      Cell<?> previous = byAlias.putIfAbsent(input.alias(), input);
+      if (previous != null) {
+        problems.add("two different input cells are named '" + input.alias() + "' (" + previous.id()
+            + ", " + input.id() + "); runs bind inputs by name, so give each a unique name");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new WorkflowValidationException("workflow '" + name + "'", problems);
+    }
+    return new Workflow(name, List.copyOf(inputs), List.copyOf(constants), steps,
+        List.copyOf(outputs));
+  }
+
+  private static void collectSource(Cell<?> cell, Set<Cell<?>> inputs, Set<Cell<?>> constants) {
+    if (cell.role() == Cell.Role.INPUT) {
+      inputs.add(cell);
+    } else if (cell.role() == Cell.Role.CONSTANT) {
+      constants.add(cell);
+    }
+  }
+
+  /**
+   * Depth-first post-order from the roots, iteratively (a million-step chain must not overflow the
+   * stack). Dependencies are visited in input order, then ordering edges.
+   */
+  private static List<WorkflowStep> topologicalOrder(
+      List<WorkflowStep> roots, List<String> problems) {
+    List<WorkflowStep> order = new ArrayList<>();
+    Map<WorkflowStep, Boolean> state = new IdentityHashMap<>(); // false: on stack, true: done
+    Deque<Object[]> stack = new ArrayDeque<>();
+    for (WorkflowStep root : roots) {
+      if (state.containsKey(root)) {
+        continue;
+      }
+      state.put(root, Boolean.FALSE);
+      stack.push(new Object[] {root, dependencies(root), 0});
+      while (!stack.isEmpty()) {
+        Object[] frame = stack.peek();
+        WorkflowStep step = (WorkflowStep) frame[0];
+        @SuppressWarnings("unchecked")
+        List<WorkflowStep> deps = (List<WorkflowStep>) frame[1];
+        int next = (Integer) frame[2];
+        if (next == deps.size()) {
+          stack.pop();
+          state.put(step, Boolean.TRUE);
+          order.add(step);
+          continue;
+        }
+        frame[2] = next + 1;
+        WorkflowStep dep = deps.get(next);
+        Boolean seen = state.get(dep);
+        if (seen == null) {
+          state.put(dep, Boolean.FALSE);
+          stack.push(new Object[] {dep, dependencies(dep), 0});
+        } else if (!seen) {
+          problems.add("steps '" + step.slug() + "' (" + step.id() + ") and '" + dep.slug() + "' ("
+              + dep.id() + ") depend on each other through after(...); remove one ordering edge");
+          return order;
+        }
+      }
+    }
+    return order;
+  }
+
+  private static List<WorkflowStep> dependencies(WorkflowStep step) {
+    List<WorkflowStep> deps = new ArrayList<>(step.inputNames().size() + step.upstream().size());
+    for (Cell<?> cell : step.inputs()) {
+      if (cell.producer() != null) {
+        deps.add(cell.producer());
+      }
+    }
+    deps.addAll(step.upstream());
+    return deps;
+  }
+
+  /**
+   * Reads a workflow from JSON in the documented schema ({@code docs/workflow-json.md}).
+   *
+   * @throws WorkflowValidationException if the JSON is malformed, of an unsupported
+   *     {@code schemaVersion}, has duplicate IDs, dangling cell or step references, or cycles
+   */
+  public static Workflow fromJson(String json) {
+    return WorkflowJson.read(json);
+  }
+
+  /** Writes this workflow as JSON in the documented schema; {@link #fromJson} reads it back equal. */
+  public String toJson() {
+    return WorkflowJson.write(this);
+  }
+
+  /** The workflow's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The input cells, each bound by alias when a run starts, in first-use order. */
+  public List<Cell<?>> inputs() {
+    return inputs;
+  }
+
+  /** The constant cells, in first-use order. */
+  public List<Cell<?>> constants() {
+    return constants;
+  }
+
+  /** The workflow steps in topological order: every step comes after all it depends on. */
+  public List<WorkflowStep> steps() {
+    return steps;
+  }
+
+  /** The cells this workflow computes, in the order given. */
+  public List<Cell<?>> outputs() {
+    return outputs;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Workflow other && name.equals(other.name) && inputs.equals(other.inputs)
+        && constants.equals(other.constants) && steps.equals(other.steps)
+        && outputs.equals(other.outputs);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, steps.size(), outputs);
+  }
+
+  @Override
+  public String toString() {
+    return "Workflow[" + name + ", " + steps.size() + " steps, inputs "
+        + inputs.stream().map(Cell::alias).toList() + "]";
+  }
+}

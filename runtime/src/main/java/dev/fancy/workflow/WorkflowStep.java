@@ -1,0 +1,248 @@
+package dev.fancy.workflow;
+
+import dev.fancy.value.ValueType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * One call of a step inside a workflow: the step's slug and version, the cells wired into its
+ * inputs, the new cells it produces, and ordering edges to steps it must run after.
+ *
+ * <p>Creating a workflow step runs nothing. Generated factories ({@code <Class>Steps.method(...)})
+ * return typed subclasses whose accessors return each output as a typed {@link Cell}. Workflow
+ * steps are compared by content (IDs, slug, version, wiring, output cells, ordering edges).
+ */
+public class WorkflowStep {
+
+  /** Shape of a slug: dot-separated segments of lower-case letters, digits and underscores. */
+  public static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+
+  /** An output to create: its ID, name, alias (null for the default), kind and type. */
+  record OutputSpec(UUID id, String name, String alias, StorageKind kind, ValueType<?> type) {}
+
+  private final UUID id;
+  private final String slug;
+  private final int version;
+  private final List<String> inputNames;
+  private final Cell<?>[] inputs;
+  private final List<String> outputNames;
+  private final Cell<?>[] outputs;
+  private final List<WorkflowStep> after = new ArrayList<>(0);
+  private volatile boolean frozen;
+
+  /**
+   * Wires a step with a closed contract; generated factories call this.
+   *
+   * @param slug the step's slug
+   * @param version the step's version, {@code >= 1}
+   * @param contract the step's contract; outputs become new cells of the port's type and kind
+   * @param inputs one cell per contract input, in contract order
+   * @throws NullPointerException if an argument or input cell is null
+   * @throws IllegalArgumentException if the slug or version is malformed, or the number of
+   *     inputs differs from the contract
+   */
+  protected WorkflowStep(String slug, int version, Contract contract, List<? extends Cell<?>> inputs) {
+    this(Ids.newId(), slug, version, contract.inputNames(), inputs, newOutputs(contract));
+  }
+
+  WorkflowStep(UUID id, String slug, int version, List<String> inputNames,
+      List<? extends Cell<?>> inputs, List<OutputSpec> outputs) {
+    this.id = Objects.requireNonNull(id, "id == null");
+    this.slug = checkSlug(slug);
+    if (version < 1) {
+      throw new IllegalArgumentException(
+          "step '" + slug + "' has version " + version + "; versions start at 1");
+    }
+    this.version = version;
+    this.inputNames = List.copyOf(inputNames);
+    if (inputs.size() != inputNames.size()) {
+      throw new IllegalArgumentException("step '" + slug + "' takes " + inputNames.size()
+          + " inputs " + inputNames + " but was given " + inputs.size());
+    }
+    this.inputs = new Cell<?>[inputs.size()];
+    for (int i = 0; i < this.inputs.length; i++) {
+      Cell<?> cell = inputs.get(i);
+      if (cell == null) {
+        throw new NullPointerException(
+            "input '" + inputNames.get(i) + "' of step '" + slug + "' is null");
+      }
+      this.inputs[i] = cell;
+    }
+    this.outputNames = outputs.stream().map(OutputSpec::name).toList();
+    this.outputs = new Cell<?>[outputs.size()];
+    for (int i = 0; i < this.outputs.length; i++) {
+      OutputSpec spec = outputs.get(i);
+      this.outputs[i] = Cell.output(spec.id(), spec.alias(), spec.kind(), spec.type(), this, i);
+    }
+  }
+
+  private static List<OutputSpec> newOutputs(Contract contract) {
+    if (contract.openInputs() || contract.openOutputs()) {
+      throw new IllegalArgumentException("an open contract needs explicit input and output names");
+    }
+    List<Port> ports = contract.outputs();
+    List<OutputSpec> specs = new ArrayList<>(ports.size());
+    for (Port port : ports) {
+      specs.add(new OutputSpec(Ids.newId(), port.name(), null, port.kind(), port.type()));
+    }
+    return specs;
+  }
+
+  static String checkSlug(String slug) {
+    Objects.requireNonNull(slug, "slug == null");
+    if (!SLUG.matcher(slug).matches()) {
+      throw new IllegalArgumentException("slug '" + slug + "' is malformed: use dot-separated "
+          + "segments of lower-case letters, digits and underscores, e.g. etl.load_csv");
+    }
+    return slug;
+  }
+
+  /** This workflow step's unique ID. */
+  public final UUID id() {
+    return id;
+  }
+
+  /** The slug of the step it calls. */
+  public final String slug() {
+    return slug;
+  }
+
+  /** The version of the step it calls. */
+  public final int version() {
+    return version;
+  }
+
+  /** The last segment of the slug, used in default cell aliases ({@code load_csv.out}). */
+  public final String name() {
+    return slug.substring(slug.lastIndexOf('.') + 1);
+  }
+
+  /** Input names in contract order. */
+  public final List<String> inputNames() {
+    return inputNames;
+  }
+
+  /** The cells wired into the inputs, in {@link #inputNames()} order. */
+  public final List<Cell<?>> inputs() {
+    return List.of(inputs);
+  }
+
+  /**
+   * The cell wired into the input named {@code name}.
+   *
+   * @throws IllegalArgumentException if the step has no such input
+   */
+  public final Cell<?> input(String name) {
+    int index = inputNames.indexOf(name);
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          "step '" + slug + "' has no input '" + name + "'; inputs are " + inputNames);
+    }
+    return inputs[index];
+  }
+
+  /** Output names in contract order. */
+  public final List<String> outputNames() {
+    return outputNames;
+  }
+
+  /** The output cells, in {@link #outputNames()} order. */
+  public final List<Cell<?>> outputs() {
+    return List.of(outputs);
+  }
+
+  /**
+   * The output cell named {@code name}.
+   *
+   * @throws IllegalArgumentException if the step has no such output
+   */
+  public final Cell<?> output(String name) {
+    int index = outputNames.indexOf(name);
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          "step '" + slug + "' has no output '" + name + "'; outputs are " + outputNames);
+    }
+    return outputs[index];
+  }
+
+  /** The output at {@code index}, cast to its static type; generated accessors call this. */
+  @SuppressWarnings("unchecked")
+  protected final <T> Cell<T> typedOutput(int index) {
+    return (Cell<T>) outputs[index];
+  }
+
+  /** The input at {@code index}, cast to its static type; generated accessors call this. */
+  @SuppressWarnings("unchecked")
+  protected final <T> Cell<? extends T> typedInput(int index) {
+    return (Cell<? extends T>) inputs[index];
+  }
+
+  /**
+   * Orders this step after {@code upstream} even though it reads none of their outputs, e.g.
+   * after a {@code void} step that writes a file. Call it before building the workflow.
+   *
+   * @return this step
+   * @throws IllegalStateException if this step is already part of a built workflow
+   * @throws NullPointerException if an upstream step is null
+   */
+  public WorkflowStep after(WorkflowStep... upstream) {
+    if (frozen) {
+      throw new IllegalStateException("step '" + slug + "' (" + id + ") is already part of a "
+          + "workflow; declare ordering with after(...) before Workflow.of(...)");
+    }
+    for (WorkflowStep step : upstream) {
+      after.add(Objects.requireNonNull(step, "upstream step == null"));
+    }
+    return this;
+  }
+
+  /** The steps this one is explicitly ordered after, in declaration order. */
+  public final List<WorkflowStep> upstream() {
+    return Collections.unmodifiableList(after);
+  }
+
+  final void freeze() {
+    frozen = true;
+  }
+
+  @Override
+  public final boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof WorkflowStep other)) {
+      return false;
+    }
+    if (!id.equals(other.id) || !slug.equals(other.slug) || version != other.version
+        || !inputNames.equals(other.inputNames) || !outputNames.equals(other.outputNames)
+        || inputs.length != other.inputs.length || after.size() != other.after.size()) {
+      return false;
+    }
+    for (int i = 0; i < inputs.length; i++) {
+      if (!inputs[i].id().equals(other.inputs[i].id())) {
+        return false;
+      }
+    }
+    for (int i = 0; i < after.size(); i++) {
+      if (!after.get(i).id.equals(other.after.get(i).id)) {
+        return false;
+      }
+    }
+    return Arrays.equals(outputs, other.outputs);
+  }
+
+  @Override
+  public final int hashCode() {
+    return id.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "WorkflowStep[" + slug + "@" + version + ", " + id + "]";
+  }
+}
