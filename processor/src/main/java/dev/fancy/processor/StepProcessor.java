@@ -1,0 +1,147 @@
+package dev.fancy.processor;
+
+import com.google.auto.service.AutoService;
+import dev.fancy.annotations.Reference;
+import dev.fancy.annotations.Step;
+import dev.fancy.processor.model.StepClass;
+import dev.fancy.processor.validation.Message;
+import dev.fancy.processor.validation.OutputElements;
+import dev.fancy.processor.validation.StepClassValidator;
+import dev.fancy.processor.validation.StepMethodValidator;
+import dev.fancy.processor.validation.TypeScan;
+import dev.fancy.processor.validation.ValidationReport;
+import dev.fancy.processor.writing.ModuleWriter;
+import dev.fancy.processor.writing.StepsWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.tools.Diagnostic;
+
+/**
+ * Generates {@code <Class>Steps} and {@code <Class>StepModule} for every class with
+ * {@code @Step} methods: validate, build an immutable model, write it with JavaPoet.
+ *
+ * <p>A class whose step signatures mention types not generated yet is deferred to the next round
+ * by qualified name (as AutoValue and Dagger do). Errors are reported on the offending element and
+ * annotation value; an unexpected exception becomes one error with its stack trace. Isolating for
+ * Gradle: each generated file has exactly one originating element, the declaring class.
+ */
+@AutoService(Processor.class)
+public final class StepProcessor extends AbstractProcessor {
+
+  private final Set<String> deferred = new LinkedHashSet<>();
+  private StepMethodValidator methodValidator;
+  private StepClassValidator classValidator;
+  private StepModelFactory models;
+  private boolean generatedAvailable;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment environment) {
+    super.init(environment);
+    methodValidator = new StepMethodValidator(environment.getTypeUtils());
+    classValidator = new StepClassValidator();
+    models = new StepModelFactory(environment.getElementUtils(), environment.getTypeUtils());
+    generatedAvailable =
+        environment.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
+  }
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(Step.class.getCanonicalName(), Reference.class.getCanonicalName());
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    Map<TypeElement, List<ExecutableElement>> classes = new LinkedHashMap<>();
+    for (String name : deferred) {
+      TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
+      if (type != null) {
+        classes.put(type, StepElements.methodsOf(type));
+      }
+    }
+    deferred.clear();
+    classes.putAll(StepElements.byClass(round.getElementsAnnotatedWith(Step.class)));
+    for (Map.Entry<TypeElement, List<ExecutableElement>> entry : classes.entrySet()) {
+      try {
+        process(entry.getKey(), entry.getValue(), round.processingOver());
+      } catch (Throwable t) {
+        StringWriter trace = new StringWriter();
+        t.printStackTrace(new PrintWriter(trace));
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+            Message.PROCESSOR_ERROR.format(entry.getKey().getQualifiedName(), trace),
+            entry.getKey());
+      }
+    }
+    return false;
+  }
+
+  private void process(TypeElement type, List<ExecutableElement> methods, boolean lastRound)
+      throws IOException {
+    ValidationReport report = new ValidationReport();
+    for (ExecutableElement method : methods) {
+      TypeMirror unresolved = unresolvedType(method);
+      if (unresolved != null) {
+        if (!lastRound) {
+          deferred.add(type.getQualifiedName().toString());
+          return;
+        }
+        report.error(method, Message.UNRESOLVED_TYPE, StepMethodValidator.describe(method),
+            unresolved);
+      }
+    }
+    if (report.isClean()) {
+      for (ExecutableElement method : methods) {
+        methodValidator.validate(method, report);
+      }
+      classValidator.validate(methods, report);
+    }
+    if (!report.isClean()) {
+      report.printTo(processingEnv.getMessager());
+      return;
+    }
+    StepClass model = models.create(type, methods);
+    StepsWriter.write(model, type, generatedAvailable).writeTo(processingEnv.getFiler());
+    ModuleWriter.write(model, type, generatedAvailable).writeTo(processingEnv.getFiler());
+  }
+
+  private TypeMirror unresolvedType(ExecutableElement method) {
+    for (VariableElement parameter : method.getParameters()) {
+      TypeMirror error = TypeScan.find(parameter.asType(), t -> t.getKind() == TypeKind.ERROR);
+      if (error != null) {
+        return error;
+      }
+    }
+    TypeMirror error = TypeScan.find(method.getReturnType(), t -> t.getKind() == TypeKind.ERROR);
+    if (error != null || !OutputElements.isRecord(method.getReturnType())) {
+      return error;
+    }
+    for (OutputElements.Output output
+        : OutputElements.of(method, processingEnv.getTypeUtils()).outputs()) {
+      error = TypeScan.find(output.type(), t -> t.getKind() == TypeKind.ERROR);
+      if (error != null) {
+        return error;
+      }
+    }
+    return null;
+  }
+}

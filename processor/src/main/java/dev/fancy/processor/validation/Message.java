@@ -1,0 +1,75 @@
+package dev.fancy.processor.validation;
+
+/**
+ * Every diagnostic the processor reports, in one place. Each says what is wrong and how to fix it.
+ * Arguments are filled with {@link String#format}.
+ */
+public enum Message {
+  METHOD_NOT_PUBLIC(
+      "@Step method %s must be public: the generated step module calls it directly, without "
+          + "reflection. Make it public"),
+  CLASS_NOT_PUBLIC(
+      "@Step method %s is declared in %s, which is not public: the generated step module calls "
+          + "it directly. Make %s public"),
+  CLASS_NOT_STATIC(
+      "@Step method %s is declared in the inner class %s: the generated step module cannot "
+          + "reach an inner class's instance. Make %s a static nested class"),
+  CLASS_NOT_MEMBER(
+      "@Step method %s is declared in a local or anonymous class. Move it to a public top-level "
+          + "or public static nested class"),
+  TYPE_PARAMETERS(
+      "@Step method %s declares type parameters %s: cells need concrete types. Replace the type "
+          + "parameters with concrete types, or write one step per type"),
+  TYPE_VARIABLE(
+      "@Step method %s uses the type variable %s in %s: cells need concrete types. Use a "
+          + "concrete type, or declare the step in a class without type parameters"),
+  TYPE_NOT_ACCESSIBLE(
+      "@Step method %s uses the private type %s in %s: the generated code cannot name it. Make "
+          + "%s at least package-private"),
+  MALFORMED_SLUG(
+      "slug '%s' of @Step method %s is malformed: use dot-separated segments that start with a "
+          + "lower-case letter and hold only lower-case letters, digits and underscores, e.g. "
+          + "etl.load_csv"),
+  MALFORMED_DEFAULT_SLUG(
+      "the default slug '%s' derived from %s is malformed. Set @Step(slug = \"...\") to "
+          + "dot-separated segments of lower-case letters, digits and underscores, e.g. "
+          + "etl.load_csv"),
+  DUPLICATE_SLUG(
+      "slug '%s' of @Step method %s is already used by @Step method %s; slugs identify steps in "
+          + "workflows and registries. Give one of them another slug"),
+  VERSION_TOO_LOW(
+      "version %d of @Step method %s is below 1. Versions start at 1; remove the attribute or "
+          + "set it to 1 or more"),
+  DUPLICATE_METHOD_NAME(
+      "@Step method %s has the same name as another @Step method of %s; their generated "
+          + "factories would clash. Rename one of them"),
+  RESERVED_NAME(
+      "%s '%s' of @Step method %s clashes with the method %s() that every generated workflow "
+          + "step has. Rename the %s"),
+  INPUT_OUTPUT_CLASH(
+      "parameter '%s' of @Step method %s has the same name as an output; the generated step "
+          + "class has one accessor per input and output. Rename the parameter or the record "
+          + "component"),
+  EMPTY_RECORD(
+      "@Step method %s returns the record %s, which has no components, so the step would have "
+          + "no outputs. Return void for a step without outputs, or add record components"),
+  REFERENCE_ON_NON_SINGLE(
+      "@Reference on @Step method %s applies to its single 'out' output, but the method returns "
+          + "%s. Put @Reference on the record components to store by reference instead"),
+  UNRESOLVED_TYPE(
+      "@Step method %s uses the type %s, which could not be resolved. Check the earlier "
+          + "compilation errors, or whether a generated type is missing"),
+  PROCESSOR_ERROR(
+      "the Fancy processor failed on %s; please report this with the stack trace:%n%s");
+
+  private final String format;
+
+  Message(String format) {
+    this.format = format;
+  }
+
+  /** The message with its arguments filled in. */
+  public String format(Object... args) {
+    return String.format(format, args);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.fancy.processor.writing;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeSpec;
+
+/**
+ * Adds {@code @javax.annotation.processing.Generated} to generated types when the target
+ * platform has it (Java 9 and later); the comment names the class the code was generated from.
+ */
+final class GeneratedAnnotation {
+  static final String PROCESSOR = "dev.fancy.processor.StepProcessor";
+
+  private GeneratedAnnotation() {}
+
+  static void addTo(TypeSpec.Builder type, boolean available, ClassName source) {
+    if (available) {
+      type.addAnnotation(AnnotationSpec.builder(RuntimeTypes.GENERATED)
+          .addMember("value", "$S", PROCESSOR)
+          .addMember("comments", "$S", "from " + source.canonicalName())
+          .build());
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.fancy.processor.writing;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.fancy.processor.model.GeneratedNames;
+import dev.fancy.processor.model.PortModel;
+import dev.fancy.processor.model.StepClass;
+import dev.fancy.processor.model.StepMethod;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes {@code <Class>StepModule}: the {@code StepModule} that registers every step of a class
+ * with its contract and an invoker that calls the method directly, with casts (no reflection).
+ * Classes with instance steps get a module whose constructor takes the instance.
+ */
+public final class ModuleWriter {
+
+  private ModuleWriter() {}
+
+  /**
+   * The module file for {@code model}.
+   *
+   * @param originating the class the steps are declared in
+   * @param generatedAvailable whether {@code javax.annotation.processing.Generated} exists
+   */
+  public static JavaFile write(StepClass model, Element originating, boolean generatedAvailable) {
+    TypeSpec.Builder type = TypeSpec.classBuilder(model.moduleClass())
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addSuperinterface(RuntimeTypes.STEP_MODULE)
+        .addOriginatingElement(originating)
+        .addJavadoc("Registers the {@code @Step} methods of {@link $T} with a step registry.\n",
+            model.target());
+    GeneratedAnnotation.addTo(type, generatedAvailable, model.target());
+    if (model.hasInstanceSteps()) {
+      type.addJavadoc("\n<p>Its instance steps run on the instance given to the constructor; "
+          + "register it with {@code StepRegistry.register(new $T(instance))}.\n",
+          model.moduleClass());
+      type.addField(FieldSpec.builder(model.target(), "instance", Modifier.PRIVATE, Modifier.FINAL)
+          .build());
+      type.addMethod(MethodSpec.constructorBuilder()
+          .addModifiers(Modifier.PUBLIC)
+          .addJavadoc("Creates the module.\n\n@param instance the object whose instance steps run\n"
+              + "@throws NullPointerException if {@code instance} is null\n")
+          .addParameter(model.target(), "instance")
+          .addStatement("this.instance = $T.requireNonNull(instance, $S)", RuntimeTypes.OBJECTS,
+              "instance == null")
+          .build());
+    } else {
+      type.addJavadoc("\n<p>Listed in {@code META-INF/services}, so {@code StepRegistry"
+          + ".loadDefault()} finds it.\n");
+      type.addMethod(MethodSpec.constructorBuilder()
+          .addModifiers(Modifier.PUBLIC)
+          .addJavadoc("Creates the module; called by {@link java.util.ServiceLoader}.\n")
+          .build());
+    }
+    List<CodeBlock> definitions = new ArrayList<>();
+    for (StepMethod step : model.steps()) {
+      ClassName stepClass = model.stepsClass().nestedClass(GeneratedNames.stepClass(step.methodName()));
+      definitions.add(CodeBlock.of("new $T($T.SLUG, $T.VERSION, $S, $T.$L, this::$L)",
+          RuntimeTypes.STEP_DEFINITION, stepClass, stepClass, step.description(),
+          model.stepsClass(), GeneratedNames.contractConstant(step.methodName()),
+          invokerName(step)));
+    }
+    type.addMethod(MethodSpec.methodBuilder("steps")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(ParameterizedTypeName.get(RuntimeTypes.LIST, RuntimeTypes.STEP_DEFINITION))
+        .addStatement("return $T.of(\n$>$L$<)", RuntimeTypes.LIST,
+            CodeBlock.join(definitions, ",\n"))
+        .build());
+    for (StepMethod step : model.steps()) {
+      type.addMethod(invoker(model, step));
+    }
+    return JavaFile.builder(model.moduleClass().packageName(), type.build())
+        .skipJavaLangImports(true)
+        .indent("  ")
+        .build();
+  }
+
+  private static String invokerName(StepMethod step) {
+    return "invoke" + Character.toUpperCase(step.methodName().charAt(0))
+        + step.methodName().substring(1);
+  }
+
+  private static MethodSpec invoker(StepClass model, StepMethod step) {
+    MethodSpec.Builder method = MethodSpec.methodBuilder(invokerName(step))
+        .addModifiers(Modifier.PRIVATE)
+        .returns(RuntimeTypes.OBJECT_ARRAY)
+        .addParameter(RuntimeTypes.WORKFLOW_STEP, "step")
+        .addParameter(RuntimeTypes.OBJECT_ARRAY, "args")
+        .addException(Exception.class);
+    boolean unchecked = false;
+    List<CodeBlock> arguments = new ArrayList<>();
+    for (int i = 0; i < step.inputs().size(); i++) {
+      TypeName type = step.inputs().get(i).boxedType();
+      unchecked |= type instanceof ParameterizedTypeName;
+      arguments.add(CodeBlock.of("($T) args[$L]", type, i));
+    }
+    if (unchecked) {
+      method.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
+          .addMember("value", "$S", "unchecked").build());
+    }
+    CodeBlock call = CodeBlock.of("$L.$L($L)",
+        step.isStatic() ? CodeBlock.of("$T", model.target()) : CodeBlock.of("instance"),
+        step.methodName(), CodeBlock.join(arguments, ", "));
+    switch (step.shape()) {
+      case NONE:
+        method.addStatement("$L", call);
+        method.addStatement("return new Object[0]");
+        break;
+      case SINGLE:
+        method.addStatement("return new Object[] {$L}", call);
+        break;
+      case RECORD:
+        method.addStatement("$T result = $L", step.returnType(), call);
+        method.beginControlFlow("if (result == null)")
+            .addStatement("throw new $T($S)", NullPointerException.class, "step " + step.slug()
+                + " returned null instead of a " + step.returnType() + " record")
+            .endControlFlow();
+        List<CodeBlock> outputs = new ArrayList<>();
+        for (PortModel output : step.outputs()) {
+          outputs.add(CodeBlock.of("result.$L()", output.name()));
+        }
+        method.addStatement("return new Object[] {$L}", CodeBlock.join(outputs, ", "));
+        break;
+      default:
+        throw new AssertionError(step.shape());
+    }
+    return method.build();
+  }
+}

@@ -1,0 +1,23 @@
+package dev.fancy.processor.writing;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+
+/** The runtime types generated code refers to; the processor never loads them. */
+final class RuntimeTypes {
+  private RuntimeTypes() {}
+
+  static final ClassName CELL = ClassName.get("dev.fancy.workflow", "Cell");
+  static final ClassName CONTRACT = ClassName.get("dev.fancy.workflow", "Contract");
+  static final ClassName PORT = ClassName.get("dev.fancy.workflow", "Port");
+  static final ClassName STORAGE_KIND = ClassName.get("dev.fancy.workflow", "StorageKind");
+  static final ClassName WORKFLOW_STEP = ClassName.get("dev.fancy.workflow", "WorkflowStep");
+  static final ClassName VALUE_TYPE = ClassName.get("dev.fancy.value", "ValueType");
+  static final ClassName STEP_DEFINITION = ClassName.get("dev.fancy.registry", "StepDefinition");
+  static final ClassName STEP_MODULE = ClassName.get("dev.fancy.registry", "StepModule");
+  static final ClassName LIST = ClassName.get("java.util", "List");
+  static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+  static final ArrayTypeName WORKFLOW_STEP_ARRAY = ArrayTypeName.of(WORKFLOW_STEP);
+  static final ArrayTypeName OBJECT_ARRAY = ArrayTypeName.of(Object.class);
+  static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+}
