@@ -14,9 +14,6 @@ public enum Message {
   CLASS_NOT_STATIC(
       "@Step method %s is declared in the inner class %s: the generated step module cannot "
           + "reach an inner class's instance. Make %s a static nested class"),
-  CLASS_NOT_MEMBER(
-      "@Step method %s is declared in a local or anonymous class. Move it to a public top-level "
-          + "or public static nested class"),
   TYPE_PARAMETERS(
       "@Step method %s declares type parameters %s: cells need concrete types. Replace the type "
           + "parameters with concrete types, or write one step per type"),

@@ -73,10 +73,6 @@ public final class StepMethodValidator {
         e = e.getEnclosingElement()) {
       TypeElement type = (TypeElement) e;
       NestingKind nesting = type.getNestingKind();
-      if (nesting == NestingKind.LOCAL || nesting == NestingKind.ANONYMOUS) {
-        report.error(method, Message.CLASS_NOT_MEMBER, name);
-        return;
-      }
       if (nesting == NestingKind.MEMBER && !type.getModifiers().contains(Modifier.STATIC)
           && type.getKind() == ElementKind.CLASS
           && !type.getEnclosingElement().getKind().isInterface()) {

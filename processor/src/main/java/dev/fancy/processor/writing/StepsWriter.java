@@ -119,7 +119,7 @@ public final class StepsWriter {
     method.addJavadoc("Wires step {@code $L} (version $L) calling {@link $T#$L}; runs nothing.\n",
         step.slug(), step.version(), model.target(), step.methodName());
     if (!step.description().isEmpty()) {
-      method.addJavadoc("\n<p>$L\n", step.description());
+      method.addJavadoc("\n<p>$L\n", step.description().replace("*/", "*&#47;"));
     }
     List<CodeBlock> arguments = new ArrayList<>();
     for (int i = 0; i < step.inputs().size(); i++) {

@@ -1,0 +1,81 @@
+package dev.fancy.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.fancy.processor.Compilations.compile;
+import static dev.fancy.processor.Compilations.source;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** The generated factories make miswiring a compile error in the user's code. */
+class GeneratedApiTest {
+
+  private static final JavaFileObject TABLES = source("Tables",
+      "package dev.fancy.test;",
+      "import dev.fancy.annotations.Step;",
+      "import java.util.List;",
+      "import java.util.Map;",
+      "public final class Tables {",
+      "  public static final class Table { public final List<String> rows; public Table(List<String> rows) { this.rows = rows; } }",
+      "  @Step public static Table parse(String text) { return new Table(List.of(text)); }",
+      "  @Step public static Map<String, Double> stats(Table table) { return Map.of(); }",
+      "  @Step public static int size(Table table, int limit) { return 0; }",
+      "}");
+
+  @Test
+  void wiringMatchingTypesCompiles() {
+    JavaFileObject user = source("Wiring",
+        "package dev.fancy.test;",
+        "import dev.fancy.workflow.Cell;",
+        "import java.util.Map;",
+        "class Wiring {",
+        "  void wire() {",
+        "    Cell<String> text = Cell.input(\"text\", String.class);",
+        "    TablesSteps.ParseStep parse = TablesSteps.parse(text);",
+        "    Cell<Map<String, Double>> stats = TablesSteps.stats(parse.out()).out();",
+        "    Cell<Integer> size = TablesSteps.size(parse.out(), 10).out();",
+        "    Cell<? extends String> wired = parse.text();",
+        "  }",
+        "}");
+    assertThat(compile(TABLES, user)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void wiringAStringCellIntoATableInputIsACompileError() {
+    JavaFileObject user = source("Wiring",
+        "package dev.fancy.test;",
+        "import dev.fancy.workflow.Cell;",
+        "class Wiring {",
+        "  void wire() {",
+        "    Cell<String> text = Cell.input(\"text\", String.class);",
+        "    TablesSteps.stats(text);",
+        "  }",
+        "}");
+    Compilation compilation = compile(TABLES, user);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining("no suitable method found for stats(dev.fancy.workflow.Cell<java.lang.String>)")
+        .inFile(user)
+        .onLineContaining("TablesSteps.stats(text);");
+  }
+
+  @Test
+  void outputsKeepTheirTypeArguments() {
+    JavaFileObject user = source("Wiring",
+        "package dev.fancy.test;",
+        "import dev.fancy.workflow.Cell;",
+        "import java.util.Map;",
+        "class Wiring {",
+        "  void wire(Cell<Tables.Table> table) {",
+        "    Cell<Map<String, Integer>> wrong = TablesSteps.stats(table).out();",
+        "  }",
+        "}");
+    Compilation compilation = compile(TABLES, user);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining("incompatible types")
+        .inFile(user)
+        .onLineContaining("Cell<Map<String, Integer>> wrong");
+  }
+}

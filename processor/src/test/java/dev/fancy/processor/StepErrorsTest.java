@@ -1,0 +1,348 @@
+package dev.fancy.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.fancy.processor.Compilations.compile;
+import static dev.fancy.processor.Compilations.source;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** Every misuse of {@code @Step} is an error on the offending line that says how to fix it. */
+class StepErrorsTest {
+
+  @Test
+  void nonPublicMethod() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step static int hidden(int x) { return x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Steps.hidden must be public: the generated step module "
+            + "calls it directly, without reflection. Make it public")
+        .inFile(file)
+        .onLineContaining("int hidden(");
+  }
+
+  @Test
+  void privateMethod() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step private static int secret(int x) { return x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Steps.secret must be public")
+        .inFile(file)
+        .onLineContaining("int secret(");
+  }
+
+  @Test
+  void methodInNonPublicClass() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "class Steps {",
+        "  @Step public static int twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Steps.twice is declared in dev.fancy.test.Steps, which "
+            + "is not public: the generated step module calls it directly. Make Steps public")
+        .inFile(file)
+        .onLineContaining("int twice(");
+  }
+
+  @Test
+  void methodInNonPublicNestedClass() {
+    JavaFileObject file = source("Outer",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Outer {",
+        "  static class Inner {",
+        "    @Step public static int twice(int x) { return 2 * x; }",
+        "  }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("which is not public: the generated step module calls it directly. "
+            + "Make Inner public")
+        .inFile(file)
+        .onLineContaining("int twice(");
+  }
+
+  @Test
+  void methodInInnerClass() {
+    JavaFileObject file = source("Outer",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Outer {",
+        "  public class Inner {",
+        "    @Step public int twice(int x) { return 2 * x; }",
+        "  }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Inner.twice is declared in the inner class "
+            + "dev.fancy.test.Outer.Inner: the generated step module cannot reach an inner "
+            + "class's instance. Make Inner a static nested class")
+        .inFile(file)
+        .onLineContaining("int twice(");
+  }
+
+  @Test
+  void typeParameterisedMethod() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "import java.util.List;",
+        "public class Steps {",
+        "  @Step public static <T extends Comparable<T>> T max(List<T> values) { return null; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Steps.max declares type parameters <T>: cells need "
+            + "concrete types. Replace the type parameters with concrete types, or write one "
+            + "step per type")
+        .inFile(file)
+        .onLineContaining("T max(");
+  }
+
+  @Test
+  void classTypeVariable() {
+    JavaFileObject file = source("Box",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Box<T> {",
+        "  @Step public T open(T value) { return value; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Box.open uses the type variable T in parameter 'value'")
+        .inFile(file)
+        .onLineContaining("T open(");
+  }
+
+  @Test
+  void privateParameterType() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  private record Secret(int x) {}",
+        "  @Step public static int reveal(Secret secret) { return 0; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Steps.reveal uses the private type "
+            + "dev.fancy.test.Steps.Secret in parameter 'secret': the generated code cannot "
+            + "name it. Make Secret at least package-private")
+        .inFile(file)
+        .onLineContaining("int reveal(");
+  }
+
+  @Test
+  void duplicateSlugInOneCompilation() {
+    JavaFileObject first = source("First",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class First {",
+        "  @Step(slug = \"math.twice\") public static int twice(int x) { return 2 * x; }",
+        "}");
+    JavaFileObject second = source("Second",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Second {",
+        "  @Step(slug = \"math.twice\")",
+        "  public static int doubled(int x) { return x + x; }",
+        "}");
+    Compilation compilation = compile(first, second);
+    assertThat(compilation)
+        .hadErrorContaining("slug 'math.twice' of @Step method Second.doubled is already used by "
+            + "@Step method First.twice; slugs identify steps in workflows and registries. Give "
+            + "one of them another slug")
+        .inFile(second)
+        .onLineContaining("@Step(slug = \"math.twice\")");
+  }
+
+  @Test
+  void malformedSlug() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step(slug = \"Math.Twice!\")",
+        "  public static int twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("slug 'Math.Twice!' of @Step method Steps.twice is malformed: use "
+            + "dot-separated segments that start with a lower-case letter and hold only "
+            + "lower-case letters, digits and underscores, e.g. etl.load_csv")
+        .inFile(file)
+        .onLineContaining("@Step(slug = \"Math.Twice!\")");
+  }
+
+  @Test
+  void malformedDefaultSlug() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step",
+        "  public static int _twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("the default slug 'steps._twice' derived from Steps._twice is "
+            + "malformed. Set @Step(slug = \"...\")")
+        .inFile(file)
+        .onLineContaining("@Step");
+  }
+
+  @Test
+  void versionBelowOne() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step(version = 0)",
+        "  public static int twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("version 0 of @Step method Steps.twice is below 1. Versions start at "
+            + "1; remove the attribute or set it to 1 or more")
+        .inFile(file)
+        .onLineContaining("@Step(version = 0)");
+  }
+
+  @Test
+  void parameterClashingWithGeneratedApi() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step public static int twice(",
+        "      int slug) { return 2 * slug; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("parameter 'slug' of @Step method Steps.twice clashes with the method "
+            + "slug() that every generated workflow step has. Rename the parameter")
+        .inFile(file)
+        .onLineContaining("int slug)");
+  }
+
+  @Test
+  void outputClashingWithGeneratedApi() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  public record Result(int version, int count) {}",
+        "  @Step public static Result count(int x) { return new Result(1, x); }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("output 'version' of @Step method Steps.count clashes with the method "
+            + "version() that every generated workflow step has. Rename the record component")
+        .inFile(file)
+        .onLineContaining("Result count(");
+  }
+
+  @Test
+  void parameterClashingWithOutput() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  public record Stats(double mean, double max) {}",
+        "  @Step public static Stats stats(",
+        "      double mean) { return new Stats(mean, mean); }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("parameter 'mean' of @Step method Steps.stats has the same name as "
+            + "an output; the generated step class has one accessor per input and output. "
+            + "Rename the parameter or the record component")
+        .inFile(file)
+        .onLineContaining("double mean)");
+  }
+
+  @Test
+  void recordOutputWithoutComponents() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  public record Nothing() {}",
+        "  @Step public static Nothing nothing(int x) { return new Nothing(); }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Steps.nothing returns the record "
+            + "dev.fancy.test.Steps.Nothing, which has no components, so the step would have no "
+            + "outputs. Return void for a step without outputs, or add record components")
+        .inFile(file)
+        .onLineContaining("Nothing nothing(");
+  }
+
+  @Test
+  void duplicateMethodName() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step(slug = \"steps.twice_int\") public static int twice(int x) { return 2 * x; }",
+        "  @Step(slug = \"steps.twice_long\") public static long twice(long x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Steps.twice has the same name as another @Step method "
+            + "of Steps; their generated factories would clash. Rename one of them")
+        .inFile(file)
+        .onLineContaining("long twice(");
+  }
+
+  @Test
+  void referenceOnRecordReturningMethod() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Reference;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  public record Pair(int a, int b) {}",
+        "  @Step @Reference public static Pair pair(int x) { return new Pair(x, x); }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Reference on @Step method Steps.pair applies to its single 'out' "
+            + "output, but the method returns dev.fancy.test.Steps.Pair. Put @Reference on the "
+            + "record components to store by reference instead")
+        .inFile(file)
+        .onLineContaining("Pair pair(");
+  }
+
+  @Test
+  void everyErrorIsReportedNotOnlyTheFirst() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step(slug = \"BAD\", version = -1)",
+        "  static int twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorCount(3);
+    assertThat(compilation).hadErrorContaining("must be public");
+    assertThat(compilation).hadErrorContaining("slug 'BAD'");
+    assertThat(compilation).hadErrorContaining("version -1");
+  }
+}
