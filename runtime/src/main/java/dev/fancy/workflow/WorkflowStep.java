@@ -42,12 +42,13 @@ public class WorkflowStep {
    * @param version the step's version, {@code >= 1}
    * @param contract the step's contract; outputs become new cells of the port's type and kind
    * @param inputs one cell per contract input, in contract order
-   * @throws NullPointerException if an argument or input cell is null
+   * @throws NullPointerException if an argument or input cell is null; the message names the input
    * @throws IllegalArgumentException if the slug or version is malformed, or the number of
    *     inputs differs from the contract
    */
-  protected WorkflowStep(String slug, int version, Contract contract, List<? extends Cell<?>> inputs) {
-    this(Ids.newId(), slug, version, contract.inputNames(), inputs, newOutputs(contract));
+  protected WorkflowStep(String slug, int version, Contract contract, Cell<?>... inputs) {
+    this(Ids.newId(), slug, version, contract.inputNames(), Arrays.asList(inputs),
+        newOutputs(contract));
   }
 
   WorkflowStep(UUID id, String slug, int version, List<String> inputNames,

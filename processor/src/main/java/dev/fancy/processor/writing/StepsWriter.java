@@ -167,9 +167,9 @@ public final class StepsWriter {
       names.add(CodeBlock.of("$L", input.name()));
     }
     type.addMethod(constructor
-        .addStatement("super(SLUG, VERSION, $L, $T.of($L))",
-            GeneratedNames.contractConstant(step.methodName()), RuntimeTypes.LIST,
-            CodeBlock.join(names, ", "))
+        .addStatement("super(SLUG, VERSION, $L$L)",
+            GeneratedNames.contractConstant(step.methodName()),
+            names.isEmpty() ? "" : CodeBlock.of(", $L", CodeBlock.join(names, ", ")))
         .build());
     for (int i = 0; i < step.inputs().size(); i++) {
       PortModel input = step.inputs().get(i);

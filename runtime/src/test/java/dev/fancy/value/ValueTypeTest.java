@@ -1,0 +1,76 @@
+package dev.fancy.value;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ValueTypeTest {
+
+  @Test
+  void primitivesKeepTheirKeywordAndBox() {
+    ValueType<Double> type = ValueType.of(double.class);
+    assertThat(type.name()).isEqualTo("double");
+    assertThat(type.isPrimitive()).isTrue();
+    assertThat(type.rawType()).isEqualTo(Double.class);
+    assertThat(type.isInstance(null)).isFalse();
+    assertThat(type.isInstance(1.5)).isTrue();
+  }
+
+  @Test
+  void acceptsEqualBoxedAndSubtypes() {
+    ValueType<Double> primitive = ValueType.of(double.class);
+    assertThat(primitive.accepts(ValueType.of(Double.class))).isTrue();
+    assertThat(ValueType.of(Number.class).accepts(ValueType.of(Integer.class))).isTrue();
+    assertThat(ValueType.of(Integer.class).accepts(ValueType.of(Number.class))).isFalse();
+    ValueType<List<String>> strings = ValueType.of(List.class, "java.util.List<java.lang.String>");
+    ValueType<ArrayList<String>> arrayStrings =
+        ValueType.of(ArrayList.class, "java.util.ArrayList<java.lang.String>");
+    ValueType<List<Integer>> ints = ValueType.of(List.class, "java.util.List<java.lang.Integer>");
+    assertThat(strings.accepts(arrayStrings)).isTrue();
+    assertThat(strings.accepts(ints)).isFalse();
+    assertThat(ValueType.of(Collection.class).accepts(ints)).isTrue();
+  }
+
+  @Test
+  void namedTypesResolveThroughJackson() {
+    ValueType<?> type = ValueType.named("java.util.Map<java.lang.String,java.lang.Double>");
+    assertThat(type.rawType()).isEqualTo(java.util.Map.class);
+    assertThat(type).isEqualTo(ValueType.of(java.util.Map.class,
+        "java.util.Map<java.lang.String,java.lang.Double>"));
+  }
+
+  @Test
+  void unknownClassesAndMalformedNamesAreClearErrors() {
+    assertThatThrownBy(() -> ValueType.named("com.example.Missing").rawType())
+        .isInstanceOf(ValueCodecException.class)
+        .hasMessageContaining("type 'com.example.Missing' cannot be resolved")
+        .hasMessageContaining("Put the class on the class path");
+    assertThatThrownBy(() -> ValueType.named("java.util.Map<java.lang.String, java.lang.Double>"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("write it without spaces");
+    assertThatThrownBy(() -> ValueType.of(void.class))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void codecRoundTripsRecordsAndNamesUnserializableTypes() {
+    record Point(int x, List<String> tags) {}
+    ValueCodec codec = ValueCodec.defaults();
+    Point point = new Point(3, List.of("a"));
+    assertThat(codec.fromBytes(codec.toBytes(point), ValueType.of(Point.class))).isEqualTo(point);
+    Object opaque = new Object() {
+      @SuppressWarnings("unused")
+      public Object getSelf() {
+        return this;
+      }
+    };
+    assertThatThrownBy(() -> codec.toBytes(opaque))
+        .isInstanceOf(ValueCodecException.class)
+        .hasMessageContaining("cannot be serialized to JSON")
+        .hasMessageContaining("Make it a record or a bean");
+  }
+}
