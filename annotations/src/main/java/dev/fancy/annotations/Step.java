@@ -17,7 +17,8 @@ import java.lang.annotation.Target;
  *
  * <p>Inputs are the method's parameters, named as in the source. Outputs are derived from the
  * return type: a {@code record} gives one output per record component (named and typed by the
- * component), {@code void} gives none, and any other type gives one output named {@code out}.
+ * component) unless {@link #splitRecord()} is false, {@code void} gives none, and any other type
+ * gives one output named {@code out}.
  *
  * <p>The method must be {@code public}, declared in a {@code public} top-level class or a
  * {@code public static} nested class, and must not declare type parameters. Static methods are
@@ -64,4 +65,14 @@ public @interface Step {
    * @return the description, or an empty string for the default
    */
   String description() default "";
+
+  /**
+   * Whether a returned record becomes one output per record component (the default). Set it to
+   * {@code false} to pass the record on whole, as the single output {@code out}, when the record
+   * is one value (a fitted model, a summary) rather than several results. Ignored for other
+   * return types.
+   *
+   * @return whether to split a returned record into its components
+   */
+  boolean splitRecord() default true;
 }

@@ -132,7 +132,7 @@ public final class StepProcessor extends AbstractProcessor {
       }
     }
     TypeMirror error = TypeScan.find(method.getReturnType(), t -> t.getKind() == TypeKind.ERROR);
-    if (error != null || !OutputElements.isRecord(method.getReturnType())) {
+    if (error != null || !OutputElements.splitsRecord(method)) {
       return error;
     }
     for (OutputElements.Output output

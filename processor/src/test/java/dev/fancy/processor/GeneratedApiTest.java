@@ -61,6 +61,32 @@ class GeneratedApiTest {
   }
 
   @Test
+  void aRecordIsOneOutputWhenNotSplit() {
+    JavaFileObject steps = source("Fits",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Reference;",
+        "import dev.fancy.annotations.Step;",
+        "public final class Fits {",
+        "  public record Line(double slope, double intercept) {}",
+        "  @Step(splitRecord = false) @Reference",
+        "  public static Line fit(double x) { return new Line(x, 0); }",
+        "}");
+    JavaFileObject user = source("Wiring",
+        "package dev.fancy.test;",
+        "import dev.fancy.workflow.Cell;",
+        "class Wiring {",
+        "  Cell<Fits.Line> wire() { return FitsSteps.fit(1.0).out(); }",
+        "}");
+    Compilation compilation = compile(steps, user);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("dev.fancy.test.FitsStepModule")
+        .contentsAsUtf8String().contains("return new Object[] {Fits.fit((Double) args[0])};");
+    assertThat(compilation).generatedSourceFile("dev.fancy.test.FitsSteps")
+        .contentsAsUtf8String().contains("new Port(\"out\", ValueType.<Fits.Line>of(Fits.Line.class, "
+            + "\"dev.fancy.test.Fits$Line\"), StorageKind.REFERENCE)");
+  }
+
+  @Test
   void outputsKeepTheirTypeArguments() {
     JavaFileObject user = source("Wiring",
         "package dev.fancy.test;",

@@ -289,7 +289,8 @@ class StepErrorsTest {
     assertThat(compilation)
         .hadErrorContaining("@Step method Steps.nothing returns the record "
             + "dev.fancy.test.Steps.Nothing, which has no components, so the step would have no "
-            + "outputs. Return void for a step without outputs, or add record components")
+            + "outputs. Return void for a step without outputs, add record components, or set "
+            + "@Step(splitRecord = false) to pass the record on whole")
         .inFile(file)
         .onLineContaining("Nothing nothing(");
   }
@@ -325,7 +326,7 @@ class StepErrorsTest {
     assertThat(compilation)
         .hadErrorContaining("@Reference on @Step method Steps.pair applies to its single 'out' "
             + "output, but the method returns dev.fancy.test.Steps.Pair. Put @Reference on the "
-            + "record components to store by reference instead")
+            + "record components to store by reference instead, or set @Step(splitRecord = false)")
         .inFile(file)
         .onLineContaining("Pair pair(");
   }

@@ -98,7 +98,7 @@ final class ExecutionPlan {
     all.addAll(workflow.inputs());
     all.addAll(workflow.constants());
     for (WorkflowStep step : steps) {
-      all.addAll(step.outputs());
+      all.addAll(step.outputCells());
     }
     for (Cell<?> cell : all) {
       if (slotById.putIfAbsent(cell.id(), slot) != null) {
@@ -137,7 +137,7 @@ final class ExecutionPlan {
       argumentSlots[s] = new int[names.size()];
       argumentTypes[s] = new ValueType<?>[names.size()];
       for (int i = 0; i < names.size(); i++) {
-        Cell<?> cell = step.inputs().get(i);
+        Cell<?> cell = step.inputCells().get(i);
         argumentSlots[s][i] = slotOf(cell);
         argumentTypes[s][i] = cell.type();
       }
@@ -160,7 +160,7 @@ final class ExecutionPlan {
             + port.type().name() + " into it");
         continue;
       }
-      Cell<?> cell = step.inputs().get(index);
+      Cell<?> cell = step.inputCells().get(index);
       checkAssignable(where + " input '" + port.name() + "'", port.type(), cell, problems);
       int slot = slotOf(cell);
       argumentSlots[s][i] = slot;
@@ -173,7 +173,7 @@ final class ExecutionPlan {
 
   private void bindOutputs(int s, String where, Contract contract, List<String> problems) {
     WorkflowStep step = steps[s];
-    List<Cell<?>> outputs = step.outputs();
+    List<Cell<?>> outputs = step.outputCells();
     outputSlots[s] = new int[outputs.size()];
     for (int i = 0; i < outputs.size(); i++) {
       outputSlots[s][i] = slotOf(outputs.get(i));
@@ -200,21 +200,21 @@ final class ExecutionPlan {
 
   /** An ungroup fed by a group in the same workflow must name existing members of fitting type. */
   private void checkUngroupMembers(WorkflowStep step, String where, List<String> problems) {
-    if (!step.slug().equals(Composite.UNGROUP_SLUG) || step.inputs().isEmpty()) {
+    if (!step.slug().equals(Composite.UNGROUP_SLUG) || step.inputCells().isEmpty()) {
       return;
     }
-    WorkflowStep group = step.inputs().get(0).producer();
+    WorkflowStep group = step.inputCells().get(0).producer();
     if (group == null || !group.slug().equals(Composite.GROUP_SLUG)) {
       return;
     }
-    for (Cell<?> member : step.outputs()) {
+    for (Cell<?> member : step.outputCells()) {
       int index = group.inputNames().indexOf(member.outputName());
       if (index < 0) {
         problems.add(where + " takes member '" + member.outputName() + "' but the composite "
             + "only has " + group.inputNames());
       } else {
         checkAssignable(where + " member '" + member.outputName() + "'", member.type(),
-            group.inputs().get(index), problems);
+            group.inputCells().get(index), problems);
       }
     }
   }
@@ -243,7 +243,7 @@ final class ExecutionPlan {
     }
     for (int s = 0; s < steps.length; s++) {
       List<WorkflowStep> upstream = new ArrayList<>();
-      for (Cell<?> cell : steps[s].inputs()) {
+      for (Cell<?> cell : steps[s].inputCells()) {
         if (cell.producer() != null && !upstream.contains(cell.producer())) {
           upstream.add(cell.producer());
         }

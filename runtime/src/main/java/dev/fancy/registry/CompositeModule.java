@@ -44,10 +44,10 @@ final class CompositeModule implements StepModule {
     Object[] values = new Object[names.size()];
     for (int i = 0; i < values.length; i++) {
       Object value = composite.get(names.get(i));
-      if (!step.outputs().get(i).type().isInstance(value)) {
+      if (!step.outputCells().get(i).type().isInstance(value)) {
         throw new ClassCastException("composite member '" + names.get(i) + "' is a "
             + (value == null ? "null" : value.getClass().getName()) + ", but the ungrouped cell "
-            + "expects " + step.outputs().get(i).type().name());
+            + "expects " + step.outputCells().get(i).type().name());
       }
       values[i] = value;
     }

@@ -70,7 +70,7 @@ public final class Composite {
     }
     Map<String, ValueType<?>> members = new TreeMap<>();
     for (int i = 0; i < producer.inputNames().size(); i++) {
-      members.put(producer.inputNames().get(i), producer.inputs().get(i).type());
+      members.put(producer.inputNames().get(i), producer.inputCells().get(i).type());
     }
     return ungroup(composite, members);
   }
@@ -130,12 +130,12 @@ public final class Composite {
     @SuppressWarnings("unchecked")
     public <T> Cell<T> member(Cell<T> original) {
       WorkflowStep group = composite.producer();
-      int index = group == null ? -1 : group.inputs().indexOf(original);
+      int index = group == null ? -1 : group.inputCells().indexOf(original);
       if (index < 0) {
         throw new IllegalArgumentException(
             "cell '" + original.alias() + "' is not a member of composite '" + composite.alias() + "'");
       }
-      return (Cell<T>) output(group.inputNames().get(index));
+      return (Cell<T>) outputCell(group.inputNames().get(index));
     }
 
     /**
@@ -145,7 +145,7 @@ public final class Composite {
      */
     @SuppressWarnings("unchecked")
     public <T> Cell<T> member(String name, ValueType<T> type) {
-      Cell<?> cell = output(name);
+      Cell<?> cell = outputCell(name);
       if (!cell.type().equals(type)) {
         throw new IllegalArgumentException("member '" + name + "' is a " + cell.type().name()
             + ", not a " + type.name());

@@ -85,7 +85,7 @@ public final class Workflow {
     Set<Cell<?>> inputs = new LinkedHashSet<>();
     Set<Cell<?>> constants = new LinkedHashSet<>();
     for (WorkflowStep step : steps) {
-      for (Cell<?> cell : step.inputs()) {
+      for (Cell<?> cell : step.inputCells()) {
         collectSource(cell, inputs, constants);
       }
     }
@@ -160,7 +160,7 @@ public final class Workflow {
 
   private static List<WorkflowStep> dependencies(WorkflowStep step) {
     List<WorkflowStep> deps = new ArrayList<>(step.inputNames().size() + step.upstream().size());
-    for (Cell<?> cell : step.inputs()) {
+    for (Cell<?> cell : step.inputCells()) {
       if (cell.producer() != null) {
         deps.add(cell.producer());
       }

@@ -55,10 +55,10 @@ final class WorkflowJson {
     for (WorkflowStep step : workflow.steps()) {
       LinkedHashMap<String, UUID> inputs = new LinkedHashMap<>();
       for (int i = 0; i < step.inputNames().size(); i++) {
-        inputs.put(step.inputNames().get(i), step.inputs().get(i).id());
+        inputs.put(step.inputNames().get(i), step.inputCells().get(i).id());
       }
       List<OutputDocument> outputs = new ArrayList<>();
-      for (Cell<?> cell : step.outputs()) {
+      for (Cell<?> cell : step.outputCells()) {
         outputs.add(new OutputDocument(cell.outputName(), cell.id(), cell.alias(),
             cell.type().name(), cell.kind()));
       }
@@ -341,7 +341,7 @@ final class WorkflowJson {
         return cell;
       }
       WorkflowStep producer = built.get(producerOf.get(id).id());
-      for (Cell<?> output : producer.outputs()) {
+      for (Cell<?> output : producer.outputCells()) {
         if (output.id().equals(id)) {
           return output;
         }

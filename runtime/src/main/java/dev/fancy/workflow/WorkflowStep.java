@@ -119,7 +119,7 @@ public class WorkflowStep {
   }
 
   /** The last segment of the slug, used in default cell aliases ({@code load_csv.out}). */
-  public final String name() {
+  final String name() {
     return slug.substring(slug.lastIndexOf('.') + 1);
   }
 
@@ -129,7 +129,7 @@ public class WorkflowStep {
   }
 
   /** The cells wired into the inputs, in {@link #inputNames()} order. */
-  public final List<Cell<?>> inputs() {
+  public final List<Cell<?>> inputCells() {
     return List.of(inputs);
   }
 
@@ -138,7 +138,7 @@ public class WorkflowStep {
    *
    * @throws IllegalArgumentException if the step has no such input
    */
-  public final Cell<?> input(String name) {
+  public final Cell<?> inputCell(String name) {
     int index = inputNames.indexOf(name);
     if (index < 0) {
       throw new IllegalArgumentException(
@@ -153,7 +153,7 @@ public class WorkflowStep {
   }
 
   /** The output cells, in {@link #outputNames()} order. */
-  public final List<Cell<?>> outputs() {
+  public final List<Cell<?>> outputCells() {
     return List.of(outputs);
   }
 
@@ -162,7 +162,7 @@ public class WorkflowStep {
    *
    * @throws IllegalArgumentException if the step has no such output
    */
-  public final Cell<?> output(String name) {
+  public final Cell<?> outputCell(String name) {
     int index = outputNames.indexOf(name);
     if (index < 0) {
       throw new IllegalArgumentException(

@@ -97,8 +97,8 @@ class EngineTest {
     WorkflowStep left = new Meet(x);
     WorkflowStep right = new Meet(x);
     try (Engine parallel = Engine.builder().registry(registry).maxConcurrency(2).build()) {
-      RunResult result = parallel.run(Workflow.of("meet", left.outputs().get(0),
-          right.outputs().get(0)), Map.of("x", 1));
+      RunResult result = parallel.run(Workflow.of("meet", left.outputCells().get(0),
+          right.outputCells().get(0)), Map.of("x", 1));
       assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
     }
   }
@@ -118,7 +118,7 @@ class EngineTest {
     Cell<Integer> x = Cell.input("x", Integer.class);
     List<Cell<?>> outputs = new java.util.ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      outputs.add(new Meet(x).outputs().get(0));
+      outputs.add(new Meet(x).outputCells().get(0));
     }
     try (Engine bounded = Engine.builder().registry(registry).maxConcurrency(3).build()) {
       RunResult result = bounded.run(Workflow.of("wide", outputs, List.of()), Map.of("x", 1));

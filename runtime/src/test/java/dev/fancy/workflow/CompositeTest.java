@@ -63,7 +63,7 @@ class CompositeTest {
     Cell<CompositeValue> input = Cell.input("bundle", CompositeValue.class);
     Composite.Ungroup parts = Composite.ungroup(input, Map.of("missing", MathSteps.INT));
     try (Engine engine = Engine.builder().registry(registry).build()) {
-      RunResult result = engine.run(Workflow.of("u", parts.output("missing")),
+      RunResult result = engine.run(Workflow.of("u", parts.outputCell("missing")),
           Map.of("bundle", new CompositeValue(Map.of("present", 1))));
       assertThat(result.status()).isEqualTo(RunStatus.FAILED);
       assertThat(result.step(parts).status()).isEqualTo(StepStatus.FAILED);
@@ -72,7 +72,7 @@ class CompositeTest {
 
       Composite.Group group = Composite.group(Map.of("present", Cell.input("p", Integer.class)));
       Composite.Ungroup wrong = Composite.ungroup(group.out(), Map.of("absent", MathSteps.INT));
-      assertThatThrownBy(() -> engine.validate(Workflow.of("g", wrong.output("absent"))))
+      assertThatThrownBy(() -> engine.validate(Workflow.of("g", wrong.outputCell("absent"))))
           .hasMessageContaining("takes member 'absent' but the composite only has [present]");
     }
   }

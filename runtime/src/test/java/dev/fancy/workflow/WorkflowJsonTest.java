@@ -71,7 +71,7 @@ class WorkflowJsonTest {
          "outputs": ["00000000-0000-4000-8000-000000000021"]}
         """;
     Workflow workflow = Workflow.fromJson(json);
-    assertThat(workflow.steps()).extracting(s -> s.outputs().get(0).alias())
+    assertThat(workflow.steps()).extracting(s -> s.outputCells().get(0).alias())
         .containsExactly("first", "second");
   }
 

@@ -100,6 +100,6 @@ class WorkflowTest {
     }
     Workflow workflow = Workflow.of("chain", cell);
     assertThat(workflow.steps()).hasSize(200_000);
-    assertThat(workflow.steps().get(199_999).outputs()).containsExactly(cell);
+    assertThat(workflow.steps().get(199_999).outputCells()).containsExactly(cell);
   }
 }

@@ -12,8 +12,9 @@ public final class GeneratedNames {
    * {@code WorkflowStep} and {@code Object}.
    */
   public static final Set<String> RESERVED = Set.of(
-      "id", "slug", "version", "name", "inputNames", "inputs", "input", "outputNames", "outputs",
-      "output", "typedInput", "typedOutput", "after", "upstream", "equals", "hashCode",
+      "id", "slug", "version", "inputNames", "inputCells", "inputCell", "outputNames",
+      "outputCells", "outputCell", "typedInput", "typedOutput", "after", "upstream", "equals",
+      "hashCode",
       "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 
   /** Name of the single output of a step that returns neither void nor a record. */

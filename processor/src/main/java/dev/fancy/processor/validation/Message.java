@@ -49,10 +49,12 @@ public enum Message {
           + "component"),
   EMPTY_RECORD(
       "@Step method %s returns the record %s, which has no components, so the step would have "
-          + "no outputs. Return void for a step without outputs, or add record components"),
+          + "no outputs. Return void for a step without outputs, add record components, or set "
+          + "@Step(splitRecord = false) to pass the record on whole"),
   REFERENCE_ON_NON_SINGLE(
       "@Reference on @Step method %s applies to its single 'out' output, but the method returns "
-          + "%s. Put @Reference on the record components to store by reference instead"),
+          + "%s. Put @Reference on the record components to store by reference instead, or set "
+          + "@Step(splitRecord = false)"),
   UNRESOLVED_TYPE(
       "@Step method %s uses the type %s, which could not be resolved. Check the earlier "
           + "compilation errors, or whether a generated type is missing"),

@@ -1,6 +1,7 @@
 package dev.fancy.processor.validation;
 
 import dev.fancy.annotations.Reference;
+import dev.fancy.annotations.Step;
 import dev.fancy.processor.model.GeneratedNames;
 import dev.fancy.processor.model.OutputShape;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import javax.lang.model.util.Types;
 
 /**
  * Reads the outputs of a {@code @Step} method from its return type: none for {@code void}, one per
- * component for a record (typed as a member of the returned, possibly parameterized record), and
- * one {@code out} otherwise.
+ * component for a record (typed as a member of the returned, possibly parameterized record) unless
+ * {@code @Step(splitRecord = false)}, and one {@code out} otherwise.
  *
  * @param shape how the return value becomes outputs
  * @param outputs the outputs in declaration order
@@ -40,7 +41,7 @@ public record OutputElements(OutputShape shape, List<Output> outputs) {
     if (returnType.getKind() == TypeKind.VOID) {
       return new OutputElements(OutputShape.NONE, List.of());
     }
-    if (isRecord(returnType)) {
+    if (splitsRecord(method)) {
       DeclaredType declared = (DeclaredType) returnType;
       TypeElement record = (TypeElement) declared.asElement();
       List<Output> outputs = new ArrayList<>();
@@ -54,6 +55,11 @@ public record OutputElements(OutputShape shape, List<Output> outputs) {
     }
     return new OutputElements(OutputShape.SINGLE, List.of(new Output(
         GeneratedNames.SINGLE_OUTPUT, returnType, method.getAnnotation(Reference.class) != null)));
+  }
+
+  /** Whether {@code method} returns a record whose components become the outputs. */
+  public static boolean splitsRecord(ExecutableElement method) {
+    return isRecord(method.getReturnType()) && method.getAnnotation(Step.class).splitRecord();
   }
 
   /** Whether {@code type} is a record type. */

@@ -105,7 +105,7 @@ public final class StepMethodValidator {
   }
 
   private void validateOutputs(ExecutableElement method, String name, ValidationReport report) {
-    if (OutputElements.isRecord(method.getReturnType())
+    if (OutputElements.splitsRecord(method)
         && ((TypeElement) types.asElement(method.getReturnType())).getRecordComponents().isEmpty()) {
       report.error(method, Message.EMPTY_RECORD, name, method.getReturnType());
       return;
