@@ -121,16 +121,10 @@ public final class Engine implements AutoCloseable {
   public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs) {
     Objects.requireNonNull(inputs, "inputs == null");
     ExecutionPlan plan = plan(workflow);
-    List<Cell<?>> sources = new ArrayList<>(workflow.inputs());
-    sources.addAll(workflow.constants());
     Object[] values = bind(plan, inputs);
-    int[] slots = new int[sources.size()];
-    for (int i = 0; i < slots.length; i++) {
-      slots[i] = plan.slotById.get(sources.get(i).id());
-    }
     RunExecution execution = new RunExecution(plan, UUID.randomUUID(), valueStore,
         referenceStore, executor, maxConcurrency);
-    return execution.start(values, slots);
+    return execution.start(values);
   }
 
   private ExecutionPlan plan(Workflow workflow) {
@@ -143,7 +137,7 @@ public final class Engine implements AutoCloseable {
     return plan;
   }
 
-  /** Values for the workflow's inputs then constants, every one checked. */
+  /** Values for the workflow's inputs then constants (the plan's source slots), all checked. */
   private static Object[] bind(ExecutionPlan plan, Map<String, ?> inputs) {
     Workflow workflow = plan.workflow;
     List<String> problems = new ArrayList<>();
@@ -157,7 +151,7 @@ public final class Engine implements AutoCloseable {
             + ") has no value; pass it in the inputs map");
       } else {
         values[i] = inputs.get(input.alias());
-        check(plan, input, values[i], "workflow input '" + input.alias() + "'", problems);
+        check(plan, i, values[i], "workflow input '" + input.alias() + "'", problems);
       }
       i++;
     }
@@ -171,7 +165,7 @@ public final class Engine implements AutoCloseable {
       String what = "constant '" + constant.alias() + "'";
       try {
         values[i] = ValueCodec.defaults().fromTree(constant.constantValue(), constant.type());
-        check(plan, constant, values[i], what, problems);
+        check(plan, i, values[i], what, problems);
       } catch (ValueCodecException e) {
         problems.add(what + ": " + e.getMessage());
       }
@@ -185,11 +179,11 @@ public final class Engine implements AutoCloseable {
   }
 
   private static void check(
-      ExecutionPlan plan, Cell<?> cell, Object value, String what, List<String> problems) {
+      ExecutionPlan plan, int slot, Object value, String what, List<String> problems) {
     try {
       List<ValueType<?>> types = new ArrayList<>();
-      types.add(cell.type());
-      types.addAll(plan.consumerTypes.get(plan.slotById.get(cell.id())));
+      types.add(plan.cells[slot].type());
+      types.addAll(plan.sourceConsumerTypes.get(slot));
       for (ValueType<?> type : types) {
         if (!type.isInstance(value)) {
           problems.add(what + " must be a " + type.name() + " but is "

@@ -14,51 +14,66 @@ import dev.fancy.workflow.WorkflowStep;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * A workflow checked against a registry and flattened into arrays for execution: cells become
- * slots, steps become indices with their input slots in contract order, output slots and
- * dependents. Immutable and shared by every run of the same workflow.
+ * A workflow checked against a registry and flattened into arrays for execution. Cells become
+ * slots (inputs first, then constants, then step outputs in step order); per-step lists (argument
+ * slots, output slots, dependents) are kept in compressed form, one flat array plus start offsets,
+ * so a million-step plan costs a few bytes per step. Immutable and shared by every run of the
+ * same workflow.
  */
 final class ExecutionPlan {
 
   final Workflow workflow;
   final WorkflowStep[] steps;
   final StepDefinition[] definitions;
-  /** Per step, the slot of each argument in the order the invoker expects. */
-  final int[][] argumentSlots;
-  /** Per step, the contract type of each argument (for null checks of primitives). */
-  final ValueType<?>[][] argumentTypes;
-  /** Per step, the slot of each output in the workflow step's output order. */
-  final int[][] outputSlots;
-  /** Per step, the indices of steps that wait for it. */
-  final int[][] dependents;
-  /** Per step, how many steps it waits for. */
-  final int[] dependencyCount;
   /** Slot to cell. */
   final Cell<?>[] cells;
-  /** Slot to the types of the ports that read it (checked when a run binds an input). */
-  final List<List<ValueType<?>>> consumerTypes;
-  final Map<UUID, Integer> slotById;
-  /** Step ID to step index. */
-  final Map<UUID, Integer> stepIndex;
+  /** Number of input and constant slots (they come first). */
+  final int sourceCount;
 
-  private ExecutionPlan(Workflow workflow, int stepCount, int cellCount) {
+  /** Arguments of step s: {@code argSlot[argStart[s] .. argStart[s + 1])}, invoker order. */
+  final int[] argStart;
+  final int[] argSlot;
+  /** Whether the argument's contract type is primitive (null is an error). */
+  final boolean[] argPrimitive;
+  /** Outputs of step s: {@code outSlot[outStart[s] .. outStart[s + 1])}. */
+  final int[] outStart;
+  final int[] outSlot;
+  /** Steps waiting for step s: {@code dependent[depStart[s] .. depStart[s + 1])}. */
+  final int[] depStart;
+  final int[] dependent;
+  /** How many steps step s waits for. */
+  final int[] dependencyCount;
+  /** For each source slot, the types of the ports that read it (checked when a run binds it). */
+  final List<List<ValueType<?>>> sourceConsumerTypes;
+
+  private volatile Map<UUID, Integer> slotById;
+  private volatile Map<UUID, Integer> stepById;
+
+  private ExecutionPlan(Workflow workflow, int cellCount, int argCount) {
     this.workflow = workflow;
     this.steps = workflow.steps().toArray(new WorkflowStep[0]);
-    this.definitions = new StepDefinition[stepCount];
-    this.argumentSlots = new int[stepCount][];
-    this.argumentTypes = new ValueType<?>[stepCount][];
-    this.outputSlots = new int[stepCount][];
-    this.dependents = new int[stepCount][];
-    this.dependencyCount = new int[stepCount];
+    int n = steps.length;
+    this.definitions = new StepDefinition[n];
     this.cells = new Cell<?>[cellCount];
-    this.consumerTypes = new ArrayList<>(cellCount);
-    this.slotById = new HashMap<>(cellCount * 2);
-    this.stepIndex = new HashMap<>(stepCount * 2);
+    this.sourceCount = workflow.inputs().size() + workflow.constants().size();
+    this.argStart = new int[n + 1];
+    this.argSlot = new int[argCount];
+    this.argPrimitive = new boolean[argCount];
+    this.outStart = new int[n + 1];
+    this.outSlot = new int[cellCount - sourceCount];
+    this.depStart = new int[n + 1];
+    this.dependencyCount = new int[n];
+    this.sourceConsumerTypes = new ArrayList<>(sourceCount);
+    for (int i = 0; i < sourceCount; i++) {
+      sourceConsumerTypes.add(new ArrayList<>(1));
+    }
+    this.dependent = link();
   }
 
   /**
@@ -66,132 +81,133 @@ final class ExecutionPlan {
    *
    * @throws WorkflowValidationException listing every problem: unknown slugs or versions, inputs
    *     without a binding, inputs or outputs the contract does not declare, mismatched types and
-   *     storage kinds, duplicate IDs
+   *     storage kinds
    */
   static ExecutionPlan compile(Workflow workflow, StepRegistry registry) {
     int cellCount = workflow.inputs().size() + workflow.constants().size();
+    int argCount = 0;
     for (WorkflowStep step : workflow.steps()) {
       cellCount += step.outputNames().size();
+      argCount += step.inputNames().size();
     }
-    ExecutionPlan plan = new ExecutionPlan(workflow, workflow.steps().size(), cellCount);
+    ExecutionPlan plan = new ExecutionPlan(workflow, cellCount, argCount);
+    Map<Cell<?>, Integer> slots = plan.indexCells();
     List<String> problems = new ArrayList<>();
-    plan.index(problems);
+    int arg = 0;
     for (int s = 0; s < plan.steps.length; s++) {
-      if (plan.stepIndex.put(plan.steps[s].id(), s) != null) {
-        problems.add("step '" + plan.steps[s].slug() + "' appears twice with ID "
-            + plan.steps[s].id() + "; every step needs its own ID");
-      }
+      plan.argStart[s] = arg;
+      arg = plan.bind(s, arg, slots, registry, problems);
     }
-    for (int s = 0; s < plan.steps.length; s++) {
-      plan.bind(s, registry, problems);
-    }
+    plan.argStart[plan.steps.length] = arg;
     if (!problems.isEmpty()) {
       throw new WorkflowValidationException("workflow '" + workflow.name() + "'", problems);
     }
-    plan.link();
     return plan;
   }
 
-  private void index(List<String> problems) {
+  private Map<Cell<?>, Integer> indexCells() {
+    Map<Cell<?>, Integer> slots = new IdentityHashMap<>(cells.length);
     int slot = 0;
-    List<Cell<?>> all = new ArrayList<>(cells.length);
-    all.addAll(workflow.inputs());
-    all.addAll(workflow.constants());
-    for (WorkflowStep step : steps) {
-      all.addAll(step.outputCells());
-    }
-    for (Cell<?> cell : all) {
-      if (slotById.putIfAbsent(cell.id(), slot) != null) {
-        problems.add("cell '" + cell.alias() + "' reuses ID " + cell.id()
-            + "; every cell needs its own ID");
-        continue;
-      }
+    for (Cell<?> cell : workflow.inputs()) {
+      slots.put(cell, slot);
       cells[slot++] = cell;
-      consumerTypes.add(new ArrayList<>(1));
     }
+    for (Cell<?> cell : workflow.constants()) {
+      slots.put(cell, slot);
+      cells[slot++] = cell;
+    }
+    for (int s = 0; s < steps.length; s++) {
+      outStart[s] = slot - sourceCount;
+      for (Cell<?> cell : steps[s].outputCells()) {
+        outSlot[slot - sourceCount] = slot;
+        slots.put(cell, slot);
+        cells[slot++] = cell;
+      }
+    }
+    outStart[steps.length] = slot - sourceCount;
+    return slots;
   }
 
-  private void bind(int s, StepRegistry registry, List<String> problems) {
+  /** Resolves step s; returns the next free argument index. */
+  private int bind(int s, int arg, Map<Cell<?>, Integer> slots, StepRegistry registry,
+      List<String> problems) {
     WorkflowStep step = steps[s];
-    String where = "step '" + step.slug() + "' (" + step.id() + ")";
     StepDefinition definition = registry.find(step.slug(), step.version()).orElse(null);
     if (definition == null) {
       List<Integer> versions = registry.versions(step.slug());
-      problems.add(where + " calls " + step.slug() + "@" + step.version() + ", which is not "
+      problems.add(where(step) + " calls " + step.slug() + "@" + step.version() + ", which is not "
           + "registered" + (versions.isEmpty()
               ? "; register the module that defines it (is fancy-processor on the annotation "
                   + "processor path, and the module on the class path?)"
               : "; registered versions are " + versions));
-      return;
+      return arg + step.inputNames().size();
     }
     definitions[s] = definition;
     Contract contract = definition.contract();
-    bindInputs(s, where, contract, problems);
-    bindOutputs(s, where, contract, problems);
+    int next = bindInputs(s, arg, contract, slots, problems);
+    bindOutputs(s, contract, problems);
+    return next;
   }
 
-  private void bindInputs(int s, String where, Contract contract, List<String> problems) {
+  /** How messages name a step; built only when there is a problem (UUIDs are slow to print). */
+  private static String where(WorkflowStep step) {
+    return "step '" + step.slug() + "' (" + step.id() + ")";
+  }
+
+  private int bindInputs(int s, int arg, Contract contract,
+      Map<Cell<?>, Integer> slots, List<String> problems) {
     WorkflowStep step = steps[s];
     List<String> names = step.inputNames();
+    List<Cell<?>> inputs = step.inputCells();
     if (contract.openInputs()) {
-      argumentSlots[s] = new int[names.size()];
-      argumentTypes[s] = new ValueType<?>[names.size()];
-      for (int i = 0; i < names.size(); i++) {
-        Cell<?> cell = step.inputCells().get(i);
-        argumentSlots[s][i] = slotOf(cell);
-        argumentTypes[s][i] = cell.type();
+      for (Cell<?> cell : inputs) {
+        argSlot[arg++] = slots.get(cell);
       }
-      return;
+      return arg;
     }
-    List<Port> ports = contract.inputs();
-    argumentSlots[s] = new int[ports.size()];
-    argumentTypes[s] = new ValueType<?>[ports.size()];
     for (String name : names) {
-      if (ports.stream().noneMatch(p -> p.name().equals(name))) {
-        problems.add(where + " has an input '" + name + "' that its contract does not declare; "
+      if (!contract.inputNames().contains(name)) {
+        problems.add(where(step) + " has an input '" + name + "' that its contract does not declare; "
             + "the inputs are " + contract.inputNames());
       }
     }
-    for (int i = 0; i < ports.size(); i++) {
-      Port port = ports.get(i);
+    for (Port port : contract.inputs()) {
       int index = names.indexOf(port.name());
       if (index < 0) {
-        problems.add(where + " input '" + port.name() + "' has no binding; wire a cell of type "
+        problems.add(where(step) + " input '" + port.name() + "' has no binding; wire a cell of type "
             + port.type().name() + " into it");
         continue;
       }
-      Cell<?> cell = step.inputCells().get(index);
-      checkAssignable(where + " input '" + port.name() + "'", port.type(), cell, problems);
-      int slot = slotOf(cell);
-      argumentSlots[s][i] = slot;
-      argumentTypes[s][i] = port.type();
-      if (slot >= 0) {
-        consumerTypes.get(slot).add(port.type());
+      Cell<?> cell = inputs.get(index);
+      checkAssignable(step, "input '" + port.name() + "'", port.type(), cell, problems);
+      int slot = slots.get(cell);
+      argSlot[arg] = slot;
+      argPrimitive[arg] = port.type().isPrimitive();
+      arg++;
+      if (slot < sourceCount) {
+        sourceConsumerTypes.get(slot).add(port.type());
       }
     }
+    return argStart[s] + names.size();
   }
 
-  private void bindOutputs(int s, String where, Contract contract, List<String> problems) {
+  private void bindOutputs(int s, Contract contract, List<String> problems) {
     WorkflowStep step = steps[s];
-    List<Cell<?>> outputs = step.outputCells();
-    outputSlots[s] = new int[outputs.size()];
-    for (int i = 0; i < outputs.size(); i++) {
-      outputSlots[s][i] = slotOf(outputs.get(i));
-    }
     if (contract.openOutputs()) {
-      checkUngroupMembers(step, where, problems);
+      checkUngroupMembers(step, problems);
       return;
     }
     if (!step.outputNames().equals(contract.outputNames())) {
-      problems.add(where + " has outputs " + step.outputNames() + " but its contract declares "
+      problems.add(where(step) + " has outputs " + step.outputNames() + " but its contract declares "
           + contract.outputNames() + "; rebuild the workflow with the current step code");
       return;
     }
+    List<Cell<?>> outputs = step.outputCells();
     for (int i = 0; i < outputs.size(); i++) {
       Port port = contract.outputs().get(i);
       Cell<?> cell = outputs.get(i);
       if (!port.type().equals(cell.type()) || port.kind() != cell.kind()) {
-        problems.add(where + " output '" + port.name() + "' is a " + cell.kind() + " cell of type "
+        problems.add(where(step) + " output '" + port.name() + "' is a " + cell.kind() + " cell of type "
             + cell.type().name() + " but the contract declares a " + port.kind() + " "
             + port.type().name());
       }
@@ -199,7 +215,7 @@ final class ExecutionPlan {
   }
 
   /** An ungroup fed by a group in the same workflow must name existing members of fitting type. */
-  private void checkUngroupMembers(WorkflowStep step, String where, List<String> problems) {
+  private static void checkUngroupMembers(WorkflowStep step, List<String> problems) {
     if (!step.slug().equals(Composite.UNGROUP_SLUG) || step.inputCells().isEmpty()) {
       return;
     }
@@ -210,61 +226,114 @@ final class ExecutionPlan {
     for (Cell<?> member : step.outputCells()) {
       int index = group.inputNames().indexOf(member.outputName());
       if (index < 0) {
-        problems.add(where + " takes member '" + member.outputName() + "' but the composite "
+        problems.add(where(step) + " takes member '" + member.outputName() + "' but the composite "
             + "only has " + group.inputNames());
       } else {
-        checkAssignable(where + " member '" + member.outputName() + "'", member.type(),
+        checkAssignable(step, "member '" + member.outputName() + "'", member.type(),
             group.inputCells().get(index), problems);
       }
     }
   }
 
-  private static void checkAssignable(
-      String what, ValueType<?> expected, Cell<?> cell, List<String> problems) {
+  private static void checkAssignable(WorkflowStep step, String what, ValueType<?> expected,
+      Cell<?> cell, List<String> problems) {
     try {
       if (!expected.accepts(cell.type())) {
-        problems.add(what + " expects " + expected.name() + " but cell '" + cell.alias() + "' ("
+        problems.add(where(step) + " " + what + " expects " + expected.name() + " but cell '" + cell.alias() + "' ("
             + cell.id() + ") is a " + cell.type().name());
       }
     } catch (ValueCodecException e) {
-      problems.add(what + ": " + e.getMessage());
+      problems.add(where(step) + " " + what + ": " + e.getMessage());
     }
   }
 
-  private int slotOf(Cell<?> cell) {
-    Integer slot = slotById.get(cell.id());
-    return slot == null ? -1 : slot;
+  /** Counts each step's distinct upstream steps and fills the compressed dependents lists. */
+  private int[] link() {
+    Map<WorkflowStep, Integer> index = new IdentityHashMap<>(steps.length);
+    for (int s = 0; s < steps.length; s++) {
+      index.put(steps[s], s);
+    }
+    int[][] upstream = new int[steps.length][];
+    int[] counts = new int[steps.length + 1];
+    for (int s = 0; s < steps.length; s++) {
+      upstream[s] = upstreamOf(steps[s], index);
+      dependencyCount[s] = upstream[s].length;
+      for (int u : upstream[s]) {
+        counts[u]++;
+      }
+    }
+    int total = 0;
+    for (int s = 0; s < steps.length; s++) {
+      depStart[s] = total;
+      total += counts[s];
+    }
+    depStart[steps.length] = total;
+    int[] flat = new int[total];
+    int[] fill = new int[steps.length];
+    for (int s = 0; s < steps.length; s++) {
+      for (int u : upstream[s]) {
+        flat[depStart[u] + fill[u]++] = s;
+      }
+      upstream[s] = null;
+    }
+    return flat;
   }
 
-  private void link() {
-    List<List<Integer>> waiting = new ArrayList<>(steps.length);
-    for (int s = 0; s < steps.length; s++) {
-      waiting.add(new ArrayList<>(1));
+  private static int[] upstreamOf(WorkflowStep step, Map<WorkflowStep, Integer> index) {
+    int[] found = new int[step.inputNames().size() + step.upstream().size()];
+    int count = 0;
+    for (Cell<?> cell : step.inputCells()) {
+      count = addDistinct(found, count, cell.producer(), index);
     }
-    for (int s = 0; s < steps.length; s++) {
-      List<WorkflowStep> upstream = new ArrayList<>();
-      for (Cell<?> cell : steps[s].inputCells()) {
-        if (cell.producer() != null && !upstream.contains(cell.producer())) {
-          upstream.add(cell.producer());
-        }
-      }
-      for (WorkflowStep step : steps[s].upstream()) {
-        if (!upstream.contains(step)) {
-          upstream.add(step);
-        }
-      }
-      dependencyCount[s] = upstream.size();
-      for (WorkflowStep step : upstream) {
-        waiting.get(stepIndex.get(step.id())).add(s);
+    for (WorkflowStep before : step.upstream()) {
+      count = addDistinct(found, count, before, index);
+    }
+    return count == found.length ? found : java.util.Arrays.copyOf(found, count);
+  }
+
+  private static int addDistinct(
+      int[] found, int count, WorkflowStep step, Map<WorkflowStep, Integer> index) {
+    if (step == null) {
+      return count;
+    }
+    int s = index.get(step);
+    for (int i = 0; i < count; i++) {
+      if (found[i] == s) {
+        return count;
       }
     }
-    for (int s = 0; s < steps.length; s++) {
-      dependents[s] = waiting.get(s).stream().mapToInt(Integer::intValue).toArray();
-    }
+    found[count] = s;
+    return count + 1;
   }
 
   /** Whether values of {@code slot} belong in the reference store. */
   boolean isReference(int slot) {
     return cells[slot].kind() == StorageKind.REFERENCE;
+  }
+
+  /** The slot of the cell with this ID, or null; the index is built on first use. */
+  Integer slotOf(UUID cellId) {
+    Map<UUID, Integer> map = slotById;
+    if (map == null) {
+      map = new HashMap<>(cells.length * 2);
+      for (int slot = 0; slot < cells.length; slot++) {
+        map.put(cells[slot].id(), slot);
+      }
+      slotById = map;
+    }
+    return map.get(cellId);
+  }
+
+  /** The index of the step with this ID, or null; the index is built on first use. */
+  Integer stepOf(UUID stepId) {
+    Map<UUID, Integer> map = stepById;
+    if (map == null) {
+      map = new HashMap<>(steps.length * 2);
+      for (int s = 0; s < steps.length; s++) {
+        map.put(steps[s].id(), s);
+      }
+      stepById = map;
+    }
+    return map.get(stepId);
   }
 }

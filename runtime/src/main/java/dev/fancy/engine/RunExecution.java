@@ -1,8 +1,6 @@
 package dev.fancy.engine;
 
 import dev.fancy.store.DatumStore;
-import dev.fancy.value.ValueType;
-import dev.fancy.workflow.Cell;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -72,10 +70,10 @@ final class RunExecution {
     this.skippedBecause = new int[n];
   }
 
-  /** Stores the bound values, then starts every step that waits for nothing. */
-  CompletableFuture<RunResult> start(Object[] sourceValues, int[] sourceSlots) {
-    for (int i = 0; i < sourceSlots.length; i++) {
-      store(sourceSlots[i]).put(runId, plan.cells[sourceSlots[i]], sourceValues[i]);
+  /** Stores the bound values of the source slots, then starts every step that waits for nothing. */
+  CompletableFuture<RunResult> start(Object[] sourceValues) {
+    for (int slot = 0; slot < sourceValues.length; slot++) {
+      store(slot).put(runId, plan.cells[slot], sourceValues[slot]);
     }
     if (plan.steps.length == 0) {
       complete();
@@ -144,28 +142,27 @@ final class RunExecution {
     }
     startNanos[s] = System.nanoTime();
     try {
-      int[] argumentSlots = plan.argumentSlots[s];
-      ValueType<?>[] types = plan.argumentTypes[s];
-      Object[] args = new Object[argumentSlots.length];
+      int first = plan.argStart[s];
+      Object[] args = new Object[plan.argStart[s + 1] - first];
       for (int i = 0; i < args.length; i++) {
-        int slot = argumentSlots[i];
+        int slot = plan.argSlot[first + i];
         Object value = store(slot).get(runId, plan.cells[slot]);
-        if (value == null && types[i].isPrimitive()) {
-          throw new NullPointerException("input '" + plan.steps[s].inputNames().get(i)
-              + "' is a primitive " + types[i].name() + " but cell '" + plan.cells[slot].alias()
-              + "' holds null");
+        if (value == null && plan.argPrimitive[first + i]) {
+          throw new NullPointerException("an input of step '" + plan.steps[s].slug()
+              + "' is a primitive but cell '" + plan.cells[slot].alias() + "' holds null");
         }
         args[i] = value;
       }
       Object[] outputs = plan.definitions[s].invoker().invoke(plan.steps[s], args);
-      int[] outputSlots = plan.outputSlots[s];
-      if (outputs == null || outputs.length != outputSlots.length) {
+      int firstOutput = plan.outStart[s];
+      int outputCount = plan.outStart[s + 1] - firstOutput;
+      if (outputs == null || outputs.length != outputCount) {
         throw new IllegalStateException("the invoker of " + plan.definitions[s].key()
             + " returned " + (outputs == null ? "null" : outputs.length + " values") + " for "
-            + outputSlots.length + " outputs; regenerate the step module");
+            + outputCount + " outputs; regenerate the step module");
       }
       for (int i = 0; i < outputs.length; i++) {
-        int slot = outputSlots[i];
+        int slot = plan.outSlot[firstOutput + i];
         store(slot).put(runId, plan.cells[slot], outputs[i]);
       }
     } catch (Throwable t) {
@@ -178,7 +175,8 @@ final class RunExecution {
     endNanos[s] = System.nanoTime();
     state.set(s, SUCCEEDED);
     int next = -1;
-    for (int dependent : plan.dependents[s]) {
+    for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
+      int dependent = plan.dependent[d];
       if (waitingFor.decrementAndGet(dependent) == 0) {
         if (next < 0) {
           next = dependent;
@@ -197,7 +195,9 @@ final class RunExecution {
     Deque<Integer> todo = new ArrayDeque<>();
     todo.push(failed);
     while (!todo.isEmpty()) {
-      for (int dependent : plan.dependents[todo.pop()]) {
+      int step = todo.pop();
+      for (int d = plan.depStart[step]; d < plan.depStart[step + 1]; d++) {
+        int dependent = plan.dependent[d];
         if (state.compareAndSet(dependent, PENDING, SKIPPED)) {
           skippedBecause[dependent] = failed;
           count++;
@@ -217,9 +217,5 @@ final class RunExecution {
   private void complete() {
     finishedNanos = System.nanoTime();
     result.complete(new RunResult(this));
-  }
-
-  Cell<?> cell(int slot) {
-    return plan.cells[slot];
   }
 }

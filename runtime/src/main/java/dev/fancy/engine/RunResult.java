@@ -180,8 +180,21 @@ public final class RunResult {
     return run.startedAt.plusNanos(nanos - run.startedNanos);
   }
 
+  /**
+   * Deletes this run's values from the engine's value and reference stores, to free memory and
+   * disk once the results have been read; {@link #get} fails afterwards. Runs keep their values
+   * until they are discarded (or the stores are dropped), so a long-lived engine should discard
+   * results it no longer needs. The status and history stay readable.
+   *
+   * @throws dev.fancy.store.DatumStoreException if stored files cannot be deleted
+   */
+  public void discard() {
+    run.values.deleteRun(run.runId);
+    run.references.deleteRun(run.runId);
+  }
+
   private int slot(Cell<?> cell) {
-    Integer slot = run.plan.slotById.get(cell.id());
+    Integer slot = run.plan.slotOf(cell.id());
     if (slot == null) {
       throw new IllegalArgumentException("cell '" + cell.alias() + "' (" + cell.id()
           + ") is not part of workflow '" + workflow().name() + "'");
@@ -190,7 +203,7 @@ public final class RunResult {
   }
 
   private int indexOf(WorkflowStep step) {
-    Integer index = run.plan.stepIndex.get(step.id());
+    Integer index = run.plan.stepOf(step.id());
     if (index == null) {
       throw new IllegalArgumentException("step '" + step.slug() + "' (" + step.id()
           + ") is not part of workflow '" + workflow().name() + "'");

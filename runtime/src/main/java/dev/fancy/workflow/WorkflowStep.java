@@ -47,33 +47,30 @@ public class WorkflowStep {
    *     inputs differs from the contract
    */
   protected WorkflowStep(String slug, int version, Contract contract, Cell<?>... inputs) {
-    this(Ids.newId(), slug, version, contract.inputNames(), Arrays.asList(inputs),
-        newOutputs(contract));
+    if (contract.openInputs() || contract.openOutputs()) {
+      throw new IllegalArgumentException("an open contract needs explicit input and output names");
+    }
+    this.id = Ids.newId();
+    this.slug = checkSlug(slug);
+    this.version = checkVersion(slug, version);
+    this.inputNames = contract.inputNames();
+    this.inputs = checkInputs(slug, inputNames, Arrays.asList(inputs));
+    this.outputNames = contract.outputNames();
+    List<Port> ports = contract.outputs();
+    this.outputs = new Cell<?>[ports.size()];
+    for (int i = 0; i < outputs.length; i++) {
+      Port port = ports.get(i);
+      outputs[i] = Cell.output(Ids.newId(), null, port.kind(), port.type(), this, i);
+    }
   }
 
   WorkflowStep(UUID id, String slug, int version, List<String> inputNames,
       List<? extends Cell<?>> inputs, List<OutputSpec> outputs) {
     this.id = Objects.requireNonNull(id, "id == null");
     this.slug = checkSlug(slug);
-    if (version < 1) {
-      throw new IllegalArgumentException(
-          "step '" + slug + "' has version " + version + "; versions start at 1");
-    }
-    this.version = version;
+    this.version = checkVersion(slug, version);
     this.inputNames = List.copyOf(inputNames);
-    if (inputs.size() != inputNames.size()) {
-      throw new IllegalArgumentException("step '" + slug + "' takes " + inputNames.size()
-          + " inputs " + inputNames + " but was given " + inputs.size());
-    }
-    this.inputs = new Cell<?>[inputs.size()];
-    for (int i = 0; i < this.inputs.length; i++) {
-      Cell<?> cell = inputs.get(i);
-      if (cell == null) {
-        throw new NullPointerException(
-            "input '" + inputNames.get(i) + "' of step '" + slug + "' is null");
-      }
-      this.inputs[i] = cell;
-    }
+    this.inputs = checkInputs(slug, this.inputNames, inputs);
     this.outputNames = outputs.stream().map(OutputSpec::name).toList();
     this.outputs = new Cell<?>[outputs.size()];
     for (int i = 0; i < this.outputs.length; i++) {
@@ -82,16 +79,30 @@ public class WorkflowStep {
     }
   }
 
-  private static List<OutputSpec> newOutputs(Contract contract) {
-    if (contract.openInputs() || contract.openOutputs()) {
-      throw new IllegalArgumentException("an open contract needs explicit input and output names");
+  private static int checkVersion(String slug, int version) {
+    if (version < 1) {
+      throw new IllegalArgumentException(
+          "step '" + slug + "' has version " + version + "; versions start at 1");
     }
-    List<Port> ports = contract.outputs();
-    List<OutputSpec> specs = new ArrayList<>(ports.size());
-    for (Port port : ports) {
-      specs.add(new OutputSpec(Ids.newId(), port.name(), null, port.kind(), port.type()));
+    return version;
+  }
+
+  private static Cell<?>[] checkInputs(
+      String slug, List<String> names, List<? extends Cell<?>> inputs) {
+    if (inputs.size() != names.size()) {
+      throw new IllegalArgumentException("step '" + slug + "' takes " + names.size()
+          + " inputs " + names + " but was given " + inputs.size());
     }
-    return specs;
+    Cell<?>[] cells = new Cell<?>[inputs.size()];
+    for (int i = 0; i < cells.length; i++) {
+      Cell<?> cell = inputs.get(i);
+      if (cell == null) {
+        throw new NullPointerException(
+            "input '" + names.get(i) + "' of step '" + slug + "' is null");
+      }
+      cells[i] = cell;
+    }
+    return cells;
   }
 
   static String checkSlug(String slug) {

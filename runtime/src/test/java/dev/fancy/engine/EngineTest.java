@@ -77,7 +77,15 @@ class EngineTest {
     var range = MathSteps.range(Cell.input("n", Integer.class));
     RunResult result = engine.run(Workflow.of("range", range.out()), Map.of("n", 4));
     assertThat(result.get(range.out())).containsExactly(0, 1, 2, 3);
-    assertThat(Path.of(result.location(range.out()))).exists().startsWith(temp.resolve("values"));
+    Path file = Path.of(result.location(range.out()));
+    assertThat(file).exists().startsWith(temp.resolve("values"));
+
+    result.discard();
+    assertThat(file).doesNotExist();
+    assertThatThrownBy(() -> result.get(range.out()))
+        .isInstanceOf(dev.fancy.store.DatumStoreException.class)
+        .hasMessageContaining("no stored value");
+    assertThat(result.history()).hasSize(1);
   }
 
   @Test
