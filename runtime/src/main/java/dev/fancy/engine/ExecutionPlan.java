@@ -13,11 +13,13 @@ import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowStep;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * A workflow checked against a registry and flattened into arrays for execution. Cells become
@@ -288,7 +290,7 @@ final class ExecutionPlan {
     for (WorkflowStep before : step.upstream()) {
       count = addDistinct(found, count, before, index);
     }
-    return count == found.length ? found : java.util.Arrays.copyOf(found, count);
+    return count == found.length ? found : Arrays.copyOf(found, count);
   }
 
   private static int addDistinct(
@@ -315,11 +317,7 @@ final class ExecutionPlan {
   Integer slotOf(UUID cellId) {
     Map<UUID, Integer> map = slotById;
     if (map == null) {
-      map = new HashMap<>(cells.length * 2);
-      for (int slot = 0; slot < cells.length; slot++) {
-        map.put(cells[slot].id(), slot);
-      }
-      slotById = map;
+      slotById = map = indexById(cells.length, slot -> cells[slot].id());
     }
     return map.get(cellId);
   }
@@ -328,12 +326,16 @@ final class ExecutionPlan {
   Integer stepOf(UUID stepId) {
     Map<UUID, Integer> map = stepById;
     if (map == null) {
-      map = new HashMap<>(steps.length * 2);
-      for (int s = 0; s < steps.length; s++) {
-        map.put(steps[s].id(), s);
-      }
-      stepById = map;
+      stepById = map = indexById(steps.length, s -> steps[s].id());
     }
     return map.get(stepId);
+  }
+
+  private static Map<UUID, Integer> indexById(int count, IntFunction<UUID> id) {
+    Map<UUID, Integer> map = new HashMap<>(count * 2);
+    for (int i = 0; i < count; i++) {
+      map.put(id.apply(i), i);
+    }
+    return map;
   }
 }

@@ -23,18 +23,11 @@ public record StepDefinition(
    * @throws IllegalArgumentException if the slug is malformed or the version is below 1
    */
   public StepDefinition {
-    Objects.requireNonNull(slug, "slug == null");
+    WorkflowStep.checkSlug(slug);
+    WorkflowStep.checkVersion(slug, version);
     Objects.requireNonNull(description, "description == null");
     Objects.requireNonNull(contract, "contract == null");
     Objects.requireNonNull(invoker, "invoker == null");
-    if (!WorkflowStep.SLUG.matcher(slug).matches()) {
-      throw new IllegalArgumentException("slug '" + slug + "' is malformed: use dot-separated "
-          + "segments of lower-case letters, digits and underscores, e.g. etl.load_csv");
-    }
-    if (version < 1) {
-      throw new IllegalArgumentException(
-          "step '" + slug + "' has version " + version + "; versions start at 1");
-    }
   }
 
   /** {@code slug@version}, as used in messages. */

@@ -213,12 +213,11 @@ final class WorkflowJson {
       if (!claim(step.id(), where)) {
         return;
       }
-      if (!WorkflowStep.SLUG.matcher(step.slug()).matches()) {
-        problems.add(where + " has a malformed slug; use dot-separated segments of lower-case "
-            + "letters, digits and underscores, e.g. etl.load_csv");
-      }
-      if (step.version() < 1) {
-        problems.add(where + " has version " + step.version() + "; versions start at 1");
+      try {
+        WorkflowStep.checkSlug(step.slug());
+        WorkflowStep.checkVersion(step.slug(), step.version());
+      } catch (IllegalArgumentException e) {
+        problems.add(where + ": " + e.getMessage());
       }
       stepsById.put(step.id(), step);
       Set<String> names = new HashSet<>();

@@ -79,7 +79,12 @@ public class WorkflowStep {
     }
   }
 
-  private static int checkVersion(String slug, int version) {
+  /**
+   * Returns {@code version} if it is at least 1.
+   *
+   * @throws IllegalArgumentException naming the step otherwise
+   */
+  public static int checkVersion(String slug, int version) {
     if (version < 1) {
       throw new IllegalArgumentException(
           "step '" + slug + "' has version " + version + "; versions start at 1");
@@ -105,7 +110,13 @@ public class WorkflowStep {
     return cells;
   }
 
-  static String checkSlug(String slug) {
+  /**
+   * Returns {@code slug} if it has the shape of {@link #SLUG}.
+   *
+   * @throws NullPointerException if {@code slug} is null
+   * @throws IllegalArgumentException saying what the shape is otherwise
+   */
+  public static String checkSlug(String slug) {
     Objects.requireNonNull(slug, "slug == null");
     if (!SLUG.matcher(slug).matches()) {
       throw new IllegalArgumentException("slug '" + slug + "' is malformed: use dot-separated "
