@@ -10,6 +10,7 @@ import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
+import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,7 +55,13 @@ public final class Engine implements AutoCloseable {
   private final int maxConcurrency;
   private final DatumStore valueStore;
   private final DatumStore referenceStore;
-  private final Map<Workflow, ExecutionPlan> plans =
+  private volatile boolean closed;
+  /**
+   * Checked plans by workflow. Keys are weak and values soft: a plan refers to its workflow, so a
+   * strong value would keep every key alive forever; a soft one lets both go under memory
+   * pressure or once the workflow is unreachable and the plan is cleared.
+   */
+  private final Map<Workflow, SoftReference<ExecutionPlan>> plans =
       Collections.synchronizedMap(new WeakHashMap<>());
 
   private Engine(Builder builder) {
@@ -106,6 +113,7 @@ public final class Engine implements AutoCloseable {
    * @return the result; a failed step makes a {@link RunStatus#FAILED} result, not an exception
    * @throws WorkflowValidationException if the workflow or the inputs are invalid (missing,
    *     unknown or mistyped inputs; nothing ran then)
+   * @throws IllegalStateException if the engine is closed
    */
   public RunResult run(Workflow workflow, Map<String, ?> inputs) {
     return start(workflow, inputs).join();
@@ -117,9 +125,13 @@ public final class Engine implements AutoCloseable {
    * @param inputs a value for every workflow input, by input alias
    * @return completes with the result when every step has succeeded, failed or been skipped
    * @throws WorkflowValidationException as for {@link #run}
+   * @throws IllegalStateException if the engine is closed
    */
   public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs) {
     Objects.requireNonNull(inputs, "inputs == null");
+    if (closed) {
+      throw new IllegalStateException("the engine is closed; build a new one to run workflows");
+    }
     ExecutionPlan plan = plan(workflow);
     Object[] values = bind(plan, inputs);
     RunExecution execution = new RunExecution(plan, UUID.randomUUID(), valueStore,
@@ -129,10 +141,11 @@ public final class Engine implements AutoCloseable {
 
   private ExecutionPlan plan(Workflow workflow) {
     Objects.requireNonNull(workflow, "workflow == null");
-    ExecutionPlan plan = plans.get(workflow);
+    SoftReference<ExecutionPlan> cached = plans.get(workflow);
+    ExecutionPlan plan = cached == null ? null : cached.get();
     if (plan == null) {
       plan = ExecutionPlan.compile(workflow, registry);
-      plans.put(workflow, plan);
+      plans.put(workflow, new SoftReference<>(plan));
     }
     return plan;
   }
@@ -196,9 +209,13 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Shuts down the engine's own worker threads (not an executor passed to the builder). */
+  /**
+   * Stops accepting runs and shuts down the engine's own worker threads (not an executor passed
+   * to the builder); runs already started finish.
+   */
   @Override
   public void close() {
+    closed = true;
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }

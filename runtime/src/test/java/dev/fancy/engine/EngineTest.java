@@ -248,6 +248,15 @@ class EngineTest {
   }
 
   @Test
+  void aClosedEngineRefusesRuns() {
+    Workflow workflow = Workflow.of("sum", MathSteps.add(Cell.input("x", Integer.class), 1).out());
+    engine.close();
+    assertThatThrownBy(() -> engine.run(workflow, Map.of("x", 1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the engine is closed; build a new one to run workflows");
+  }
+
+  @Test
   void longChainsRun() {
     Cell<Integer> cell = Cell.input("x", Integer.class);
     for (int i = 0; i < 20_000; i++) {
