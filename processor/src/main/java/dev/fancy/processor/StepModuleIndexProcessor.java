@@ -4,7 +4,9 @@ import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
 import dev.fancy.annotations.Step;
 import dev.fancy.processor.model.GeneratedNames;
+import dev.fancy.processor.validation.Message;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -72,8 +74,7 @@ public final class StepModuleIndexProcessor extends AbstractProcessor {
     try {
       FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
           SERVICE_FILE, originating.toArray(new Element[0]));
-      try (Writer writer = new java.io.OutputStreamWriter(file.openOutputStream(),
-          StandardCharsets.UTF_8)) {
+      try (Writer writer = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
         for (String module : modules) {
           writer.write(module);
           writer.write('\n');
@@ -81,7 +82,7 @@ public final class StepModuleIndexProcessor extends AbstractProcessor {
       }
     } catch (IOException e) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-          "cannot write " + SERVICE_FILE + ": " + e.getMessage());
+          Message.SERVICE_FILE_NOT_WRITTEN.format(SERVICE_FILE, e.getMessage()));
     }
   }
 }

@@ -58,6 +58,9 @@ public enum Message {
   UNRESOLVED_TYPE(
       "@Step method %s uses the type %s, which could not be resolved. Check the earlier "
           + "compilation errors, or whether a generated type is missing"),
+  SERVICE_FILE_NOT_WRITTEN(
+      "cannot write %s, so StepRegistry.loadDefault() would not find the generated step "
+          + "modules: %s. Check that the class output directory is writable"),
   PROCESSOR_ERROR(
       "the Fancy processor failed on %s; please report this with the stack trace:%n%s");
 
