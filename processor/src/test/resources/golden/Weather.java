@@ -1,7 +1,12 @@
 package dev.fancy.golden;
 
+import dev.fancy.annotations.Cached;
 import dev.fancy.annotations.Reference;
+import dev.fancy.annotations.Retry;
 import dev.fancy.annotations.Step;
+import dev.fancy.annotations.Timeout;
+import dev.fancy.frame.ExecutionFrame;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +29,14 @@ public final class Weather {
    * @param file the CSV file
    */
   @Step(slug = "weather.load")
-  public static List<Day> load(Path file) {
+  @Retry(maxAttempts = 4, initialBackoffMillis = 50, retryOn = IOException.class)
+  @Timeout(30)
+  public static List<Day> load(Path file, ExecutionFrame frame) throws IOException {
     return List.of();
   }
 
   @Step(slug = "weather.split", version = 2)
+  @Cached
   public static Split split(List<Day> days, double trainFraction) {
     return new Split(days, days);
   }

@@ -6,7 +6,9 @@ import dev.fancy.processor.model.GeneratedNames;
 import dev.fancy.processor.model.PortModel;
 import dev.fancy.processor.model.StepClass;
 import dev.fancy.processor.model.StepMethod;
+import dev.fancy.processor.validation.FrameParameter;
 import dev.fancy.processor.validation.OutputElements;
+import dev.fancy.processor.validation.PolicyAnnotations;
 import dev.fancy.processor.validation.StepAnnotation;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +47,13 @@ final class StepModelFactory {
     StepAnnotation annotation = StepAnnotation.of(method);
     String description = annotation.description().isEmpty()
         ? DocSummary.of(elements.getDocComment(method)) : annotation.description();
+    int frameIndex = FrameParameter.index(method);
     List<PortModel> inputs = new ArrayList<>();
-    for (VariableElement parameter : method.getParameters()) {
-      inputs.add(port(parameter.getSimpleName().toString(), parameter.asType(), false));
+    for (int i = 0; i < method.getParameters().size(); i++) {
+      VariableElement parameter = method.getParameters().get(i);
+      if (i != frameIndex) {
+        inputs.add(port(parameter.getSimpleName().toString(), parameter.asType(), false));
+      }
     }
     OutputElements outputElements = OutputElements.of(method, types);
     List<PortModel> outputs = new ArrayList<>();
@@ -56,7 +62,8 @@ final class StepModelFactory {
     }
     return new StepMethod(method.getSimpleName().toString(), annotation.slug(),
         annotation.version(), description, method.getModifiers().contains(Modifier.STATIC),
-        inputs, outputElements.shape(), TypeName.get(method.getReturnType()), outputs);
+        inputs, outputElements.shape(), TypeName.get(method.getReturnType()), outputs,
+        frameIndex, PolicyAnnotations.read(method, elements));
   }
 
   private PortModel port(String name, TypeMirror type, boolean reference) {

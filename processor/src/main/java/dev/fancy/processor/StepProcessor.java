@@ -1,8 +1,11 @@
 package dev.fancy.processor;
 
 import com.google.auto.service.AutoService;
+import dev.fancy.annotations.Cached;
 import dev.fancy.annotations.Reference;
+import dev.fancy.annotations.Retry;
 import dev.fancy.annotations.Step;
+import dev.fancy.annotations.Timeout;
 import dev.fancy.processor.model.StepClass;
 import dev.fancy.processor.validation.Message;
 import dev.fancy.processor.validation.OutputElements;
@@ -62,7 +65,9 @@ public final class StepProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Step.class.getCanonicalName(), Reference.class.getCanonicalName());
+    return Set.of(Step.class.getCanonicalName(), Reference.class.getCanonicalName(),
+        Retry.class.getCanonicalName(), Timeout.class.getCanonicalName(),
+        Cached.class.getCanonicalName());
   }
 
   @Override

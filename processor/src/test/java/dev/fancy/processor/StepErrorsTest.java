@@ -346,4 +346,65 @@ class StepErrorsTest {
     assertThat(compilation).hadErrorContaining("slug 'BAD'");
     assertThat(compilation).hadErrorContaining("version -1");
   }
+
+  @Test
+  void twoFrameParameters() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "import dev.fancy.frame.ExecutionFrame;",
+        "public class Steps {",
+        "  @Step public static int twice(int x, ExecutionFrame frame,",
+        "      ExecutionFrame again) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Step method Steps.twice declares 2 ExecutionFrame parameters; the "
+            + "engine passes one frame per attempt. Keep one")
+        .inFile(file)
+        .onLineContaining("ExecutionFrame again");
+  }
+
+  @Test
+  void invalidRetry() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Retry;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step",
+        "  @Retry(maxAttempts = 0, jitter = 2)",
+        "  public static int twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorCount(2);
+    assertThat(compilation)
+        .hadErrorContaining("@Retry on @Step method Steps.twice is invalid: maxAttempts is 0; it "
+            + "must be at least 1. Fix the value")
+        .inFile(file)
+        .onLineContaining("@Retry(maxAttempts = 0");
+    assertThat(compilation)
+        .hadErrorContaining("jitter is 2.0; it must be between 0 and 1")
+        .inFile(file)
+        .onLineContaining("@Retry(maxAttempts = 0");
+  }
+
+  @Test
+  void zeroTimeout() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "import dev.fancy.annotations.Timeout;",
+        "public class Steps {",
+        "  @Step",
+        "  @Timeout(0)",
+        "  public static int twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Timeout on @Step method Steps.twice is 0 SECONDS; a timeout must be "
+            + "longer than zero. Use a positive value, or remove @Timeout")
+        .inFile(file)
+        .onLineContaining("@Timeout(0)");
+  }
 }

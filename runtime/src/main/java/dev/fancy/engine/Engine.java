@@ -1,5 +1,8 @@
 package dev.fancy.engine;
 
+import dev.fancy.cache.InMemoryStepCache;
+import dev.fancy.cache.StepCache;
+import dev.fancy.frame.Resources;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.store.DatumStore;
 import dev.fancy.store.FileDatumStore;
@@ -14,6 +17,7 @@ import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,11 +55,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Engine implements AutoCloseable {
 
   private final StepRegistry registry;
-  private final Executor executor;
   private final ExecutorService ownedExecutor;
-  private final int maxConcurrency;
-  private final DatumStore valueStore;
-  private final DatumStore referenceStore;
+  private final EngineServices services;
+  private volatile ExecutorService timedAttempts;
   private volatile boolean closed;
   /**
    * Checked plans by workflow. Keys are weak and values soft: a plan refers to its workflow, so a
@@ -66,17 +69,37 @@ public final class Engine implements AutoCloseable {
 
   private Engine(Builder builder) {
     this.registry = builder.registry != null ? builder.registry : StepRegistry.loadDefault();
-    this.maxConcurrency = builder.maxConcurrency;
+    Executor executor;
     if (builder.executor != null) {
-      this.executor = builder.executor;
+      executor = builder.executor;
       this.ownedExecutor = null;
     } else {
-      this.ownedExecutor = Executors.newFixedThreadPool(maxConcurrency, new WorkerThreads());
-      this.executor = ownedExecutor;
+      this.ownedExecutor = Executors.newFixedThreadPool(builder.maxConcurrency,
+          new WorkerThreads("fancy-engine-"));
+      executor = ownedExecutor;
     }
-    this.valueStore = builder.valueStore != null ? builder.valueStore : new InMemoryDatumStore();
-    this.referenceStore = builder.referenceStore != null ? builder.referenceStore
-        : new FileDatumStore(Path.of(".fancy", "values"));
+    this.services = new EngineServices(executor, builder.maxConcurrency,
+        builder.valueStore != null ? builder.valueStore : new InMemoryDatumStore(),
+        builder.referenceStore != null ? builder.referenceStore
+            : new FileDatumStore(Path.of(".fancy", "values")),
+        builder.cache != null ? builder.cache : new InMemoryStepCache(10_000),
+        ValueCodec.defaults(), builder.resources, List.copyOf(builder.interceptors),
+        List.copyOf(builder.listeners), this::timedAttempts);
+  }
+
+  /** Threads for attempts with a timeout, created on first use. */
+  private ExecutorService timedAttempts() {
+    ExecutorService pool = timedAttempts;
+    if (pool == null) {
+      synchronized (this) {
+        pool = timedAttempts;
+        if (pool == null) {
+          pool = Executors.newCachedThreadPool(new WorkerThreads("fancy-attempt-"));
+          timedAttempts = pool;
+        }
+      }
+    }
+    return pool;
   }
 
   /**
@@ -116,7 +139,29 @@ public final class Engine implements AutoCloseable {
    * @throws IllegalStateException if the engine is closed
    */
   public RunResult run(Workflow workflow, Map<String, ?> inputs) {
-    return start(workflow, inputs).join();
+    return run(workflow, inputs, RunOptions.DEFAULT);
+  }
+
+  /**
+   * Runs {@code workflow} with per-run options and waits for it to finish.
+   *
+   * @param inputs a value for every workflow input, by input alias
+   * @param options usage limits, the run context and listeners of this run
+   * @return the result; a failed step makes a {@link RunStatus#FAILED} result, not an exception
+   * @throws WorkflowValidationException if the workflow or the inputs are invalid
+   * @throws UsageLimitExceededException if the run's usage exceeded its limits; it carries the
+   *     stopped run's result
+   * @throws IllegalStateException if the engine is closed
+   */
+  public RunResult run(Workflow workflow, Map<String, ?> inputs, RunOptions options) {
+    try {
+      return start(workflow, inputs, options).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -128,14 +173,31 @@ public final class Engine implements AutoCloseable {
    * @throws IllegalStateException if the engine is closed
    */
   public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs) {
+    return start(workflow, inputs, RunOptions.DEFAULT);
+  }
+
+  /**
+   * Starts {@code workflow} with per-run options and returns at once; validation happens before
+   * this returns.
+   *
+   * @return completes with the result, or exceptionally with a
+   *     {@link UsageLimitExceededException} if a usage limit stopped the run
+   * @throws WorkflowValidationException as for {@link #run}
+   * @throws IllegalStateException if the engine is closed
+   */
+  public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs,
+      RunOptions options) {
     Objects.requireNonNull(inputs, "inputs == null");
+    Objects.requireNonNull(options, "options == null");
     if (closed) {
       throw new IllegalStateException("the engine is closed; build a new one to run workflows");
     }
     ExecutionPlan plan = plan(workflow);
     Object[] values = bind(plan, inputs);
-    RunExecution execution = new RunExecution(plan, UUID.randomUUID(), valueStore,
-        referenceStore, executor, maxConcurrency);
+    Object context = options.context() == null ? null
+        : options.context().apply(Collections.unmodifiableMap(new HashMap<>(inputs)));
+    RunExecution execution =
+        new RunExecution(plan, UUID.randomUUID(), services, options, context);
     return execution.start(values);
   }
 
@@ -219,6 +281,9 @@ public final class Engine implements AutoCloseable {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+    if (timedAttempts != null) {
+      timedAttempts.shutdown();
+    }
   }
 
   /** Configures an {@link Engine}; every setting has a default. */
@@ -228,8 +293,36 @@ public final class Engine implements AutoCloseable {
     private int maxConcurrency = Runtime.getRuntime().availableProcessors();
     private DatumStore valueStore;
     private DatumStore referenceStore;
+    private StepCache cache;
+    private Resources resources = Resources.NONE;
+    private final List<AttemptInterceptor> interceptors = new ArrayList<>();
+    private final List<RunListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /** Where cached step results go; default an in-memory LRU cache of 10,000 entries. */
+    public Builder cache(StepCache cache) {
+      this.cache = Objects.requireNonNull(cache, "cache == null");
+      return this;
+    }
+
+    /** Resources steps reach through their frame; default none. */
+    public Builder resources(Resources resources) {
+      this.resources = Objects.requireNonNull(resources, "resources == null");
+      return this;
+    }
+
+    /** Adds an interceptor around every attempt of every step; interceptors run in order. */
+    public Builder interceptor(AttemptInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor == null"));
+      return this;
+    }
+
+    /** Adds a listener to every run of the engine. */
+    public Builder listener(RunListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
+      return this;
+    }
 
     /** The registry to find steps in; default {@link StepRegistry#loadDefault()}. */
     public Builder registry(StepRegistry registry) {
@@ -281,12 +374,16 @@ public final class Engine implements AutoCloseable {
 
   private static final class WorkerThreads implements ThreadFactory {
     private static final AtomicInteger ENGINES = new AtomicInteger();
-    private final int engine = ENGINES.incrementAndGet();
+    private final String prefix;
     private final AtomicInteger threads = new AtomicInteger();
+
+    WorkerThreads(String prefix) {
+      this.prefix = prefix + ENGINES.incrementAndGet() + "-";
+    }
 
     @Override
     public Thread newThread(Runnable task) {
-      Thread thread = new Thread(task, "fancy-engine-" + engine + "-" + threads.incrementAndGet());
+      Thread thread = new Thread(task, prefix + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     }

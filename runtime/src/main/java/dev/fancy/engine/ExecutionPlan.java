@@ -1,5 +1,7 @@
 package dev.fancy.engine;
 
+import dev.fancy.frame.StepFailure;
+import dev.fancy.registry.OutputValidator;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueCodecException;
@@ -8,6 +10,7 @@ import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Composite;
 import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.Port;
+import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.StorageKind;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowStep;
@@ -30,6 +33,10 @@ import java.util.function.IntFunction;
  */
 final class ExecutionPlan {
 
+  /** The name of the fallback input that receives the failure. */
+  static final String FAILURE_INPUT = "failure";
+  static final ValueType<StepFailure> FAILURE_TYPE = ValueType.of(StepFailure.class);
+
   final Workflow workflow;
   final WorkflowStep[] steps;
   final StepDefinition[] definitions;
@@ -43,6 +50,18 @@ final class ExecutionPlan {
   final int[] argSlot;
   /** Whether the argument's contract type is primitive (null is an error). */
   final boolean[] argPrimitive;
+  /** The argument's type (the contract's, or the cell's for open contracts). */
+  final ValueType<?>[] argType;
+  /** Per step, the effective options: the definition's defaults overridden by the step's. */
+  final StepOptions[] options;
+  /** Per step, the resolved output validators, in option order. */
+  final OutputValidator[][] validators;
+  /** Per step, the fallback's definition, or null. */
+  final StepDefinition[] fallbacks;
+  /** Per step with a fallback: per fallback input, the index of the step's argument, or -1 for the failure. */
+  final int[][] fallbackArgs;
+  /** Per step, whether it needs the attempt machinery (retries, timeout, validators, cache, fallback). */
+  final boolean[] guarded;
   /** Outputs of step s: {@code outSlot[outStart[s] .. outStart[s + 1])}. */
   final int[] outStart;
   final int[] outSlot;
@@ -67,6 +86,12 @@ final class ExecutionPlan {
     this.argStart = new int[n + 1];
     this.argSlot = new int[argCount];
     this.argPrimitive = new boolean[argCount];
+    this.argType = new ValueType<?>[argCount];
+    this.options = new StepOptions[n];
+    this.validators = new OutputValidator[n][];
+    this.fallbacks = new StepDefinition[n];
+    this.fallbackArgs = new int[n][];
+    this.guarded = new boolean[n];
     this.outStart = new int[n + 1];
     this.outSlot = new int[cellCount - sourceCount];
     this.depStart = new int[n + 1];
@@ -148,7 +173,73 @@ final class ExecutionPlan {
     Contract contract = definition.contract();
     int next = bindInputs(s, arg, contract, slots, problems);
     bindOutputs(s, contract, problems);
+    bindOptions(s, registry, problems);
     return next;
+  }
+
+  private void bindOptions(int s, StepRegistry registry, List<String> problems) {
+    WorkflowStep step = steps[s];
+    StepOptions effective = definitions[s].defaults().overriddenBy(step.options());
+    options[s] = effective;
+    for (String problem : effective.problems()) {
+      problems.add(where(step) + " has invalid options: " + problem);
+    }
+    validators[s] = new OutputValidator[effective.validators().size()];
+    for (int i = 0; i < validators[s].length; i++) {
+      String name = effective.validators().get(i);
+      validators[s][i] = registry.validator(name).orElse(null);
+      if (validators[s][i] == null) {
+        problems.add(where(step) + " uses the validator '" + name + "', which is not registered; "
+            + "register it with StepRegistry.registerValidator");
+      }
+    }
+    if (effective.fallback() != null) {
+      bindFallback(s, registry, effective.fallback(), problems);
+    }
+    guarded[s] = effective.maxAttempts() > 1 || effective.timeout() != null
+        || validators[s].length > 0 || effective.cached() || effective.fallback() != null;
+  }
+
+  /**
+   * A fallback must produce the step's outputs (same names and types) and may take any of the
+   * step's inputs (same names, fitting types) plus an input {@code failure} of type
+   * {@link StepFailure}.
+   */
+  private void bindFallback(int s, StepRegistry registry, StepOptions.StepRef ref,
+      List<String> problems) {
+    WorkflowStep step = steps[s];
+    StepDefinition fallback = registry.find(ref.slug(), ref.version()).orElse(null);
+    if (fallback == null) {
+      problems.add(where(step) + " falls back to " + ref.slug() + "@" + ref.version()
+          + ", which is not registered");
+      return;
+    }
+    Contract own = definitions[s].contract();
+    Contract theirs = fallback.contract();
+    if (own.openInputs() || own.openOutputs() || theirs.openInputs() || theirs.openOutputs()
+        || !own.outputs().equals(theirs.outputs())) {
+      problems.add(where(step) + " falls back to " + fallback.key() + ", whose outputs "
+          + theirs.outputs() + " differ from the step's " + own.outputs()
+          + "; a fallback must produce the same outputs");
+      return;
+    }
+    int[] mapping = new int[theirs.inputs().size()];
+    for (int i = 0; i < mapping.length; i++) {
+      Port port = theirs.inputs().get(i);
+      int index = own.inputNames().indexOf(port.name());
+      if (port.name().equals(FAILURE_INPUT) && port.type().equals(FAILURE_TYPE)) {
+        mapping[i] = -1;
+      } else if (index >= 0 && port.type().accepts(own.inputs().get(index).type())) {
+        mapping[i] = index;
+      } else {
+        problems.add(where(step) + " falls back to " + fallback.key() + ", whose input '"
+            + port.name() + "' is neither one of the step's inputs " + own.inputNames()
+            + " with a fitting type nor '" + FAILURE_INPUT + "' of type " + FAILURE_TYPE.name());
+        return;
+      }
+    }
+    fallbacks[s] = fallback;
+    fallbackArgs[s] = mapping;
   }
 
   /** How messages name a step; built only when there is a problem (UUIDs are slow to print). */
@@ -163,6 +254,7 @@ final class ExecutionPlan {
     List<Cell<?>> inputs = step.inputCells();
     if (contract.openInputs()) {
       for (Cell<?> cell : inputs) {
+        argType[arg] = cell.type();
         argSlot[arg++] = slots.get(cell);
       }
       return arg;
@@ -185,6 +277,7 @@ final class ExecutionPlan {
       int slot = slots.get(cell);
       argSlot[arg] = slot;
       argPrimitive[arg] = port.type().isPrimitive();
+      argType[arg] = port.type();
       arg++;
       if (slot < sourceCount) {
         sourceConsumerTypes.get(slot).add(port.type());

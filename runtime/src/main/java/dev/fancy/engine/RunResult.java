@@ -1,5 +1,6 @@
 package dev.fancy.engine;
 
+import dev.fancy.frame.Usage;
 import dev.fancy.store.DatumStore;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
@@ -31,7 +32,8 @@ public final class RunResult {
     for (int s = 0; s < run.plan.steps.length && !failed; s++) {
       failed = run.state.get(s) != RunExecution.SUCCEEDED;
     }
-    this.status = failed ? RunStatus.FAILED : RunStatus.SUCCEEDED;
+    this.status = run.stopReason != null ? RunStatus.CANCELLED
+        : failed ? RunStatus.FAILED : RunStatus.SUCCEEDED;
   }
 
   /** The run's ID; datum stores key its values by it. */
@@ -47,6 +49,16 @@ public final class RunResult {
   /** Succeeded when every step succeeded, failed otherwise. */
   public RunStatus status() {
     return status;
+  }
+
+  /** Why the run was stopped early (e.g. a usage limit), if it was. */
+  public Optional<String> stopReason() {
+    return Optional.ofNullable(run.stopReason);
+  }
+
+  /** The total usage every step reported. */
+  public Usage usage() {
+    return run.totalUsage();
   }
 
   /** When the run started. */
@@ -75,7 +87,8 @@ public final class RunResult {
       int state = run.state.get(s);
       if (state != RunExecution.SUCCEEDED) {
         throw new IllegalStateException("cell '" + cell.alias() + "' has no value: step '"
-            + producer.slug() + "' " + (state == RunExecution.FAILED ? "failed" : "was skipped")
+            + producer.slug() + "' " + (state == RunExecution.FAILED ? "failed"
+                : state == RunExecution.CANCELLED ? "was cancelled" : "was skipped")
             + " in run " + run.runId);
       }
     }
@@ -148,36 +161,53 @@ public final class RunResult {
     if (status == RunStatus.SUCCEEDED) {
       return this;
     }
+    String prefix = "run " + run.runId + " of workflow '" + workflow().name() + "'";
     StepRecord first = history().stream().filter(r -> r.status() == StepStatus.FAILED)
-        .findFirst().orElseThrow();
-    throw new RunFailedException("run " + run.runId + " of workflow '" + workflow().name()
-        + "' failed at step '" + first.slug() + "': " + first.errorType() + ": "
-        + first.errorMessage(), this, failure().orElse(null));
+        .findFirst().orElse(null);
+    if (first == null) {
+      throw new RunFailedException(prefix + " was stopped: " + run.stopReason, this, null);
+    }
+    throw new RunFailedException(prefix + " failed at step '" + first.slug() + "': "
+        + first.errorType() + ": " + first.errorMessage(), this, failure().orElse(null));
   }
 
   private StepRecord record(int s) {
     WorkflowStep step = run.plan.steps[s];
     int state = run.state.get(s);
+    Usage used = run.usage[s] == null ? Usage.NONE : run.usage[s];
     if (state == RunExecution.SKIPPED) {
-      WorkflowStep cause = run.plan.steps[run.skippedBecause[s]];
+      int cause = run.skippedBecause[s];
+      String reason = cause < 0 ? "skipped because the run was stopped: " + run.stopReason
+          : "skipped because step '" + run.plan.steps[cause].slug() + "' ("
+              + run.plan.steps[cause].id() + ") failed";
       return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.SKIPPED, null, null,
-          Duration.ZERO, null, "skipped because step '" + cause.slug() + "' (" + cause.id()
-              + ") failed");
+          Duration.ZERO, null, reason, List.of(), false, false, used);
     }
-    Instant start = instant(run.startNanos[s]);
-    Instant end = instant(run.endNanos[s]);
+    Instant start = run.instant(run.startNanos[s]);
+    Instant end = run.instant(run.endNanos[s]);
     Duration duration = Duration.ofNanos(run.endNanos[s] - run.startNanos[s]);
     Throwable error = run.errors[s];
-    if (state == RunExecution.FAILED) {
-      return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.FAILED, start, end,
-          duration, error.getClass().getName(), String.valueOf(error.getMessage()));
+    StepStatus status = switch (state) {
+      case RunExecution.SUCCEEDED -> StepStatus.SUCCEEDED;
+      case RunExecution.CANCELLED -> StepStatus.CANCELLED;
+      default -> StepStatus.FAILED;
+    };
+    List<AttemptRecord> attempts = run.attempts[s];
+    if (attempts == null) {
+      // The fast path ran exactly one attempt and kept no list.
+      attempts = List.of(new AttemptRecord(1, status == StepStatus.SUCCEEDED
+              ? AttemptOutcome.SUCCEEDED
+              : status == StepStatus.CANCELLED ? AttemptOutcome.CANCELLED : AttemptOutcome.FAILED,
+          start, end, duration, error == null ? null : error.getClass().getName(),
+          error == null ? null : error.getMessage(), used));
     }
-    return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.SUCCEEDED, start, end,
-        duration, null, null);
-  }
-
-  private Instant instant(long nanos) {
-    return run.startedAt.plusNanos(nanos - run.startedNanos);
+    String message = status == StepStatus.CANCELLED
+        ? "cancelled because the run was stopped: " + run.stopReason
+        : error == null ? null : String.valueOf(error.getMessage());
+    return new StepRecord(step.id(), step.slug(), step.version(), status, start, end, duration,
+        status == StepStatus.FAILED && error != null ? error.getClass().getName() : null,
+        status == StepStatus.SUCCEEDED ? null : message, attempts, run.cacheHit[s],
+        run.fallbackUsed[s], used);
   }
 
   /**
@@ -189,8 +219,8 @@ public final class RunResult {
    * @throws dev.fancy.store.DatumStoreException if stored files cannot be deleted
    */
   public void discard() {
-    run.values.deleteRun(run.runId);
-    run.references.deleteRun(run.runId);
+    run.services.values().deleteRun(run.runId);
+    run.services.references().deleteRun(run.runId);
   }
 
   private int slot(Cell<?> cell) {
@@ -212,7 +242,7 @@ public final class RunResult {
   }
 
   private DatumStore store(int slot) {
-    return run.plan.isReference(slot) ? run.references : run.values;
+    return run.plan.isReference(slot) ? run.services.references() : run.services.values();
   }
 
   @Override

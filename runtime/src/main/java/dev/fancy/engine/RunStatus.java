@@ -5,5 +5,7 @@ public enum RunStatus {
   /** Every step succeeded. */
   SUCCEEDED,
   /** At least one step failed; steps depending on it were skipped. */
-  FAILED
+  FAILED,
+  /** The run was stopped (for example a usage limit was exceeded) before every step ran. */
+  CANCELLED
 }

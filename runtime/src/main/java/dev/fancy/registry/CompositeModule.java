@@ -1,5 +1,6 @@
 package dev.fancy.registry;
 
+import dev.fancy.frame.ExecutionFrame;
 import dev.fancy.workflow.Composite;
 import dev.fancy.workflow.CompositeValue;
 import dev.fancy.workflow.Contract;
@@ -30,7 +31,8 @@ final class CompositeModule implements StepModule {
             CompositeModule::ungroup));
   }
 
-  private static Object[] group(WorkflowStep step, Object[] args) {
+  private static Object[] group(ExecutionFrame frame, Object[] args) {
+    WorkflowStep step = frame.step();
     Map<String, Object> members = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       members.put(step.inputNames().get(i), args[i]);
@@ -38,7 +40,8 @@ final class CompositeModule implements StepModule {
     return new Object[] {new CompositeValue(members)};
   }
 
-  private static Object[] ungroup(WorkflowStep step, Object[] args) {
+  private static Object[] ungroup(ExecutionFrame frame, Object[] args) {
+    WorkflowStep step = frame.step();
     CompositeValue composite = (CompositeValue) args[0];
     List<String> names = step.outputNames();
     Object[] values = new Object[names.size()];

@@ -1,6 +1,7 @@
 package dev.fancy.registry;
 
 import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.WorkflowStep;
 import java.util.Objects;
 
@@ -12,15 +13,18 @@ import java.util.Objects;
  * @param description a one-line description, possibly empty
  * @param contract the step's inputs and outputs
  * @param invoker calls the step's code
+ * @param defaults the step's default policies (from {@code @Retry}, {@code @Timeout},
+ *     {@code @Cached}); workflow steps may override them
  */
-public record StepDefinition(
-    String slug, int version, String description, Contract contract, StepInvoker invoker) {
+public record StepDefinition(String slug, int version, String description, Contract contract,
+    StepInvoker invoker, StepOptions defaults) {
 
   /**
    * Validates the definition.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if the slug is malformed or the version is below 1
+   * @throws IllegalArgumentException if the slug is malformed, the version is below 1, or the
+   *     defaults are invalid
    */
   public StepDefinition {
     WorkflowStep.checkSlug(slug);
@@ -28,6 +32,17 @@ public record StepDefinition(
     Objects.requireNonNull(description, "description == null");
     Objects.requireNonNull(contract, "contract == null");
     Objects.requireNonNull(invoker, "invoker == null");
+    Objects.requireNonNull(defaults, "defaults == null");
+    if (!defaults.problems().isEmpty()) {
+      throw new IllegalArgumentException("step " + slug + "@" + version + " has invalid default "
+          + "options: " + String.join("; ", defaults.problems()));
+    }
+  }
+
+  /** A definition without default policies. */
+  public StepDefinition(
+      String slug, int version, String description, Contract contract, StepInvoker invoker) {
+    this(slug, version, description, contract, invoker, StepOptions.DEFAULT);
   }
 
   /** {@code slug@version}, as used in messages. */

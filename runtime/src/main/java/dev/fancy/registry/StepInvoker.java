@@ -1,6 +1,6 @@
 package dev.fancy.registry;
 
-import dev.fancy.workflow.WorkflowStep;
+import dev.fancy.frame.ExecutionFrame;
 
 /**
  * Calls a step's code. Generated modules implement it with a direct method call and casts, so
@@ -12,12 +12,12 @@ public interface StepInvoker {
   /**
    * Invokes the step once.
    *
-   * @param step the workflow step being executed (its wiring; the built-in composite steps read
-   *     their member names from it)
+   * @param frame this attempt's frame: run, step (its wiring; the built-in composite steps read
+   *     their member names from it), attempt, usage meter, chunk sink, cancellation
    * @param args input values in the workflow step's input order, already checked against the
    *     contract's types
    * @return output values in the workflow step's output order; an empty array for {@code void}
    * @throws Exception whatever the step's code throws; the engine records it as the step's error
    */
-  Object[] invoke(WorkflowStep step, Object[] args) throws Exception;
+  Object[] invoke(ExecutionFrame frame, Object[] args) throws Exception;
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StepRegistry {
 
   private final Map<String, Entry> definitions = new ConcurrentHashMap<>();
+  private final Map<String, OutputValidator> validators = new ConcurrentHashMap<>();
 
   private record Entry(StepDefinition definition, String source) {}
 
@@ -94,6 +95,29 @@ public final class StepRegistry {
           + " is already registered by " + existing.source() + "; give one of them another slug "
           + "or version, or register the module only once");
     }
+  }
+
+  /**
+   * Registers an output validator under {@code name}, for use in step options.
+   *
+   * @return this registry
+   * @throws IllegalArgumentException if the name is blank or already registered
+   */
+  public StepRegistry registerValidator(String name, OutputValidator validator) {
+    Objects.requireNonNull(name, "name == null");
+    Objects.requireNonNull(validator, "validator == null");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("a validator name is blank");
+    }
+    if (validators.putIfAbsent(name, validator) != null) {
+      throw new IllegalArgumentException("a validator named '" + name + "' is already registered");
+    }
+    return this;
+  }
+
+  /** The validator registered under {@code name}, if any. */
+  public Optional<OutputValidator> validator(String name) {
+    return Optional.ofNullable(validators.get(name));
   }
 
   /** The definition of {@code slug} at {@code version}, if registered. */

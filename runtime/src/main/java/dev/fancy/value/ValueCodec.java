@@ -1,32 +1,48 @@
 package dev.fancy.value;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Converts step values to and from JSON with Jackson: constants in workflow JSON, values in the
- * file store, and (later) the journal and the REST API all go through one codec, so a value reads
- * back the same everywhere.
+ * file store, cache keys and cached outputs, retry copies, and (later) the journal and the REST
+ * API all go through one codec, so a value reads back the same everywhere.
  *
- * <p>The shared mapper knows records, {@code java.time} types, {@code Optional} and
- * {@code java.nio.file.Path}. Thread-safe.
+ * <p>The mapper knows records, beans, {@code java.time} types, {@code Optional} and
+ * {@code java.nio.file.Path}. Types Jackson cannot handle get a serializer pair with
+ * {@link #register}; registration is thread-safe and applies everywhere from then on (also inside
+ * lists, maps and records).
  */
 public final class ValueCodec {
 
   private static final ValueCodec DEFAULTS = new ValueCodec(newMapper());
 
-  private final ObjectMapper mapper;
+  private volatile ObjectMapper mapper;
+  private final Map<Class<?>, Registration<?>> registrations = new LinkedHashMap<>();
   private final ConcurrentHashMap<String, JavaType> types = new ConcurrentHashMap<>();
+
+  private record Registration<T>(Class<T> type, Function<? super T, JsonNode> toJson,
+      Function<JsonNode, ? extends T> fromJson) {}
 
   private ValueCodec(ObjectMapper mapper) {
     this.mapper = mapper;
@@ -43,9 +59,53 @@ public final class ValueCodec {
         .addModule(new Jdk8Module())
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .build();
+  }
+
+  /**
+   * Registers how values of {@code type} (exactly this class) become JSON and back, replacing an
+   * earlier registration of the type. Use it for types Jackson cannot handle on its own.
+   *
+   * @param toJson converts a non-null value to a JSON tree
+   * @param fromJson converts a JSON tree back to a value
+   * @throws NullPointerException if an argument is null
+   */
+  public synchronized <T> void register(Class<T> type, Function<? super T, JsonNode> toJson,
+      Function<JsonNode, ? extends T> fromJson) {
+    Objects.requireNonNull(type, "type == null");
+    Objects.requireNonNull(toJson, "toJson == null");
+    Objects.requireNonNull(fromJson, "fromJson == null");
+    registrations.put(type, new Registration<>(type, toJson, fromJson));
+    SimpleModule module = new SimpleModule("fancy-registered-values");
+    for (Registration<?> registration : registrations.values()) {
+      add(module, registration);
+    }
+    ObjectMapper next = newMapper();
+    next.registerModule(module);
+    mapper = next;
+  }
+
+  private static <T> void add(SimpleModule module, Registration<T> registration) {
+    module.addSerializer(registration.type(), new StdSerializer<T>(registration.type()) {
+      @Override
+      public void serialize(T value, JsonGenerator generator, SerializerProvider provider)
+          throws IOException {
+        generator.writeTree(registration.toJson().apply(value));
+      }
+    });
+    module.addDeserializer(registration.type(), new StdDeserializer<T>(registration.type()) {
+      @Override
+      public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+        JsonNode tree = parser.readValueAsTree();
+        return registration.fromJson().apply(tree);
+      }
+    });
+  }
+
+  /** Whether a serializer pair was registered for exactly {@code type}. */
+  public synchronized boolean isRegistered(Class<?> type) {
+    return registrations.containsKey(type);
   }
 
   /** The configured Jackson mapper; callers must not reconfigure it. */
@@ -134,8 +194,10 @@ public final class ValueCodec {
   }
 
   private static String cannotSerialize(Object value) {
-    return "a value of type " + value.getClass().getName() + " cannot be serialized to JSON. "
-        + "Make it a record or a bean with getters, or annotate it for Jackson";
+    String type = value.getClass().getName();
+    return "a value of type " + type + " cannot be serialized to JSON. Register a serializer "
+        + "pair with ValueCodec.defaults().register(" + value.getClass().getSimpleName()
+        + ".class, toJson, fromJson), or make it a record or a bean with getters";
   }
 
   private static String abbreviate(String s) {

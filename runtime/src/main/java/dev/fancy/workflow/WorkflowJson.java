@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueType;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,7 +31,8 @@ final class WorkflowJson {
   static final int SCHEMA_VERSION = 1;
 
   private static final ObjectMapper MAPPER = ValueCodec.defaults().mapper().copy()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 
   private WorkflowJson() {}
 
@@ -42,10 +44,26 @@ final class WorkflowJson {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record CellDocument(UUID id, String alias, String type, StorageKind kind, JsonNode value) {}
 
-  @JsonPropertyOrder({"id", "slug", "version", "inputs", "outputs", "after"})
+  @JsonPropertyOrder({"id", "slug", "version", "inputs", "outputs", "after", "options"})
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   record StepDocument(UUID id, String slug, Integer version, LinkedHashMap<String, UUID> inputs,
-      List<OutputDocument> outputs, List<UUID> after) {}
+      List<OutputDocument> outputs, List<UUID> after, OptionsDocument options) {}
+
+  @JsonPropertyOrder({"retry", "timeout", "cache", "validators", "fallback"})
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  record OptionsDocument(RetryPolicy retry, Duration timeout, Boolean cache,
+      List<String> validators, StepOptions.StepRef fallback) {
+
+    static OptionsDocument of(StepOptions options) {
+      return options.equals(StepOptions.DEFAULT) ? null : new OptionsDocument(options.retry(),
+          options.timeout(), options.cache(), options.validators(), options.fallback());
+    }
+
+    StepOptions toOptions() {
+      return new StepOptions(retry, timeout, cache, validators == null ? List.of() : validators,
+          fallback);
+    }
+  }
 
   @JsonPropertyOrder({"name", "id", "alias", "type", "kind"})
   record OutputDocument(String name, UUID id, String alias, String type, StorageKind kind) {}
@@ -63,7 +81,8 @@ final class WorkflowJson {
             cell.type().name(), cell.kind()));
       }
       List<UUID> after = step.upstream().stream().map(WorkflowStep::id).toList();
-      steps.add(new StepDocument(step.id(), step.slug(), step.version(), inputs, outputs, after));
+      steps.add(new StepDocument(step.id(), step.slug(), step.version(), inputs, outputs, after,
+          OptionsDocument.of(step.options())));
     }
     WorkflowDocument document = new WorkflowDocument(SCHEMA_VERSION, workflow.name(),
         workflow.inputs().stream().map(WorkflowJson::cellDocument).toList(),
@@ -220,6 +239,11 @@ final class WorkflowJson {
         problems.add(where + ": " + e.getMessage());
       }
       stepsById.put(step.id(), step);
+      if (step.options() != null) {
+        for (String problem : step.options().toOptions().problems()) {
+          problems.add(where + " has invalid options: " + problem);
+        }
+      }
       Set<String> names = new HashSet<>();
       for (OutputDocument output : list(step.outputs())) {
         if (output == null || output.name() == null || output.id() == null || output.type() == null
@@ -330,6 +354,9 @@ final class WorkflowJson {
           inputNames, inputs, outputs);
       for (UUID id : list(step.after())) {
         workflowStep.after(built.get(id));
+      }
+      if (step.options() != null) {
+        workflowStep.options(step.options().toOptions());
       }
       built.put(step.id(), workflowStep);
     }

@@ -33,6 +33,7 @@ public class WorkflowStep {
   private final List<String> outputNames;
   private final Cell<?>[] outputs;
   private final List<WorkflowStep> after = new ArrayList<>(0);
+  private StepOptions options = StepOptions.DEFAULT;
   private volatile boolean frozen;
 
   /**
@@ -214,14 +215,44 @@ public class WorkflowStep {
    * @throws NullPointerException if an upstream step is null
    */
   public WorkflowStep after(WorkflowStep... upstream) {
-    if (frozen) {
-      throw new IllegalStateException("step '" + slug + "' (" + id + ") is already part of a "
-          + "workflow; declare ordering with after(...) before Workflow.of(...)");
-    }
+    requireNotFrozen("after(...)");
     for (WorkflowStep step : upstream) {
       after.add(Objects.requireNonNull(step, "upstream step == null"));
     }
     return this;
+  }
+
+  /**
+   * Sets this step's policies, overriding the step definition's defaults field by field (see
+   * {@link StepOptions}). Call it before building the workflow.
+   *
+   * @return this step
+   * @throws WorkflowValidationException naming this step if the options are invalid (for example
+   *     fewer than one attempt or a zero timeout)
+   * @throws IllegalStateException if this step is already part of a built workflow
+   */
+  public WorkflowStep options(StepOptions options) {
+    Objects.requireNonNull(options, "options == null");
+    requireNotFrozen("options(...)");
+    List<String> problems = options.problems();
+    if (!problems.isEmpty()) {
+      throw new WorkflowValidationException("the options of step '" + slug + "' (" + id + ")",
+          problems);
+    }
+    this.options = options;
+    return this;
+  }
+
+  /** This step's own policies; {@link StepOptions#DEFAULT} when none were set. */
+  public final StepOptions options() {
+    return options;
+  }
+
+  private void requireNotFrozen(String call) {
+    if (frozen) {
+      throw new IllegalStateException("step '" + slug + "' (" + id + ") is already part of a "
+          + "workflow; call " + call + " before Workflow.of(...)");
+    }
   }
 
   /** The steps this one is explicitly ordered after, in declaration order. */
@@ -243,7 +274,8 @@ public class WorkflowStep {
     }
     if (!id.equals(other.id) || !slug.equals(other.slug) || version != other.version
         || !inputNames.equals(other.inputNames) || !outputNames.equals(other.outputNames)
-        || inputs.length != other.inputs.length || after.size() != other.after.size()) {
+        || inputs.length != other.inputs.length || after.size() != other.after.size()
+        || !options.equals(other.options)) {
       return false;
     }
     for (int i = 0; i < inputs.length; i++) {

@@ -56,21 +56,64 @@ class ValueTypeTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** A type Jackson cannot handle: no getters, no creator. */
+  static final class Money {
+    private final long cents;
+    private final String currency;
+
+    Money(long cents, String currency) {
+      this.cents = cents;
+      this.currency = currency;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Money m && m.cents == cents && m.currency.equals(currency);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(cents) * 31 + currency.hashCode();
+    }
+  }
+
+  /** Another such type, never registered. */
+  static final class Opaque {
+    @SuppressWarnings("unused")
+    private final int secret = 1;
+  }
+
   @Test
   void codecRoundTripsRecordsAndNamesUnserializableTypes() {
     record Point(int x, List<String> tags) {}
     ValueCodec codec = ValueCodec.defaults();
     Point point = new Point(3, List.of("a"));
     assertThat(codec.fromBytes(codec.toBytes(point), ValueType.of(Point.class))).isEqualTo(point);
-    Object opaque = new Object() {
-      @SuppressWarnings("unused")
-      public Object getSelf() {
-        return this;
-      }
-    };
-    assertThatThrownBy(() -> codec.toBytes(opaque))
+    assertThatThrownBy(() -> codec.toBytes(new Opaque()))
         .isInstanceOf(ValueCodecException.class)
-        .hasMessageContaining("cannot be serialized to JSON")
-        .hasMessageContaining("Make it a record or a bean");
+        .hasMessageContaining("a value of type dev.fancy.value.ValueTypeTest$Opaque cannot be "
+            + "serialized to JSON. Register a serializer pair with "
+            + "ValueCodec.defaults().register(Opaque.class, toJson, fromJson)");
+  }
+
+  @Test
+  void registeredSerializersApplyEverywhereIncludingInsideCollections() {
+    ValueCodec codec = ValueCodec.defaults();
+    assertThatThrownBy(() -> codec.toBytes(new Money(1234, "EUR")))
+        .isInstanceOf(ValueCodecException.class);
+    codec.register(Money.class,
+        money -> codec.mapper().getNodeFactory().textNode(money.cents + " " + money.currency),
+        json -> {
+          String[] parts = json.asText().split(" ");
+          return new Money(Long.parseLong(parts[0]), parts[1]);
+        });
+    assertThat(codec.isRegistered(Money.class)).isTrue();
+    List<Money> prices = List.of(new Money(1234, "EUR"), new Money(5, "USD"));
+    byte[] json = codec.toBytes(prices);
+    assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("[\"1234 EUR\",\"5 USD\"]");
+    ValueType<List<Money>> type = ValueType.of(List.class,
+        "java.util.List<dev.fancy.value.ValueTypeTest$Money>");
+    assertThat(codec.fromBytes(json, type)).isEqualTo(prices);
   }
 }

@@ -71,7 +71,7 @@ class WorkflowTest {
     Workflow.of("w", a.out());
     assertThatThrownBy(() -> a.after(MathSteps.add(x, 2)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("declare ordering with after(...) before Workflow.of(...)");
+        .hasMessageContaining("call after(...) before Workflow.of(...)");
   }
 
   @Test

@@ -13,12 +13,16 @@ public final class GeneratedNames {
    */
   public static final Set<String> RESERVED = Set.of(
       "id", "slug", "version", "inputNames", "inputCells", "inputCell", "outputNames",
-      "outputCells", "outputCell", "typedInput", "typedOutput", "after", "upstream", "equals",
+      "outputCells", "outputCell", "typedInput", "typedOutput", "after", "upstream", "options",
+      "equals",
       "hashCode",
       "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 
   /** Name of the single output of a step that returns neither void nor a record. */
   public static final String SINGLE_OUTPUT = "out";
+
+  /** The frame type: a parameter of this type receives the attempt's frame, not a cell. */
+  public static final String FRAME = "dev.fancy.frame.ExecutionFrame";
 
   /** The service interface generated modules implement. */
   public static final String STEP_MODULE = "dev.fancy.registry.StepModule";

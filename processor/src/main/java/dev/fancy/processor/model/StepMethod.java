@@ -15,10 +15,13 @@ import java.util.List;
  * @param shape how the return value becomes outputs
  * @param returnType the declared return type
  * @param outputs the outputs, in declaration order
+ * @param frameIndex the position of the {@code ExecutionFrame} parameter among the method's
+ *     parameters, or -1 if it has none
+ * @param defaults the default policies
  */
 public record StepMethod(String methodName, String slug, int version, String description,
     boolean isStatic, List<PortModel> inputs, OutputShape shape, TypeName returnType,
-    List<PortModel> outputs) {
+    List<PortModel> outputs, int frameIndex, OptionsModel defaults) {
 
   /** Copies the lists. */
   public StepMethod {

@@ -55,6 +55,14 @@ public enum Message {
       "@Reference on @Step method %s applies to its single 'out' output, but the method returns "
           + "%s. Put @Reference on the record components to store by reference instead, or set "
           + "@Step(splitRecord = false)"),
+  FRAME_TWICE(
+      "@Step method %s declares %d ExecutionFrame parameters; the engine passes one frame per "
+          + "attempt. Keep one"),
+  RETRY_INVALID(
+      "@Retry on @Step method %s is invalid: %s. Fix the value"),
+  TIMEOUT_INVALID(
+      "@Timeout on @Step method %s is %d %s; a timeout must be longer than zero. Use a positive "
+          + "value, or remove @Timeout"),
   UNRESOLVED_TYPE(
       "@Step method %s uses the type %s, which could not be resolved. Check the earlier "
           + "compilation errors, or whether a generated type is missing"),

@@ -4,6 +4,7 @@ import dev.fancy.annotations.Reference;
 import dev.fancy.processor.model.GeneratedNames;
 import dev.fancy.processor.model.OutputShape;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.Element;
@@ -65,6 +66,12 @@ public final class StepMethodValidator {
           step.version(), name);
     }
     validateOutputs(method, name, report);
+    List<Integer> frames = FrameParameter.positions(method);
+    if (frames.size() > 1) {
+      report.error(method.getParameters().get(frames.get(1)), Message.FRAME_TWICE, name,
+          frames.size());
+    }
+    PolicyAnnotations.validate(method, report);
   }
 
   private void validateEnclosingClasses(ExecutableElement method, String name,
@@ -124,6 +131,9 @@ public final class StepMethodValidator {
       validateType(method, method, output.type(), "output '" + output.name() + "'", report);
     }
     for (VariableElement parameter : method.getParameters()) {
+      if (FrameParameter.isFrame(parameter.asType())) {
+        continue;
+      }
       String parameterName = parameter.getSimpleName().toString();
       if (GeneratedNames.RESERVED.contains(parameterName)) {
         report.error(parameter, Message.RESERVED_NAME, "parameter", parameterName, name,

@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.fancy.processor.model.GeneratedNames;
+import dev.fancy.processor.model.OptionsModel;
 import dev.fancy.processor.model.PortModel;
 import dev.fancy.processor.model.StepClass;
 import dev.fancy.processor.model.StepMethod;
@@ -66,10 +67,12 @@ public final class ModuleWriter {
     List<CodeBlock> definitions = new ArrayList<>();
     for (StepMethod step : model.steps()) {
       ClassName stepClass = model.stepsClass().nestedClass(GeneratedNames.stepClass(step.methodName()));
-      definitions.add(CodeBlock.of("new $T($T.SLUG, $T.VERSION, $S, $T.$L, this::$L)",
+      CodeBlock defaults = step.defaults().isEmpty() ? CodeBlock.of("")
+          : CodeBlock.of(",\n$L", defaults(step.defaults()));
+      definitions.add(CodeBlock.of("new $T($T.SLUG, $T.VERSION, $S, $T.$L, this::$L$L)",
           RuntimeTypes.STEP_DEFINITION, stepClass, stepClass, step.description(),
           model.stepsClass(), GeneratedNames.contractConstant(step.methodName()),
-          invokerName(step)));
+          invokerName(step), defaults));
     }
     type.addMethod(MethodSpec.methodBuilder("steps")
         .addAnnotation(Override.class)
@@ -87,6 +90,34 @@ public final class ModuleWriter {
         .build();
   }
 
+  /** {@code StepOptions.DEFAULT.withRetry(...).withTimeout(...).withCache(true)}. */
+  private static CodeBlock defaults(OptionsModel options) {
+    CodeBlock.Builder code = CodeBlock.builder().add("$T.DEFAULT", RuntimeTypes.STEP_OPTIONS);
+    OptionsModel.RetryModel retry = options.retry();
+    if (retry != null) {
+      code.add(".withRetry(new $T($L, $T.ofMillis($LL), $L, $T.ofMillis($LL), $L, $L, $L))",
+          RuntimeTypes.RETRY_POLICY, retry.maxAttempts(), RuntimeTypes.DURATION,
+          retry.initialBackoffMillis(), retry.multiplier(), RuntimeTypes.DURATION,
+          retry.maxBackoffMillis(), retry.jitter(), names(retry.retryOn()),
+          names(retry.neverRetryOn()));
+    }
+    if (options.timeoutNanos() != null) {
+      code.add(".withTimeout($T.ofNanos($LL))", RuntimeTypes.DURATION, options.timeoutNanos());
+    }
+    if (options.cached()) {
+      code.add(".withCache(true)");
+    }
+    return code.build();
+  }
+
+  private static CodeBlock names(List<String> names) {
+    List<CodeBlock> literals = new ArrayList<>();
+    for (String name : names) {
+      literals.add(CodeBlock.of("$S", name));
+    }
+    return CodeBlock.of("$T.of($L)", RuntimeTypes.LIST, CodeBlock.join(literals, ", "));
+  }
+
   private static String invokerName(StepMethod step) {
     return "invoke" + Character.toUpperCase(step.methodName().charAt(0))
         + step.methodName().substring(1);
@@ -96,7 +127,7 @@ public final class ModuleWriter {
     MethodSpec.Builder method = MethodSpec.methodBuilder(invokerName(step))
         .addModifiers(Modifier.PRIVATE)
         .returns(RuntimeTypes.OBJECT_ARRAY)
-        .addParameter(RuntimeTypes.WORKFLOW_STEP, "step")
+        .addParameter(RuntimeTypes.FRAME, "frame")
         .addParameter(RuntimeTypes.OBJECT_ARRAY, "args")
         .addException(Exception.class);
     boolean unchecked = false;
@@ -105,6 +136,9 @@ public final class ModuleWriter {
       TypeName type = step.inputs().get(i).boxedType();
       unchecked |= type instanceof ParameterizedTypeName;
       arguments.add(CodeBlock.of("($T) args[$L]", type, i));
+    }
+    if (step.frameIndex() >= 0) {
+      arguments.add(step.frameIndex(), CodeBlock.of("frame"));
     }
     if (unchecked) {
       method.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)

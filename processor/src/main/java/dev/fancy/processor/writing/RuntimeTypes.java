@@ -15,6 +15,10 @@ final class RuntimeTypes {
   static final ClassName VALUE_TYPE = ClassName.get("dev.fancy.value", "ValueType");
   static final ClassName STEP_DEFINITION = ClassName.get("dev.fancy.registry", "StepDefinition");
   static final ClassName STEP_MODULE = ClassName.get("dev.fancy.registry", "StepModule");
+  static final ClassName STEP_OPTIONS = ClassName.get("dev.fancy.workflow", "StepOptions");
+  static final ClassName RETRY_POLICY = ClassName.get("dev.fancy.workflow", "RetryPolicy");
+  static final ClassName FRAME = ClassName.get("dev.fancy.frame", "ExecutionFrame");
+  static final ClassName DURATION = ClassName.get("java.time", "Duration");
   static final ClassName LIST = ClassName.get("java.util", "List");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
   static final ArrayTypeName WORKFLOW_STEP_ARRAY = ArrayTypeName.of(WORKFLOW_STEP);

@@ -190,6 +190,14 @@ public final class StepsWriter {
           .addStatement("return typedOutput($L)", i)
           .build());
     }
+    type.addMethod(MethodSpec.methodBuilder("options")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(RuntimeTypes.STEP_OPTIONS, "options")
+        .returns(self)
+        .addStatement("super.options(options)")
+        .addStatement("return this")
+        .build());
     type.addMethod(MethodSpec.methodBuilder("after")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)

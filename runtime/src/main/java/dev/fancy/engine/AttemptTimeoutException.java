@@ -1,0 +1,12 @@
+package dev.fancy.engine;
+
+import java.time.Duration;
+
+/** An attempt ran longer than its step's timeout and was interrupted. */
+public final class AttemptTimeoutException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  AttemptTimeoutException(String slug, int attempt, Duration timeout) {
+    super("attempt " + attempt + " of step '" + slug + "' timed out after " + timeout);
+  }
+}

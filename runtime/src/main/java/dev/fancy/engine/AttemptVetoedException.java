@@ -1,0 +1,11 @@
+package dev.fancy.engine;
+
+/** Thrown by an {@link AttemptInterceptor} to stop an attempt; the attempt is recorded vetoed. */
+public class AttemptVetoedException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates the exception with the reason for the veto. */
+  public AttemptVetoedException(String reason) {
+    super(reason);
+  }
+}

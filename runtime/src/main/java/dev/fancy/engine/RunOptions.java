@@ -1,0 +1,69 @@
+package dev.fancy.engine;
+
+import dev.fancy.frame.UsageLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Per-run settings: usage limits, the run context and listeners for this run only.
+ *
+ * @param limits the run's usage limits
+ * @param context creates the run context from the run's inputs (by alias), once per run; null
+ *     for none
+ * @param listeners listeners of this run, after the engine's own
+ */
+public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> context,
+    List<RunListener> listeners) {
+
+  /** No limits, no context, no extra listeners. */
+  public static final RunOptions DEFAULT = new RunOptions(UsageLimits.NONE, null, List.of());
+
+  /** Copies the list. */
+  public RunOptions {
+    Objects.requireNonNull(limits, "limits == null");
+    listeners = List.copyOf(listeners);
+  }
+
+  /** A builder starting from {@link #DEFAULT}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link RunOptions}. */
+  public static final class Builder {
+    private UsageLimits limits = UsageLimits.NONE;
+    private Function<Map<String, Object>, ?> context;
+    private final List<RunListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The run's usage limits. */
+    public Builder limits(UsageLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits == null");
+      return this;
+    }
+
+    /**
+     * How the run context is created from the run's inputs; steps read it with
+     * {@code frame.context(type)}.
+     */
+    public Builder context(Function<Map<String, Object>, ?> factory) {
+      this.context = Objects.requireNonNull(factory, "factory == null");
+      return this;
+    }
+
+    /** Adds a listener for this run. */
+    public Builder listener(RunListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
+      return this;
+    }
+
+    /** The options. */
+    public RunOptions build() {
+      return new RunOptions(limits, context, listeners);
+    }
+  }
+}

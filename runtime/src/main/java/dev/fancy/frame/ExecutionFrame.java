@@ -1,0 +1,206 @@
+package dev.fancy.frame;
+
+import dev.fancy.workflow.WorkflowStep;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single object a step attempt receives from the engine (the seed's {@code ExecutionFrame}):
+ * which run, step and attempt this is, the attempt's idempotency key, the run context, resources,
+ * the usage meter, a chunk sink, the cancellation signal and a logger. A step method gets it by
+ * declaring a parameter of this type, which is not wired as a cell. Immutable; one per attempt.
+ *
+ * <p>Tests of a step can build one with {@link #builder(WorkflowStep)}. The idempotency key and the
+ * logger are created on first use; racing first uses create equal values.
+ */
+public final class ExecutionFrame {
+
+  private final UUID runId;
+  private final WorkflowStep step;
+  private final int attempt;
+  private String idempotencyKey;
+  private final Object context;
+  private final Resources resources;
+  private final UsageMeter usage;
+  private final ChunkSink chunks;
+  private final CancellationSignal cancellation;
+  private Logger logger;
+
+  private ExecutionFrame(Builder builder) {
+    this.runId = builder.runId;
+    this.step = builder.step;
+    this.attempt = builder.attempt;
+    this.idempotencyKey = builder.idempotencyKey;
+    this.context = builder.context;
+    this.resources = builder.resources;
+    this.usage = builder.usage;
+    this.chunks = builder.chunks;
+    this.cancellation = builder.cancellation;
+  }
+
+  /** A builder for a frame of {@code step}; everything else has a neutral default. */
+  public static Builder builder(WorkflowStep step) {
+    return new Builder(step);
+  }
+
+  /** The run's ID. */
+  public UUID runId() {
+    return runId;
+  }
+
+  /** The workflow step being executed. */
+  public WorkflowStep step() {
+    return step;
+  }
+
+  /** The attempt number, starting at 1. */
+  public int attempt() {
+    return attempt;
+  }
+
+  /**
+   * A key unique to this attempt's effects: pass it to external systems that deduplicate
+   * requests, so a repeated attempt does not repeat an effect. By default
+   * {@code <run ID>:<workflow step ID>:<attempt>}.
+   */
+  public String idempotencyKey() {
+    // Computed on first use: printing UUIDs is too slow for every attempt of a trivial step.
+    String key = idempotencyKey;
+    if (key == null) {
+      key = runId + ":" + step.id() + ":" + attempt;
+      idempotencyKey = key;
+    }
+    return key;
+  }
+
+  /**
+   * The run context, created once per run by the top-level runner.
+   *
+   * @throws IllegalStateException if the run has no context or it is not a {@code type}
+   */
+  public <C> C context(Class<C> type) {
+    if (context == null) {
+      throw new IllegalStateException("the run has no context; pass one with "
+          + "RunOptions.builder().context(...)");
+    }
+    if (!type.isInstance(context)) {
+      throw new IllegalStateException("the run context is a " + context.getClass().getName()
+          + ", not a " + type.getName());
+    }
+    return type.cast(context);
+  }
+
+  /** The resources the engine was built with. */
+  public Resources resources() {
+    return resources;
+  }
+
+  /** Where this attempt reports cost, tokens and counters. */
+  public UsageMeter usage() {
+    return usage;
+  }
+
+  /** Emits a chunk of partial output or progress to the run's listeners, in order. */
+  public void emit(Object chunk) {
+    chunks.emit(chunk);
+  }
+
+  /** Whether the run was cancelled; long steps should check it. */
+  public CancellationSignal cancellation() {
+    return cancellation;
+  }
+
+  /** A logger named {@code fancy.step.<slug>}. */
+  public Logger log() {
+    Logger log = logger;
+    if (log == null) {
+      log = LoggerFactory.getLogger("fancy.step." + step.slug());
+      logger = log;
+    }
+    return log;
+  }
+
+  @Override
+  public String toString() {
+    return "ExecutionFrame[" + step.slug() + ", run " + runId + ", attempt " + attempt + "]";
+  }
+
+  /** Builds an {@link ExecutionFrame}. */
+  public static final class Builder {
+    private final WorkflowStep step;
+    private UUID runId = new UUID(0, 0);
+    private int attempt = 1;
+    private String idempotencyKey;
+    private Object context;
+    private Resources resources = Resources.NONE;
+    private UsageMeter usage = new UsageMeter();
+    private ChunkSink chunks = ChunkSink.NONE;
+    private CancellationSignal cancellation = CancellationSignal.NEVER;
+
+    private Builder(WorkflowStep step) {
+      this.step = Objects.requireNonNull(step, "step == null");
+    }
+
+    /** The run's ID; default all zeros. */
+    public Builder runId(UUID runId) {
+      this.runId = Objects.requireNonNull(runId, "runId == null");
+      return this;
+    }
+
+    /**
+     * The attempt number; default 1.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder attempt(int attempt) {
+      if (attempt < 1) {
+        throw new IllegalArgumentException("attempts start at 1, not " + attempt);
+      }
+      this.attempt = attempt;
+      return this;
+    }
+
+    /** The idempotency key; default {@code <run ID>:<step ID>:<attempt>}. */
+    public Builder idempotencyKey(String key) {
+      this.idempotencyKey = Objects.requireNonNull(key, "key == null");
+      return this;
+    }
+
+    /** The run context; default none. */
+    public Builder context(Object context) {
+      this.context = context;
+      return this;
+    }
+
+    /** The resources; default none. */
+    public Builder resources(Resources resources) {
+      this.resources = Objects.requireNonNull(resources, "resources == null");
+      return this;
+    }
+
+    /** The usage meter; default a new one. */
+    public Builder usage(UsageMeter usage) {
+      this.usage = Objects.requireNonNull(usage, "usage == null");
+      return this;
+    }
+
+    /** The chunk sink; default one that drops chunks. */
+    public Builder chunks(ChunkSink chunks) {
+      this.chunks = Objects.requireNonNull(chunks, "chunks == null");
+      return this;
+    }
+
+    /** The cancellation signal; default never raised. */
+    public Builder cancellation(CancellationSignal cancellation) {
+      this.cancellation = Objects.requireNonNull(cancellation, "cancellation == null");
+      return this;
+    }
+
+    /** The frame. */
+    public ExecutionFrame build() {
+      return new ExecutionFrame(this);
+    }
+  }
+}
