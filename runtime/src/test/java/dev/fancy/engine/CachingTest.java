@@ -1,0 +1,126 @@
+package dev.fancy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.fancy.cache.CacheKey;
+import dev.fancy.cache.InMemoryStepCache;
+import dev.fancy.cache.SqliteStepCache;
+import dev.fancy.cache.StepCache;
+import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.MathSteps;
+import dev.fancy.registry.StepDefinition;
+import dev.fancy.registry.StepRegistry;
+import dev.fancy.value.ValueCodec;
+import dev.fancy.value.ValueType;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.StepOptions;
+import dev.fancy.workflow.Workflow;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CachingTest {
+
+  @TempDir
+  Path temp;
+
+  private final AtomicInteger executions = new AtomicInteger();
+
+  private StepDefinition square(int version) {
+    return new StepDefinition("test.square", version, "", Call.unary(MathSteps.INT),
+        (frame, args) -> {
+          executions.incrementAndGet();
+          return new Object[] {(Integer) args[0] * (Integer) args[0]};
+        }, StepOptions.DEFAULT.withCache(true));
+  }
+
+  private RunResult run(Engine engine, int version, int value) {
+    Call<Integer> call = new Call<>("test.square", Call.unary(MathSteps.INT),
+        Cell.input("x", Integer.class));
+    Workflow workflow = Workflow.of("w", version == 1 ? call.out()
+        : Workflow.fromJson(Workflow.of("w", call.out()).toJson()
+            .replace("\"version\" : 1", "\"version\" : " + version)).outputs().get(0));
+    return engine.run(workflow, Map.of("x", value));
+  }
+
+  @Test
+  void aHitSkipsTheStepAndIsMarkedInTheHistory() {
+    StepRegistry registry = StepRegistry.empty().register(square(1)).register(square(2));
+    List<String> hits = new java.util.ArrayList<>();
+    try (Engine engine = Engine.builder().registry(registry).listener(new RunListener() {
+      @Override
+      public void cacheHit(StepEvent step) {
+        hits.add(step.slug());
+      }
+    }).build()) {
+      RunResult first = run(engine, 1, 7);
+      RunResult second = run(engine, 1, 7);
+      assertThat(first.history().get(0).cacheHit()).isFalse();
+      assertThat(second.history().get(0).cacheHit()).isTrue();
+      assertThat(second.get(second.workflow().outputs().get(0))).isEqualTo(49);
+      assertThat(executions).hasValue(1);
+      assertThat(hits).containsExactly("test.square");
+
+      run(engine, 1, 8);
+      assertThat(executions).hasValue(2);
+      run(engine, 2, 7);
+      assertThat(executions).as("a new version never reuses old entries").hasValue(3);
+    }
+  }
+
+  @Test
+  void anInputThatCannotBeSerializedFailsTheStepInsteadOfBeingLeftOut() {
+    ValueType<Object> any = ValueType.of(Object.class);
+    StepRegistry registry = StepRegistry.empty().register(new StepDefinition("test.opaque", 1, "",
+        Call.unary(any), (frame, args) -> new Object[] {args[0]},
+        StepOptions.DEFAULT.withCache(true)));
+    Call<Object> call = new Call<>("test.opaque", Call.unary(any), Cell.input("x", Object.class));
+    try (Engine engine = Engine.builder().registry(registry).build()) {
+      RunResult result = engine.run(Workflow.of("w", call.out()), Map.of("x", new Object()));
+      assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+      assertThat(result.step(call).errorMessage()).contains(
+          "input 'a' of step 'test.opaque' cannot be serialized for its cache key",
+          "or turn caching off for this step");
+    }
+  }
+
+  @Test
+  void theSqliteCacheSurvivesARestart() {
+    Path file = temp.resolve("cache.db");
+    StepRegistry registry = StepRegistry.empty().register(square(1));
+    try (SqliteStepCache cache = new SqliteStepCache(file);
+        Engine engine = Engine.builder().registry(registry).cache(cache).build()) {
+      run(engine, 1, 5);
+    }
+    try (SqliteStepCache cache = new SqliteStepCache(file);
+        Engine engine = Engine.builder().registry(registry).cache(cache).build()) {
+      RunResult again = run(engine, 1, 5);
+      assertThat(again.history().get(0).cacheHit()).isTrue();
+      assertThat(again.get(again.workflow().outputs().get(0))).isEqualTo(25);
+    }
+    assertThat(executions).hasValue(1);
+  }
+
+  @Test
+  void theInMemoryCacheEvictsTheLeastRecentlyUsedEntry() {
+    StepCache cache = new InMemoryStepCache(2);
+    CacheKey a = CacheKey.of("s", 1, List.of("x"), new Object[] {1}, ValueCodec.defaults());
+    CacheKey b = CacheKey.of("s", 1, List.of("x"), new Object[] {2}, ValueCodec.defaults());
+    CacheKey c = CacheKey.of("s", 1, List.of("x"), new Object[] {3}, ValueCodec.defaults());
+    ArrayNode outputs = JsonNodeFactory.instance.arrayNode().add(1);
+    cache.put(a, outputs);
+    cache.put(b, outputs);
+    cache.get(a);
+    cache.put(c, outputs);
+    assertThat(cache.get(a)).isPresent();
+    assertThat(cache.get(b)).isEmpty();
+    assertThat(cache.get(c)).isPresent();
+    assertThat(a).isNotEqualTo(CacheKey.of("s", 2, List.of("x"), new Object[] {1},
+        ValueCodec.defaults()));
+  }
+}

@@ -1,0 +1,331 @@
+package dev.fancy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.MathSteps;
+import dev.fancy.frame.StepFailure;
+import dev.fancy.registry.StepDefinition;
+import dev.fancy.registry.StepRegistry;
+import dev.fancy.value.ValueType;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.Port;
+import dev.fancy.workflow.RetryPolicy;
+import dev.fancy.workflow.StepOptions;
+import dev.fancy.workflow.Workflow;
+import dev.fancy.workflow.WorkflowValidationException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class PoliciesTest {
+
+  private static final RetryPolicy THREE_QUICK =
+      new RetryPolicy(3, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of());
+
+  private final Cell<Integer> x = Cell.input("x", Integer.class);
+  private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+  private final RunListener recorder = new RunListener() {
+    @Override
+    public void attemptFailed(StepEvent step, int attempt, Throwable error) {
+      events.add("failed " + attempt + " " + error.getClass().getSimpleName());
+    }
+
+    @Override
+    public void retryScheduled(StepEvent step, int nextAttempt, Duration delay) {
+      events.add("retry " + nextAttempt);
+    }
+  };
+
+  private RunResult run(StepRegistry registry, Call<Integer> call, int value) {
+    try (Engine engine = Engine.builder().registry(registry).listener(recorder).build()) {
+      return engine.run(Workflow.of("w", call.out()), Map.of("x", value));
+    }
+  }
+
+  /** Fails with {@code error} on the first {@code failures} attempts, then returns a + attempt. */
+  private static StepDefinition flaky(int failures, Exception error) {
+    return Call.intStep("test.flaky", (frame, args) -> {
+      if (frame.attempt() <= failures) {
+        throw error;
+      }
+      return new Object[] {(Integer) args[0] + frame.attempt()};
+    });
+  }
+
+  @Test
+  void retriesUntilAnAttemptSucceedsAndRecordsEveryAttempt() {
+    StepRegistry registry = StepRegistry.empty().register(flaky(2, new IOException("flaky disk")));
+    Call<Integer> call = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    call.options(StepOptions.DEFAULT.withRetry(THREE_QUICK));
+
+    RunResult result = run(registry, call, 10);
+
+    assertThat(result.get(call.out())).isEqualTo(13);
+    StepRecord record = result.step(call);
+    assertThat(record.attempts()).extracting(AttemptRecord::outcome).containsExactly(
+        AttemptOutcome.FAILED, AttemptOutcome.FAILED, AttemptOutcome.SUCCEEDED);
+    assertThat(record.attempts().get(0).errorMessage()).isEqualTo("flaky disk");
+    assertThat(events).containsExactly("failed 1 IOException", "retry 2", "failed 2 IOException",
+        "retry 3");
+  }
+
+  @Test
+  void neverRetryOnAndRetryOnDecideWhatIsRetried() {
+    StepRegistry registry =
+        StepRegistry.empty().register(flaky(1, new IllegalArgumentException("bad input")));
+    Call<Integer> never = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    never.options(StepOptions.DEFAULT.withRetry(
+        THREE_QUICK.neverRetryOn(IllegalArgumentException.class)));
+    assertThat(run(registry, never, 1).step(never).attempts()).hasSize(1);
+
+    Call<Integer> onlyIo = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    onlyIo.options(StepOptions.DEFAULT.withRetry(THREE_QUICK.retryOn(IOException.class)));
+    RunResult result = run(registry, onlyIo, 1);
+    assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(result.step(onlyIo).attempts()).hasSize(1);
+    assertThat(result.step(onlyIo).errorType()).isEqualTo("java.lang.IllegalArgumentException");
+  }
+
+  @Test
+  void backoffGrowsExponentiallyWithinItsJitterAndCap() {
+    RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(100), 2, Duration.ofSeconds(1),
+        0.5, List.of(), List.of());
+    assertThat(policy.backoff(1, 0.5)).isEqualTo(Duration.ofMillis(100));
+    assertThat(policy.backoff(3, 0.5)).isEqualTo(Duration.ofMillis(400));
+    assertThat(policy.backoff(8, 0.5)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(policy.backoff(2, 0.0)).isEqualTo(Duration.ofMillis(100));
+    assertThat(policy.backoff(2, 0.999999)).isLessThan(Duration.ofMillis(300));
+  }
+
+  @Test
+  void anAttemptOverItsTimeoutIsInterruptedAndRecordedTimedOut() {
+    AtomicInteger interrupted = new AtomicInteger();
+    StepRegistry registry = StepRegistry.empty().register(Call.intStep("test.sleepy",
+        (frame, args) -> {
+          try {
+            Thread.sleep(10_000);
+          } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+            throw e;
+          }
+          return new Object[] {args[0]};
+        }));
+    Call<Integer> call = new Call<>("test.sleepy", Call.unary(MathSteps.INT), x);
+    call.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)).withRetry(
+        new RetryPolicy(2, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of())));
+
+    RunResult result = run(registry, call, 1);
+
+    assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+    StepRecord record = result.step(call);
+    assertThat(record.attempts()).extracting(AttemptRecord::outcome)
+        .containsExactly(AttemptOutcome.TIMED_OUT, AttemptOutcome.TIMED_OUT);
+    assertThat(record.errorType()).isEqualTo(AttemptTimeoutException.class.getName());
+    assertThat(record.errorMessage()).isEqualTo("attempt 2 of step 'test.sleepy' timed out after "
+        + "PT0.05S");
+    // The interrupted attempt threads notice asynchronously; give them a bounded while.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (interrupted.get() < 2 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(interrupted).hasValue(2);
+  }
+
+  @Test
+  void validatorsRunInsideTheRetryLoop() {
+    StepRegistry registry = StepRegistry.empty()
+        .register(Call.intStep("test.grow", (frame, args) -> new Object[] {5 * frame.attempt()}))
+        .registerValidator("atLeastTen", outputs -> (Integer) outputs[0] >= 10 ? null
+            : outputs[0] + " is below 10");
+    Call<Integer> passes = new Call<>("test.grow", Call.unary(MathSteps.INT), x);
+    passes.options(StepOptions.DEFAULT.withRetry(THREE_QUICK).withValidator("atLeastTen"));
+    RunResult result = run(registry, passes, 0);
+    assertThat(result.get(passes.out())).isEqualTo(10);
+    assertThat(result.step(passes).attempts()).extracting(AttemptRecord::outcome)
+        .containsExactly(AttemptOutcome.VALIDATION_FAILED, AttemptOutcome.SUCCEEDED);
+
+    Call<Integer> fails = new Call<>("test.grow", Call.unary(MathSteps.INT), x);
+    fails.options(StepOptions.DEFAULT.withRetry(
+        new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of()))
+        .withValidator("atLeastTen"));
+    RunResult failed = run(registry, fails, 0);
+    assertThat(failed.step(fails).errorMessage())
+        .isEqualTo("validation failed after 1 attempt: validator 'atLeastTen': 5 is below 10");
+  }
+
+  @Test
+  void aFallbackRunsWithTheFailureWhenEveryAttemptFailed() {
+    ValueType<StepFailure> failureType = ValueType.of(StepFailure.class);
+    List<StepFailure> seen = new ArrayList<>();
+    StepRegistry registry = StepRegistry.empty()
+        .register(flaky(99, new IOException("down")))
+        .register(new StepDefinition("test.rescue", 1, "", Contract.of(
+            List.of(Port.of("failure", failureType), Port.of("a", MathSteps.INT)),
+            List.of(Port.of("out", MathSteps.INT))), (frame, args) -> {
+              seen.add((StepFailure) args[0]);
+              return new Object[] {-(Integer) args[1]};
+            }));
+    Call<Integer> call = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    call.options(StepOptions.DEFAULT.withRetry(
+        new RetryPolicy(2, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of()))
+        .withFallback("test.rescue", 1));
+
+    RunResult result = run(registry, call, 7);
+
+    assertThat(result.get(call.out())).isEqualTo(-7);
+    assertThat(result.step(call).fallbackUsed()).isTrue();
+    assertThat(seen).containsExactly(
+        new StepFailure("test.flaky", 2, "java.io.IOException", "down"));
+  }
+
+  @Test
+  void aFallbackWithOtherOutputsIsRejectedBeforeAnythingRuns() {
+    StepRegistry registry = StepRegistry.empty().register(flaky(0, null))
+        .register(new StepDefinition("test.wrong", 1, "", Contract.of(List.of(),
+            List.of(Port.of("result", MathSteps.STRING))), (frame, args) -> new Object[] {""}));
+    Call<Integer> call = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    call.options(StepOptions.DEFAULT.withFallback("test.wrong", 1));
+    try (Engine engine = Engine.builder().registry(registry).build()) {
+      assertThatThrownBy(() -> engine.validate(Workflow.of("w", call.out())))
+          .isInstanceOf(WorkflowValidationException.class)
+          .hasMessageContaining("step 'test.flaky' (" + call.id() + ") falls back to "
+              + "test.wrong@1, whose outputs")
+          .hasMessageContaining("a fallback must produce the same outputs");
+    }
+  }
+
+  @Test
+  void interceptorsCanVetoAndFailingInterceptorsAreReportedAndRetried() {
+    AtomicInteger befores = new AtomicInteger();
+    AttemptInterceptor vetoFirst = new AttemptInterceptor() {
+      @Override
+      public void before(dev.fancy.frame.ExecutionFrame frame) throws Exception {
+        befores.incrementAndGet();
+        if (frame.attempt() == 1) {
+          throw new AttemptVetoedException("rate limited");
+        }
+      }
+    };
+    StepRegistry registry = StepRegistry.empty().register(flaky(0, null));
+    Call<Integer> call = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    call.options(StepOptions.DEFAULT.withRetry(THREE_QUICK));
+    try (Engine engine = Engine.builder().registry(registry).interceptor(vetoFirst).build()) {
+      RunResult result = engine.run(Workflow.of("w", call.out()), Map.of("x", 1));
+      assertThat(result.step(call).attempts()).extracting(AttemptRecord::outcome)
+          .containsExactly(AttemptOutcome.VETOED, AttemptOutcome.SUCCEEDED);
+      assertThat(result.get(call.out())).isEqualTo(3);
+    }
+
+    AttemptInterceptor broken = new AttemptInterceptor() {
+      @Override
+      public void after(dev.fancy.frame.ExecutionFrame frame, Throwable error) {
+        throw new IllegalStateException("tracer down");
+      }
+    };
+    Call<Integer> plain = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    try (Engine engine = Engine.builder().registry(registry).interceptor(broken).build()) {
+      RunResult result = engine.run(Workflow.of("w", plain.out()), Map.of("x", 1));
+      assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+      assertThat(result.step(plain).errorType())
+          .isEqualTo(InterceptorFailedException.class.getName());
+      assertThat(result.step(plain).errorMessage()).contains("failed after the attempt",
+          "tracer down");
+    }
+  }
+
+  @Test
+  void everyAttemptOfARetriedStepGetsAFreshCopyOfItsInputs() {
+    List<Integer> sizesSeen = Collections.synchronizedList(new ArrayList<>());
+    ValueType<List<Integer>> listType = MathSteps.INT_LIST;
+    StepRegistry registry = StepRegistry.empty().register(new MathSteps.Module())
+        .register(new StepDefinition("test.mutate", 1, "", Call.unary(listType), (frame, args) -> {
+          @SuppressWarnings("unchecked")
+          List<Integer> list = (List<Integer>) args[0];
+          sizesSeen.add(list.size());
+          list.add(99); // a careless step mutates its input, then fails
+          if (frame.attempt() == 1) {
+            throw new IOException("first attempt fails");
+          }
+          return new Object[] {list};
+        }))
+        .register(new StepDefinition("test.size", 1, "", Contract.of(
+            List.of(Port.of("a", listType)), List.of(Port.of("out", MathSteps.INT))),
+            (frame, args) -> new Object[] {((List<?>) args[0]).size()}));
+    Cell<List<Integer>> numbers = Cell.input("numbers", listType);
+    Call<List<Integer>> mutate = new Call<>("test.mutate", Call.unary(listType), numbers);
+    mutate.options(StepOptions.DEFAULT.withRetry(THREE_QUICK));
+    Call<Integer> size = new Call<>("test.size", Contract.of(List.of(Port.of("a", listType)),
+        List.of(Port.of("out", MathSteps.INT))), numbers);
+    size.after(mutate);
+    try (Engine engine = Engine.builder().registry(registry).build()) {
+      RunResult result = engine.run(Workflow.of("w", mutate.out(), size.out()),
+          Map.of("numbers", new ArrayList<>(List.of(1, 2, 3))));
+      assertThat(sizesSeen).containsExactly(3, 3);
+      assertThat(result.get(mutate.out())).containsExactly(1, 2, 3, 99);
+      assertThat(result.get(size.out())).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void invalidPoliciesAreRejectedNamingTheStep() {
+    Call<Integer> call = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    assertThatThrownBy(() -> call.options(StepOptions.DEFAULT.withRetry(
+        RetryPolicy.exponential(0, Duration.ofMillis(10)))))
+        .isInstanceOf(WorkflowValidationException.class)
+        .hasMessageContaining("the options of step 'test.flaky' (" + call.id() + ")")
+        .hasMessageContaining("retry maxAttempts is 0; it must be at least 1");
+    assertThatThrownBy(() -> call.options(StepOptions.DEFAULT.withTimeout(Duration.ZERO)))
+        .hasMessageContaining("timeout is PT0S; it must be longer than zero");
+
+    call.options(StepOptions.DEFAULT.withRetry(THREE_QUICK).withTimeout(Duration.ofSeconds(2))
+        .withCache(true).withValidator("v").withFallback("test.rescue", 2));
+    Workflow workflow = Workflow.of("w", call.out());
+    Workflow back = Workflow.fromJson(workflow.toJson());
+    assertThat(back).isEqualTo(workflow);
+    assertThat(back.steps().get(0).options()).isEqualTo(call.options());
+
+    String broken = workflow.toJson().replace("\"maxAttempts\" : 3", "\"maxAttempts\" : -1");
+    assertThatThrownBy(() -> Workflow.fromJson(broken))
+        .isInstanceOf(WorkflowValidationException.class)
+        .hasMessageContaining("step 'test.flaky' (" + call.id() + ") has invalid options: retry "
+            + "maxAttempts is -1; it must be at least 1");
+  }
+
+  @Test
+  void frameCarriesIdentityContextAndResources() {
+    record Budget(int limit) {}
+    List<String> keys = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean sawResource = new AtomicBoolean();
+    StepRegistry registry = StepRegistry.empty().register(Call.intStep("test.frame",
+        (frame, args) -> {
+          keys.add(frame.idempotencyKey());
+          sawResource.set(frame.resources().get(StringBuilder.class) != null);
+          if (frame.attempt() == 1) {
+            throw new IOException("again");
+          }
+          return new Object[] {frame.context(Budget.class).limit()};
+        }));
+    Call<Integer> call = new Call<>("test.frame", Call.unary(MathSteps.INT), x);
+    call.options(StepOptions.DEFAULT.withRetry(THREE_QUICK));
+    try (Engine engine = Engine.builder().registry(registry)
+        .resources(dev.fancy.frame.Resources.builder().put(StringBuilder.class,
+            new StringBuilder()).build()).build()) {
+      RunResult result = engine.run(Workflow.of("w", call.out()), Map.of("x", 4),
+          RunOptions.builder().context(inputs -> new Budget((Integer) inputs.get("x") * 10))
+              .build());
+      assertThat(result.get(call.out())).isEqualTo(40);
+      assertThat(keys).containsExactly(result.runId() + ":" + call.id() + ":1",
+          result.runId() + ":" + call.id() + ":2");
+      assertThat(sawResource).isTrue();
+    }
+  }
+}
