@@ -58,6 +58,7 @@ public final class Engine implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final EngineServices services;
   private volatile ExecutorService timedAttempts;
+  private volatile ExecutorService flowThreads;
   private volatile boolean closed;
   /**
    * Checked plans by workflow. Keys are weak and values soft: a plan refers to its workflow, so a
@@ -84,7 +85,22 @@ public final class Engine implements AutoCloseable {
             : new FileDatumStore(Path.of(".fancy", "values")),
         builder.cache != null ? builder.cache : new InMemoryStepCache(10_000),
         ValueCodec.defaults(), builder.resources, List.copyOf(builder.interceptors),
-        List.copyOf(builder.listeners), this::timedAttempts);
+        List.copyOf(builder.listeners), this::timedAttempts, this::flowThreads);
+  }
+
+  /** Threads for control-flow child runs, created on first use. */
+  private ExecutorService flowThreads() {
+    ExecutorService pool = flowThreads;
+    if (pool == null) {
+      synchronized (this) {
+        pool = flowThreads;
+        if (pool == null) {
+          pool = Executors.newCachedThreadPool(new WorkerThreads("fancy-flow-"));
+          flowThreads = pool;
+        }
+      }
+    }
+    return pool;
   }
 
   /** Threads for attempts with a timeout, created on first use. */
@@ -193,11 +209,11 @@ public final class Engine implements AutoCloseable {
       throw new IllegalStateException("the engine is closed; build a new one to run workflows");
     }
     ExecutionPlan plan = plan(workflow);
-    Object[] values = bind(plan, inputs);
+    Object[] values = plan.bindSources(inputs, services.codec());
     Object context = options.context() == null ? null
         : options.context().apply(Collections.unmodifiableMap(new HashMap<>(inputs)));
     RunExecution execution =
-        new RunExecution(plan, UUID.randomUUID(), services, options, context);
+        new RunExecution(plan, UUID.randomUUID(), services, options, context, null, -1);
     return execution.start(values);
   }
 
@@ -212,65 +228,6 @@ public final class Engine implements AutoCloseable {
     return plan;
   }
 
-  /** Values for the workflow's inputs then constants (the plan's source slots), all checked. */
-  private static Object[] bind(ExecutionPlan plan, Map<String, ?> inputs) {
-    Workflow workflow = plan.workflow;
-    List<String> problems = new ArrayList<>();
-    Object[] values = new Object[workflow.inputs().size() + workflow.constants().size()];
-    Set<String> names = new HashSet<>();
-    int i = 0;
-    for (Cell<?> input : workflow.inputs()) {
-      names.add(input.alias());
-      if (!inputs.containsKey(input.alias())) {
-        problems.add("workflow input '" + input.alias() + "' (" + input.type().name()
-            + ") has no value; pass it in the inputs map");
-      } else {
-        values[i] = inputs.get(input.alias());
-        check(plan, i, values[i], "workflow input '" + input.alias() + "'", problems);
-      }
-      i++;
-    }
-    for (String name : inputs.keySet()) {
-      if (!names.contains(name)) {
-        problems.add("'" + name + "' is not an input of workflow '" + workflow.name()
-            + "'; its inputs are " + workflow.inputs().stream().map(Cell::alias).toList());
-      }
-    }
-    for (Cell<?> constant : workflow.constants()) {
-      String what = "constant '" + constant.alias() + "'";
-      try {
-        values[i] = ValueCodec.defaults().fromTree(constant.constantValue(), constant.type());
-        check(plan, i, values[i], what, problems);
-      } catch (ValueCodecException e) {
-        problems.add(what + ": " + e.getMessage());
-      }
-      i++;
-    }
-    if (!problems.isEmpty()) {
-      throw new WorkflowValidationException(
-          "the inputs of a run of workflow '" + workflow.name() + "'", problems);
-    }
-    return values;
-  }
-
-  private static void check(
-      ExecutionPlan plan, int slot, Object value, String what, List<String> problems) {
-    try {
-      List<ValueType<?>> types = new ArrayList<>();
-      types.add(plan.cells[slot].type());
-      types.addAll(plan.sourceConsumerTypes.get(slot));
-      for (ValueType<?> type : types) {
-        if (!type.isInstance(value)) {
-          problems.add(what + " must be a " + type.name() + " but is "
-              + (value == null ? "null" : "a " + value.getClass().getName()));
-          return;
-        }
-      }
-    } catch (ValueCodecException e) {
-      problems.add(what + ": " + e.getMessage());
-    }
-  }
-
   /**
    * Stops accepting runs and shuts down the engine's own worker threads (not an executor passed
    * to the builder); runs already started finish.
@@ -283,6 +240,9 @@ public final class Engine implements AutoCloseable {
     }
     if (timedAttempts != null) {
       timedAttempts.shutdown();
+    }
+    if (flowThreads != null) {
+      flowThreads.shutdown();
     }
   }
 

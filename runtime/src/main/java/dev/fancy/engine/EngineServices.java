@@ -11,9 +11,18 @@ import java.util.function.Supplier;
 
 /**
  * What every run of one engine shares: where steps run, where values and cached results go, the
- * plugins and listeners, resources, and the threads that run attempts with a timeout.
+ * plugins and listeners, resources, the threads that run attempts with a timeout, and the threads
+ * of control-flow child runs (a cached pool, so a control step waiting for its children can never
+ * starve them of workers).
  */
 record EngineServices(Executor executor, int maxConcurrency, DatumStore values,
     DatumStore references, StepCache cache, ValueCodec codec, Resources resources,
     List<AttemptInterceptor> interceptors, List<RunListener> listeners,
-    Supplier<ExecutorService> timedAttempts) {}
+    Supplier<ExecutorService> timedAttempts, Supplier<ExecutorService> flowThreads) {
+
+  /** These services with child runs' steps on the flow threads, which never run out. */
+  EngineServices forChildren() {
+    return new EngineServices(flowThreads.get(), maxConcurrency, values, references, cache, codec,
+        resources, interceptors, listeners, timedAttempts, flowThreads);
+  }
+}

@@ -4,11 +4,14 @@ import dev.fancy.frame.StepFailure;
 import dev.fancy.registry.OutputValidator;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueCodecException;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Composite;
 import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.Flow;
+import dev.fancy.workflow.FlowStep;
 import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.StorageKind;
@@ -18,9 +21,12 @@ import dev.fancy.workflow.WorkflowValidationException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
@@ -73,6 +79,9 @@ final class ExecutionPlan {
   /** For each source slot, the types of the ports that read it (checked when a run binds it). */
   final List<List<ValueType<?>>> sourceConsumerTypes;
 
+  /** Per control-flow step, the plans of its child workflows by name; null for other steps. */
+  final Map<String, ExecutionPlan>[] children;
+
   private volatile Map<UUID, Integer> slotById;
   private volatile Map<UUID, Integer> stepById;
 
@@ -92,6 +101,9 @@ final class ExecutionPlan {
     this.fallbacks = new StepDefinition[n];
     this.fallbackArgs = new int[n][];
     this.guarded = new boolean[n];
+    @SuppressWarnings("unchecked")
+    Map<String, ExecutionPlan>[] childPlans = new Map[n];
+    this.children = childPlans;
     this.outStart = new int[n + 1];
     this.outSlot = new int[cellCount - sourceCount];
     this.depStart = new int[n + 1];
@@ -174,7 +186,90 @@ final class ExecutionPlan {
     int next = bindInputs(s, arg, contract, slots, problems);
     bindOutputs(s, contract, problems);
     bindOptions(s, registry, problems);
+    if (step instanceof FlowStep flow) {
+      bindChildren(s, flow, registry, problems);
+    }
     return next;
+  }
+
+  /** Compiles a control-flow step's children, so their problems show before anything runs. */
+  private void bindChildren(int s, FlowStep flow, StepRegistry registry, List<String> problems) {
+    Map<String, ExecutionPlan> plans = new LinkedHashMap<>();
+    for (String problem : Flow.problems(flow)) {
+      problems.add(where(flow) + ": " + problem);
+    }
+    for (Map.Entry<String, Workflow> child : flow.children().entrySet()) {
+      try {
+        plans.put(child.getKey(), compile(child.getValue(), registry));
+      } catch (WorkflowValidationException e) {
+        for (String problem : e.problems()) {
+          problems.add(where(flow) + " child '" + child.getKey() + "': " + problem);
+        }
+      }
+    }
+    children[s] = plans;
+  }
+
+  /**
+   * Values for this plan's source slots (inputs by alias, then constants read back from JSON),
+   * every one checked against the cell's type and the types of the ports that read it.
+   *
+   * @throws WorkflowValidationException listing missing, unknown and mistyped inputs
+   */
+  Object[] bindSources(Map<String, ?> inputs, ValueCodec codec) {
+    List<String> problems = new ArrayList<>();
+    Object[] values = new Object[sourceCount];
+    Set<String> names = new HashSet<>();
+    int i = 0;
+    for (Cell<?> input : workflow.inputs()) {
+      names.add(input.alias());
+      if (!inputs.containsKey(input.alias())) {
+        problems.add("workflow input '" + input.alias() + "' (" + input.type().name()
+            + ") has no value; pass it in the inputs map");
+      } else {
+        values[i] = inputs.get(input.alias());
+        checkSource(i, values[i], "workflow input '" + input.alias() + "'", problems);
+      }
+      i++;
+    }
+    for (String name : inputs.keySet()) {
+      if (!names.contains(name)) {
+        problems.add("'" + name + "' is not an input of workflow '" + workflow.name()
+            + "'; its inputs are " + workflow.inputs().stream().map(Cell::alias).toList());
+      }
+    }
+    for (Cell<?> constant : workflow.constants()) {
+      String what = "constant '" + constant.alias() + "'";
+      try {
+        values[i] = codec.fromTree(constant.constantValue(), constant.type());
+        checkSource(i, values[i], what, problems);
+      } catch (ValueCodecException e) {
+        problems.add(what + ": " + e.getMessage());
+      }
+      i++;
+    }
+    if (!problems.isEmpty()) {
+      throw new WorkflowValidationException(
+          "the inputs of a run of workflow '" + workflow.name() + "'", problems);
+    }
+    return values;
+  }
+
+  private void checkSource(int slot, Object value, String what, List<String> problems) {
+    try {
+      List<ValueType<?>> types = new ArrayList<>();
+      types.add(cells[slot].type());
+      types.addAll(sourceConsumerTypes.get(slot));
+      for (ValueType<?> type : types) {
+        if (!type.isInstance(value)) {
+          problems.add(what + " must be a " + type.name() + " but is "
+              + (value == null ? "null" : "a " + value.getClass().getName()));
+          return;
+        }
+      }
+    } catch (ValueCodecException e) {
+      problems.add(what + ": " + e.getMessage());
+    }
   }
 
   private void bindOptions(int s, StepRegistry registry, List<String> problems) {

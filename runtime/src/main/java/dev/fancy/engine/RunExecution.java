@@ -63,8 +63,14 @@ final class RunExecution {
   final UUID runId;
   final EngineServices services;
   final RunOptions options;
-  private final Object context;
-  private final Listeners listeners;
+  /** The run context; replaced when a parallel group merges its branches' copies. */
+  volatile Object context;
+  final Listeners listeners;
+  /** The run whose control-flow step started this child run, or null for a top-level run. */
+  private final RunExecution parent;
+  private final int parentStep;
+  /** Per control-flow step, its child runs; null for other steps. */
+  final List<ChildRun>[] childRuns;
 
   final AtomicIntegerArray state;
   private final AtomicIntegerArray waitingFor;
@@ -98,12 +104,14 @@ final class RunExecution {
 
   @SuppressWarnings("unchecked")
   RunExecution(ExecutionPlan plan, UUID runId, EngineServices services, RunOptions options,
-      Object context) {
+      Object context, RunExecution parent, int parentStep) {
     this.plan = plan;
     this.runId = runId;
     this.services = services;
     this.options = options;
     this.context = context;
+    this.parent = parent;
+    this.parentStep = parentStep;
     List<RunListener> all = new ArrayList<>(services.listeners());
     all.addAll(options.listeners());
     this.listeners = new Listeners(all);
@@ -119,6 +127,12 @@ final class RunExecution {
     this.cacheHit = new boolean[n];
     this.fallbackUsed = new boolean[n];
     this.running = new AtomicReferenceArray<>(n);
+    this.childRuns = new List[n];
+  }
+
+  /** Whether this run, or a run it is a child of, was stopped. */
+  boolean isStopped() {
+    return stopped || (parent != null && parent.isStopped());
   }
 
   /** Stores the bound values of the source slots, then starts every step that waits for nothing. */
@@ -126,7 +140,9 @@ final class RunExecution {
     for (int slot = 0; slot < sourceValues.length; slot++) {
       store(slot).put(runId, plan.cells[slot], sourceValues[slot]);
     }
-    listeners.runStarted(runId, plan.workflow.name());
+    if (parent == null) {
+      listeners.runStarted(runId, plan.workflow.name());
+    }
     if (plan.steps.length == 0) {
       complete();
       return result;
@@ -208,7 +224,7 @@ final class RunExecution {
       Object[] outputs = plan.guarded[s] || !services.interceptors().isEmpty()
           ? attempts(s, args) : plainAttempt(s, args);
       // Once the run is stopped only the step whose result breached the limit commits it.
-      keep = !stopped || breachingStep == s;
+      keep = !isStopped() || breachingStep == s;
       if (keep) {
         int first = plan.outStart[s];
         for (int i = 0; i < outputs.length; i++) {
@@ -219,7 +235,8 @@ final class RunExecution {
     } catch (Throwable t) {
       leave(s);
       errors[s] = t;
-      if (stopped && (t instanceof CancellationException || t instanceof InterruptedException)) {
+      if (isStopped()
+          && (t instanceof CancellationException || t instanceof InterruptedException)) {
         state.set(s, CANCELLED);
         finish(1);
         return -1;
@@ -242,7 +259,7 @@ final class RunExecution {
       listeners.stepSucceeded(event(s));
     }
     int next = -1;
-    if (!stopped) {
+    if (!isStopped()) {
       for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
         int dependent = plan.dependent[d];
         if (waitingFor.decrementAndGet(dependent) == 0) {
@@ -283,7 +300,7 @@ final class RunExecution {
   private ExecutionFrame frame(int s, int attempt, UsageMeter meter) {
     ExecutionFrame.Builder frame = ExecutionFrame.builder(plan.steps[s]).runId(runId)
         .attempt(attempt).usage(meter).context(context).resources(services.resources())
-        .cancellation(() -> stopped);
+        .cancellation(this::isStopped);
     if (!listeners.isEmpty()) {
       StepEvent event = event(s);
       long[] sequence = new long[1];
@@ -303,7 +320,8 @@ final class RunExecution {
   }
 
   private Object[] invoke(int s, ExecutionFrame frame, Object[] args) throws Exception {
-    Object[] outputs = plan.definitions[s].invoker().invoke(frame, args);
+    Object[] outputs = plan.children[s] != null ? FlowRunner.run(this, s, args)
+        : plan.definitions[s].invoker().invoke(frame, args);
     int expected = plan.outStart[s + 1] - plan.outStart[s];
     if (outputs == null || outputs.length != expected) {
       throw new IllegalStateException("the invoker of " + plan.definitions[s].key()
@@ -333,7 +351,7 @@ final class RunExecution {
     byte[][] snapshot = options.maxAttempts() > 1 ? snapshot(s, args) : null;
     Throwable last = null;
     int attempt = 0;
-    while (attempt < options.maxAttempts() && !stopped) {
+    while (attempt < options.maxAttempts() && !isStopped()) {
       attempt++;
       Object[] attemptArgs = snapshot == null ? args : copies(s, args, snapshot);
       UsageMeter meter = new UsageMeter();
@@ -362,7 +380,7 @@ final class RunExecution {
       if (!listeners.isEmpty()) {
         listeners.attemptFailed(event(s), attempt, error);
       }
-      if (attempt == options.maxAttempts() || stopped || !options.retry().retries(error)) {
+      if (attempt == options.maxAttempts() || isStopped() || !options.retry().retries(error)) {
         break;
       }
       Duration delay = options.retry().backoff(attempt, ThreadLocalRandom.current().nextDouble());
@@ -379,7 +397,7 @@ final class RunExecution {
         ? new OutputValidationException("validation failed after " + attempt + " attempt"
             + (attempt == 1 ? "" : "s") + ": " + last.getMessage())
         : last;
-    if (plan.fallbacks[s] != null && !stopped) {
+    if (plan.fallbacks[s] != null && !isStopped()) {
       return fallback(s, args, attempt, failure);
     }
     throw failure;
@@ -582,6 +600,25 @@ final class RunExecution {
     if (breach != null) {
       stop("usage limit exceeded after step '" + plan.steps[s].slug() + "': " + breach);
     }
+    if (parent != null) {
+      parent.account(parentStep, used);
+    }
+  }
+
+  /** Records a child run of control-flow step {@code s}. */
+  void addChildRun(int s, ChildRun child) {
+    synchronized (childRuns) {
+      if (childRuns[s] == null) {
+        childRuns[s] = new ArrayList<>();
+      }
+      childRuns[s].add(child);
+    }
+  }
+
+  List<ChildRun> childRuns(int s) {
+    synchronized (childRuns) {
+      return childRuns[s] == null ? List.of() : List.copyOf(childRuns[s]);
+    }
   }
 
   Usage totalUsage() {
@@ -595,7 +632,7 @@ final class RunExecution {
   }
 
   /** Stops the run: pending steps are skipped, running ones interrupted and then cancelled. */
-  private void stop(String reason) {
+  void stop(String reason) {
     stopReason = reason;
     stopped = true;
     int skipped = 0;
@@ -649,7 +686,9 @@ final class RunExecution {
   private void complete() {
     finishedNanos = System.nanoTime();
     RunResult runResult = new RunResult(this);
-    listeners.runFinished(runResult);
+    if (parent == null) {
+      listeners.runFinished(runResult);
+    }
     if (usageAtBreach != null) {
       result.completeExceptionally(new UsageLimitExceededException("run " + runId
           + " of workflow '" + plan.workflow.name() + "' stopped: " + stopReason, runResult,
@@ -657,10 +696,6 @@ final class RunExecution {
     } else {
       result.complete(runResult);
     }
-  }
-
-  boolean stopped() {
-    return stopped;
   }
 
   Instant instant(long nanos) {

@@ -14,12 +14,14 @@ import java.util.function.Function;
  * @param context creates the run context from the run's inputs (by alias), once per run; null
  *     for none
  * @param listeners listeners of this run, after the engine's own
+ * @param contextRule how parallel branches copy and merge the context; null to share it
  */
 public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> context,
-    List<RunListener> listeners) {
+    List<RunListener> listeners, ContextRule<?> contextRule) {
 
   /** No limits, no context, no extra listeners. */
-  public static final RunOptions DEFAULT = new RunOptions(UsageLimits.NONE, null, List.of());
+  public static final RunOptions DEFAULT =
+      new RunOptions(UsageLimits.NONE, null, List.of(), null);
 
   /** Copies the list. */
   public RunOptions {
@@ -37,8 +39,15 @@ public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> co
     private UsageLimits limits = UsageLimits.NONE;
     private Function<Map<String, Object>, ?> context;
     private final List<RunListener> listeners = new ArrayList<>();
+    private ContextRule<?> contextRule;
 
     private Builder() {}
+
+    /** How parallel branches copy and merge the run context. */
+    public Builder contextRule(ContextRule<?> rule) {
+      this.contextRule = Objects.requireNonNull(rule, "rule == null");
+      return this;
+    }
 
     /** The run's usage limits. */
     public Builder limits(UsageLimits limits) {
@@ -63,7 +72,7 @@ public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> co
 
     /** The options. */
     public RunOptions build() {
-      return new RunOptions(limits, context, listeners);
+      return new RunOptions(limits, context, listeners, contextRule);
     }
   }
 }

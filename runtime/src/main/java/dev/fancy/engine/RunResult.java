@@ -181,7 +181,7 @@ public final class RunResult {
           : "skipped because step '" + run.plan.steps[cause].slug() + "' ("
               + run.plan.steps[cause].id() + ") failed";
       return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.SKIPPED, null, null,
-          Duration.ZERO, null, reason, List.of(), false, false, used);
+          Duration.ZERO, null, reason, List.of(), false, false, used, List.of());
     }
     Instant start = run.instant(run.startNanos[s]);
     Instant end = run.instant(run.endNanos[s]);
@@ -207,7 +207,7 @@ public final class RunResult {
     return new StepRecord(step.id(), step.slug(), step.version(), status, start, end, duration,
         status == StepStatus.FAILED && error != null ? error.getClass().getName() : null,
         status == StepStatus.SUCCEEDED ? null : message, attempts, run.cacheHit[s],
-        run.fallbackUsed[s], used);
+        run.fallbackUsed[s], used, run.childRuns(s));
   }
 
   /**

@@ -23,14 +23,18 @@ import java.util.UUID;
  * @param attempts every attempt, in order; empty for skipped steps and cache hits
  * @param cacheHit whether the outputs came from the step cache
  * @param fallbackUsed whether the outputs came from the step's fallback
- * @param usage the usage all attempts reported
+ * @param usage the usage all attempts reported (for control-flow steps, their children's)
+ * @param children for control-flow steps, every child run (iterations, elements, branches), in
+ *     order; empty otherwise
  */
 public record StepRecord(UUID stepId, String slug, int version, StepStatus status, Instant start,
     Instant end, Duration duration, String errorType, String errorMessage,
-    List<AttemptRecord> attempts, boolean cacheHit, boolean fallbackUsed, Usage usage) {
+    List<AttemptRecord> attempts, boolean cacheHit, boolean fallbackUsed, Usage usage,
+    List<ChildRun> children) {
 
-  /** Copies the list. */
+  /** Copies the lists. */
   public StepRecord {
     attempts = List.copyOf(attempts);
+    children = List.copyOf(children);
   }
 }

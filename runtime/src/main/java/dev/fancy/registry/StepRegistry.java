@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps {@code slug@version} to a step definition. Filled from generated modules found with
- * {@link ServiceLoader} and from explicit registration; always holds the built-in composite steps.
+ * {@link ServiceLoader} and from explicit registration; always holds the built-in composite and
+ * control-flow steps.
  * Thread-safe: registration and lookups may happen concurrently.
  */
 public final class StepRegistry {
@@ -23,10 +24,11 @@ public final class StepRegistry {
 
   private StepRegistry() {}
 
-  /** A registry holding only the built-in composite steps. */
+  /** A registry holding only the built-in composite and control-flow steps. */
   public static StepRegistry empty() {
     StepRegistry registry = new StepRegistry();
     registry.register(new CompositeModule());
+    registry.register(new FlowModule());
     return registry;
   }
 

@@ -44,10 +44,15 @@ final class WorkflowJson {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record CellDocument(UUID id, String alias, String type, StorageKind kind, JsonNode value) {}
 
-  @JsonPropertyOrder({"id", "slug", "version", "inputs", "outputs", "after", "options"})
+  @JsonPropertyOrder({"id", "slug", "version", "inputs", "outputs", "after", "options", "flow"})
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   record StepDocument(UUID id, String slug, Integer version, LinkedHashMap<String, UUID> inputs,
-      List<OutputDocument> outputs, List<UUID> after, OptionsDocument options) {}
+      List<OutputDocument> outputs, List<UUID> after, OptionsDocument options,
+      FlowDocument flow) {}
+
+  @JsonPropertyOrder({"kind", "settings", "children"})
+  record FlowDocument(FlowStep.Kind kind, FlowStep.Settings settings,
+      LinkedHashMap<String, WorkflowDocument> children) {}
 
   @JsonPropertyOrder({"retry", "timeout", "cache", "validators", "fallback"})
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -69,6 +74,14 @@ final class WorkflowJson {
   record OutputDocument(String name, UUID id, String alias, String type, StorageKind kind) {}
 
   static String write(Workflow workflow) {
+    try {
+      return MAPPER.writeValueAsString(document(workflow));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("workflow '" + workflow.name() + "' cannot be written", e);
+    }
+  }
+
+  private static WorkflowDocument document(Workflow workflow) {
     List<StepDocument> steps = new ArrayList<>();
     for (WorkflowStep step : workflow.steps()) {
       LinkedHashMap<String, UUID> inputs = new LinkedHashMap<>();
@@ -81,18 +94,19 @@ final class WorkflowJson {
             cell.type().name(), cell.kind()));
       }
       List<UUID> after = step.upstream().stream().map(WorkflowStep::id).toList();
+      FlowDocument flow = null;
+      if (step instanceof FlowStep flowStep) {
+        LinkedHashMap<String, WorkflowDocument> children = new LinkedHashMap<>();
+        flowStep.children().forEach((name, child) -> children.put(name, document(child)));
+        flow = new FlowDocument(flowStep.kind(), flowStep.settings(), children);
+      }
       steps.add(new StepDocument(step.id(), step.slug(), step.version(), inputs, outputs, after,
-          OptionsDocument.of(step.options())));
+          OptionsDocument.of(step.options()), flow));
     }
-    WorkflowDocument document = new WorkflowDocument(SCHEMA_VERSION, workflow.name(),
+    return new WorkflowDocument(SCHEMA_VERSION, workflow.name(),
         workflow.inputs().stream().map(WorkflowJson::cellDocument).toList(),
         workflow.constants().stream().map(WorkflowJson::cellDocument).toList(),
         steps, workflow.outputs().stream().map(Cell::id).toList());
-    try {
-      return MAPPER.writeValueAsString(document);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("workflow '" + workflow.name() + "' cannot be written", e);
-    }
   }
 
   private static CellDocument cellDocument(Cell<?> cell) {
@@ -162,6 +176,9 @@ final class WorkflowJson {
       }
       if (problems.isEmpty()) {
         buildAll();
+      }
+      if (!problems.isEmpty()) {
+        throw new WorkflowValidationException(context, problems);
       }
       if (!problems.isEmpty()) {
         throw new WorkflowValidationException(context, problems);
@@ -299,6 +316,9 @@ final class WorkflowJson {
           if (next == deps.size()) {
             stack.pop();
             construct(step);
+            if (!problems.isEmpty()) {
+              return;
+            }
             done.put(step.id(), Boolean.TRUE);
             continue;
           }
@@ -350,8 +370,12 @@ final class WorkflowJson {
         outputs.add(new WorkflowStep.OutputSpec(output.id(), output.name(), output.alias(),
             output.kind(), ValueType.named(output.type())));
       }
-      WorkflowStep workflowStep = new WorkflowStep(step.id(), step.slug(), step.version(),
-          inputNames, inputs, outputs);
+      WorkflowStep workflowStep = step.flow() == null
+          ? new WorkflowStep(step.id(), step.slug(), step.version(), inputNames, inputs, outputs)
+          : flowStep(step, inputNames, inputs, outputs);
+      if (workflowStep == null) {
+        return;
+      }
       for (UUID id : list(step.after())) {
         workflowStep.after(built.get(id));
       }
@@ -359,6 +383,45 @@ final class WorkflowJson {
         workflowStep.options(step.options().toOptions());
       }
       built.put(step.id(), workflowStep);
+    }
+
+    /** A control-flow step with its children read recursively; null if it has problems. */
+    private FlowStep flowStep(StepDocument step, List<String> inputNames, List<Cell<?>> inputs,
+        List<WorkflowStep.OutputSpec> outputs) {
+      String where = "step '" + step.slug() + "' (" + step.id() + ")";
+      FlowDocument flow = step.flow();
+      if (flow.kind() == null || flow.settings() == null || flow.children() == null) {
+        problems.add(where + " has a 'flow' without 'kind', 'settings' or 'children'");
+        return null;
+      }
+      if (!flow.kind().slug().equals(step.slug()) || step.version() != FlowStep.VERSION) {
+        problems.add(where + " is a " + flow.kind() + " flow, whose slug is " + flow.kind().slug()
+            + " version " + FlowStep.VERSION);
+        return null;
+      }
+      Map<String, Workflow> children = new LinkedHashMap<>();
+      for (Map.Entry<String, WorkflowDocument> child : flow.children().entrySet()) {
+        try {
+          children.put(child.getKey(), new Reader(child.getValue()).read());
+        } catch (WorkflowValidationException e) {
+          for (String problem : e.problems()) {
+            problems.add(where + " child '" + child.getKey() + "': " + problem);
+          }
+        }
+      }
+      if (children.size() != flow.children().size()) {
+        return null;
+      }
+      FlowStep built;
+      try {
+        built = new FlowStep(step.id(), flow.kind(), children, flow.settings(), inputNames,
+            inputs, outputs);
+      } catch (WorkflowValidationException e) {
+        e.problems().forEach(problem -> problems.add(where + ": " + problem));
+        return null;
+      }
+      Flow.problems(built).forEach(problem -> problems.add(where + ": " + problem));
+      return built;
     }
 
     private Cell<?> cell(UUID id) {

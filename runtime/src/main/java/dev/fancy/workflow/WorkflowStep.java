@@ -275,7 +275,7 @@ public class WorkflowStep {
     if (!id.equals(other.id) || !slug.equals(other.slug) || version != other.version
         || !inputNames.equals(other.inputNames) || !outputNames.equals(other.outputNames)
         || inputs.length != other.inputs.length || after.size() != other.after.size()
-        || !options.equals(other.options)) {
+        || !options.equals(other.options) || !extrasEqual(other)) {
       return false;
     }
     for (int i = 0; i < inputs.length; i++) {
@@ -289,6 +289,11 @@ public class WorkflowStep {
       }
     }
     return Arrays.equals(outputs, other.outputs);
+  }
+
+  /** Whether the parts subclasses add (control-flow children) are equal; true by default. */
+  boolean extrasEqual(WorkflowStep other) {
+    return !(other instanceof FlowStep);
   }
 
   @Override

@@ -244,7 +244,9 @@ class EngineTest {
   @Test
   void defaultRegistryFindsNoModulesButTheBuiltins() {
     assertThat(StepRegistry.loadDefault().definitions()).extracting(StepDefinition::slug)
-        .containsExactly("fancy.composite.group", "fancy.composite.ungroup");
+        .containsExactly("fancy.composite.group", "fancy.composite.ungroup",
+            "fancy.flow.conditional", "fancy.flow.loop", "fancy.flow.map", "fancy.flow.parallel",
+            "fancy.flow.router", "fancy.flow.subworkflow");
   }
 
   @Test

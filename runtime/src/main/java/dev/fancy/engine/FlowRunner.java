@@ -1,0 +1,330 @@
+package dev.fancy.engine;
+
+import dev.fancy.frame.Usage;
+import dev.fancy.frame.UsageLimits;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.FlowStep;
+import dev.fancy.workflow.RouteLog;
+import dev.fancy.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a control-flow step of a run: its child workflows as child runs that share the run's
+ * context, usage accounting and cancellation, each recorded as a {@link ChildRun} of the step.
+ * Child runs execute on the engine's flow threads while the step's own thread waits.
+ */
+final class FlowRunner {
+
+  private final RunExecution run;
+  private final int s;
+  private final FlowStep step;
+  private final Map<String, ExecutionPlan> plans;
+  private final Map<String, Object> inputs = new HashMap<>();
+
+  private FlowRunner(RunExecution run, int s, Object[] args) {
+    this.run = run;
+    this.s = s;
+    this.step = (FlowStep) run.plan.steps[s];
+    this.plans = run.plan.children[s];
+    for (int i = 0; i < args.length; i++) {
+      inputs.put(step.inputNames().get(i), args[i]);
+    }
+  }
+
+  /** Runs control-flow step {@code s} with its arguments; returns its outputs. */
+  static Object[] run(RunExecution run, int s, Object[] args) throws Exception {
+    FlowRunner runner = new FlowRunner(run, s, args);
+    return switch (runner.step.kind()) {
+      case SUBWORKFLOW -> runner.outputs(runner.child("body", FlowStep.BODY, runner.inputs,
+          run.context), FlowStep.BODY);
+      case MAP -> runner.map();
+      case CONDITIONAL -> runner.conditional();
+      case LOOP -> runner.loop();
+      case ROUTER -> runner.router();
+      case PARALLEL -> runner.parallel();
+    };
+  }
+
+  /** The values of a finished child's exposed outputs, in order. */
+  private Object[] outputs(RunResult child, String name) {
+    Workflow workflow = step.children().get(name);
+    List<Cell<?>> exposed = new ArrayList<>();
+    for (Cell<?> output : workflow.outputs()) {
+      if (step.kind() != FlowStep.Kind.LOOP
+          || !output.alias().equals(step.settings().whileOutput())) {
+        exposed.add(output);
+      }
+    }
+    Object[] values = new Object[exposed.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = child.get(exposed.get(i));
+    }
+    return values;
+  }
+
+  /**
+   * Runs child workflow {@code name} to the end and records it; throws if it did not succeed.
+   *
+   * @param values the values of the child's inputs by alias (extra entries are ignored)
+   */
+  private RunResult child(String label, String name, Map<String, Object> values, Object context)
+      throws Exception {
+    ExecutionPlan plan = plans.get(name);
+    Map<String, Object> bound = new HashMap<>();
+    for (Cell<?> input : plan.workflow.inputs()) {
+      bound.put(input.alias(), values.get(input.alias()));
+    }
+    RunOptions options = new RunOptions(UsageLimits.NONE, null, run.options.listeners(),
+        run.options.contextRule());
+    RunExecution child = new RunExecution(plan, UUID.randomUUID(), run.services.forChildren(),
+        options, context, run, s);
+    Future<RunResult> future = child.start(plan.bindSources(bound, run.services.codec()));
+    RunResult result;
+    try {
+      result = future.get();
+    } catch (InterruptedException e) {
+      child.stop("the parent step '" + step.slug() + "' was cancelled");
+      result = joinUninterruptibly(future);
+      run.addChildRun(s, record(label, result));
+      throw new CancellationException("the run was stopped while " + label + " of step '"
+          + step.slug() + "' ran");
+    }
+    run.addChildRun(s, record(label, result));
+    if (result.status() != RunStatus.SUCCEEDED) {
+      if (result.status() == RunStatus.CANCELLED || run.isStopped()) {
+        throw new CancellationException(label + " of step '" + step.slug() + "' was stopped");
+      }
+      throw new ChildRunFailedException(label + " of step '" + step.slug() + "' failed: "
+          + firstError(result), result.failure().orElse(null));
+    }
+    return result;
+  }
+
+  private static RunResult joinUninterruptibly(Future<RunResult> future) throws Exception {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return future.get();
+        } catch (InterruptedException again) {
+          interrupted = true;
+        }
+      }
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String firstError(RunResult result) {
+    return result.history().stream().filter(r -> r.status() == StepStatus.FAILED).findFirst()
+        .map(r -> "step '" + r.slug() + "': " + r.errorType() + ": " + r.errorMessage())
+        .orElse(result.status().toString());
+  }
+
+  private static ChildRun record(String label, RunResult result) {
+    return new ChildRun(label, result.status(), null, result.history(), result.usage());
+  }
+
+  private void notRun(String label, String note) {
+    run.addChildRun(s, new ChildRun(label, null, note, List.of(), Usage.NONE));
+  }
+
+  private Object[] map() throws Exception {
+    List<?> items = (List<?>) inputs.get(FlowStep.ITEMS);
+    if (items == null) {
+      throw new NullPointerException("the items of map step '" + step.slug() + "' are null");
+    }
+    Object[] results = new Object[items.size()];
+    Throwable[] failures = new Throwable[items.size()];
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker = () -> {
+      for (int i = next.getAndIncrement(); i < items.size(); i = next.getAndIncrement()) {
+        if (run.isStopped()) {
+          failures[i] = new CancellationException("the run was stopped");
+          continue;
+        }
+        Map<String, Object> values = new HashMap<>(inputs);
+        values.put(step.settings().itemInput(), items.get(i));
+        try {
+          results[i] = outputs(child("element " + i, FlowStep.BODY, values, run.context),
+              FlowStep.BODY)[0];
+        } catch (Exception e) {
+          failures[i] = e;
+        }
+      }
+    };
+    runConcurrently(worker, Math.min(step.settings().maxConcurrency(), items.size()));
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < failures.length; i++) {
+      if (failures[i] instanceof CancellationException) {
+        throw (CancellationException) failures[i];
+      }
+      if (failures[i] != null) {
+        failed.add(i + ": " + failures[i].getMessage());
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new ChildRunFailedException(failed.size() + " of " + items.size() + " elements of "
+          + "map step failed: " + String.join("; ", failed), null);
+    }
+    List<Object> list = new ArrayList<>(results.length);
+    java.util.Collections.addAll(list, results);
+    return new Object[] {list};
+  }
+
+  /** Runs {@code workers} copies of {@code worker} on the flow threads and waits for all. */
+  private void runConcurrently(Runnable worker, int workers) throws Exception {
+    List<Future<?>> futures = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      futures.add(run.services.flowThreads().get().submit(worker));
+    }
+    try {
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } catch (InterruptedException e) {
+      for (Future<?> future : futures) {
+        future.cancel(true);
+      }
+      throw new CancellationException("the run was stopped while step '" + step.slug()
+          + "' ran");
+    }
+  }
+
+  private Object[] conditional() throws Exception {
+    Object condition = inputs.get(FlowStep.CONDITION);
+    String chosen = condition instanceof Enum<?> e ? e.name() : String.valueOf(condition);
+    if (!step.children().containsKey(chosen)) {
+      throw new IllegalArgumentException("conditional step has no branch '" + chosen
+          + "'; its branches are " + step.children().keySet());
+    }
+    for (String branch : step.children().keySet()) {
+      if (!branch.equals(chosen)) {
+        notRun("branch " + branch, "not taken: the condition was " + chosen);
+      }
+    }
+    return outputs(child("branch " + chosen, chosen, inputs, run.context), chosen);
+  }
+
+  private Object[] loop() throws Exception {
+    Map<String, Object> values = new HashMap<>(inputs);
+    Workflow body = step.children().get(FlowStep.BODY);
+    for (int iteration = 1; ; iteration++) {
+      RunResult result = child("iteration " + iteration, FlowStep.BODY, values, run.context);
+      boolean goOn = false;
+      for (Cell<?> output : body.outputs()) {
+        Object value = result.get(output);
+        if (output.alias().equals(step.settings().whileOutput())) {
+          goOn = Boolean.TRUE.equals(value);
+        } else {
+          values.put(output.alias(), value);
+        }
+      }
+      if (!goOn) {
+        return outputs(result, FlowStep.BODY);
+      }
+      if (iteration == step.settings().maxIterations()) {
+        throw new IllegalStateException("loop step still wanted to go on after its maximum of "
+            + iteration + " iterations; raise maxIterations or check the predicate '"
+            + step.settings().whileOutput() + "'");
+      }
+    }
+  }
+
+  private Object[] router() throws Exception {
+    Collection<?> routes = (Collection<?>) inputs.get(FlowStep.ROUTES);
+    if (routes == null) {
+      throw new NullPointerException("the routes of router step '" + step.slug() + "' are null");
+    }
+    List<String> chosen = new ArrayList<>();
+    for (String branch : step.children().keySet()) {
+      if (routes.contains(branch)) {
+        chosen.add(branch);
+      }
+    }
+    for (Object route : routes) {
+      if (!step.children().containsKey(String.valueOf(route))) {
+        throw new IllegalArgumentException("router step was routed to '" + route
+            + "', which is no branch; its branches are " + step.children().keySet());
+      }
+    }
+    if (run.context instanceof RouteLog log) {
+      log.routed(step.id(), List.copyOf(chosen));
+    }
+    Map<String, Object> results = new LinkedHashMap<>();
+    for (String branch : step.children().keySet()) {
+      if (!chosen.contains(branch)) {
+        notRun("branch " + branch, "not routed");
+      }
+    }
+    Map<String, Object[]> outputs = branches(chosen, false);
+    for (String branch : chosen) {
+      results.put(branch, outputs.get(branch)[0]);
+    }
+    return new Object[] {results};
+  }
+
+  private Object[] parallel() throws Exception {
+    List<String> names = new ArrayList<>(step.children().keySet());
+    Map<String, Object[]> outputs = branches(names, true);
+    List<Object> all = new ArrayList<>();
+    for (String name : names) {
+      java.util.Collections.addAll(all, outputs.get(name));
+    }
+    return all.toArray();
+  }
+
+  /**
+   * Runs branches at the same time; with {@code copyContext} and a context rule, each on a copy
+   * of the run context, merged back afterwards.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Map<String, Object[]> branches(List<String> names, boolean copyContext)
+      throws Exception {
+    Object context = run.context;
+    ContextRule rule = run.options.contextRule();
+    List<Object> contexts = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      contexts.add(copyContext && context != null && rule != null ? rule.copy(context) : context);
+    }
+    Map<String, Object[]> outputs = new java.util.concurrent.ConcurrentHashMap<>();
+    Throwable[] failures = new Throwable[names.size()];
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker = () -> {
+      for (int i = next.getAndIncrement(); i < names.size(); i = next.getAndIncrement()) {
+        String name = names.get(i);
+        try {
+          outputs.put(name, outputs(child("branch " + name, name, inputs, contexts.get(i)), name));
+        } catch (Exception e) {
+          failures[i] = e;
+        }
+      }
+    };
+    int bound = step.kind() == FlowStep.Kind.PARALLEL ? step.settings().maxConcurrency()
+        : run.services.maxConcurrency();
+    runConcurrently(worker, Math.max(1, Math.min(bound, names.size())));
+    for (Throwable failure : failures) {
+      if (failure instanceof Exception e) {
+        throw e;
+      }
+    }
+    if (copyContext && context != null && rule != null) {
+      run.context = rule.merge(context, contexts);
+    }
+    return outputs;
+  }
+}

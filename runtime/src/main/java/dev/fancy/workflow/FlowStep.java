@@ -1,0 +1,202 @@
+package dev.fancy.workflow;
+
+import dev.fancy.value.ValueType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A control-flow step: it runs child workflows instead of a registered method. Made by the
+ * factories of {@link Flow}; the engine executes it. Its child workflows are part of the
+ * workflow's data (and its JSON) and are checked with it before anything runs. Every child run
+ * shares the parent run's context, usage limits and cancellation, and appears in the step's
+ * history.
+ *
+ * <p>Slugs are {@code fancy.flow.<kind>} (version 1). Input and output names by kind:
+ *
+ * <table>
+ * <caption>Inputs and outputs of control-flow steps</caption>
+ * <tr><th>kind</th><th>inputs</th><th>outputs</th><th>children</th></tr>
+ * <tr><td>sub-workflow</td><td>one per child input, by alias</td><td>{@code out0..} = the
+ *     child's outputs</td><td>{@code body}</td></tr>
+ * <tr><td>map</td><td>{@code items} (a {@code List}), then the body's other inputs</td>
+ *     <td>{@code results}: a {@code List} of the body's single output, in item order</td>
+ *     <td>{@code body}</td></tr>
+ * <tr><td>conditional</td><td>{@code condition} (boolean or enum), then the branches'
+ *     inputs</td><td>{@code out0..} = the chosen branch's outputs</td><td>one per branch,
+ *     named {@code true}/{@code false} or by enum constant</td></tr>
+ * <tr><td>loop</td><td>the body's inputs (carried ones start with these values)</td>
+ *     <td>{@code out0..} = the body's outputs except the predicate</td><td>{@code body}</td></tr>
+ * <tr><td>router</td><td>{@code routes} (a {@code Collection<String>} of branch names), then
+ *     the branches' inputs</td><td>{@code results}: branch name to its single output, for the
+ *     branches that ran</td><td>one per branch</td></tr>
+ * <tr><td>parallel</td><td>the branches' inputs</td><td>{@code <branch>_out<i>}</td>
+ *     <td>one per branch</td></tr>
+ * </table>
+ */
+public final class FlowStep extends WorkflowStep {
+
+  /** What a control-flow step does. */
+  public enum Kind {
+    /** Runs one child workflow as a step. */
+    SUBWORKFLOW,
+    /** Runs the body once per element of a list, with bounded concurrency (dynamic fan-out). */
+    MAP,
+    /** Runs the branch a boolean or enum cell chooses; the others are skipped. */
+    CONDITIONAL,
+    /** Repeats the body while a boolean output of it holds, at most a given number of times. */
+    LOOP,
+    /** Runs the branches a routing cell names at run time. */
+    ROUTER,
+    /** Runs every branch at the same time on copies of the run context. */
+    PARALLEL;
+
+    /** The slug of this kind, e.g. {@code fancy.flow.map}. */
+    public String slug() {
+      return "fancy.flow." + name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Version of every control-flow step. */
+  public static final int VERSION = 1;
+  /** Name of the map step's list input. */
+  public static final String ITEMS = "items";
+  /** Name of the conditional step's condition input. */
+  public static final String CONDITION = "condition";
+  /** Name of the router step's routes input. */
+  public static final String ROUTES = "routes";
+  /** Name of the map and router steps' output. */
+  public static final String RESULTS = "results";
+  /** Name of the body's body workflow. */
+  public static final String BODY = "body";
+
+  /**
+   * Settings of a control-flow step; fields that do not apply to its kind are 0 or null.
+   *
+   * @param maxConcurrency map and parallel: the most child runs at the same time, {@code >= 1}
+   * @param maxIterations loop: the most iterations, {@code >= 1}; reaching it while the
+   *     predicate still holds fails the step
+   * @param itemInput map: the alias of the body input that receives each element
+   * @param whileOutput loop: the alias of the body's boolean output that says "go on"
+   */
+  public record Settings(int maxConcurrency, int maxIterations, String itemInput,
+      String whileOutput) {
+
+    /** What is wrong with these settings for {@code kind}, one sentence each. */
+    public List<String> problems(Kind kind) {
+      List<String> problems = new ArrayList<>();
+      if ((kind == Kind.MAP || kind == Kind.PARALLEL) && maxConcurrency < 1) {
+        problems.add("maxConcurrency is " + maxConcurrency + "; it must be at least 1");
+      }
+      if (kind == Kind.LOOP && maxIterations < 1) {
+        problems.add("maxIterations is " + maxIterations + "; a loop needs a bound of at least 1");
+      }
+      if (kind == Kind.MAP && (itemInput == null || itemInput.isBlank())) {
+        problems.add("the map has no item input");
+      }
+      if (kind == Kind.LOOP && (whileOutput == null || whileOutput.isBlank())) {
+        problems.add("the loop has no predicate output");
+      }
+      return problems;
+    }
+  }
+
+  private final Kind kind;
+  private final Map<String, Workflow> children;
+  private final Settings settings;
+
+  FlowStep(UUID id, Kind kind, Map<String, Workflow> children, Settings settings,
+      List<String> inputNames, List<? extends Cell<?>> inputs, List<OutputSpec> outputs) {
+    super(id, kind.slug(), VERSION, inputNames, inputs, outputs);
+    this.kind = Objects.requireNonNull(kind, "kind == null");
+    this.children = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(children));
+    this.settings = Objects.requireNonNull(settings, "settings == null");
+    List<String> problems = settings.problems(kind);
+    if (!problems.isEmpty()) {
+      throw new WorkflowValidationException("the " + kind.slug() + " step (" + id + ")", problems);
+    }
+  }
+
+  /** What this step does. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The child workflows by name ({@code body}, or branch names), in declaration order. */
+  public Map<String, Workflow> children() {
+    return children;
+  }
+
+  /** The step's settings. */
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * The output of this step that carries {@code childOutput} (an output cell of a child
+   * workflow), typed like it. Not for map and router steps, whose outputs are collections.
+   *
+   * @throws IllegalArgumentException if {@code childOutput} is not an output of a child, or this
+   *     is a map or router step
+   */
+  @SuppressWarnings("unchecked")
+  public <T> Cell<T> output(Cell<T> childOutput) {
+    if (kind == Kind.MAP || kind == Kind.ROUTER) {
+      throw new IllegalArgumentException("a " + kind.slug() + " step has the single output '"
+          + RESULTS + "'; use results(...)");
+    }
+    for (Map.Entry<String, Workflow> child : children.entrySet()) {
+      List<Cell<?>> outputs = Flow.exposedOutputs(kind, settings, child.getValue());
+      int index = outputs.indexOf(childOutput);
+      if (index >= 0) {
+        String name = kind == Kind.PARALLEL ? child.getKey() + "_out" + index : "out" + index;
+        return (Cell<T>) outputCell(name);
+      }
+    }
+    throw new IllegalArgumentException("cell '" + childOutput.alias() + "' is not an output of a "
+        + "child workflow of this " + kind.slug() + " step");
+  }
+
+  /**
+   * The map step's results, a list of the body's output {@code bodyOutput} in item order.
+   *
+   * @throws IllegalArgumentException if this is not a map step or {@code bodyOutput} is not the
+   *     body's output
+   */
+  @SuppressWarnings("unchecked")
+  public <R> Cell<List<R>> results(Cell<R> bodyOutput) {
+    if (kind != Kind.MAP || !children.get(BODY).outputs().contains(bodyOutput)) {
+      throw new IllegalArgumentException("results(cell) needs a map step and its body's output");
+    }
+    return (Cell<List<R>>) outputCell(RESULTS);
+  }
+
+  /**
+   * The router step's results: branch name to that branch's single output, for the branches
+   * that ran, in branch order.
+   *
+   * @throws IllegalArgumentException if this is not a router step
+   */
+  @SuppressWarnings("unchecked")
+  public Cell<Map<String, Object>> results() {
+    if (kind != Kind.ROUTER) {
+      throw new IllegalArgumentException("results() needs a router step");
+    }
+    return (Cell<Map<String, Object>>) outputCell(RESULTS);
+  }
+
+  @Override
+  boolean extrasEqual(WorkflowStep other) {
+    return other instanceof FlowStep flow && kind == flow.kind
+        && children.equals(flow.children) && settings.equals(flow.settings);
+  }
+
+  /** Type of map results of elements of {@code element}. */
+  static ValueType<?> listOf(ValueType<?> element) {
+    String boxed = element.isPrimitive() ? element.rawType().getName() : element.name();
+    return ValueType.of(List.class, "java.util.List<" + boxed + ">");
+  }
+}
