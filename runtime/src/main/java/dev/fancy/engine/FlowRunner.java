@@ -55,15 +55,11 @@ final class FlowRunner {
     };
   }
 
-  /** The values of a finished child's exposed outputs, in order. */
+  /** The values of a finished child's exposed outputs (all but a loop's predicate), in order. */
   private Object[] outputs(RunResult child, String name) {
-    Workflow workflow = step.children().get(name);
-    List<Cell<?>> exposed = new ArrayList<>();
-    for (Cell<?> output : workflow.outputs()) {
-      if (step.kind() != FlowStep.Kind.LOOP
-          || !output.alias().equals(step.settings().whileOutput())) {
-        exposed.add(output);
-      }
+    List<Cell<?>> exposed = new ArrayList<>(step.children().get(name).outputs());
+    if (step.kind() == FlowStep.Kind.LOOP) {
+      exposed.remove((int) step.settings().whileOutput());
     }
     Object[] values = new Object[exposed.size()];
     for (int i = 0; i < values.length; i++) {
@@ -225,22 +221,17 @@ final class FlowRunner {
     Workflow body = step.children().get(FlowStep.BODY);
     for (int iteration = 1; ; iteration++) {
       RunResult result = child("iteration " + iteration, FlowStep.BODY, values, run.context);
-      boolean goOn = false;
-      for (Cell<?> output : body.outputs()) {
-        Object value = result.get(output);
-        if (output.alias().equals(step.settings().whileOutput())) {
-          goOn = Boolean.TRUE.equals(value);
-        } else {
-          values.put(output.alias(), value);
-        }
+      boolean goOn = Boolean.TRUE.equals(
+          result.get(body.outputs().get(step.settings().whileOutput())));
+      for (Map.Entry<String, Integer> carried : step.settings().carry().entrySet()) {
+        values.put(carried.getKey(), result.get(body.outputs().get(carried.getValue())));
       }
       if (!goOn) {
         return outputs(result, FlowStep.BODY);
       }
       if (iteration == step.settings().maxIterations()) {
         throw new IllegalStateException("loop step still wanted to go on after its maximum of "
-            + iteration + " iterations; raise maxIterations or check the predicate '"
-            + step.settings().whileOutput() + "'");
+            + iteration + " iterations; raise maxIterations or check its predicate");
       }
     }
   }

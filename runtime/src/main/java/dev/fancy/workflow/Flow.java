@@ -33,7 +33,7 @@ public final class Flow {
   /** Runs {@code child} as one step; its outputs are this step's outputs {@code out0..}. */
   public static FlowStep subWorkflow(Workflow child, Map<String, ? extends Cell<?>> inputs) {
     return build(FlowStep.Kind.SUBWORKFLOW, Map.of(FlowStep.BODY, child),
-        new FlowStep.Settings(0, 0, null, null), null, null, inputs);
+        new FlowStep.Settings(0, 0, null, null, null), null, null, inputs);
   }
 
   /**
@@ -44,7 +44,8 @@ public final class Flow {
   public static FlowStep map(Cell<? extends List<?>> items, Workflow body, String itemInput,
       Map<String, ? extends Cell<?>> shared, int maxConcurrency) {
     return build(FlowStep.Kind.MAP, Map.of(FlowStep.BODY, body),
-        new FlowStep.Settings(maxConcurrency, 0, itemInput, null), FlowStep.ITEMS, items, shared);
+        new FlowStep.Settings(maxConcurrency, 0, itemInput, null, null), FlowStep.ITEMS, items,
+        shared);
   }
 
   /**
@@ -54,20 +55,39 @@ public final class Flow {
    */
   public static FlowStep conditional(Cell<?> condition, Map<String, Workflow> branches,
       Map<String, ? extends Cell<?>> inputs) {
-    return build(FlowStep.Kind.CONDITIONAL, branches, new FlowStep.Settings(0, 0, null, null),
-        FlowStep.CONDITION, condition, inputs);
+    return build(FlowStep.Kind.CONDITIONAL, branches,
+        new FlowStep.Settings(0, 0, null, null, null), FlowStep.CONDITION, condition, inputs);
   }
 
   /**
-   * Runs {@code body} repeatedly: after each iteration, while its boolean output aliased
-   * {@code whileOutput} is true, the next iteration runs with the body's outputs fed back into
-   * the inputs of the same alias (loop-carried cells). More than {@code maxIterations}
-   * iterations fail the step. Every iteration appears in the history.
+   * Runs {@code body} repeatedly: after each iteration, while its boolean output {@code goOn} is
+   * true, the next iteration runs with each input named in {@code carry} set to the value of the
+   * body output it maps to (loop-carried cells); the other inputs keep their values. Needing more
+   * than {@code maxIterations} iterations fails the step. Every iteration appears in the history;
+   * the step's outputs are the last iteration's outputs except {@code goOn}.
+   *
+   * @param carry body input alias to the body output that feeds it in the next iteration
+   * @param inputs the first iteration's inputs, by body input alias
    */
-  public static FlowStep loop(Workflow body, String whileOutput, int maxIterations,
-      Map<String, ? extends Cell<?>> inputs) {
+  public static FlowStep loop(Workflow body, Cell<Boolean> goOn, Map<String, ? extends Cell<?>> carry,
+      int maxIterations, Map<String, ? extends Cell<?>> inputs) {
+    Objects.requireNonNull(body, "body == null");
+    Map<String, Integer> carried = new TreeMap<>();
+    for (Map.Entry<String, ? extends Cell<?>> entry : carry.entrySet()) {
+      carried.put(entry.getKey(), outputIndex(body, entry.getValue()));
+    }
     return build(FlowStep.Kind.LOOP, Map.of(FlowStep.BODY, body),
-        new FlowStep.Settings(0, maxIterations, null, whileOutput), null, null, inputs);
+        new FlowStep.Settings(0, maxIterations, null, outputIndex(body, goOn), carried), null,
+        null, inputs);
+  }
+
+  private static int outputIndex(Workflow body, Cell<?> output) {
+    int index = body.outputs().indexOf(output);
+    if (index < 0) {
+      throw new IllegalArgumentException("cell '" + output.alias() + "' is not an output of the "
+          + "loop body '" + body.name() + "'; pass one of its outputs");
+    }
+    return index;
   }
 
   /**
@@ -78,7 +98,7 @@ public final class Flow {
    */
   public static FlowStep router(Cell<? extends Collection<String>> routes,
       Map<String, Workflow> branches, Map<String, ? extends Cell<?>> inputs) {
-    return build(FlowStep.Kind.ROUTER, branches, new FlowStep.Settings(0, 0, null, null),
+    return build(FlowStep.Kind.ROUTER, branches, new FlowStep.Settings(0, 0, null, null, null),
         FlowStep.ROUTES, routes, inputs);
   }
 
@@ -90,7 +110,7 @@ public final class Flow {
   public static FlowStep parallel(Map<String, Workflow> branches,
       Map<String, ? extends Cell<?>> inputs, int maxConcurrency) {
     return build(FlowStep.Kind.PARALLEL, branches,
-        new FlowStep.Settings(maxConcurrency, 0, null, null), null, null, inputs);
+        new FlowStep.Settings(maxConcurrency, 0, null, null, null), null, null, inputs);
   }
 
   private static FlowStep build(FlowStep.Kind kind, Map<String, Workflow> children,
@@ -159,11 +179,10 @@ public final class Flow {
     if (kind != FlowStep.Kind.LOOP) {
       return child.outputs();
     }
-    List<Cell<?>> exposed = new ArrayList<>();
-    for (Cell<?> output : child.outputs()) {
-      if (!output.alias().equals(settings.whileOutput())) {
-        exposed.add(output);
-      }
+    List<Cell<?>> exposed = new ArrayList<>(child.outputs());
+    Integer predicate = settings.whileOutput();
+    if (predicate != null && predicate >= 0 && predicate < exposed.size()) {
+      exposed.remove((int) predicate);
     }
     return exposed;
   }
@@ -251,24 +270,28 @@ public final class Flow {
         }
       }
       case LOOP -> {
-        Cell<?> predicate = child.outputs().stream()
-            .filter(c -> c.alias().equals(step.settings().whileOutput())).findFirst().orElse(null);
-        if (predicate == null) {
-          problems.add("the loop body has no output '" + step.settings().whileOutput()
-              + "' to say whether to go on");
-        } else if (!predicate.type().name().equals("boolean")
-            && !predicate.type().name().equals("java.lang.Boolean")) {
-          problems.add("the loop predicate '" + step.settings().whileOutput()
-              + "' must be a boolean, not " + predicate.type().name());
+        Integer predicate = step.settings().whileOutput();
+        if (predicate == null || predicate < 0 || predicate >= child.outputs().size()) {
+          problems.add("the loop predicate is output " + predicate + " of the body, which has "
+              + child.outputs().size() + " outputs");
+        } else {
+          String type = child.outputs().get(predicate).type().name();
+          if (!type.equals("boolean") && !type.equals("java.lang.Boolean")) {
+            problems.add("the loop predicate must be a boolean, not " + type);
+          }
         }
-        for (Cell<?> output : child.outputs()) {
-          child.inputs().stream().filter(in -> in.alias().equals(output.alias())).findFirst()
-              .ifPresent(in -> {
-                if (!in.type().accepts(output.type())) {
-                  problems.add("loop-carried cell '" + output.alias() + "' is a "
-                      + output.type().name() + " output but a " + in.type().name() + " input");
-                }
-              });
+        for (Map.Entry<String, Integer> carried : step.settings().carry().entrySet()) {
+          Cell<?> input = child.inputs().stream()
+              .filter(in -> in.alias().equals(carried.getKey())).findFirst().orElse(null);
+          int index = carried.getValue();
+          if (input == null || index < 0 || index >= child.outputs().size()) {
+            problems.add("loop-carried input '" + carried.getKey() + "' or output " + index
+                + " does not exist in the body");
+          } else if (!input.type().accepts(child.outputs().get(index).type())) {
+            problems.add("loop-carried input '" + carried.getKey() + "' is a "
+                + input.type().name() + " but output " + index + " is a "
+                + child.outputs().get(index).type().name());
+          }
         }
       }
       default -> { }

@@ -80,10 +80,18 @@ public final class FlowStep extends WorkflowStep {
    * @param maxIterations loop: the most iterations, {@code >= 1}; reaching it while the
    *     predicate still holds fails the step
    * @param itemInput map: the alias of the body input that receives each element
-   * @param whileOutput loop: the alias of the body's boolean output that says "go on"
+   * @param whileOutput loop: the index among the body's outputs of the boolean that says "go on"
+   * @param carry loop: body input alias to the index of the body output that feeds it in the next
+   *     iteration (loop-carried cells)
    */
   public record Settings(int maxConcurrency, int maxIterations, String itemInput,
-      String whileOutput) {
+      Integer whileOutput, Map<String, Integer> carry) {
+
+    /** Copies the map (sorted by input alias). */
+    public Settings {
+      carry = carry == null ? Map.of()
+          : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(carry));
+    }
 
     /** What is wrong with these settings for {@code kind}, one sentence each. */
     public List<String> problems(Kind kind) {
@@ -97,7 +105,7 @@ public final class FlowStep extends WorkflowStep {
       if (kind == Kind.MAP && (itemInput == null || itemInput.isBlank())) {
         problems.add("the map has no item input");
       }
-      if (kind == Kind.LOOP && (whileOutput == null || whileOutput.isBlank())) {
+      if (kind == Kind.LOOP && whileOutput == null) {
         problems.add("the loop has no predicate output");
       }
       return problems;
