@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +32,8 @@ final class FlowRunner {
   private final FlowStep step;
   private final Map<String, ExecutionPlan> plans;
   private final Map<String, Object> inputs = new HashMap<>();
+  /** Child runs by position (element, iteration, branch index), recorded in order at the end. */
+  private final Map<Integer, ChildRun> records = new ConcurrentSkipListMap<>();
 
   private FlowRunner(RunExecution run, int s, Object[] args) {
     this.run = run;
@@ -44,15 +48,23 @@ final class FlowRunner {
   /** Runs control-flow step {@code s} with its arguments; returns its outputs. */
   static Object[] run(RunExecution run, int s, Object[] args) throws Exception {
     FlowRunner runner = new FlowRunner(run, s, args);
-    return switch (runner.step.kind()) {
-      case SUBWORKFLOW -> runner.outputs(runner.child("body", FlowStep.BODY, runner.inputs,
-          run.context), FlowStep.BODY);
-      case MAP -> runner.map();
-      case CONDITIONAL -> runner.conditional();
-      case LOOP -> runner.loop();
-      case ROUTER -> runner.router();
-      case PARALLEL -> runner.parallel();
-    };
+    try {
+      return switch (runner.step.kind()) {
+        case SUBWORKFLOW -> runner.outputs(runner.child(0, "body", FlowStep.BODY, runner.inputs,
+            run.context), FlowStep.BODY);
+        case MAP -> runner.map();
+        case CONDITIONAL -> runner.conditional();
+        case LOOP -> runner.loop();
+        case ROUTER -> runner.router();
+        case PARALLEL -> runner.parallel();
+      };
+    } finally {
+      runner.records.values().forEach(child -> run.addChildRun(s, child));
+    }
+  }
+
+  private int position(String branch) {
+    return new ArrayList<>(step.children().keySet()).indexOf(branch);
   }
 
   /** The values of a finished child's exposed outputs (all but a loop's predicate), in order. */
@@ -73,8 +85,8 @@ final class FlowRunner {
    *
    * @param values the values of the child's inputs by alias (extra entries are ignored)
    */
-  private RunResult child(String label, String name, Map<String, Object> values, Object context)
-      throws Exception {
+  private RunResult child(int position, String label, String name, Map<String, Object> values,
+      Object context) throws Exception {
     ExecutionPlan plan = plans.get(name);
     Map<String, Object> bound = new HashMap<>();
     for (Cell<?> input : plan.workflow.inputs()) {
@@ -91,11 +103,11 @@ final class FlowRunner {
     } catch (InterruptedException e) {
       child.stop("the parent step '" + step.slug() + "' was cancelled");
       result = joinUninterruptibly(future);
-      run.addChildRun(s, record(label, result));
+      records.put(position, record(label, result));
       throw new CancellationException("the run was stopped while " + label + " of step '"
           + step.slug() + "' ran");
     }
-    run.addChildRun(s, record(label, result));
+    records.put(position, record(label, result));
     if (result.status() != RunStatus.SUCCEEDED) {
       if (result.status() == RunStatus.CANCELLED || run.isStopped()) {
         throw new CancellationException(label + " of step '" + step.slug() + "' was stopped");
@@ -135,8 +147,8 @@ final class FlowRunner {
     return new ChildRun(label, result.status(), null, result.history(), result.usage());
   }
 
-  private void notRun(String label, String note) {
-    run.addChildRun(s, new ChildRun(label, null, note, List.of(), Usage.NONE));
+  private void notRun(int position, String label, String note) {
+    records.put(position, new ChildRun(label, null, note, List.of(), Usage.NONE));
   }
 
   private Object[] map() throws Exception {
@@ -156,7 +168,7 @@ final class FlowRunner {
         Map<String, Object> values = new HashMap<>(inputs);
         values.put(step.settings().itemInput(), items.get(i));
         try {
-          results[i] = outputs(child("element " + i, FlowStep.BODY, values, run.context),
+          results[i] = outputs(child(i, "element " + i, FlowStep.BODY, values, run.context),
               FlowStep.BODY)[0];
         } catch (Exception e) {
           failures[i] = e;
@@ -182,20 +194,36 @@ final class FlowRunner {
     return new Object[] {list};
   }
 
-  /** Runs {@code workers} copies of {@code worker} on the flow threads and waits for all. */
-  private void runConcurrently(Runnable worker, int workers) throws Exception {
+  /**
+   * Runs {@code workers} copies of {@code worker} on the flow threads and waits for all. If this
+   * thread is interrupted (the run was stopped), the workers are interrupted too and still waited
+   * for, so every child run they started is recorded before the step ends.
+   */
+  private void runConcurrently(Runnable worker, int workers) {
+    CountDownLatch done = new CountDownLatch(workers);
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
-      futures.add(run.services.flowThreads().get().submit(worker));
+      futures.add(run.services.flowThreads().get().submit(() -> {
+        try {
+          worker.run();
+        } finally {
+          done.countDown();
+        }
+      }));
     }
-    try {
-      for (Future<?> future : futures) {
-        future.get();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done.await();
+        break;
+      } catch (InterruptedException e) {
+        if (!interrupted) {
+          interrupted = true;
+          futures.forEach(future -> future.cancel(true));
+        }
       }
-    } catch (InterruptedException e) {
-      for (Future<?> future : futures) {
-        future.cancel(true);
-      }
+    }
+    if (interrupted) {
       throw new CancellationException("the run was stopped while step '" + step.slug()
           + "' ran");
     }
@@ -210,17 +238,19 @@ final class FlowRunner {
     }
     for (String branch : step.children().keySet()) {
       if (!branch.equals(chosen)) {
-        notRun("branch " + branch, "not taken: the condition was " + chosen);
+        notRun(position(branch), "branch " + branch, "not taken: the condition was " + chosen);
       }
     }
-    return outputs(child("branch " + chosen, chosen, inputs, run.context), chosen);
+    return outputs(child(position(chosen), "branch " + chosen, chosen, inputs, run.context),
+        chosen);
   }
 
   private Object[] loop() throws Exception {
     Map<String, Object> values = new HashMap<>(inputs);
     Workflow body = step.children().get(FlowStep.BODY);
     for (int iteration = 1; ; iteration++) {
-      RunResult result = child("iteration " + iteration, FlowStep.BODY, values, run.context);
+      RunResult result =
+          child(iteration, "iteration " + iteration, FlowStep.BODY, values, run.context);
       boolean goOn = Boolean.TRUE.equals(
           result.get(body.outputs().get(step.settings().whileOutput())));
       for (Map.Entry<String, Integer> carried : step.settings().carry().entrySet()) {
@@ -259,7 +289,7 @@ final class FlowRunner {
     Map<String, Object> results = new LinkedHashMap<>();
     for (String branch : step.children().keySet()) {
       if (!chosen.contains(branch)) {
-        notRun("branch " + branch, "not routed");
+        notRun(position(branch), "branch " + branch, "not routed");
       }
     }
     Map<String, Object[]> outputs = branches(chosen, false);
@@ -299,7 +329,8 @@ final class FlowRunner {
       for (int i = next.getAndIncrement(); i < names.size(); i = next.getAndIncrement()) {
         String name = names.get(i);
         try {
-          outputs.put(name, outputs(child("branch " + name, name, inputs, contexts.get(i)), name));
+          outputs.put(name, outputs(child(position(name), "branch " + name, name, inputs,
+              contexts.get(i)), name));
         } catch (Exception e) {
           failures[i] = e;
         }
