@@ -1,9 +1,13 @@
 package dev.fancy.benchmarks;
 
 import dev.fancy.workflow.Cell;
+import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Composite;
+import dev.fancy.workflow.Flow;
+import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.Workflow;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The benchmark graphs, wired through the generated factories. */
@@ -12,11 +16,25 @@ final class Graphs {
 
   /** {@code x -> inc -> inc -> ... (length steps)}. */
   static Workflow chain(int length) {
+    return chain(length, StepOptions.DEFAULT);
+  }
+
+  /** A chain whose every step has {@code options}. */
+  static Workflow chain(int length, StepOptions options) {
     Cell<Integer> cell = Cell.input("x", Integer.class);
     for (int i = 0; i < length; i++) {
-      cell = TrivialStepsSteps.inc(cell).out();
+      cell = TrivialStepsSteps.inc(cell).options(options).out();
     }
     return Workflow.of("chain-" + length, cell);
+  }
+
+  /** A map of {@code inc} over the list input {@code items}, two elements at a time. */
+  static Workflow map() {
+    Workflow body = Workflow.of("inc", TrivialStepsSteps.inc(Cell.input("item", Integer.class))
+        .out());
+    Cell<List<Integer>> items =
+        Cell.input("items", ValueType.of(List.class, "java.util.List<java.lang.Integer>"));
+    return Workflow.of("map", Flow.map(items, body, "item", Map.of(), 2).outputCells().get(0));
   }
 
   /**

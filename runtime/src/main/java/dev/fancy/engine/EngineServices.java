@@ -20,6 +20,12 @@ record EngineServices(Executor executor, int maxConcurrency, DatumStore values,
     List<AttemptInterceptor> interceptors, List<RunListener> listeners,
     Supplier<ExecutorService> timedAttempts, Supplier<ExecutorService> flowThreads) {
 
+  /** These services with a child run's steps run one at a time on the thread that starts it. */
+  EngineServices inline() {
+    return new EngineServices(Runnable::run, 1, values, references, cache, codec, resources,
+        interceptors, listeners, timedAttempts, flowThreads);
+  }
+
   /** These services with child runs' steps on the flow threads, which never run out. */
   EngineServices forChildren() {
     return new EngineServices(flowThreads.get(), maxConcurrency, values, references, cache, codec,

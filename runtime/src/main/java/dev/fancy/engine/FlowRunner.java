@@ -4,6 +4,7 @@ import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.FlowStep;
+import dev.fancy.workflow.Ids;
 import dev.fancy.workflow.RouteLog;
 import dev.fancy.workflow.Workflow;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
@@ -87,6 +87,16 @@ final class FlowRunner {
    */
   private RunResult child(int position, String label, String name, Map<String, Object> values,
       Object context) throws Exception {
+    return child(position, label, name, values, context, false);
+  }
+
+  /**
+   * As above; {@code inline} runs the child's steps one at a time on this thread (for map
+   * elements and loop iterations, which already run on their own worker threads), otherwise on
+   * the flow threads with the engine's concurrency.
+   */
+  private RunResult child(int position, String label, String name, Map<String, Object> values,
+      Object context, boolean inline) throws Exception {
     ExecutionPlan plan = plans.get(name);
     Map<String, Object> bound = new HashMap<>();
     for (Cell<?> input : plan.workflow.inputs()) {
@@ -94,8 +104,8 @@ final class FlowRunner {
     }
     RunOptions options = new RunOptions(UsageLimits.NONE, null, run.options.listeners(),
         run.options.contextRule());
-    RunExecution child = new RunExecution(plan, UUID.randomUUID(), run.services.forChildren(),
-        options, context, run, s);
+    RunExecution child = new RunExecution(plan, Ids.newId(),
+        inline ? run.services.inline() : run.services.forChildren(), options, context, run, s);
     Future<RunResult> future = child.start(plan.bindSources(bound, run.services.codec()));
     RunResult result;
     try {
@@ -168,8 +178,8 @@ final class FlowRunner {
         Map<String, Object> values = new HashMap<>(inputs);
         values.put(step.settings().itemInput(), items.get(i));
         try {
-          results[i] = outputs(child(i, "element " + i, FlowStep.BODY, values, run.context),
-              FlowStep.BODY)[0];
+          results[i] = outputs(child(i, "element " + i, FlowStep.BODY, values, run.context,
+              true), FlowStep.BODY)[0];
         } catch (Exception e) {
           failures[i] = e;
         }
@@ -250,7 +260,7 @@ final class FlowRunner {
     Workflow body = step.children().get(FlowStep.BODY);
     for (int iteration = 1; ; iteration++) {
       RunResult result =
-          child(iteration, "iteration " + iteration, FlowStep.BODY, values, run.context);
+          child(iteration, "iteration " + iteration, FlowStep.BODY, values, run.context, true);
       boolean goOn = Boolean.TRUE.equals(
           result.get(body.outputs().get(step.settings().whileOutput())));
       for (Map.Entry<String, Integer> carried : step.settings().carry().entrySet()) {

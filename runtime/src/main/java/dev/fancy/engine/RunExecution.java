@@ -2,6 +2,7 @@ package dev.fancy.engine;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.cache.CacheKey;
+import dev.fancy.frame.CancellationSignal;
 import dev.fancy.frame.ExecutionFrame;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.frame.Usage;
@@ -97,6 +98,7 @@ final class RunExecution {
   private volatile Usage usageAtBreach;
   private volatile int breachingStep = -1;
 
+  private final CancellationSignal cancellation = this::isStopped;
   private final ConcurrentLinkedQueue<Integer> ready = new ConcurrentLinkedQueue<>();
   private final AtomicInteger workers = new AtomicInteger();
   private final AtomicInteger finished = new AtomicInteger();
@@ -300,7 +302,7 @@ final class RunExecution {
   private ExecutionFrame frame(int s, int attempt, UsageMeter meter) {
     ExecutionFrame.Builder frame = ExecutionFrame.builder(plan.steps[s]).runId(runId)
         .attempt(attempt).usage(meter).context(context).resources(services.resources())
-        .cancellation(this::isStopped);
+        .cancellation(cancellation);
     if (!listeners.isEmpty()) {
       StepEvent event = event(s);
       long[] sequence = new long[1];

@@ -15,7 +15,8 @@ public final class UsageMeter {
   private BigDecimal cost = BigDecimal.ZERO;
   private long inputTokens;
   private long outputTokens;
-  private final Map<String, Long> counters = new TreeMap<>();
+  private Map<String, Long> counters;
+  private boolean reported;
 
   /**
    * Adds a cost in the run's currency unit.
@@ -28,6 +29,7 @@ public final class UsageMeter {
       throw new IllegalArgumentException("a cost cannot be negative: " + amount);
     }
     cost = cost.add(amount);
+    reported = true;
     return this;
   }
 
@@ -42,6 +44,7 @@ public final class UsageMeter {
     }
     inputTokens += input;
     outputTokens += output;
+    reported = true;
     return this;
   }
 
@@ -55,12 +58,17 @@ public final class UsageMeter {
     if (name.isBlank() || delta < 0) {
       throw new IllegalArgumentException("counter '" + name + "' cannot take " + delta);
     }
+    if (counters == null) {
+      counters = new TreeMap<>();
+    }
     counters.merge(name, delta, Long::sum);
+    reported = true;
     return this;
   }
 
   /** What was reported so far. */
   public synchronized Usage snapshot() {
-    return new Usage(cost, inputTokens, outputTokens, counters);
+    return reported ? new Usage(cost, inputTokens, outputTokens,
+        counters == null ? Map.of() : counters) : Usage.NONE;
   }
 }
