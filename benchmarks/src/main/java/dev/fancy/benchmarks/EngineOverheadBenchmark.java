@@ -1,9 +1,5 @@
 package dev.fancy.benchmarks;
 
-import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.registry.StepRegistry;
 import dev.fancy.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,21 +42,19 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EngineOverheadBenchmark {
 
   static final int STEPS = 10_000;
-  static final int THREADS = 2;
 
   @Param({"chain", "fanout"})
   public String shape;
 
+  private BenchmarkEngine engine;
   private ExecutorService executor;
-  private Engine engine;
   private Workflow workflow;
   private final Map<String, Object> inputs = Map.of("x", 0);
 
   @Setup(Level.Trial)
   public void setUp() {
-    executor = Executors.newFixedThreadPool(THREADS);
-    engine = Engine.builder().registry(StepRegistry.loadDefault()).executor(executor)
-        .maxConcurrency(THREADS).build();
+    engine = new BenchmarkEngine();
+    executor = engine.executor;
     workflow = shape.equals("chain") ? Graphs.chain(STEPS) : Graphs.fanOut(STEPS);
     engine.validate(workflow);
   }
@@ -69,19 +62,12 @@ public class EngineOverheadBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     engine.close();
-    executor.shutdownNow();
   }
 
   @Benchmark
   @OperationsPerInvocation(STEPS)
   public Object engine() {
-    RunResult result = engine.run(workflow, inputs);
-    if (result.status() != RunStatus.SUCCEEDED) {
-      throw new IllegalStateException("run failed: " + result.failure());
-    }
-    Object output = result.get(workflow.outputs().get(0));
-    result.discard();
-    return output;
+    return engine.run(workflow, inputs);
   }
 
   @Benchmark

@@ -1,18 +1,11 @@
 package dev.fancy.benchmarks;
 
-import dev.fancy.cache.InMemoryStepCache;
-import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.registry.StepRegistry;
 import dev.fancy.workflow.RetryPolicy;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,8 +41,7 @@ public class PolicyOverheadBenchmark {
 
   static final int STEPS = 10_000;
 
-  private ExecutorService executor;
-  private Engine engine;
+  private BenchmarkEngine engine;
   private Workflow retried;
   private Workflow cached;
   private Workflow map;
@@ -59,49 +51,35 @@ public class PolicyOverheadBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    executor = Executors.newFixedThreadPool(EngineOverheadBenchmark.THREADS);
-    engine = Engine.builder().registry(StepRegistry.loadDefault()).executor(executor)
-        .maxConcurrency(EngineOverheadBenchmark.THREADS)
-        .cache(new InMemoryStepCache(2 * STEPS)).build();
+    engine = new BenchmarkEngine();
     retried = Graphs.chain(STEPS, StepOptions.DEFAULT.withRetry(
         new RetryPolicy(3, Duration.ofMillis(10), 2, Duration.ofSeconds(1), 0.2, List.of(),
             List.of())));
     cached = Graphs.chain(STEPS, StepOptions.DEFAULT.withCache(true));
     map = Graphs.map();
-    run(cached, chainInputs); // fill the cache: every later run is all hits
+    engine.run(cached, chainInputs); // fill the cache: every later run is all hits
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     engine.close();
-    executor.shutdownNow();
-  }
-
-  private Object run(Workflow workflow, Map<String, Object> inputs) {
-    RunResult result = engine.run(workflow, inputs);
-    if (result.status() != RunStatus.SUCCEEDED) {
-      throw new IllegalStateException("run failed: " + result.failure());
-    }
-    Object output = result.get(workflow.outputs().get(0));
-    result.discard();
-    return output;
   }
 
   @Benchmark
   @OperationsPerInvocation(STEPS)
   public Object retriesConfiguredUnused() {
-    return run(retried, chainInputs);
+    return engine.run(retried, chainInputs);
   }
 
   @Benchmark
   @OperationsPerInvocation(STEPS)
   public Object cacheHits() {
-    return run(cached, chainInputs);
+    return engine.run(cached, chainInputs);
   }
 
   @Benchmark
   @OperationsPerInvocation(STEPS)
   public Object map10k() {
-    return run(map, mapInputs);
+    return engine.run(map, mapInputs);
   }
 }

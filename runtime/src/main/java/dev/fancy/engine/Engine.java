@@ -8,9 +8,6 @@ import dev.fancy.store.DatumStore;
 import dev.fancy.store.FileDatumStore;
 import dev.fancy.store.InMemoryDatumStore;
 import dev.fancy.value.ValueCodec;
-import dev.fancy.value.ValueCodecException;
-import dev.fancy.value.ValueType;
-import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.lang.ref.SoftReference;
@@ -18,11 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +25,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs workflows in this JVM. Before any step runs, the workflow is checked against the registry
@@ -57,8 +50,8 @@ public final class Engine implements AutoCloseable {
   private final StepRegistry registry;
   private final ExecutorService ownedExecutor;
   private final EngineServices services;
-  private volatile ExecutorService timedAttempts;
-  private volatile ExecutorService flowThreads;
+  private final LazyThreadPool timedAttempts = new LazyThreadPool("fancy-attempt-");
+  private final LazyThreadPool flowThreads = new LazyThreadPool("fancy-flow-");
   private volatile boolean closed;
   /**
    * Checked plans by workflow. Keys are weak and values soft: a plan refers to its workflow, so a
@@ -76,7 +69,7 @@ public final class Engine implements AutoCloseable {
       this.ownedExecutor = null;
     } else {
       this.ownedExecutor = Executors.newFixedThreadPool(builder.maxConcurrency,
-          new WorkerThreads("fancy-engine-"));
+          LazyThreadPool.daemonThreads("fancy-engine-"));
       executor = ownedExecutor;
     }
     this.services = new EngineServices(executor, builder.maxConcurrency,
@@ -85,37 +78,7 @@ public final class Engine implements AutoCloseable {
             : new FileDatumStore(Path.of(".fancy", "values")),
         builder.cache != null ? builder.cache : new InMemoryStepCache(10_000),
         ValueCodec.defaults(), builder.resources, List.copyOf(builder.interceptors),
-        List.copyOf(builder.listeners), this::timedAttempts, this::flowThreads);
-  }
-
-  /** Threads for control-flow child runs, created on first use. */
-  private ExecutorService flowThreads() {
-    ExecutorService pool = flowThreads;
-    if (pool == null) {
-      synchronized (this) {
-        pool = flowThreads;
-        if (pool == null) {
-          pool = Executors.newCachedThreadPool(new WorkerThreads("fancy-flow-"));
-          flowThreads = pool;
-        }
-      }
-    }
-    return pool;
-  }
-
-  /** Threads for attempts with a timeout, created on first use. */
-  private ExecutorService timedAttempts() {
-    ExecutorService pool = timedAttempts;
-    if (pool == null) {
-      synchronized (this) {
-        pool = timedAttempts;
-        if (pool == null) {
-          pool = Executors.newCachedThreadPool(new WorkerThreads("fancy-attempt-"));
-          timedAttempts = pool;
-        }
-      }
-    }
-    return pool;
+        List.copyOf(builder.listeners), timedAttempts::get, flowThreads::get);
   }
 
   /**
@@ -238,12 +201,8 @@ public final class Engine implements AutoCloseable {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
-    if (timedAttempts != null) {
-      timedAttempts.shutdown();
-    }
-    if (flowThreads != null) {
-      flowThreads.shutdown();
-    }
+    timedAttempts.shutdown();
+    flowThreads.shutdown();
   }
 
   /** Configures an {@link Engine}; every setting has a default. */
@@ -329,23 +288,6 @@ public final class Engine implements AutoCloseable {
     /** Builds the engine. */
     public Engine build() {
       return new Engine(this);
-    }
-  }
-
-  private static final class WorkerThreads implements ThreadFactory {
-    private static final AtomicInteger ENGINES = new AtomicInteger();
-    private final String prefix;
-    private final AtomicInteger threads = new AtomicInteger();
-
-    WorkerThreads(String prefix) {
-      this.prefix = prefix + ENGINES.incrementAndGet() + "-";
-    }
-
-    @Override
-    public Thread newThread(Runnable task) {
-      Thread thread = new Thread(task, prefix + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
     }
   }
 }

@@ -35,8 +35,13 @@ class WorkflowSchemaTest {
     var shout = MathSteps.shout(Cell.input("text", String.class));
     shout.after(add);
     Composite.Group group = Composite.group(Map.of("n", add.out(), "s", shout.out()));
+    add.options(StepOptions.DEFAULT.withRetry(RetryPolicy.exponential(3,
+        java.time.Duration.ofMillis(5))).withTimeout(java.time.Duration.ofSeconds(1))
+        .withCache(true).withValidator("v").withFallback("math.add", 2));
+    Workflow body = Workflow.of("body", MathSteps.add(Cell.input("item", Integer.class), 1).out());
+    FlowStep map = Flow.map(range.out(), body, "item", Map.of(), 2);
     Workflow workflow = Workflow.of("all", List.of(range.out(), group.out(),
-        Composite.ungroup(group.out()).member(add.out())), List.of());
+        Composite.ungroup(group.out()).member(add.out()), map.outputCells().get(0)), List.of());
     Set<ValidationMessage> errors = schema().validate(MAPPER.readTree(workflow.toJson()));
     assertThat(errors).isEmpty();
     try (InputStream in = getClass().getResourceAsStream("/workflows/sum.json")) {
