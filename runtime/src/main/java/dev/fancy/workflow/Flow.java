@@ -248,7 +248,24 @@ public final class Flow {
     if (kind == FlowStep.Kind.CONDITIONAL || kind == FlowStep.Kind.PARALLEL) {
       checkSameOutputs(problems, step);
     }
+    if (problems.isEmpty()) {
+      checkOutputs(problems, step);
+    }
     return problems;
+  }
+
+  /** The step's output cells must be the ones its children imply (matters for JSON). */
+  private static void checkOutputs(List<String> problems, FlowStep step) {
+    List<WorkflowStep.OutputSpec> expected = outputs(step.kind(), step.settings(),
+        step.children());
+    List<String> expectedShape = expected.stream()
+        .map(o -> o.name() + ": " + o.type().name()).toList();
+    List<String> actualShape = step.outputCells().stream()
+        .map(c -> c.outputName() + ": " + c.type().name()).toList();
+    if (!expectedShape.equals(actualShape)) {
+      problems.add("its outputs " + actualShape + " do not match its children, which produce "
+          + expectedShape);
+    }
   }
 
   private static void checkChildShape(List<String> problems, FlowStep step, String name,

@@ -198,6 +198,19 @@ class FlowTest {
   }
 
   @Test
+  void flowJsonWhoseOutputsDoNotFitItsChildrenIsRejected() {
+    FlowStep sub = Flow.subWorkflow(addOne("inner", "n"), Map.of("n", Cell.input("n", Integer.class)));
+    String json = Workflow.of("w", sub.outputCells().get(0)).toJson();
+    String retyped = json.replaceFirst("\"name\" : \"out0\",(\\s+\"id\" : \"[^\"]+\",\\s+"
+        + "\"alias\" : \"[^\"]+\",\\s+)\"type\" : \"int\"", "\"name\" : \"out0\",$1\"type\" : "
+        + "\"java.lang.String\"");
+    assertThat(retyped).isNotEqualTo(json);
+    assertThatThrownBy(() -> Workflow.fromJson(retyped))
+        .isInstanceOf(WorkflowValidationException.class)
+        .hasMessageContaining("do not match its children, which produce [out0: int]");
+  }
+
+  @Test
   void loopsCarryCellsUntilThePredicateFailsAndAreBounded() {
     Cell<Integer> n = Cell.input("n", Integer.class);
     Cell<Integer> limit = Cell.input("limit", Integer.class);
