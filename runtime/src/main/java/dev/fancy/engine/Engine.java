@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -50,8 +51,11 @@ public final class Engine implements AutoCloseable {
   private final StepRegistry registry;
   private final ExecutorService ownedExecutor;
   private final EngineServices services;
-  private final LazyThreadPool timedAttempts = new LazyThreadPool("fancy-attempt-");
-  private final LazyThreadPool flowThreads = new LazyThreadPool("fancy-flow-");
+  private final LazyThreadPool<ExecutorService> timedAttempts =
+      LazyThreadPool.cached("fancy-attempt-");
+  private final LazyThreadPool<ExecutorService> flowThreads = LazyThreadPool.cached("fancy-flow-");
+  private final LazyThreadPool<ScheduledExecutorService> timer =
+      LazyThreadPool.timer("fancy-timer-");
   private volatile boolean closed;
   /**
    * Checked plans by workflow. Keys are weak and values soft: a plan refers to its workflow, so a
@@ -78,7 +82,7 @@ public final class Engine implements AutoCloseable {
             : new FileDatumStore(Path.of(".fancy", "values")),
         builder.cache != null ? builder.cache : new InMemoryStepCache(10_000),
         ValueCodec.defaults(), builder.resources, List.copyOf(builder.interceptors),
-        List.copyOf(builder.listeners), timedAttempts::get, flowThreads::get);
+        List.copyOf(builder.listeners), timedAttempts::get, flowThreads::get, timer::get);
   }
 
   /**
@@ -203,6 +207,7 @@ public final class Engine implements AutoCloseable {
     }
     timedAttempts.shutdown();
     flowThreads.shutdown();
+    timer.shutdown();
   }
 
   /** Configures an {@link Engine}; every setting has a default. */

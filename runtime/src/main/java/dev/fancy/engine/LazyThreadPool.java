@@ -2,31 +2,48 @@ package dev.fancy.engine;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * A cached pool of daemon threads named {@code <prefix><engine>-<n>}, created on first use, so an
- * engine that never times out an attempt or runs a control-flow step starts no extra threads.
+ * A pool of daemon threads named {@code <prefix><pool>-<n>}, created on first use, so an engine
+ * that never times out an attempt, retries after a backoff or runs a control-flow step starts no
+ * extra threads.
+ *
+ * @param <E> the kind of pool
  */
-final class LazyThreadPool {
+final class LazyThreadPool<E extends ExecutorService> {
 
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final String prefix;
-  private volatile ExecutorService pool;
+  private final Function<ThreadFactory, E> create;
+  private volatile E pool;
 
-  LazyThreadPool(String prefix) {
+  private LazyThreadPool(String prefix, Function<ThreadFactory, E> create) {
     this.prefix = prefix;
+    this.create = create;
   }
 
-  ExecutorService get() {
-    ExecutorService current = pool;
+  /** A lazily created cached pool. */
+  static LazyThreadPool<ExecutorService> cached(String prefix) {
+    return new LazyThreadPool<>(prefix, Executors::newCachedThreadPool);
+  }
+
+  /** A lazily created single-thread scheduler. */
+  static LazyThreadPool<ScheduledExecutorService> timer(String prefix) {
+    return new LazyThreadPool<>(prefix, Executors::newSingleThreadScheduledExecutor);
+  }
+
+  E get() {
+    E current = pool;
     if (current == null) {
       synchronized (this) {
         current = pool;
         if (current == null) {
-          current = Executors.newCachedThreadPool(daemonThreads(prefix));
+          current = create.apply(daemonThreads(prefix));
           pool = current;
         }
       }
@@ -35,7 +52,7 @@ final class LazyThreadPool {
   }
 
   void shutdown() {
-    ExecutorService current = pool;
+    E current = pool;
     if (current != null) {
       current.shutdown();
     }

@@ -87,6 +87,8 @@ final class RunExecution {
   final boolean[] cacheHit;
   final boolean[] fallbackUsed;
   private final AtomicReferenceArray<Thread> running;
+  /** Per step waiting for a retry's backoff, where its attempt loop stands. */
+  private final AtomicReferenceArray<AttemptLoop> pendingRetries;
   final Instant startedAt = Instant.now();
   final long startedNanos = System.nanoTime();
   volatile long finishedNanos;
@@ -129,6 +131,7 @@ final class RunExecution {
     this.cacheHit = new boolean[n];
     this.fallbackUsed = new boolean[n];
     this.running = new AtomicReferenceArray<>(n);
+    this.pendingRetries = new AtomicReferenceArray<>(n);
     this.childRuns = new List[n];
   }
 
@@ -187,7 +190,7 @@ final class RunExecution {
     for (;;) {
       Integer next;
       while ((next = ready.poll()) != null) {
-        int s = next;
+        int s = next >= 0 ? execute(next) : resume(-next - 1);
         while (s >= 0) {
           s = execute(s);
         }
@@ -210,21 +213,48 @@ final class RunExecution {
     return new StepEvent(runId, step.id(), step.slug(), step.version());
   }
 
+  /** A step's work on one thread: it returns the outputs, or null if a retry was scheduled. */
+  private interface StepWork {
+    Object[] run() throws Throwable;
+  }
+
   /** Runs step {@code s}; returns a newly ready dependent to run next on this thread, or -1. */
   private int execute(int s) {
     if (!state.compareAndSet(s, PENDING, RUNNING)) {
       return -1;
     }
-    running.set(s, Thread.currentThread());
     startNanos[s] = System.nanoTime();
     if (!listeners.isEmpty()) {
       listeners.stepStarted(event(s));
     }
+    return proceed(s, () -> {
+      Object[] args = arguments(s);
+      return plan.guarded[s] || !services.interceptors().isEmpty()
+          ? attempts(s, args) : plainAttempt(s, args);
+    });
+  }
+
+  /** Continues step {@code s} after its retry backoff; returns as {@link #execute} does. */
+  private int resume(int s) {
+    AttemptLoop loop = pendingRetries.getAndSet(s, null);
+    if (loop == null) {
+      return -1;
+    }
+    return proceed(s, () -> continueAttempts(s, loop));
+  }
+
+  /** Runs {@code work} for step {@code s} and settles the step's state from its outcome. */
+  private int proceed(int s, StepWork work) {
+    running.set(s, Thread.currentThread());
     boolean keep;
     try {
-      Object[] args = arguments(s);
-      Object[] outputs = plan.guarded[s] || !services.interceptors().isEmpty()
-          ? attempts(s, args) : plainAttempt(s, args);
+      Object[] outputs = work.run();
+      if (outputs == null) {
+        // A retry is scheduled: the step stays RUNNING without holding this worker.
+        running.set(s, null);
+        Thread.interrupted();
+        return -1;
+      }
       // Once the run is stopped only the step whose result breached the limit commits it.
       keep = !isStopped() || breachingStep == s;
       if (keep) {
@@ -333,7 +363,28 @@ final class RunExecution {
     return outputs;
   }
 
-  /** The attempt machinery: cache, retries with fresh copies, timeouts, validators, fallback. */
+  /** Where a step's attempt loop stands; kept while the step waits for a retry's backoff. */
+  private static final class AttemptLoop {
+    final Object[] args;
+    final byte[][] snapshot;
+    final CacheKey key;
+    int attempt;
+    Throwable last;
+    Future<?> timer;
+
+    AttemptLoop(Object[] args, byte[][] snapshot, CacheKey key) {
+      this.args = args;
+      this.snapshot = snapshot;
+      this.key = key;
+    }
+  }
+
+  /**
+   * The attempt machinery: cache, retries with fresh copies, timeouts, validators, fallback.
+   * Returns the outputs, or null when the next attempt waits for its backoff: then a timer puts
+   * the step back in the ready queue and no worker is held meanwhile (a durable timer, in
+   * Temporal's terms, without the durability).
+   */
   private Object[] attempts(int s, Object[] args) throws Throwable {
     StepOptions options = plan.options[s];
     attempts[s] = new ArrayList<>(options.maxAttempts());
@@ -351,11 +402,15 @@ final class RunExecution {
       }
     }
     byte[][] snapshot = options.maxAttempts() > 1 ? snapshot(s, args) : null;
-    Throwable last = null;
-    int attempt = 0;
-    while (attempt < options.maxAttempts() && !isStopped()) {
-      attempt++;
-      Object[] attemptArgs = snapshot == null ? args : copies(s, args, snapshot);
+    return continueAttempts(s, new AttemptLoop(args, snapshot, key));
+  }
+
+  private Object[] continueAttempts(int s, AttemptLoop loop) throws Throwable {
+    StepOptions options = plan.options[s];
+    while (loop.attempt < options.maxAttempts() && !isStopped()) {
+      int attempt = ++loop.attempt;
+      Object[] attemptArgs = loop.snapshot == null ? loop.args
+          : copies(s, loop.args, loop.snapshot);
       UsageMeter meter = new UsageMeter();
       ExecutionFrame frame = frame(s, attempt, meter);
       long start = System.nanoTime();
@@ -373,12 +428,12 @@ final class RunExecution {
           error == null ? null : error.getMessage(), used));
       account(s, used);
       if (error == null) {
-        if (key != null) {
-          services.cache().put(key, encodeOutputs(outputs));
+        if (loop.key != null) {
+          services.cache().put(loop.key, encodeOutputs(outputs));
         }
         return outputs;
       }
-      last = error;
+      loop.last = error;
       if (!listeners.isEmpty()) {
         listeners.attemptFailed(event(s), attempt, error);
       }
@@ -389,20 +444,42 @@ final class RunExecution {
       if (!listeners.isEmpty()) {
         listeners.retryScheduled(event(s), attempt + 1, delay);
       }
-      sleep(delay);
+      if (!delay.isZero()) {
+        scheduleRetry(s, loop, delay);
+        return null;
+      }
     }
-    if (last == null) {
-      throw new CancellationException("the run was stopped before step '"
-          + plan.steps[s].slug() + "' ran");
+    if (isStopped()) {
+      throw new CancellationException("the run was stopped before attempt "
+          + (loop.attempt + 1) + " of step '" + plan.steps[s].slug() + "'");
     }
+    int attempt = loop.attempt;
+    Throwable last = loop.last;
     Throwable failure = last instanceof OutputValidationException
         ? new OutputValidationException("validation failed after " + attempt + " attempt"
             + (attempt == 1 ? "" : "s") + ": " + last.getMessage())
         : last;
-    if (plan.fallbacks[s] != null && !isStopped()) {
-      return fallback(s, args, attempt, failure);
+    if (plan.fallbacks[s] != null) {
+      return fallback(s, loop.args, attempt, failure);
     }
     throw failure;
+  }
+
+  /**
+   * Puts step {@code s} back in the ready queue after {@code delay}. The timer only hands the
+   * step to a flow thread, which queues it and starts a worker under the run's bound.
+   */
+  private void scheduleRetry(int s, AttemptLoop loop, Duration delay) {
+    pendingRetries.set(s, loop);
+    loop.timer = services.timer().get().schedule(() -> requeue(s), delay.toNanos(),
+        TimeUnit.NANOSECONDS);
+  }
+
+  private void requeue(int s) {
+    services.flowThreads().get().execute(() -> {
+      ready.add(-s - 1);
+      spawnWorker();
+    });
   }
 
   private Object[] attempt(int s, ExecutionFrame frame, Object[] args, StepOptions options)
@@ -480,12 +557,6 @@ final class RunExecution {
       return AttemptOutcome.CANCELLED;
     }
     return AttemptOutcome.FAILED;
-  }
-
-  private void sleep(Duration delay) throws InterruptedException {
-    if (!delay.isZero()) {
-      TimeUnit.NANOSECONDS.sleep(delay.toNanos());
-    }
   }
 
   private Object[] fallback(int s, Object[] args, int attemptsMade, Throwable failure)
@@ -649,6 +720,10 @@ final class RunExecution {
         Thread thread = running.get(s);
         if (thread != null && thread != Thread.currentThread()) {
           thread.interrupt();
+        }
+        AttemptLoop waiting = pendingRetries.get(s);
+        if (waiting != null && waiting.timer != null && waiting.timer.cancel(false)) {
+          requeue(s); // end it now instead of after its backoff
         }
       }
     }

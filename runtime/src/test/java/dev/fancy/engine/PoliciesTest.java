@@ -328,4 +328,59 @@ class PoliciesTest {
       assertThat(sawResource).isTrue();
     }
   }
+
+  @Test
+  void aStepWaitingForItsBackoffDoesNotHoldAWorker() {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    StepRegistry registry = StepRegistry.empty()
+        .register(Call.intStep("test.later", (frame, args) -> {
+          order.add("later attempt " + frame.attempt());
+          if (frame.attempt() == 1) {
+            throw new IOException("not yet");
+          }
+          return new Object[] {args[0]};
+        }))
+        .register(Call.intStep("test.now", (frame, args) -> {
+          order.add("now");
+          return new Object[] {args[0]};
+        }));
+    Call<Integer> later = new Call<>("test.later", Call.unary(MathSteps.INT), x);
+    later.options(StepOptions.DEFAULT.withRetry(new RetryPolicy(2, Duration.ofMillis(300), 1,
+        Duration.ofMillis(300), 0, List.of(), List.of())));
+    Call<Integer> now = new Call<>("test.now", Call.unary(MathSteps.INT), x);
+    try (Engine engine = Engine.builder().registry(registry).maxConcurrency(1).build()) {
+      RunResult result = engine.run(Workflow.of("w", later.out(), now.out()), Map.of("x", 1));
+      assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+    // One worker: "now" could only run between the attempts if the waiting step let it go.
+    assertThat(order).containsExactly("later attempt 1", "now", "later attempt 2");
+  }
+
+  @Test
+  void stoppingARunEndsStepsWaitingForABackoffAtOnce() {
+    StepRegistry registry = StepRegistry.empty()
+        .register(Call.intStep("test.flaky", (frame, args) -> {
+          throw new IOException("down");
+        }))
+        .register(Call.intStep("test.spend", (frame, args) -> {
+          Thread.sleep(100); // let the flaky step fail and start waiting first
+          frame.usage().cost(java.math.BigDecimal.TEN);
+          return new Object[] {args[0]};
+        }));
+    Call<Integer> flaky = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    flaky.options(StepOptions.DEFAULT.withRetry(new RetryPolicy(5, Duration.ofMinutes(10), 1,
+        Duration.ofMinutes(10), 0, List.of(), List.of())));
+    Call<Integer> spend = new Call<>("test.spend", Call.unary(MathSteps.INT), x);
+    try (Engine engine = Engine.builder().registry(registry).maxConcurrency(2).build()) {
+      UsageLimitExceededException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+          UsageLimitExceededException.class, () -> engine.run(Workflow.of("w", flaky.out(),
+              spend.out()), Map.of("x", 1), RunOptions.builder()
+              .limits(dev.fancy.frame.UsageLimits.maxCost(java.math.BigDecimal.ONE, "USD"))
+              .build()));
+      RunResult result = e.result();
+      assertThat(result.step(flaky).status()).isEqualTo(StepStatus.CANCELLED);
+      assertThat(result.step(flaky).attempts()).hasSize(1);
+      assertThat(result.duration()).isLessThan(Duration.ofMinutes(1));
+    }
+  }
 }
