@@ -82,7 +82,8 @@ public final class Engine implements AutoCloseable {
             : new FileDatumStore(Path.of(".fancy", "values")),
         builder.cache != null ? builder.cache : new InMemoryStepCache(10_000),
         ValueCodec.defaults(), builder.resources, List.copyOf(builder.interceptors),
-        List.copyOf(builder.listeners), timedAttempts::get, flowThreads::get, timer::get);
+        List.copyOf(builder.listeners), timedAttempts::get, flowThreads::get, timer::get,
+        builder.journal);
   }
 
   /**
@@ -179,8 +180,8 @@ public final class Engine implements AutoCloseable {
     Object[] values = plan.bindSources(inputs, services.codec());
     Object context = options.context() == null ? null
         : options.context().apply(Collections.unmodifiableMap(new HashMap<>(inputs)));
-    RunExecution execution =
-        new RunExecution(plan, UUID.randomUUID(), services, options, context, null, -1);
+    UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
+    RunExecution execution = new RunExecution(plan, runId, services, options, context, null, -1);
     return execution.start(values);
   }
 
@@ -218,6 +219,7 @@ public final class Engine implements AutoCloseable {
     private DatumStore valueStore;
     private DatumStore referenceStore;
     private StepCache cache;
+    private StepJournal journal;
     private Resources resources = Resources.NONE;
     private final List<AttemptInterceptor> interceptors = new ArrayList<>();
     private final List<RunListener> listeners = new ArrayList<>();
@@ -227,6 +229,12 @@ public final class Engine implements AutoCloseable {
     /** Where cached step results go; default an in-memory LRU cache of 10,000 entries. */
     public Builder cache(StepCache cache) {
       this.cache = Objects.requireNonNull(cache, "cache == null");
+      return this;
+    }
+
+    /** Where attempts are recorded durably; default none (runs live in memory only). */
+    public Builder journal(StepJournal journal) {
+      this.journal = Objects.requireNonNull(journal, "journal == null");
       return this;
     }
 

@@ -20,17 +20,20 @@ record EngineServices(Executor executor, int maxConcurrency, DatumStore values,
     DatumStore references, StepCache cache, ValueCodec codec, Resources resources,
     List<AttemptInterceptor> interceptors, List<RunListener> listeners,
     Supplier<ExecutorService> timedAttempts, Supplier<ExecutorService> flowThreads,
-    Supplier<ScheduledExecutorService> timer) {
+    Supplier<ScheduledExecutorService> timer, StepJournal journal) {
 
-  /** These services with a child run's steps run one at a time on the thread that starts it. */
+  /**
+   * These services with a child run's steps run one at a time on the thread that starts it. Child
+   * runs are not journaled: their control-flow step is, as a whole.
+   */
   EngineServices inline() {
     return new EngineServices(Runnable::run, 1, values, references, cache, codec, resources,
-        interceptors, listeners, timedAttempts, flowThreads, timer);
+        interceptors, listeners, timedAttempts, flowThreads, timer, null);
   }
 
   /** These services with child runs' steps on the flow threads, which never run out. */
   EngineServices forChildren() {
     return new EngineServices(flowThreads.get(), maxConcurrency, values, references, cache, codec,
-        resources, interceptors, listeners, timedAttempts, flowThreads, timer);
+        resources, interceptors, listeners, timedAttempts, flowThreads, timer, null);
   }
 }

@@ -103,7 +103,7 @@ final class FlowRunner {
       bound.put(input.alias(), values.get(input.alias()));
     }
     RunOptions options = new RunOptions(UsageLimits.NONE, null, run.options.listeners(),
-        run.options.contextRule());
+        run.options.contextRule(), null, Map.of());
     RunExecution child = new RunExecution(plan, Ids.newId(),
         inline ? run.services.inline() : run.services.forChildren(), options, context, run, s);
     Future<RunResult> future = child.start(plan.bindSources(bound, run.services.codec()));

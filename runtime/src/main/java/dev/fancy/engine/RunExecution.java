@@ -70,6 +70,8 @@ final class RunExecution {
   /** The run whose control-flow step started this child run, or null for a top-level run. */
   private final RunExecution parent;
   private final int parentStep;
+  /** Where attempts are recorded durably; null for in-memory runs and child runs. */
+  private final StepJournal journal;
   /** Per control-flow step, its child runs; null for other steps. */
   final List<ChildRun>[] childRuns;
 
@@ -116,6 +118,7 @@ final class RunExecution {
     this.context = context;
     this.parent = parent;
     this.parentStep = parentStep;
+    this.journal = parent == null ? services.journal() : null;
     List<RunListener> all = new ArrayList<>(services.listeners());
     all.addAll(options.listeners());
     this.listeners = new Listeners(all);
@@ -152,16 +155,54 @@ final class RunExecution {
       complete();
       return result;
     }
+    int committed = restoreCommitted();
+    if (committed == plan.steps.length) {
+      finish(committed);
+      return result;
+    }
     for (int s = 0; s < plan.steps.length; s++) {
-      if (plan.dependencyCount[s] == 0) {
+      if (waitingFor.get(s) == 0 && state.get(s) == PENDING) {
         ready.add(s);
       }
     }
+    finish(committed);
     int initial = Math.min(services.maxConcurrency(), ready.size());
     for (int i = 0; i < initial; i++) {
       spawnWorker();
     }
     return result;
+  }
+
+  /**
+   * Marks the steps whose results earlier attempts committed (a resumed run) as succeeded with
+   * those outputs, so they never run again; returns how many.
+   */
+  private int restoreCommitted() {
+    if (options.committed().isEmpty()) {
+      return 0;
+    }
+    int restored = 0;
+    long now = System.nanoTime();
+    for (int s = 0; s < plan.steps.length; s++) {
+      ArrayNode outputs = options.committed().get(plan.steps[s].id());
+      if (outputs == null) {
+        continue;
+      }
+      Object[] values = decodeOutputs(s, outputs);
+      int first = plan.outStart[s];
+      for (int i = 0; i < values.length; i++) {
+        int slot = plan.outSlot[first + i];
+        store(slot).put(runId, plan.cells[slot], values[i]);
+      }
+      startNanos[s] = now;
+      endNanos[s] = now;
+      state.set(s, SUCCEEDED);
+      restored++;
+      for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
+        waitingFor.decrementAndGet(plan.dependent[d]);
+      }
+    }
+    return restored;
   }
 
   private DatumStore store(int slot) {
@@ -270,10 +311,12 @@ final class RunExecution {
       if (isStopped()
           && (t instanceof CancellationException || t instanceof InterruptedException)) {
         state.set(s, CANCELLED);
+        journalEnd(s, StepStatus.CANCELLED, "the run was stopped: " + stopReason);
         finish(1);
         return -1;
       }
       state.set(s, FAILED);
+      journalEnd(s, StepStatus.FAILED, t.getClass().getName() + ": " + t.getMessage());
       if (!listeners.isEmpty()) {
         listeners.stepFailed(event(s), t);
       }
@@ -283,6 +326,7 @@ final class RunExecution {
     leave(s);
     if (!keep) {
       state.set(s, CANCELLED);
+      journalEnd(s, StepStatus.CANCELLED, "the run was stopped: " + stopReason);
       finish(1);
       return -1;
     }
@@ -329,10 +373,14 @@ final class RunExecution {
     return args;
   }
 
-  private ExecutionFrame frame(int s, int attempt, UsageMeter meter) {
+  private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
+      StepJournal.JournalAttempt journaled) {
     ExecutionFrame.Builder frame = ExecutionFrame.builder(plan.steps[s]).runId(runId)
         .attempt(attempt).usage(meter).context(context).resources(services.resources())
         .cancellation(cancellation);
+    if (journaled != null) {
+      frame.idempotencyKey(journaled.idempotencyKey());
+    }
     if (!listeners.isEmpty()) {
       StepEvent event = event(s);
       long[] sequence = new long[1];
@@ -343,11 +391,39 @@ final class RunExecution {
 
   /** One attempt, no policies, no interceptors: the fast path. */
   private Object[] plainAttempt(int s, Object[] args) throws Exception {
+    StepJournal.JournalAttempt journaled = beginJournal(s);
+    if (journaled != null && journaled.committedOutputs() != null) {
+      return decodeOutputs(s, journaled.committedOutputs());
+    }
     UsageMeter meter = new UsageMeter();
     try {
-      return invoke(s, frame(s, 1, meter), args);
+      Object[] outputs = invoke(s, frame(s, 1, meter, journaled), args);
+      commitJournal(s, journaled, outputs);
+      return outputs;
+    } catch (Exception e) {
+      if (journaled != null) {
+        journal.recordFailure(runId, plan.steps[s], journaled.idempotencyKey(), e, true);
+      }
+      throw e;
     } finally {
       account(s, meter.snapshot());
+    }
+  }
+
+  private StepJournal.JournalAttempt beginJournal(int s) {
+    return journal == null ? null : journal.beginAttempt(runId, plan.steps[s]);
+  }
+
+  private void commitJournal(int s, StepJournal.JournalAttempt journaled, Object[] outputs) {
+    if (journaled != null) {
+      journal.commitSuccess(runId, plan.steps[s], journaled.idempotencyKey(),
+          encodeOutputs(outputs));
+    }
+  }
+
+  private void journalEnd(int s, StepStatus status, String reason) {
+    if (journal != null) {
+      journal.recordEnd(runId, plan.steps[s], status, reason);
     }
   }
 
@@ -409,10 +485,14 @@ final class RunExecution {
     StepOptions options = plan.options[s];
     while (loop.attempt < options.maxAttempts() && !isStopped()) {
       int attempt = ++loop.attempt;
+      StepJournal.JournalAttempt journaled = beginJournal(s);
+      if (journaled != null && journaled.committedOutputs() != null) {
+        return decodeOutputs(s, journaled.committedOutputs());
+      }
       Object[] attemptArgs = loop.snapshot == null ? loop.args
           : copies(s, loop.args, loop.snapshot);
       UsageMeter meter = new UsageMeter();
-      ExecutionFrame frame = frame(s, attempt, meter);
+      ExecutionFrame frame = frame(s, attempt, meter, journaled);
       long start = System.nanoTime();
       Object[] outputs = null;
       Throwable error = null;
@@ -431,13 +511,20 @@ final class RunExecution {
         if (loop.key != null) {
           services.cache().put(loop.key, encodeOutputs(outputs));
         }
+        commitJournal(s, journaled, outputs);
         return outputs;
       }
       loop.last = error;
       if (!listeners.isEmpty()) {
         listeners.attemptFailed(event(s), attempt, error);
       }
-      if (attempt == options.maxAttempts() || isStopped() || !options.retry().retries(error)) {
+      boolean retry = attempt < options.maxAttempts() && !isStopped()
+          && options.retry().retries(error);
+      if (journaled != null) {
+        journal.recordFailure(runId, plan.steps[s], journaled.idempotencyKey(), error,
+            !retry && plan.fallbacks[s] == null);
+      }
+      if (!retry) {
         break;
       }
       Duration delay = options.retry().backoff(attempt, ThreadLocalRandom.current().nextDouble());
@@ -569,9 +656,14 @@ final class RunExecution {
       fallbackArgs[i] = mapping[i] < 0 ? why : args[mapping[i]];
     }
     UsageMeter meter = new UsageMeter();
+    StepJournal.JournalAttempt journaled = beginJournal(s);
+    if (journaled != null && journaled.committedOutputs() != null) {
+      fallbackUsed[s] = true;
+      return decodeOutputs(s, journaled.committedOutputs());
+    }
     try {
       Object[] outputs = plan.fallbacks[s].invoker()
-          .invoke(frame(s, attemptsMade + 1, meter), fallbackArgs);
+          .invoke(frame(s, attemptsMade + 1, meter, journaled), fallbackArgs);
       int expected = plan.outStart[s + 1] - plan.outStart[s];
       if (outputs == null || outputs.length != expected) {
         throw new IllegalStateException("the fallback " + plan.fallbacks[s].key() + " returned "
@@ -579,9 +671,13 @@ final class RunExecution {
             + " outputs");
       }
       fallbackUsed[s] = true;
+      commitJournal(s, journaled, outputs);
       return outputs;
     } catch (Exception e) {
       e.addSuppressed(failure);
+      if (journaled != null) {
+        journal.recordFailure(runId, plan.steps[s], journaled.idempotencyKey(), e, true);
+      }
       throw e;
     } finally {
       account(s, meter.snapshot());
@@ -713,6 +809,7 @@ final class RunExecution {
       if (state.compareAndSet(s, PENDING, SKIPPED)) {
         skippedBecause[s] = -1;
         skipped++;
+        journalEnd(s, StepStatus.SKIPPED, "the run was stopped: " + reason);
         if (!listeners.isEmpty()) {
           listeners.stepSkipped(event(s), "the run was stopped: " + reason);
         }
@@ -743,6 +840,8 @@ final class RunExecution {
         if (state.compareAndSet(dependent, PENDING, SKIPPED)) {
           skippedBecause[dependent] = failed;
           count++;
+          journalEnd(dependent, StepStatus.SKIPPED, "step '" + plan.steps[failed].slug()
+              + "' failed");
           todo.push(dependent);
           if (!listeners.isEmpty()) {
             listeners.stepSkipped(event(dependent), "step '" + plan.steps[failed].slug()

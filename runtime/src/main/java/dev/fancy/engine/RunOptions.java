@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.function.Function;
 
 /**
@@ -15,18 +17,29 @@ import java.util.function.Function;
  *     for none
  * @param listeners listeners of this run, after the engine's own
  * @param contextRule how parallel branches copy and merge the context; null to share it
+ * @param runId the run's ID; null for a new random one (a durable engine sets it to resume a run)
+ * @param committed outputs already committed by earlier attempts, by workflow step ID (JSON, in
+ *     output order); those steps are not run again
  */
 public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> context,
-    List<RunListener> listeners, ContextRule<?> contextRule) {
+    List<RunListener> listeners, ContextRule<?> contextRule, UUID runId,
+    Map<UUID, ArrayNode> committed) {
 
   /** No limits, no context, no extra listeners. */
   public static final RunOptions DEFAULT =
-      new RunOptions(UsageLimits.NONE, null, List.of(), null);
+      new RunOptions(UsageLimits.NONE, null, List.of(), null, null, Map.of());
 
-  /** Copies the list. */
+  /** Copies the list and map. */
   public RunOptions {
     Objects.requireNonNull(limits, "limits == null");
     listeners = List.copyOf(listeners);
+    committed = committed == null ? Map.of() : Map.copyOf(committed);
+  }
+
+  /** These options resuming run {@code runId} with the results its steps already committed. */
+  public RunOptions resuming(UUID runId, Map<UUID, ArrayNode> committed) {
+    return new RunOptions(limits, context, listeners, contextRule,
+        Objects.requireNonNull(runId, "runId == null"), committed);
   }
 
   /** A builder starting from {@link #DEFAULT}. */
@@ -72,7 +85,7 @@ public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> co
 
     /** The options. */
     public RunOptions build() {
-      return new RunOptions(limits, context, listeners, contextRule);
+      return new RunOptions(limits, context, listeners, contextRule, null, Map.of());
     }
   }
 }
