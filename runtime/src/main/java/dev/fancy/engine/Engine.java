@@ -57,6 +57,7 @@ public final class Engine implements AutoCloseable {
   private final LazyThreadPool<ScheduledExecutorService> timer =
       LazyThreadPool.timer("fancy-timer-");
   private volatile boolean closed;
+  private final Map<UUID, RunExecution> running = new java.util.concurrent.ConcurrentHashMap<>();
   /**
    * Checked plans by workflow. Keys are weak and values soft: a plan refers to its workflow, so a
    * strong value would keep every key alive forever; a soft one lets both go under memory
@@ -111,6 +112,16 @@ public final class Engine implements AutoCloseable {
    */
   public void validate(Workflow workflow) {
     plan(workflow);
+  }
+
+  /**
+   * Checks {@code workflow} against the registry and {@code inputs} against the workflow without
+   * running anything.
+   *
+   * @throws WorkflowValidationException listing every problem
+   */
+  public void validate(Workflow workflow, Map<String, ?> inputs) {
+    plan(workflow).bindSources(inputs, services.codec());
   }
 
   /**
@@ -182,7 +193,25 @@ public final class Engine implements AutoCloseable {
         : options.context().apply(Collections.unmodifiableMap(new HashMap<>(inputs)));
     UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
     RunExecution execution = new RunExecution(plan, runId, services, options, context, null, -1);
-    return execution.start(values);
+    running.put(runId, execution);
+    CompletableFuture<RunResult> result = execution.start(values);
+    result.whenComplete((done, error) -> running.remove(runId, execution));
+    return result;
+  }
+
+  /**
+   * Stops a run this engine is executing: pending steps are skipped, running ones interrupted
+   * and recorded cancelled; the run ends {@link RunStatus#CANCELLED}.
+   *
+   * @return whether the run was executing here
+   */
+  public boolean cancel(UUID runId, String reason) {
+    RunExecution execution = running.get(runId);
+    if (execution == null) {
+      return false;
+    }
+    execution.stop(Objects.requireNonNull(reason, "reason == null"));
+    return true;
   }
 
   private ExecutionPlan plan(Workflow workflow) {

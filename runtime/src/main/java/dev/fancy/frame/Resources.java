@@ -19,6 +19,14 @@ public final class Resources {
     this.byType = Map.copyOf(byType);
   }
 
+  /** These resources plus {@code resource} as the resource of {@code type}. */
+  public <R> Resources with(Class<R> type, R resource) {
+    Map<Class<?>, Object> more = new LinkedHashMap<>(byType);
+    more.put(Objects.requireNonNull(type, "type == null"),
+        Objects.requireNonNull(resource, "resource == null"));
+    return new Resources(more);
+  }
+
   /** A builder of resources. */
   public static Builder builder() {
     return new Builder();
