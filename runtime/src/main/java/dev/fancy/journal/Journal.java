@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The durable record of runs, steps and attempts in one SQLite file (sqlite-jdbc, WAL mode):
@@ -56,13 +55,14 @@ public final class Journal implements StepJournal, AutoCloseable {
 
   private final Path file;
   private final Connection connection;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final GroupCommit committer;
   private final ValueCodec codec = ValueCodec.defaults();
   private final JournalEffects effects = new JournalEffects();
 
   private Journal(Path file, Connection connection) {
     this.file = file;
     this.connection = connection;
+    this.committer = new GroupCommit(connection, "fancy-journal-" + file.getFileName());
   }
 
   /**
@@ -256,7 +256,6 @@ public final class Journal implements StepJournal, AutoCloseable {
    */
   public boolean claim(UUID runId, String owner, Instant leaseUntil) {
     return read(() -> {
-      lock.lock();
       try (PreparedStatement update = connection.prepareStatement(
           "UPDATE runs SET owner = ?, lease_until = ?, status = 'RUNNING', error = NULL, "
               + "finished_at = NULL, updated_at = ? WHERE id = ? AND (owner IS NULL OR owner = ? "
@@ -269,8 +268,6 @@ public final class Journal implements StepJournal, AutoCloseable {
         update.setString(5, owner);
         update.setLong(6, now);
         return update.executeUpdate() == 1;
-      } finally {
-        lock.unlock();
       }
     }, "claim run " + runId);
   }
@@ -424,10 +421,7 @@ public final class Journal implements StepJournal, AutoCloseable {
   @Override
   public JournalAttempt beginAttempt(UUID runId, WorkflowStep step) {
     return read(() -> {
-      lock.lock();
-      try {
-        connection.setAutoCommit(false);
-        int attempt;
+      int attempt;
         try (PreparedStatement query = connection.prepareStatement(
             "SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE run_id = ? AND step_id = ?")) {
           query.setString(1, runId.toString());
@@ -459,16 +453,8 @@ public final class Journal implements StepJournal, AutoCloseable {
           }
           upsertStep(runId, step, "RUNNING", attempt, null, now);
         }
-        connection.commit();
-        return new JournalAttempt(attempt, key, committed == null ? null
-            : (ArrayNode) parse(committed, "the outputs of attempt " + key));
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-        lock.unlock();
-      }
+      return new JournalAttempt(attempt, key, committed == null ? null
+          : (ArrayNode) parse(committed, "the outputs of attempt " + key));
     }, "begin an attempt of step '" + step.slug() + "' of run " + runId);
   }
 
@@ -551,48 +537,21 @@ public final class Journal implements StepJournal, AutoCloseable {
     void run() throws SQLException;
   }
 
-  private interface Query<T> {
-    T run() throws SQLException;
-  }
-
+  /** One unit of work, in its own savepoint of the next group-committed transaction. */
   private void transaction(Work work, String what) {
     read(() -> {
-      lock.lock();
-      try {
-        connection.setAutoCommit(false);
-        work.run();
-        connection.commit();
-        return null;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
-        lock.unlock();
-      }
+      work.run();
+      return null;
     }, what);
   }
 
   private void write(Work work, String what) {
-    read(() -> {
-      lock.lock();
-      try {
-        work.run();
-        return null;
-      } finally {
-        lock.unlock();
-      }
-    }, what);
+    transaction(work, what);
   }
 
-  private <T> T read(Query<T> query, String what) {
+  private <T> T read(GroupCommit.Unit<T> unit, String what) {
     try {
-      lock.lock();
-      try {
-        return query.run();
-      } finally {
-        lock.unlock();
-      }
+      return committer.run(unit);
     } catch (SQLException e) {
       String message = String.valueOf(e.getMessage());
       throw new JournalException("cannot " + what + " in the journal " + file + ": " + message
@@ -600,6 +559,11 @@ public final class Journal implements StepJournal, AutoCloseable {
               ? ". The journal is read-only; open it writable (check the file's permissions)"
               : ""), e);
     }
+  }
+
+  /** Transactions and units committed so far, for benchmarks: {@code [transactions, units]}. */
+  long[] commitStatistics() {
+    return new long[] {committer.transactions(), committer.units()};
   }
 
   private JsonNode parse(String json, String what) {
@@ -632,13 +596,11 @@ public final class Journal implements StepJournal, AutoCloseable {
 
   @Override
   public void close() {
-    lock.lock();
+    committer.close();
     try {
       connection.close();
     } catch (SQLException e) {
       throw new JournalException("cannot close the journal " + file + ": " + e.getMessage(), e);
-    } finally {
-      lock.unlock();
     }
   }
 }
