@@ -28,6 +28,20 @@ final class Graphs {
     return Workflow.of("chain-" + length, cell);
   }
 
+  /** {@code width} independent chains of {@code length} {@code inc} steps from one input. */
+  static Workflow parallelChains(int width, int length) {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    List<Cell<?>> ends = new java.util.ArrayList<>();
+    for (int w = 0; w < width; w++) {
+      Cell<Integer> cell = x;
+      for (int i = 0; i < length; i++) {
+        cell = TrivialStepsSteps.inc(cell).out();
+      }
+      ends.add(cell);
+    }
+    return Workflow.of("parallel-" + width + "x" + length, ends, List.of());
+  }
+
   /** A map of {@code inc} over the list input {@code items}, two elements at a time. */
   static Workflow map() {
     Workflow body = Workflow.of("inc", TrivialStepsSteps.inc(Cell.input("item", Integer.class))

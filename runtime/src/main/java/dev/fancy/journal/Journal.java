@@ -56,6 +56,7 @@ public final class Journal implements StepJournal, AutoCloseable {
   private final Path file;
   private final Connection connection;
   private final GroupCommit committer;
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final ValueCodec codec = ValueCodec.defaults();
   private final JournalEffects effects = new JournalEffects();
 
@@ -183,8 +184,9 @@ public final class Journal implements StepJournal, AutoCloseable {
     String json = workflow.toJson();
     String hash = sha256(json);
     write(() -> {
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT OR IGNORE INTO workflows (hash, name, definition, created_at) VALUES (?, ?, ?, ?)")) {
+      {
+        PreparedStatement insert = prepared(
+          "INSERT OR IGNORE INTO workflows (hash, name, definition, created_at) VALUES (?, ?, ?, ?)");
         insert.setString(1, hash);
         insert.setString(2, workflow.name());
         insert.setString(3, json);
@@ -203,8 +205,9 @@ public final class Journal implements StepJournal, AutoCloseable {
    */
   public Workflow loadWorkflow(String hash) {
     String json = read(() -> {
-      try (PreparedStatement query = connection.prepareStatement(
-          "SELECT definition FROM workflows WHERE hash = ?")) {
+      {
+        PreparedStatement query = prepared(
+          "SELECT definition FROM workflows WHERE hash = ?");
         query.setString(1, hash);
         try (ResultSet row = query.executeQuery()) {
           return row.next() ? row.getString(1) : null;
@@ -232,9 +235,10 @@ public final class Journal implements StepJournal, AutoCloseable {
       Instant leaseUntil) {
     write(() -> {
       long now = System.currentTimeMillis();
-      try (PreparedStatement insert = connection.prepareStatement(
+      {
+        PreparedStatement insert = prepared(
           "INSERT INTO runs (id, workflow_hash, status, inputs, owner, lease_until, created_at, "
-              + "updated_at) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?)")) {
+              + "updated_at) VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?)");
         insert.setString(1, runId.toString());
         insert.setString(2, workflowHash);
         insert.setString(3, inputs.toString());
@@ -256,10 +260,11 @@ public final class Journal implements StepJournal, AutoCloseable {
    */
   public boolean claim(UUID runId, String owner, Instant leaseUntil) {
     return read(() -> {
-      try (PreparedStatement update = connection.prepareStatement(
+      {
+        PreparedStatement update = prepared(
           "UPDATE runs SET owner = ?, lease_until = ?, status = 'RUNNING', error = NULL, "
               + "finished_at = NULL, updated_at = ? WHERE id = ? AND (owner IS NULL OR owner = ? "
-              + "OR lease_until < ?)")) {
+              + "OR lease_until < ?)");
         long now = System.currentTimeMillis();
         update.setString(1, owner);
         update.setLong(2, leaseUntil.toEpochMilli());
@@ -275,8 +280,9 @@ public final class Journal implements StepJournal, AutoCloseable {
   /** Extends every lease {@code owner} holds on a running run to {@code leaseUntil}. */
   public void renewLeases(String owner, Instant leaseUntil) {
     write(() -> {
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE runs SET lease_until = ? WHERE owner = ? AND status = 'RUNNING'")) {
+      {
+        PreparedStatement update = prepared(
+          "UPDATE runs SET lease_until = ? WHERE owner = ? AND status = 'RUNNING'");
         update.setLong(1, leaseUntil.toEpochMilli());
         update.setString(2, owner);
         update.executeUpdate();
@@ -288,9 +294,10 @@ public final class Journal implements StepJournal, AutoCloseable {
   public void finishRun(UUID runId, String status, String error) {
     write(() -> {
       long now = System.currentTimeMillis();
-      try (PreparedStatement update = connection.prepareStatement(
+      {
+        PreparedStatement update = prepared(
           "UPDATE runs SET status = ?, error = ?, owner = NULL, lease_until = NULL, "
-              + "updated_at = ?, finished_at = ? WHERE id = ?")) {
+              + "updated_at = ?, finished_at = ? WHERE id = ?");
         update.setString(1, status);
         update.setString(2, error);
         update.setLong(3, now);
@@ -319,10 +326,11 @@ public final class Journal implements StepJournal, AutoCloseable {
 
   private List<RunInfo> runs(String where, String... parameters) {
     return read(() -> {
-      try (PreparedStatement query = connection.prepareStatement(
+      {
+        PreparedStatement query = prepared(
           "SELECT r.id, w.name, r.workflow_hash, r.status, r.error, r.owner, r.created_at, "
               + "r.finished_at FROM runs r JOIN workflows w ON w.hash = r.workflow_hash " + where
-              + " ORDER BY r.created_at DESC, r.id")) {
+              + " ORDER BY r.created_at DESC, r.id");
         for (int i = 0; i < parameters.length; i++) {
           query.setString(i + 1, parameters[i]);
         }
@@ -344,8 +352,9 @@ public final class Journal implements StepJournal, AutoCloseable {
   /** The inputs a run was submitted with, as JSON by input alias. */
   public JsonNode runInputs(UUID runId) {
     String json = read(() -> {
-      try (PreparedStatement query = connection.prepareStatement(
-          "SELECT inputs FROM runs WHERE id = ?")) {
+      {
+        PreparedStatement query = prepared(
+          "SELECT inputs FROM runs WHERE id = ?");
         query.setString(1, runId.toString());
         try (ResultSet row = query.executeQuery()) {
           return row.next() ? row.getString(1) : null;
@@ -361,9 +370,10 @@ public final class Journal implements StepJournal, AutoCloseable {
   /** Every step a run recorded. */
   public List<StepInfo> steps(UUID runId) {
     return read(() -> {
-      try (PreparedStatement query = connection.prepareStatement(
+      {
+        PreparedStatement query = prepared(
           "SELECT step_id, slug, version, status, attempts, error FROM steps WHERE run_id = ? "
-              + "ORDER BY updated_at, step_id")) {
+              + "ORDER BY updated_at, step_id");
         query.setString(1, runId.toString());
         List<StepInfo> steps = new ArrayList<>();
         try (ResultSet row = query.executeQuery()) {
@@ -380,8 +390,9 @@ public final class Journal implements StepJournal, AutoCloseable {
   /** The outputs (JSON, in output order) of every step of a run that committed a success. */
   public Map<UUID, ArrayNode> committedOutputs(UUID runId) {
     Map<UUID, String> rows = read(() -> {
-      try (PreparedStatement query = connection.prepareStatement(
-          "SELECT step_id, outputs FROM attempts WHERE run_id = ? AND status = 'SUCCEEDED'")) {
+      {
+        PreparedStatement query = prepared(
+          "SELECT step_id, outputs FROM attempts WHERE run_id = ? AND status = 'SUCCEEDED'");
         query.setString(1, runId.toString());
         Map<UUID, String> outputs = new HashMap<>();
         try (ResultSet row = query.executeQuery()) {
@@ -407,8 +418,9 @@ public final class Journal implements StepJournal, AutoCloseable {
     long before = System.currentTimeMillis() - age.toMillis();
     int[] deleted = new int[1];
     write(() -> {
-      try (PreparedStatement delete = connection.prepareStatement(
-          "DELETE FROM runs WHERE status <> 'RUNNING' AND created_at < ?")) {
+      {
+        PreparedStatement delete = prepared(
+          "DELETE FROM runs WHERE status <> 'RUNNING' AND created_at < ?");
         delete.setLong(1, before);
         deleted[0] = delete.executeUpdate();
       }
@@ -422,8 +434,9 @@ public final class Journal implements StepJournal, AutoCloseable {
   public JournalAttempt beginAttempt(UUID runId, WorkflowStep step) {
     return read(() -> {
       int attempt;
-        try (PreparedStatement query = connection.prepareStatement(
-            "SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE run_id = ? AND step_id = ?")) {
+        {
+        PreparedStatement query = prepared(
+            "SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE run_id = ? AND step_id = ?");
           query.setString(1, runId.toString());
           query.setString(2, step.id().toString());
           try (ResultSet row = query.executeQuery()) {
@@ -432,8 +445,9 @@ public final class Journal implements StepJournal, AutoCloseable {
         }
         String key = runId + ":" + step.id() + ":" + attempt;
         String committed = null;
-        try (PreparedStatement query = connection.prepareStatement(
-            "SELECT outputs FROM attempts WHERE idempotency_key = ? AND status = 'SUCCEEDED'")) {
+        {
+        PreparedStatement query = prepared(
+            "SELECT outputs FROM attempts WHERE idempotency_key = ? AND status = 'SUCCEEDED'");
           query.setString(1, key);
           try (ResultSet row = query.executeQuery()) {
             committed = row.next() ? row.getString(1) : null;
@@ -441,9 +455,10 @@ public final class Journal implements StepJournal, AutoCloseable {
         }
         if (committed == null) {
           long now = System.currentTimeMillis();
-          try (PreparedStatement insert = connection.prepareStatement(
+          {
+        PreparedStatement insert = prepared(
               "INSERT INTO attempts (idempotency_key, run_id, step_id, attempt, status, "
-                  + "started_at) VALUES (?, ?, ?, ?, 'RUNNING', ?)")) {
+                  + "started_at) VALUES (?, ?, ?, ?, 'RUNNING', ?)");
             insert.setString(1, key);
             insert.setString(2, runId.toString());
             insert.setString(3, step.id().toString());
@@ -463,9 +478,10 @@ public final class Journal implements StepJournal, AutoCloseable {
     List<JournalEffects.Statement> staged = effects.take(key);
     transaction(() -> {
       long now = System.currentTimeMillis();
-      try (PreparedStatement update = connection.prepareStatement(
+      {
+        PreparedStatement update = prepared(
           "UPDATE attempts SET status = 'SUCCEEDED', outputs = ?, ended_at = ? "
-              + "WHERE idempotency_key = ?")) {
+              + "WHERE idempotency_key = ?");
         update.setString(1, outputs.toString());
         update.setLong(2, now);
         update.setString(3, key);
@@ -491,9 +507,10 @@ public final class Journal implements StepJournal, AutoCloseable {
     effects.discard(key);
     transaction(() -> {
       long now = System.currentTimeMillis();
-      try (PreparedStatement update = connection.prepareStatement(
+      {
+        PreparedStatement update = prepared(
           "UPDATE attempts SET status = 'FAILED', error_type = ?, error_message = ?, "
-              + "ended_at = ? WHERE idempotency_key = ?")) {
+              + "ended_at = ? WHERE idempotency_key = ?");
         update.setString(1, error.getClass().getName());
         update.setString(2, error.getMessage());
         update.setLong(3, now);
@@ -513,11 +530,12 @@ public final class Journal implements StepJournal, AutoCloseable {
 
   private void upsertStep(UUID runId, WorkflowStep step, String status, Integer attempts,
       String error, long now) throws SQLException {
-    try (PreparedStatement upsert = connection.prepareStatement(
+    {
+        PreparedStatement upsert = prepared(
         "INSERT INTO steps (run_id, step_id, slug, version, status, attempts, error, updated_at) "
             + "VALUES (?, ?, ?, ?, ?, COALESCE(?, 0), ?, ?) ON CONFLICT (run_id, step_id) DO "
             + "UPDATE SET status = excluded.status, attempts = COALESCE(?, steps.attempts), "
-            + "error = excluded.error, updated_at = excluded.updated_at")) {
+            + "error = excluded.error, updated_at = excluded.updated_at");
       upsert.setString(1, runId.toString());
       upsert.setString(2, step.id().toString());
       upsert.setString(3, step.slug());
@@ -532,6 +550,19 @@ public final class Journal implements StepJournal, AutoCloseable {
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
+
+  /**
+   * A prepared statement for {@code sql}, prepared once and reused: only the group-commit writer
+   * thread touches the connection, so the cache needs no locking.
+   */
+  private PreparedStatement prepared(String sql) throws SQLException {
+    PreparedStatement statement = statements.get(sql);
+    if (statement == null) {
+      statement = connection.prepareStatement(sql);
+      statements.put(sql, statement);
+    }
+    return statement;
+  }
 
   private interface Work {
     void run() throws SQLException;
@@ -561,8 +592,13 @@ public final class Journal implements StepJournal, AutoCloseable {
     }
   }
 
-  /** Transactions and units committed so far, for benchmarks: {@code [transactions, units]}. */
-  long[] commitStatistics() {
+  /**
+   * How many transactions the journal committed and how many units of work they held; their
+   * ratio is the group-commit batch size.
+   *
+   * @return {@code [transactions, units]}
+   */
+  public long[] commitStatistics() {
     return new long[] {committer.transactions(), committer.units()};
   }
 
