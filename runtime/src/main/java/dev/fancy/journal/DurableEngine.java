@@ -143,7 +143,7 @@ public final class DurableEngine implements AutoCloseable {
           + (running ? "running in this process" : "succeeded")
           + "; only failed, cancelled or abandoned runs can be resumed");
     }
-    if (!journal.claim(runId, owner, leaseEnd())) {
+    if (!journal.claim(runId, owner, leaseEnd(), true)) {
       throw new IllegalStateException("run " + runId + " is leased by another process");
     }
     restart(run);
@@ -205,7 +205,7 @@ public final class DurableEngine implements AutoCloseable {
     for (RunInfo run : journal.runningRuns()) {
       CompletableFuture<RunResult> executing = active.get(run.runId());
       boolean running = executing != null && !executing.isDone();
-      if (!running && journal.claim(run.runId(), owner, leaseEnd())) {
+      if (!running && journal.claim(run.runId(), owner, leaseEnd(), false)) {
         LOG.info("resuming run {} of workflow '{}' left by {}", run.runId(), run.workflowName(),
             run.owner());
         restart(run);

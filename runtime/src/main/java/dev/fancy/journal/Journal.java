@@ -254,17 +254,20 @@ public final class Journal implements StepJournal, AutoCloseable {
   /**
    * Takes or renews the lease of a run for {@code owner} until {@code leaseUntil}, and marks the
    * run {@code RUNNING}; fails if another owner's lease is still valid (two processes must never
-   * execute one run at the same time).
+   * execute one run at the same time), and never touches a succeeded run.
    *
+   * @param reopen false to claim only a run that is still {@code RUNNING} (recovery), true to
+   *     also reopen a failed or cancelled one (resume)
    * @return whether {@code owner} now holds the lease
    */
-  public boolean claim(UUID runId, String owner, Instant leaseUntil) {
+  public boolean claim(UUID runId, String owner, Instant leaseUntil, boolean reopen) {
     return read(() -> {
       {
         PreparedStatement update = prepared(
           "UPDATE runs SET owner = ?, lease_until = ?, status = 'RUNNING', error = NULL, "
               + "finished_at = NULL, updated_at = ? WHERE id = ? AND (owner IS NULL OR owner = ? "
-              + "OR lease_until < ?)");
+              + "OR lease_until < ?) AND " + (reopen ? "status <> 'SUCCEEDED'"
+                  : "status = 'RUNNING'"));
         long now = System.currentTimeMillis();
         update.setString(1, owner);
         update.setLong(2, leaseUntil.toEpochMilli());

@@ -1,0 +1,94 @@
+package dev.fancy.examples.orders;
+
+import dev.fancy.journal.DurableEngine;
+import dev.fancy.journal.Journal;
+import dev.fancy.journal.RunInfo;
+import dev.fancy.registry.StepRegistry;
+import dev.fancy.workflow.Workflow;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Fulfils orders durably. Kill it at any moment and run it again: it resumes the unfinished
+ * orders, and no step's effect is written twice.
+ *
+ * <p>Usage: {@code OrderFulfilmentMain [journal.db] [orders] [duration_seconds]
+ * [fail_probability] [max_retries]} (defaults: {@code orders.db 20 0.05 0.2 3}).
+ */
+public final class OrderFulfilmentMain {
+
+  private OrderFulfilmentMain() {}
+
+  /** Entry point; see the class documentation. */
+  public static void main(String[] args) throws Exception {
+    Path file = Path.of(args.length > 0 ? args[0] : "orders.db");
+    int orders = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    Simulation simulation = new Simulation(args.length > 2 ? Double.parseDouble(args[2]) : 0.05,
+        args.length > 3 ? Double.parseDouble(args[3]) : 0.2);
+    int maxRetries = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+    try (Journal journal = Journal.open(file)) {
+      try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + journal.file())) {
+        OrderWorkflow.createTables(connection);
+      }
+      Workflow workflow = OrderWorkflow.build(maxRetries);
+      try (DurableEngine engine = DurableEngine.open(journal, StepRegistry.loadDefault(),
+          Duration.ofSeconds(2), 8, null)) {
+        int submitted = journal.runs().size();
+        if (submitted > 0) {
+          System.out.println("resuming: " + journal.runningRuns().size() + " of " + submitted
+              + " orders were unfinished");
+        }
+        for (int i = submitted; i < orders; i++) {
+          int quantity = 1 + i % 3;
+          engine.submit(workflow, Map.of("order", new Order(String.format(Locale.ROOT,
+              "A%04d", i + 1), "customer " + (i + 1), "SKU-" + (i % 5), quantity,
+              Fulfilment.price(quantity)), "simulation", simulation));
+        }
+        while (!journal.runningRuns().isEmpty()) {
+          engine.recover();
+          Thread.sleep(100);
+        }
+        List<RunInfo> runs = journal.runs();
+        for (UUID run : runs.stream().map(RunInfo::runId).toList()) {
+          engine.await(run);
+        }
+      }
+      report(journal);
+    }
+  }
+
+  private static void report(Journal journal) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + journal.file());
+        Statement statement = connection.createStatement()) {
+      System.out.println("orders by status:");
+      try (ResultSet row = statement.executeQuery(
+          "SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status")) {
+        while (row.next()) {
+          System.out.printf(Locale.ROOT, "  %-10s %d%n", row.getString(1), row.getInt(2));
+        }
+      }
+      try (ResultSet row = statement.executeQuery("SELECT COUNT(*), COUNT(DISTINCT order_id || "
+          + "step), (SELECT COUNT(*) FROM attempts), (SELECT COUNT(*) FROM attempts WHERE "
+          + "status = 'FAILED') FROM order_log")) {
+        row.next();
+        System.out.printf(Locale.ROOT, "effects written %d (distinct order steps %d); attempts "
+            + "%d, of which failed and retried %d%n", row.getInt(1), row.getInt(2), row.getInt(3),
+            row.getInt(4));
+      }
+      try (ResultSet row = statement.executeQuery(
+          "SELECT status, COUNT(*) FROM runs GROUP BY status ORDER BY status")) {
+        while (row.next()) {
+          System.out.printf(Locale.ROOT, "runs %-10s %d%n", row.getString(1), row.getInt(2));
+        }
+      }
+    }
+  }
+}

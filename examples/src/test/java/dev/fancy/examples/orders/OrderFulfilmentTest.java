@@ -1,0 +1,101 @@
+package dev.fancy.examples.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fancy.journal.DurableEngine;
+import dev.fancy.journal.Journal;
+import dev.fancy.journal.StepInfo;
+import dev.fancy.registry.StepRegistry;
+import dev.fancy.workflow.Workflow;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The durable order fulfilment example: effects exactly once, failures retried or reported. */
+class OrderFulfilmentTest {
+
+  @TempDir
+  Path temp;
+
+  private Map<UUID, String> fulfil(int orders, Simulation simulation, int maxRetries)
+      throws Exception {
+    Path file = temp.resolve("orders.db");
+    Map<UUID, String> outcome = new HashMap<>();
+    try (Journal journal = Journal.open(file, Journal.Durability.NORMAL)) {
+      try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+        OrderWorkflow.createTables(connection);
+      }
+      Workflow workflow = OrderWorkflow.build(maxRetries);
+      try (DurableEngine engine = DurableEngine.open(journal, StepRegistry.loadDefault(),
+          Duration.ofSeconds(5), 4, null)) {
+        List<UUID> runs = new ArrayList<>();
+        for (int i = 0; i < orders; i++) {
+          runs.add(engine.submit(workflow, Map.of("order", new Order("A" + i, "c" + i, "SKU",
+              1 + i % 2, Fulfilment.price(1 + i % 2)), "simulation", simulation)));
+        }
+        for (UUID run : runs) {
+          outcome.put(run, engine.await(run));
+        }
+        for (UUID run : runs) {
+          long succeededSteps = journal.steps(run).stream()
+              .filter(step -> step.status().equals("SUCCEEDED")).count();
+          String orderId = journal.runInputs(run).get("order").get("id").asText();
+          assertThat(count(file, "SELECT COUNT(*) FROM order_log WHERE order_id = '" + orderId
+              + "'")).as("effects of order %s", orderId).isEqualTo(succeededSteps);
+          if (outcome.get(run).equals("SUCCEEDED")) {
+            assertThat(status(file, orderId)).isEqualTo("NOTIFIED");
+            assertThat(journal.steps(run)).extracting(StepInfo::status).containsOnly("SUCCEEDED");
+          }
+        }
+      }
+    }
+    return outcome;
+  }
+
+  private static long count(Path file, String sql) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(sql)) {
+      return row.next() ? row.getLong(1) : -1;
+    }
+  }
+
+  private static String status(Path file, String orderId) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(
+            "SELECT status FROM orders WHERE order_id = '" + orderId + "'")) {
+      return row.next() ? row.getString(1) : null;
+    }
+  }
+
+  @Test
+  void withoutFailuresEveryOrderIsFulfilledWithEachEffectOnce() throws Exception {
+    Map<UUID, String> outcome = fulfil(6, new Simulation(0.001, 0), 0);
+    assertThat(outcome.values()).containsOnly("SUCCEEDED");
+    assertThat(count(temp.resolve("orders.db"), "SELECT COUNT(*) FROM order_log")).isEqualTo(30);
+    assertThat(count(temp.resolve("orders.db"), "SELECT COUNT(*) FROM orders WHERE status = "
+        + "'NOTIFIED' AND charged IS NOT NULL")).isEqualTo(6);
+  }
+
+  @Test
+  void transientFailuresAreRetriedAndEffectsStayExactlyOnce() throws Exception {
+    Map<UUID, String> outcome = fulfil(10, new Simulation(0.001, 0.5), 2);
+    Path file = temp.resolve("orders.db");
+    assertThat(count(file, "SELECT COUNT(*) FROM attempts WHERE status = 'FAILED'"))
+        .isPositive();
+    assertThat(count(file, "SELECT COUNT(*) FROM order_log"))
+        .isEqualTo(count(file, "SELECT COUNT(DISTINCT order_id || step) FROM order_log"));
+    assertThat(outcome.values()).allMatch(s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
+  }
+}
