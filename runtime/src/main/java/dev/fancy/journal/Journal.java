@@ -35,7 +35,8 @@ import java.util.UUID;
  * tables {@code workflows} (definition JSON by content hash), {@code runs} (status, inputs,
  * timestamps, the definition the run started with, lease), {@code steps} (state of each workflow
  * step of a run) and {@code attempts} (idempotency key, outputs as JSON, error, timings; the
- * stored values of committed steps). The schema is versioned ({@code PRAGMA user_version}) and
+ * stored values of committed steps; values over {@value #VALUE_FILE_THRESHOLD} JSON characters go
+ * to files in {@code <journal>.values/} and the row refers to them). The schema is versioned ({@code PRAGMA user_version}) and
  * migrated forward on open; a journal written by a newer Fancy is refused.
  *
  * <p>Every write is one transaction. {@link #commitSuccess} writes the attempt's outputs, the
@@ -56,13 +57,19 @@ public final class Journal implements StepJournal, AutoCloseable {
   private final Path file;
   private final Connection connection;
   private final GroupCommit committer;
+  private final ValueFiles valueFiles;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final ValueCodec codec = ValueCodec.defaults();
   private final JournalEffects effects = new JournalEffects();
 
+  /** Outputs longer than this (as JSON characters) are kept in files, not rows: 64 KiB. */
+  public static final int VALUE_FILE_THRESHOLD = 64 * 1024;
+
   private Journal(Path file, Connection connection) {
     this.file = file;
     this.connection = connection;
+    this.valueFiles = new ValueFiles(file.resolveSibling(file.getFileName() + ".values"),
+        VALUE_FILE_THRESHOLD, ValueCodec.defaults().mapper());
     this.committer = new GroupCommit(connection, "fancy-journal-" + file.getFileName());
   }
 
@@ -407,8 +414,8 @@ public final class Journal implements StepJournal, AutoCloseable {
       }
     }, "read the committed steps of run " + runId);
     Map<UUID, ArrayNode> outputs = new HashMap<>();
-    rows.forEach((step, json) -> outputs.put(step, (ArrayNode) parse(json,
-        "the outputs of step " + step + " of run " + runId)));
+    rows.forEach((step, json) -> outputs.put(step, internalize((ArrayNode) parse(json,
+        "the outputs of step " + step + " of run " + runId))));
     return outputs;
   }
 
@@ -420,7 +427,18 @@ public final class Journal implements StepJournal, AutoCloseable {
   public int deleteRunsOlderThan(Duration age) {
     long before = System.currentTimeMillis() - age.toMillis();
     int[] deleted = new int[1];
+    List<String> runIds = new ArrayList<>();
     write(() -> {
+      {
+        PreparedStatement query = prepared(
+          "SELECT id FROM runs WHERE status <> 'RUNNING' AND created_at < ?");
+        query.setLong(1, before);
+        try (ResultSet row = query.executeQuery()) {
+          while (row.next()) {
+            runIds.add(row.getString(1));
+          }
+        }
+      }
       {
         PreparedStatement delete = prepared(
           "DELETE FROM runs WHERE status <> 'RUNNING' AND created_at < ?");
@@ -428,6 +446,13 @@ public final class Journal implements StepJournal, AutoCloseable {
         deleted[0] = delete.executeUpdate();
       }
     }, "delete old runs");
+    for (String runId : runIds) {
+      try {
+        valueFiles.deleteRun(runId);
+      } catch (java.io.IOException e) {
+        throw new JournalException("deleted run " + runId + " but not its value files: " + e, e);
+      }
+    }
     return deleted[0];
   }
 
@@ -472,13 +497,20 @@ public final class Journal implements StepJournal, AutoCloseable {
           upsertStep(runId, step, "RUNNING", attempt, null, now);
         }
       return new JournalAttempt(attempt, key, committed == null ? null
-          : (ArrayNode) parse(committed, "the outputs of attempt " + key));
+          : internalize((ArrayNode) parse(committed, "the outputs of attempt " + key)));
     }, "begin an attempt of step '" + step.slug() + "' of run " + runId);
   }
 
   @Override
-  public void commitSuccess(UUID runId, WorkflowStep step, String key, ArrayNode outputs) {
+  public void commitSuccess(UUID runId, WorkflowStep step, String key, ArrayNode values) {
     List<JournalEffects.Statement> staged = effects.take(key);
+    ArrayNode outputs;
+    try {
+      outputs = valueFiles.externalize(runId.toString(), key, values);
+    } catch (java.io.IOException e) {
+      throw new JournalException("cannot store the large outputs of attempt " + key + " next to "
+          + file + ": " + e, e);
+    }
     transaction(() -> {
       long now = System.currentTimeMillis();
       {
@@ -611,6 +643,15 @@ public final class Journal implements StepJournal, AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new JournalException(what + " in " + file + " is corrupt JSON: "
           + e.getOriginalMessage(), e);
+    }
+  }
+
+  private ArrayNode internalize(ArrayNode outputs) {
+    try {
+      return valueFiles.internalize(outputs);
+    } catch (java.io.IOException e) {
+      throw new JournalException("a large output referred to by " + file + " cannot be read: "
+          + e.getMessage(), e);
     }
   }
 

@@ -313,4 +313,48 @@ class DurableEngineTest {
       assertThat(List.of(journal.steps(run).size())).containsExactly(0);
     }
   }
+
+  @Test
+  void largeOutputsLiveInFilesAndComeBackOnResume() throws Exception {
+    String big = "x".repeat(Journal.VALUE_FILE_THRESHOLD + 10);
+    AtomicBoolean fail = new AtomicBoolean(true);
+    StepRegistry registry = registry()
+        .register(new StepDefinition("test.big", 1, "", Contract.of(
+            List.of(dev.fancy.workflow.Port.of("a", MathSteps.INT)),
+            List.of(dev.fancy.workflow.Port.of("out", MathSteps.STRING))),
+            (frame, args) -> new Object[] {big}))
+        .register(new StepDefinition("test.length", 1, "", Contract.of(
+            List.of(dev.fancy.workflow.Port.of("text", MathSteps.STRING)),
+            List.of(dev.fancy.workflow.Port.of("out", MathSteps.INT))), (frame, args) -> {
+              if (fail.get()) {
+                throw new IllegalStateException("not now");
+              }
+              return new Object[] {((String) args[0]).length()};
+            }));
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    Call<String> bigStep = new Call<>("test.big", Contract.of(
+        List.of(dev.fancy.workflow.Port.of("a", MathSteps.INT)),
+        List.of(dev.fancy.workflow.Port.of("out", MathSteps.STRING))), x);
+    Call<Integer> length = new Call<>("test.length", Contract.of(
+        List.of(dev.fancy.workflow.Port.of("text", MathSteps.STRING)),
+        List.of(dev.fancy.workflow.Port.of("out", MathSteps.INT))), bigStep.out());
+    Workflow workflow = Workflow.of("big", length.out());
+    try (Journal journal = journal();
+        DurableEngine engine = DurableEngine.open(journal, registry)) {
+      UUID run = engine.submit(workflow, Map.of("x", 1));
+      assertThat(engine.await(run)).isEqualTo("FAILED");
+      assertThat(count(journal, "SELECT MAX(LENGTH(outputs)) FROM attempts"))
+          .isLessThan(1_000);
+      Path values = journal.file().resolveSibling("journal.db.values").resolve(run.toString());
+      try (var files = java.nio.file.Files.list(values)) {
+        assertThat(files.count()).isEqualTo(1);
+      }
+      fail.set(false);
+      engine.resume(run);
+      assertThat(engine.await(run)).isEqualTo("SUCCEEDED");
+      assertThat(engine.result(run).get(length.out())).isEqualTo(big.length());
+      journal.deleteRunsOlderThan(Duration.ZERO);
+      assertThat(values).doesNotExist();
+    }
+  }
 }
