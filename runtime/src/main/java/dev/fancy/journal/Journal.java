@@ -73,6 +73,18 @@ public final class Journal implements StepJournal, AutoCloseable {
     this.committer = new GroupCommit(connection, "fancy-journal-" + file.getFileName());
   }
 
+  /** The default journal file: {@code .fancy/journal.db} under the working directory. */
+  public static final Path DEFAULT_FILE = Path.of(".fancy", "journal.db");
+
+  /**
+   * Opens (creating if needed) the journal in {@link #DEFAULT_FILE} with {@link Durability#FULL}.
+   *
+   * @throws JournalException as for {@link #open(Path)}
+   */
+  public static Journal open() {
+    return open(DEFAULT_FILE);
+  }
+
   /**
    * Opens (creating if needed) the journal in {@code file} with {@link Durability#FULL}.
    *
@@ -395,6 +407,29 @@ public final class Journal implements StepJournal, AutoCloseable {
         return steps;
       }
     }, "list the steps of run " + runId);
+  }
+
+  /** Every attempt of a run, in the order they were allocated. */
+  public List<AttemptInfo> attempts(UUID runId) {
+    return read(() -> {
+      {
+        PreparedStatement query = prepared(
+          "SELECT idempotency_key, step_id, attempt, status, error_type, error_message, "
+              + "started_at, ended_at FROM attempts WHERE run_id = ? ORDER BY rowid");
+        query.setString(1, runId.toString());
+        List<AttemptInfo> attempts = new ArrayList<>();
+        try (ResultSet row = query.executeQuery()) {
+          while (row.next()) {
+            long ended = row.getLong(8);
+            attempts.add(new AttemptInfo(row.getString(1), UUID.fromString(row.getString(2)),
+                row.getInt(3), row.getString(4), row.getString(5), row.getString(6),
+                Instant.ofEpochMilli(row.getLong(7)),
+                row.wasNull() ? null : Instant.ofEpochMilli(ended)));
+          }
+        }
+        return attempts;
+      }
+    }, "list the attempts of run " + runId);
   }
 
   /** The outputs (JSON, in output order) of every step of a run that committed a success. */

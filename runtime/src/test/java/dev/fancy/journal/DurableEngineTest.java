@@ -136,6 +136,9 @@ class DurableEngineTest {
           .isEqualTo(21);
       assertThat(journal.steps(run)).filteredOn(s -> s.slug().equals("test.fragile"))
           .singleElement().extracting(StepInfo::attempts).isEqualTo(2);
+      assertThat(journal.attempts(run)).extracting(AttemptInfo::status)
+          .containsExactly("SUCCEEDED", "FAILED", "SUCCEEDED", "SUCCEEDED");
+      assertThat(journal.attempts(run).get(1).errorMessage()).isEqualTo("broken");
     }
   }
 
