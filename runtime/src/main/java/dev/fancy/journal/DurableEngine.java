@@ -50,7 +50,11 @@ public final class DurableEngine implements AutoCloseable {
   private final String owner = UUID.randomUUID().toString();
   private final Duration lease;
   private final ScheduledExecutorService heartbeat;
+  /** How many finished runs keep their values in memory for {@link #result}. */
+  public static final int KEPT_RESULTS = 1_000;
+
   private final Map<UUID, CompletableFuture<RunResult>> active = new ConcurrentHashMap<>();
+  private final java.util.ArrayDeque<UUID> finished = new java.util.ArrayDeque<>();
   private final ValueCodec codec = ValueCodec.defaults();
 
   private DurableEngine(Journal journal, StepRegistry registry, Duration lease, int maxConcurrency,
@@ -169,9 +173,10 @@ public final class DurableEngine implements AutoCloseable {
   }
 
   /**
-   * The result of a run this process executed and still holds in memory, for reading values.
+   * The result of a run this process executed and still holds in memory (the last
+   * {@value #KEPT_RESULTS} finished runs keep their values), for reading values.
    *
-   * @throws IllegalStateException if this process did not execute it
+   * @throws IllegalStateException if this process did not execute it or has forgotten it
    */
   public RunResult result(UUID runId) {
     CompletableFuture<RunResult> future = active.get(runId);
@@ -263,6 +268,7 @@ public final class DurableEngine implements AutoCloseable {
         } else {
           done.complete(result);
         }
+        forgetOldResults(runId);
       });
     } catch (RuntimeException e) {
       active.remove(runId);
@@ -270,6 +276,31 @@ public final class DurableEngine implements AutoCloseable {
       throw e;
     }
     return done;
+  }
+
+  /** Keeps the values of the last {@value #KEPT_RESULTS} finished runs; discards older ones. */
+  private void forgetOldResults(UUID justFinished) {
+    UUID oldest = null;
+    synchronized (finished) {
+      finished.addLast(justFinished);
+      if (finished.size() > KEPT_RESULTS) {
+        oldest = finished.removeFirst();
+      }
+    }
+    if (oldest == null) {
+      return;
+    }
+    CompletableFuture<RunResult> future = active.get(oldest);
+    if (future != null && future.isDone()) {
+      active.remove(oldest, future);
+      try {
+        future.join().discard();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof UsageLimitExceededException limit) {
+          limit.result().discard();
+        }
+      }
+    }
   }
 
   private Instant leaseEnd() {
