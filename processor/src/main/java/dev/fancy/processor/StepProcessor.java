@@ -18,6 +18,7 @@ import dev.fancy.processor.writing.StepsWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -129,20 +130,22 @@ public final class StepProcessor extends AbstractProcessor {
     ModuleWriter.write(model, type, generatedAvailable).writeTo(processingEnv.getFiler());
   }
 
+  /** The first type in the method's signature (and split record's components) not yet known. */
   private TypeMirror unresolvedType(ExecutableElement method) {
+    List<TypeMirror> types = new ArrayList<>();
     for (VariableElement parameter : method.getParameters()) {
-      TypeMirror error = TypeScan.find(parameter.asType(), t -> t.getKind() == TypeKind.ERROR);
-      if (error != null) {
-        return error;
+      types.add(parameter.asType());
+    }
+    types.add(method.getReturnType());
+    if (TypeScan.find(method.getReturnType(), t -> t.getKind() == TypeKind.ERROR) == null
+        && OutputElements.splitsRecord(method)) {
+      for (OutputElements.Output output
+          : OutputElements.of(method, processingEnv.getTypeUtils()).outputs()) {
+        types.add(output.type());
       }
     }
-    TypeMirror error = TypeScan.find(method.getReturnType(), t -> t.getKind() == TypeKind.ERROR);
-    if (error != null || !OutputElements.splitsRecord(method)) {
-      return error;
-    }
-    for (OutputElements.Output output
-        : OutputElements.of(method, processingEnv.getTypeUtils()).outputs()) {
-      error = TypeScan.find(output.type(), t -> t.getKind() == TypeKind.ERROR);
+    for (TypeMirror type : types) {
+      TypeMirror error = TypeScan.find(type, t -> t.getKind() == TypeKind.ERROR);
       if (error != null) {
         return error;
       }

@@ -427,13 +427,9 @@ final class ExecutionPlan {
 
   private static void checkAssignable(WorkflowStep step, String what, ValueType<?> expected,
       Cell<?> cell, List<String> problems) {
-    try {
-      if (!expected.accepts(cell.type())) {
-        problems.add(where(step) + " " + what + " expects " + expected.name() + " but cell '" + cell.alias() + "' ("
-            + cell.id() + ") is a " + cell.type().name());
-      }
-    } catch (ValueCodecException e) {
-      problems.add(where(step) + " " + what + ": " + e.getMessage());
+    String problem = cell.assignmentProblem(expected);
+    if (problem != null) {
+      problems.add(where(step) + " " + what + " " + problem);
     }
   }
 

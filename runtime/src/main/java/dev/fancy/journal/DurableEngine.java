@@ -61,10 +61,11 @@ public final class DurableEngine implements AutoCloseable {
       Resources resources) {
     this.journal = journal;
     this.lease = lease;
-    Resources.Builder all = Resources.builder().put(JournalEffects.class, journal.effects());
     this.engine = Engine.builder().registry(registry).journal(journal)
-        .maxConcurrency(maxConcurrency).resources(resources == null ? all.build()
-            : merged(resources, journal)).build();
+        .maxConcurrency(maxConcurrency)
+        .resources((resources == null ? Resources.NONE : resources)
+            .with(JournalEffects.class, journal.effects()))
+        .build();
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "fancy-lease-" + owner);
       thread.setDaemon(true);
@@ -72,10 +73,6 @@ public final class DurableEngine implements AutoCloseable {
     });
     long period = Math.max(1, lease.toMillis() / 3);
     heartbeat.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
-  }
-
-  private static Resources merged(Resources resources, Journal journal) {
-    return resources.with(JournalEffects.class, journal.effects());
   }
 
   /**

@@ -202,7 +202,7 @@ public final class Journal implements StepJournal, AutoCloseable {
   public String saveWorkflow(Workflow workflow) {
     String json = workflow.toJson();
     String hash = sha256(json);
-    write(() -> {
+    transaction(() -> {
       {
         PreparedStatement insert = prepared(
           "INSERT OR IGNORE INTO workflows (hash, name, definition, created_at) VALUES (?, ?, ?, ?)");
@@ -252,7 +252,7 @@ public final class Journal implements StepJournal, AutoCloseable {
    */
   public void createRun(UUID runId, String workflowHash, JsonNode inputs, String owner,
       Instant leaseUntil) {
-    write(() -> {
+    transaction(() -> {
       long now = System.currentTimeMillis();
       {
         PreparedStatement insert = prepared(
@@ -301,7 +301,7 @@ public final class Journal implements StepJournal, AutoCloseable {
 
   /** Extends every lease {@code owner} holds on a running run to {@code leaseUntil}. */
   public void renewLeases(String owner, Instant leaseUntil) {
-    write(() -> {
+    transaction(() -> {
       {
         PreparedStatement update = prepared(
           "UPDATE runs SET lease_until = ? WHERE owner = ? AND status = 'RUNNING'");
@@ -314,7 +314,7 @@ public final class Journal implements StepJournal, AutoCloseable {
 
   /** Records how a run ended and releases its lease. */
   public void finishRun(UUID runId, String status, String error) {
-    write(() -> {
+    transaction(() -> {
       long now = System.currentTimeMillis();
       {
         PreparedStatement update = prepared(
@@ -463,7 +463,7 @@ public final class Journal implements StepJournal, AutoCloseable {
     long before = System.currentTimeMillis() - age.toMillis();
     int[] deleted = new int[1];
     List<String> runIds = new ArrayList<>();
-    write(() -> {
+    transaction(() -> {
       {
         PreparedStatement query = prepared(
           "SELECT id FROM runs WHERE status <> 'RUNNING' AND created_at < ?");
@@ -644,10 +644,6 @@ public final class Journal implements StepJournal, AutoCloseable {
       work.run();
       return null;
     }, what);
-  }
-
-  private void write(Work work, String what) {
-    transaction(work, what);
   }
 
   private <T> T read(GroupCommit.Unit<T> unit, String what) {

@@ -187,6 +187,19 @@ public final class Cell<T> {
     return producer == null ? null : producer.outputNames().get(outputIndex);
   }
 
+  /**
+   * Why this cell cannot be wired into a port of type {@code target}, or null if it can
+   * ({@link ValueType#accepts}); an unresolvable type is a problem too.
+   */
+  public String assignmentProblem(ValueType<?> target) {
+    try {
+      return target.accepts(type) ? null : "expects " + target.name() + " but cell '" + alias()
+          + "' (" + id + ") is a " + type.name();
+    } catch (dev.fancy.value.ValueCodecException e) {
+      return e.getMessage();
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {

@@ -1,6 +1,5 @@
 package dev.fancy.workflow;
 
-import dev.fancy.value.ValueCodecException;
 import dev.fancy.value.ValueType;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -335,13 +334,9 @@ public final class Flow {
 
   private static void checkAssignable(List<String> problems, String what, ValueType<?> expected,
       Cell<?> cell) {
-    try {
-      if (!expected.accepts(cell.type())) {
-        problems.add(what + " expects " + expected.name() + " but cell '" + cell.alias()
-            + "' is a " + cell.type().name());
-      }
-    } catch (ValueCodecException e) {
-      problems.add(what + ": " + e.getMessage());
+    String problem = cell.assignmentProblem(expected);
+    if (problem != null) {
+      problems.add(what + " " + problem);
     }
   }
 }
