@@ -2,78 +2,160 @@ package dev.fancy.benchmarks;
 
 import dev.fancy.engine.Engine;
 import dev.fancy.engine.RunResult;
+import dev.fancy.engine.RunStatus;
 import dev.fancy.engine.StepRecord;
+import dev.fancy.journal.Durability;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
+import dev.fancy.journal.JournalOptions;
+import dev.fancy.journal.JournalStatistics;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.workflow.Workflow;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Committed trivial steps per second with the SQLite journal, for a sequential chain and for 64
- * parallel chains, with {@code synchronous=FULL} and {@code NORMAL}; and the latency each step
- * gains from journaling (p50/p99 of step durations, durable minus in-memory). Every step is
- * durable before its dependents start; concurrent steps share transactions (group commit).
+ * Durable throughput with the SQLite journal, printed as tables.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.DurableThroughput</pre>
+ * <p>{@code shapes}: committed trivial steps per second for one sequential chain and for 64
+ * parallel chains, with {@code synchronous=FULL} and {@code NORMAL}, and the latency each step
+ * gains from journaling (p50/p99 of step durations, durable and in memory).
+ *
+ * <p>{@code load}: 10,000 runs of three trivial steps submitted by 8 threads at once
+ * ({@code synchronous=FULL}): runs/s submitted and end to end (first submit to last run
+ * finished), units of journal work per committed transaction (group commit), and p50/p99 of step
+ * durations (a step's duration includes allocating its attempt and committing its result).
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.DurableThroughput [shapes|load]</pre>
  */
 public final class DurableThroughput {
   private DurableThroughput() {}
 
   record Shape(String name, Workflow workflow, int steps, int workers) {}
 
-  /** Entry point; prints one line per durability and shape. */
+  /** Entry point; runs both parts unless one is named. */
   public static void main(String[] args) throws Exception {
+    String part = args.length > 0 ? args[0] : "all";
+    if (!part.equals("load")) {
+      shapes();
+    }
+    if (!part.equals("shapes")) {
+      load(10_000, 8);
+    }
+  }
+
+  private static void shapes() throws Exception {
     List<Shape> shapes = List.of(
         new Shape("sequential chain", Graphs.chain(2_000), 2_000, 1),
         new Shape("64-wide parallel", Graphs.parallelChains(64, 50), 3_200, 64));
     System.out.printf(Locale.ROOT, "%-8s %-18s %12s %10s %10s %10s %10s %8s%n", "sync",
         "shape", "steps/s", "p50 ms", "p99 ms", "mem p50", "mem p99", "batch");
-    for (Journal.Durability durability : Journal.Durability.values()) {
+    for (Durability durability : Durability.values()) {
       for (Shape shape : shapes) {
         measure(durability, shape);
       }
     }
   }
 
-  private static void measure(Journal.Durability durability, Shape shape) throws Exception {
+  private static Journal open(Durability durability) throws Exception {
     Path dir = Files.createTempDirectory("fancy-durable-bench");
+    return Journal.open(dir.resolve("journal.db"), JournalOptions.builder()
+        .durability(durability).build());
+  }
+
+  private static void measure(Durability durability, Shape shape) throws Exception {
     double[] memory;
     try (Engine engine = Engine.builder().maxConcurrency(shape.workers()).build()) {
       engine.run(shape.workflow(), Map.of("x", 0));
-      memory = durations(engine.run(shape.workflow(), Map.of("x", 0)));
+      memory = durations(List.of(engine.run(shape.workflow(), Map.of("x", 0))));
     }
-    try (Journal journal = Journal.open(dir.resolve("journal.db"), durability);
-        DurableEngine engine = DurableEngine.open(journal, StepRegistry.loadDefault(),
-            Duration.ofSeconds(30), shape.workers(), null)) {
+    try (Journal journal = open(durability);
+        DurableEngine engine = DurableEngine.builder(journal)
+            .registry(StepRegistry.loadDefault()).maxConcurrency(shape.workers()).open()) {
       engine.await(engine.submit(shape.workflow(), Map.of("x", 0))); // warm-up
-      long[] before = journal.commitStatistics();
+      JournalStatistics before = journal.statistics();
       long start = System.nanoTime();
       UUID run = engine.submit(shape.workflow(), Map.of("x", 0));
-      if (!engine.await(run).equals("SUCCEEDED")) {
+      if (engine.await(run) != RunStatus.SUCCEEDED) {
         throw new IllegalStateException("run " + run + " did not succeed");
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      long[] after = journal.commitStatistics();
-      double[] durable = durations(engine.result(run));
+      double[] durable = durations(List.of(engine.result(run)));
       System.out.printf(Locale.ROOT, "%-8s %-18s %,12.0f %10.3f %10.3f %10.3f %10.3f %8.1f%n",
           durability, shape.name(), shape.steps() / seconds, percentile(durable, 50),
           percentile(durable, 99), percentile(memory, 50), percentile(memory, 99),
-          (double) (after[1] - before[1]) / Math.max(1, after[0] - before[0]));
+          batch(before, journal.statistics()));
     }
   }
 
+  private static void load(int runs, int threads) throws Exception {
+    Workflow workflow = Graphs.chain(3);
+    ExecutorService submitters = Executors.newFixedThreadPool(threads);
+    try (Journal journal = open(Durability.FULL);
+        DurableEngine engine = DurableEngine.builder(journal)
+            .registry(StepRegistry.loadDefault()).keptResults(runs, 1L << 30).open()) {
+      for (int i = 0; i < 200; i++) {
+        engine.await(engine.submit(workflow, Map.of("x", i))); // warm-up
+      }
+      JournalStatistics before = journal.statistics();
+      long start = System.nanoTime();
+      List<Future<List<UUID>>> batches = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * (runs / threads);
+        batches.add(submitters.submit(() -> {
+          List<UUID> ids = new ArrayList<>();
+          for (int i = first; i < first + runs / threads; i++) {
+            ids.add(engine.submit(workflow, Map.of("x", i)));
+          }
+          return ids;
+        }));
+      }
+      List<UUID> ids = new ArrayList<>();
+      for (Future<List<UUID>> batch : batches) {
+        ids.addAll(batch.get());
+      }
+      double submitted = (System.nanoTime() - start) / 1e9;
+      List<RunResult> results = new ArrayList<>();
+      for (UUID id : ids) {
+        if (engine.await(id) != RunStatus.SUCCEEDED) {
+          throw new IllegalStateException("run " + id + " did not succeed");
+        }
+        results.add(engine.result(id));
+      }
+      double finished = (System.nanoTime() - start) / 1e9;
+      double[] steps = durations(results);
+      System.out.printf(Locale.ROOT, "%nload: %,d runs x 3 steps from %d threads, "
+              + "synchronous=FULL, %d cores%n", ids.size(), threads,
+          Runtime.getRuntime().availableProcessors());
+      System.out.printf(Locale.ROOT, "%14s %14s %12s %12s %12s %12s%n", "submitted/s",
+          "end-to-end/s", "units/txn", "largest", "step p50 ms", "step p99 ms");
+      JournalStatistics after = journal.statistics();
+      System.out.printf(Locale.ROOT, "%,14.0f %,14.0f %12.1f %12d %12.3f %12.3f%n",
+          ids.size() / submitted, ids.size() / finished, batch(before, after),
+          after.largestBatch(), percentile(steps, 50), percentile(steps, 99));
+    } finally {
+      submitters.shutdownNow();
+    }
+  }
+
+  private static double batch(JournalStatistics before, JournalStatistics after) {
+    return (double) (after.units() - before.units())
+        / Math.max(1, after.transactions() - before.transactions());
+  }
+
   /** Step durations in milliseconds, sorted. */
-  private static double[] durations(RunResult result) {
-    double[] millis = result.history().stream().map(StepRecord::duration)
-        .mapToDouble(d -> d.toNanos() / 1e6).toArray();
+  private static double[] durations(List<RunResult> results) {
+    double[] millis = results.stream().flatMap(result -> result.history().stream())
+        .map(StepRecord::duration).mapToDouble(d -> d.toNanos() / 1e6).toArray();
     Arrays.sort(millis);
     return millis;
   }

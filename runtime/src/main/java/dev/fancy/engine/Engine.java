@@ -3,11 +3,13 @@ package dev.fancy.engine;
 import dev.fancy.cache.InMemoryStepCache;
 import dev.fancy.cache.StepCache;
 import dev.fancy.frame.Resources;
+import dev.fancy.frame.Usage;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.store.DatumStore;
 import dev.fancy.store.FileDatumStore;
 import dev.fancy.store.InMemoryDatumStore;
 import dev.fancy.value.ValueCodec;
+import dev.fancy.value.ValueCodecException;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.lang.ref.SoftReference;
@@ -51,11 +53,12 @@ public final class Engine implements AutoCloseable {
   private final StepRegistry registry;
   private final ExecutorService ownedExecutor;
   private final EngineServices services;
-  private final LazyThreadPool<ExecutorService> timedAttempts =
-      LazyThreadPool.cached("fancy-attempt-");
+  private final TimedAttempts timedAttempts;
   private final LazyThreadPool<ExecutorService> flowThreads = LazyThreadPool.cached("fancy-flow-");
   private final LazyThreadPool<ScheduledExecutorService> timer =
       LazyThreadPool.timer("fancy-timer-");
+  /** The reference store the engine made itself (in a temporary directory), or null. */
+  private final FileDatumStore ownedReferences;
   private volatile boolean closed;
   private final Map<UUID, RunExecution> running = new java.util.concurrent.ConcurrentHashMap<>();
   /**
@@ -77,19 +80,26 @@ public final class Engine implements AutoCloseable {
           LazyThreadPool.daemonThreads("fancy-engine-"));
       executor = ownedExecutor;
     }
+    DatumStore references = builder.referenceStore;
+    if (references == null) {
+      ownedReferences = new FileDatumStore(Path.of(System.getProperty("java.io.tmpdir"),
+          "fancy-values-" + UUID.randomUUID()));
+      references = ownedReferences;
+    } else {
+      ownedReferences = null;
+    }
+    this.timedAttempts = new TimedAttempts(builder.maxTimedAttempts);
     this.services = new EngineServices(executor, builder.maxConcurrency,
         builder.valueStore != null ? builder.valueStore : new InMemoryDatumStore(),
-        builder.referenceStore != null ? builder.referenceStore
-            : new FileDatumStore(Path.of(".fancy", "values")),
-        builder.cache != null ? builder.cache : new InMemoryStepCache(10_000),
+        references, builder.cache != null ? builder.cache : new InMemoryStepCache(10_000),
         ValueCodec.defaults(), builder.resources, List.copyOf(builder.interceptors),
-        List.copyOf(builder.listeners), timedAttempts::get, flowThreads::get, timer::get,
-        builder.journal);
+        List.copyOf(builder.listeners), timedAttempts, flowThreads::get, timer::get);
   }
 
   /**
    * An engine with the default registry ({@link StepRegistry#loadDefault()}), values in memory,
-   * {@code REFERENCE} values under {@code ./.fancy/values}, and one worker thread per processor.
+   * {@code REFERENCE} values in a temporary directory that {@link #close()} deletes, and one
+   * worker thread per processor.
    */
   public static Engine inMemory() {
     return builder().build();
@@ -103,6 +113,19 @@ public final class Engine implements AutoCloseable {
   /** The registry steps are looked up in. */
   public StepRegistry registry() {
     return registry;
+  }
+
+  /** The codec values are converted to and from JSON with. */
+  public ValueCodec codec() {
+    return services.codec();
+  }
+
+  /**
+   * Attempts that timed out but whose code is still running because it ignores interrupts; each
+   * holds one of the threads for timed attempts ({@link Builder#maxTimedAttempts}).
+   */
+  public int lingeringAttempts() {
+    return timedAttempts.lingering();
   }
 
   /**
@@ -182,6 +205,24 @@ public final class Engine implements AutoCloseable {
    */
   public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs,
       RunOptions options) {
+    return start(workflow, inputs, options, null);
+  }
+
+  /**
+   * Starts a journaled run (for durable engines): under {@code journaled.runId()}, recording its
+   * attempts in {@code journaled.journal()}, with the steps whose outputs are in
+   * {@code journaled.committed()} restored instead of run.
+   *
+   * @param journaled the run's journal and what it committed before, or null for an in-memory run
+   * @return completes with the result; exceptionally with the journal's exception if the journal
+   *     failed (the run stopped here without further writes), or with a
+   *     {@link UsageLimitExceededException}
+   * @throws WorkflowValidationException as for {@link #run}
+   * @throws IllegalStateException if the engine is closed, or a committed output cannot be read
+   *     back as its cell's type (nothing ran then)
+   */
+  public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs,
+      RunOptions options, JournaledRun journaled) {
     Objects.requireNonNull(inputs, "inputs == null");
     Objects.requireNonNull(options, "options == null");
     if (closed) {
@@ -189,14 +230,36 @@ public final class Engine implements AutoCloseable {
     }
     ExecutionPlan plan = plan(workflow);
     Object[] values = plan.bindSources(inputs, services.codec());
+    Object[][] restored = journaled == null ? null : restore(plan, journaled);
     Object context = options.context() == null ? null
         : options.context().apply(Collections.unmodifiableMap(new HashMap<>(inputs)));
-    UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
-    RunExecution execution = new RunExecution(plan, runId, services, options, context, null, -1);
+    UUID runId = journaled != null ? journaled.runId()
+        : options.runId() != null ? options.runId() : UUID.randomUUID();
+    RunExecution execution = new RunExecution(plan, runId, services, options, context, null, -1,
+        journaled == null ? null : journaled.journal(),
+        journaled == null ? Usage.NONE : journaled.usedBefore(), restored);
     running.put(runId, execution);
     CompletableFuture<RunResult> result = execution.start(values);
     result.whenComplete((done, error) -> running.remove(runId, execution));
     return result;
+  }
+
+  /** The committed outputs of a resumed run, decoded per step before anything starts. */
+  private Object[][] restore(ExecutionPlan plan, JournaledRun journaled) {
+    Object[][] restored = new Object[plan.steps.length][];
+    for (int s = 0; s < plan.steps.length; s++) {
+      var outputs = journaled.committed().get(plan.steps[s].id());
+      if (outputs != null) {
+        try {
+          restored[s] = plan.decodeOutputs(s, outputs, services.codec());
+        } catch (ValueCodecException | IllegalStateException e) {
+          throw new IllegalStateException("the committed outputs of step '"
+              + plan.steps[s].slug() + "' (" + plan.steps[s].id() + ") cannot be read back: "
+              + e.getMessage(), e);
+        }
+      }
+    }
+    return restored;
   }
 
   /**
@@ -227,7 +290,10 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Stops accepting runs and shuts down the engine's own worker threads (not an executor passed
-   * to the builder); runs already started finish.
+   * to the builder); runs already started finish. Deletes the temporary directory of
+   * {@code REFERENCE} values if the engine made one.
+   *
+   * @throws dev.fancy.store.DatumStoreException if the temporary values cannot be deleted
    */
   @Override
   public void close() {
@@ -238,6 +304,9 @@ public final class Engine implements AutoCloseable {
     timedAttempts.shutdown();
     flowThreads.shutdown();
     timer.shutdown();
+    if (ownedReferences != null) {
+      ownedReferences.deleteAll();
+    }
   }
 
   /** Configures an {@link Engine}; every setting has a default. */
@@ -245,10 +314,10 @@ public final class Engine implements AutoCloseable {
     private StepRegistry registry;
     private Executor executor;
     private int maxConcurrency = Runtime.getRuntime().availableProcessors();
+    private int maxTimedAttempts = 256;
     private DatumStore valueStore;
     private DatumStore referenceStore;
     private StepCache cache;
-    private StepJournal journal;
     private Resources resources = Resources.NONE;
     private final List<AttemptInterceptor> interceptors = new ArrayList<>();
     private final List<RunListener> listeners = new ArrayList<>();
@@ -258,12 +327,6 @@ public final class Engine implements AutoCloseable {
     /** Where cached step results go; default an in-memory LRU cache of 10,000 entries. */
     public Builder cache(StepCache cache) {
       this.cache = Objects.requireNonNull(cache, "cache == null");
-      return this;
-    }
-
-    /** Where attempts are recorded durably; default none (runs live in memory only). */
-    public Builder journal(StepJournal journal) {
-      this.journal = Objects.requireNonNull(journal, "journal == null");
       return this;
     }
 
@@ -315,13 +378,32 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The most attempts with a timeout that run at the same time across all runs, each on a
+     * thread of its own; default 256. Attempts that timed out but ignore interrupts keep their
+     * thread ({@link Engine#lingeringAttempts()}); when all are taken, further timed attempts
+     * fail at once with a message saying so.
+     *
+     * @throws IllegalArgumentException if {@code max < 1}
+     */
+    public Builder maxTimedAttempts(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxTimedAttempts must be at least 1 but is " + max);
+      }
+      this.maxTimedAttempts = max;
+      return this;
+    }
+
     /** Where {@code VALUE} and {@code COMPOSITE} cells are stored; default in memory. */
     public Builder valueStore(DatumStore store) {
       this.valueStore = Objects.requireNonNull(store, "store == null");
       return this;
     }
 
-    /** Where {@code REFERENCE} cells are stored; default files under {@code ./.fancy/values}. */
+    /**
+     * Where {@code REFERENCE} cells are stored; default files in a temporary directory that the
+     * engine deletes when closed.
+     */
     public Builder referenceStore(DatumStore store) {
       this.referenceStore = Objects.requireNonNull(store, "store == null");
       return this;

@@ -19,21 +19,18 @@ import java.util.function.Supplier;
 record EngineServices(Executor executor, int maxConcurrency, DatumStore values,
     DatumStore references, StepCache cache, ValueCodec codec, Resources resources,
     List<AttemptInterceptor> interceptors, List<RunListener> listeners,
-    Supplier<ExecutorService> timedAttempts, Supplier<ExecutorService> flowThreads,
-    Supplier<ScheduledExecutorService> timer, StepJournal journal) {
+    TimedAttempts timedAttempts, Supplier<ExecutorService> flowThreads,
+    Supplier<ScheduledExecutorService> timer) {
 
-  /**
-   * These services with a child run's steps run one at a time on the thread that starts it. Child
-   * runs are not journaled: their control-flow step is, as a whole.
-   */
+  /** These services with a child run's steps run one at a time on the thread that starts it. */
   EngineServices inline() {
     return new EngineServices(Runnable::run, 1, values, references, cache, codec, resources,
-        interceptors, listeners, timedAttempts, flowThreads, timer, null);
+        interceptors, listeners, timedAttempts, flowThreads, timer);
   }
 
   /** These services with child runs' steps on the flow threads, which never run out. */
   EngineServices forChildren() {
     return new EngineServices(flowThreads.get(), maxConcurrency, values, references, cache, codec,
-        resources, interceptors, listeners, timedAttempts, flowThreads, timer, null);
+        resources, interceptors, listeners, timedAttempts, flowThreads, timer);
   }
 }

@@ -132,6 +132,7 @@ final class ExecutionPlan {
     ExecutionPlan plan = new ExecutionPlan(workflow, cellCount, argCount);
     Map<Cell<?>, Integer> slots = plan.indexCells();
     List<String> problems = new ArrayList<>();
+    plan.checkSourceTypes(registry, problems);
     int arg = 0;
     for (int s = 0; s < plan.steps.length; s++) {
       plan.argStart[s] = arg;
@@ -165,6 +166,29 @@ final class ExecutionPlan {
     }
     outStart[steps.length] = slot - sourceCount;
     return slots;
+  }
+
+  /**
+   * Inputs and constants whose type was read from JSON may only name classes the registry allows
+   * (a type name decides which class Jackson instantiates when the value is read).
+   */
+  private void checkSourceTypes(StepRegistry registry, List<String> problems) {
+    for (int slot = 0; slot < sourceCount; slot++) {
+      Cell<?> cell = cells[slot];
+      if (!cell.type().fromName()) {
+        continue;
+      }
+      for (String className : cell.type().classNames()) {
+        if (!registry.isTypeAllowed(className)) {
+          problems.add((cell.role() == Cell.Role.CONSTANT ? "constant '" : "input '")
+              + cell.alias() + "' has type " + cell.type().name() + ", which names "
+              + className + ": no registered step uses that class. Types in workflow JSON must "
+              + "appear in a registered step's contract; allow others in code with "
+              + "StepRegistry.allowType(" + className.substring(className.lastIndexOf('.') + 1)
+              .replace('$', '.') + ".class)");
+        }
+      }
+    }
   }
 
   /** Resolves step s; returns the next free argument index. */
@@ -490,6 +514,27 @@ final class ExecutionPlan {
     }
     found[count] = s;
     return count + 1;
+  }
+
+  /**
+   * Step {@code s}'s outputs read back from JSON (a cache hit, or an attempt committed by an
+   * earlier execution of the run), each as its output cell's type.
+   *
+   * @throws IllegalStateException if the number of outputs differs from the step's
+   * @throws dev.fancy.value.ValueCodecException if a value does not fit its cell's type
+   */
+  Object[] decodeOutputs(int s, com.fasterxml.jackson.databind.node.ArrayNode array,
+      ValueCodec codec) {
+    int first = outStart[s];
+    Object[] outputs = new Object[outStart[s + 1] - first];
+    if (array.size() != outputs.length) {
+      throw new IllegalStateException("the stored result of step '" + steps[s].slug() + "' has "
+          + array.size() + " outputs, not " + outputs.length);
+    }
+    for (int i = 0; i < outputs.length; i++) {
+      outputs[i] = codec.fromTree(array.get(i), cells[outSlot[first + i]].type());
+    }
+    return outputs;
   }
 
   /** Whether values of {@code slot} belong in the reference store. */

@@ -103,9 +103,10 @@ final class FlowRunner {
       bound.put(input.alias(), values.get(input.alias()));
     }
     RunOptions options = new RunOptions(UsageLimits.NONE, null, run.options.listeners(),
-        run.options.contextRule(), null, Map.of());
+        run.options.contextRule(), null);
     RunExecution child = new RunExecution(plan, Ids.newId(),
-        inline ? run.services.inline() : run.services.forChildren(), options, context, run, s);
+        inline ? run.services.inline() : run.services.forChildren(), options, context, run, s,
+        null, Usage.NONE, null);
     Future<RunResult> future = child.start(plan.bindSources(bound, run.services.codec()));
     RunResult result;
     try {

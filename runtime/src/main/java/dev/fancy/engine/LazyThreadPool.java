@@ -22,7 +22,7 @@ final class LazyThreadPool<E extends ExecutorService> {
   private final Function<ThreadFactory, E> create;
   private volatile E pool;
 
-  private LazyThreadPool(String prefix, Function<ThreadFactory, E> create) {
+  LazyThreadPool(String prefix, Function<ThreadFactory, E> create) {
     this.prefix = prefix;
     this.create = create;
   }

@@ -6,40 +6,50 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.function.Function;
 
 /**
- * Per-run settings: usage limits, the run context and listeners for this run only.
+ * Per-run settings: usage limits, the run context, listeners and the run's ID.
+ *
+ * <p>On a durable engine the limits and the ID are journaled with the run, so a resumed run keeps
+ * them; the context factory, the context rule and the listeners are code, which a journal cannot
+ * hold: a resumed run gets those of the durable engine that resumes it.
  *
  * @param limits the run's usage limits
  * @param context creates the run context from the run's inputs (by alias), once per run; null
  *     for none
  * @param listeners listeners of this run, after the engine's own
  * @param contextRule how parallel branches copy and merge the context; null to share it
- * @param runId the run's ID; null for a new random one (a durable engine sets it to resume a run)
- * @param committed outputs already committed by earlier attempts, by workflow step ID (JSON, in
- *     output order); those steps are not run again
+ * @param runId the run's ID; null for a new random one. On a durable engine, submitting again
+ *     with the ID of an existing run of the same workflow and inputs returns that run instead of
+ *     starting another (idempotent submission)
  */
 public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> context,
-    List<RunListener> listeners, ContextRule<?> contextRule, UUID runId,
-    Map<UUID, ArrayNode> committed) {
+    List<RunListener> listeners, ContextRule<?> contextRule, UUID runId) {
 
-  /** No limits, no context, no extra listeners. */
+  /** No limits, no context, no extra listeners, a new ID. */
   public static final RunOptions DEFAULT =
-      new RunOptions(UsageLimits.NONE, null, List.of(), null, null, Map.of());
+      new RunOptions(UsageLimits.NONE, null, List.of(), null, null);
 
-  /** Copies the list and map. */
+  /**
+   * Validates and copies the list.
+   *
+   * @throws NullPointerException if {@code limits} or {@code listeners} is null
+   */
   public RunOptions {
     Objects.requireNonNull(limits, "limits == null");
     listeners = List.copyOf(listeners);
-    committed = committed == null ? Map.of() : Map.copyOf(committed);
   }
 
-  /** These options resuming run {@code runId} with the results its steps already committed. */
-  public RunOptions resuming(UUID runId, Map<UUID, ArrayNode> committed) {
+  /** These options with {@code limits}. */
+  public RunOptions withLimits(UsageLimits limits) {
+    return new RunOptions(limits, context, listeners, contextRule, runId);
+  }
+
+  /** These options with run ID {@code runId}. */
+  public RunOptions withRunId(UUID runId) {
     return new RunOptions(limits, context, listeners, contextRule,
-        Objects.requireNonNull(runId, "runId == null"), committed);
+        Objects.requireNonNull(runId, "runId == null"));
   }
 
   /** A builder starting from {@link #DEFAULT}. */
@@ -53,6 +63,7 @@ public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> co
     private Function<Map<String, Object>, ?> context;
     private final List<RunListener> listeners = new ArrayList<>();
     private ContextRule<?> contextRule;
+    private UUID runId;
 
     private Builder() {}
 
@@ -83,9 +94,15 @@ public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> co
       return this;
     }
 
+    /** The run's ID (see {@link RunOptions#runId()}). */
+    public Builder runId(UUID runId) {
+      this.runId = Objects.requireNonNull(runId, "runId == null");
+      return this;
+    }
+
     /** The options. */
     public RunOptions build() {
-      return new RunOptions(limits, context, listeners, contextRule, null, Map.of());
+      return new RunOptions(limits, context, listeners, contextRule, runId);
     }
   }
 }

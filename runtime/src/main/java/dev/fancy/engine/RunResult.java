@@ -58,7 +58,7 @@ public final class RunResult {
 
   /** The total usage every step reported. */
   public Usage usage() {
-    return run.totalUsage();
+    return run.usage.total();
   }
 
   /** When the run started. */
@@ -174,7 +174,7 @@ public final class RunResult {
   private StepRecord record(int s) {
     WorkflowStep step = run.plan.steps[s];
     int state = run.state.get(s);
-    Usage used = run.usage[s] == null ? Usage.NONE : run.usage[s];
+    Usage used = run.usage.step(s);
     if (state == RunExecution.SKIPPED) {
       int cause = run.skippedBecause[s];
       String reason = cause < 0 ? "skipped because the run was stopped: " + run.stopReason
@@ -192,7 +192,7 @@ public final class RunResult {
       case RunExecution.CANCELLED -> StepStatus.CANCELLED;
       default -> StepStatus.FAILED;
     };
-    List<AttemptRecord> attempts = run.attempts[s];
+    List<AttemptRecord> attempts = run.attemptRecords[s];
     if (attempts == null) {
       // The fast path ran exactly one attempt and kept no list.
       attempts = List.of(new AttemptRecord(1, status == StepStatus.SUCCEEDED

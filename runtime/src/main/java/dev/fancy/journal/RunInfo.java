@@ -1,5 +1,6 @@
 package dev.fancy.journal;
 
+import dev.fancy.engine.RunStatus;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -8,12 +9,15 @@ import java.util.UUID;
  *
  * @param runId the run's ID
  * @param workflowName the workflow's name
- * @param workflowHash the SHA-256 of the workflow JSON the run started with
- * @param status {@code RUNNING}, {@code SUCCEEDED}, {@code FAILED} or {@code CANCELLED}
+ * @param workflowHash the SHA-256 (hex) of the workflow JSON the run started with
+ * @param status {@link RunStatus#RUNNING} until it ends
  * @param error why it failed or was cancelled, or null
- * @param owner the process that holds its lease, or null
+ * @param owner the process (a {@link DurableEngine#owner()}) that holds its lease, or null
+ * @param epoch how many times the run was claimed; every claim fences off the previous holder
+ * @param leaseUntil when the owner's lease runs out unless renewed, or null
  * @param createdAt when it was submitted
  * @param finishedAt when it ended, or null
  */
-public record RunInfo(UUID runId, String workflowName, String workflowHash, String status,
-    String error, String owner, Instant createdAt, Instant finishedAt) {}
+public record RunInfo(UUID runId, String workflowName, String workflowHash, RunStatus status,
+    String error, String owner, long epoch, Instant leaseUntil, Instant createdAt,
+    Instant finishedAt) {}

@@ -1,5 +1,6 @@
 package dev.fancy.journal;
 
+import dev.fancy.engine.StepStatus;
 import java.util.UUID;
 
 /**
@@ -8,10 +9,10 @@ import java.util.UUID;
  * @param stepId the workflow step's ID
  * @param slug the step's slug
  * @param version the step's version
- * @param status {@code RUNNING}, {@code PENDING} (between attempts), {@code SUCCEEDED},
- *     {@code FAILED}, {@code SKIPPED} or {@code CANCELLED}
- * @param attempts how many attempts were allocated
+ * @param status {@link StepStatus#RUNNING} during an attempt, {@link StepStatus#PENDING} between
+ *     attempts, then its final state
+ * @param attempts how many attempts were allocated, across every process
  * @param error why it did not succeed, or null
  */
-public record StepInfo(UUID stepId, String slug, int version, String status, int attempts,
+public record StepInfo(UUID stepId, String slug, int version, StepStatus status, int attempts,
     String error) {}

@@ -1,6 +1,10 @@
 package dev.fancy.registry;
 
+import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.Port;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +21,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StepRegistry {
 
+  /**
+   * Classes any workflow JSON may name for inputs and constants: plain JDK values that Jackson
+   * reads without calling anything of the caller's choosing.
+   */
+  private static final Set<String> SAFE_TYPES = Set.of("java.lang.String", "java.lang.Object",
+      "java.lang.Boolean", "java.lang.Byte", "java.lang.Short", "java.lang.Character",
+      "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double",
+      "java.lang.Number", "java.math.BigDecimal", "java.math.BigInteger", "java.util.List",
+      "java.util.Set", "java.util.Map", "java.util.Collection", "java.util.SortedMap",
+      "java.util.SortedSet", "java.util.Optional", "java.util.OptionalInt",
+      "java.util.OptionalLong", "java.util.OptionalDouble", "java.util.UUID",
+      "java.nio.file.Path", "java.net.URI");
+
   private final Map<String, Entry> definitions = new ConcurrentHashMap<>();
   private final Map<String, OutputValidator> validators = new ConcurrentHashMap<>();
+  private final Set<String> allowedTypes = ConcurrentHashMap.newKeySet();
+  /** Every class the registered contracts mention; null when a registration made it stale. */
+  private volatile Set<String> contractClasses;
 
   private record Entry(StepDefinition definition, String source) {}
 
@@ -74,6 +94,7 @@ public final class StepRegistry {
     for (StepDefinition step : steps) {
       definitions.put(step.key(), new Entry(step, source));
     }
+    contractClasses = null;
     return this;
   }
 
@@ -87,7 +108,49 @@ public final class StepRegistry {
     Objects.requireNonNull(definition, "definition == null");
     requireAbsent(definition, "an explicit registration");
     definitions.put(definition.key(), new Entry(definition, "an explicit registration"));
+    contractClasses = null;
     return this;
+  }
+
+  /**
+   * Allows workflow JSON to name {@code type} (and use it inside generic types) for workflow
+   * inputs and constants, although no registered step's contract mentions it.
+   *
+   * @return this registry
+   */
+  public StepRegistry allowType(Class<?> type) {
+    allowedTypes.add(Objects.requireNonNull(type, "type == null").getName());
+    return this;
+  }
+
+  /**
+   * Whether workflow JSON may name the class {@code className} (a binary name) in the type of a
+   * workflow input or constant: it is a plain JDK value type ({@code String}, boxed primitives,
+   * {@code BigDecimal}, {@code java.time} types, collections, {@code Path}, {@code UUID}, ...),
+   * a class some registered step's contract mentions, or allowed with {@link #allowType}. A type
+   * name in JSON decides which class Jackson instantiates for a value, so it must not be free
+   * (see docs/workflow-json.md, "Trust").
+   */
+  public boolean isTypeAllowed(String className) {
+    if (SAFE_TYPES.contains(className) || className.startsWith("java.time.")
+        || allowedTypes.contains(className)) {
+      return true;
+    }
+    Set<String> classes = contractClasses;
+    if (classes == null) {
+      classes = new HashSet<>();
+      for (Entry entry : definitions.values()) {
+        Contract contract = entry.definition().contract();
+        for (Port port : contract.inputs()) {
+          classes.addAll(port.type().classNames());
+        }
+        for (Port port : contract.outputs()) {
+          classes.addAll(port.type().classNames());
+        }
+      }
+      contractClasses = classes;
+    }
+    return classes.contains(className);
   }
 
   private void requireAbsent(StepDefinition step, String source) {

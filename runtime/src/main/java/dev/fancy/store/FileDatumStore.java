@@ -139,6 +139,24 @@ public final class FileDatumStore implements DatumStore {
     }
   }
 
+  /**
+   * Deletes every stored value and the root directory itself.
+   *
+   * @throws DatumStoreException if something cannot be deleted
+   */
+  public void deleteAll() {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new DatumStoreException("cannot delete the stored values under " + root + ": " + e, e);
+    }
+  }
+
   private static void deleteQuietly(Path path) {
     if (path != null) {
       try {

@@ -1,8 +1,10 @@
 package dev.fancy.value;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -14,13 +16,15 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -39,7 +43,9 @@ public final class ValueCodec {
 
   private volatile ObjectMapper mapper;
   private final Map<Class<?>, Registration<?>> registrations = new LinkedHashMap<>();
-  private final ConcurrentHashMap<String, JavaType> types = new ConcurrentHashMap<>();
+  /** Resolved type names; bounded, as names may come from any number of workflows. */
+  private final Cache<String, JavaType> types = Caffeine.newBuilder().maximumSize(10_000).build();
+  private final TypeFactory names = new NonInitializingTypeFactory();
 
   private record Registration<T>(Class<T> type, Function<? super T, JsonNode> toJson,
       Function<JsonNode, ? extends T> fromJson) {}
@@ -54,7 +60,15 @@ public final class ValueCodec {
   }
 
   private static ObjectMapper newMapper() {
-    return JsonMapper.builder()
+    // Values come from steps, not strangers: whatever a step produced must read back, so no
+    // limit on a string's or number's length (Jackson's default refuses strings over 20 MB).
+    return JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength(Integer.MAX_VALUE)
+                .maxNumberLength(Integer.MAX_VALUE)
+                .maxNameLength(Integer.MAX_VALUE)
+                .build())
+            .build())
         .addModule(new JavaTimeModule())
         .addModule(new Jdk8Module())
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -114,15 +128,16 @@ public final class ValueCodec {
   }
 
   /**
-   * Resolves a type's canonical name to a Jackson type.
+   * Resolves a type's canonical name to a Jackson type. Classes are loaded without being
+   * initialized: no static initializer runs because a name was resolved.
    *
    * @throws ValueCodecException if a class in the name is not on the class path or the name is
    *     malformed
    */
   public JavaType javaType(ValueType<?> type) {
-    return types.computeIfAbsent(type.name(), name -> {
+    return types.get(type.name(), name -> {
       try {
-        return mapper.getTypeFactory().constructFromCanonical(name);
+        return names.constructFromCanonical(name);
       } catch (IllegalArgumentException e) {
         throw new ValueCodecException("type '" + name + "' cannot be resolved: " + e.getMessage()
             + ". Put the class on the class path, or fix the type name in the workflow JSON", e);

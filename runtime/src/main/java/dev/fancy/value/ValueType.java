@@ -32,11 +32,13 @@ public final class ValueType<T> {
       "float", "java.lang.Float", "double", "java.lang.Double");
 
   private final String name;
+  private final boolean fromName;
   private volatile Class<?> rawType;
 
   private ValueType(String name, Class<?> rawType) {
     this.name = name;
     this.rawType = rawType;
+    this.fromName = rawType == null;
   }
 
   /**
@@ -94,6 +96,42 @@ public final class ValueType<T> {
   /** The canonical name, e.g. {@code java.util.List<com.acme.Etl$Row>} or {@code double}. */
   public String name() {
     return name;
+  }
+
+  /**
+   * Whether this type was created from a name alone ({@link #named}, as workflow JSON does), not
+   * from a class in code. The engine accepts such types for workflow inputs and constants only if
+   * the registry allows them ({@code StepRegistry.isTypeAllowed}): a name in JSON chooses which
+   * class Jackson instantiates.
+   */
+  public boolean fromName() {
+    return fromName;
+  }
+
+  /**
+   * The binary names of every class this type mentions: the raw class and the classes of its type
+   * arguments, recursively, and array component classes; primitives are left out. For example
+   * {@code java.util.Map<java.lang.String,java.util.List<com.acme.Row>>} mentions
+   * {@code java.util.Map}, {@code java.lang.String}, {@code java.util.List} and
+   * {@code com.acme.Row}.
+   */
+  public java.util.Set<String> classNames() {
+    java.util.Set<String> classes = new java.util.TreeSet<>();
+    for (String token : name.split("[<>,]")) {
+      String plain = token.replace("?", "").replace("extends", "").replace("super", "");
+      while (plain.startsWith("[")) {
+        plain = plain.substring(1);
+      }
+      if (plain.startsWith("L") && plain.endsWith(";")) {
+        plain = plain.substring(1, plain.length() - 1);
+      } else if (plain.length() == 1) {
+        continue; // a primitive array descriptor such as I
+      }
+      if (!plain.isBlank() && !BOXED_NAMES.containsKey(plain)) {
+        classes.add(plain);
+      }
+    }
+    return classes;
   }
 
   /** Whether this is a primitive type (values can never be null). */

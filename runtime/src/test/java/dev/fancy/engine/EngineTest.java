@@ -115,11 +115,16 @@ class EngineTest {
   void concurrencyIsBounded() {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
+    CountDownLatch threeRunning = new CountDownLatch(3);
     StepRegistry registry = StepRegistry.empty().register(new StepDefinition("test.meet", 1, "",
         Contract.of(List.of(Port.of("a", MathSteps.INT)), List.of(Port.of("out", MathSteps.INT))),
         (step, args) -> {
           peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-          Thread.sleep(5);
+          threeRunning.countDown();
+          // The first three wait for each other: three run at once, so the bound is reached.
+          if (!threeRunning.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("three steps never ran at the same time");
+          }
           running.decrementAndGet();
           return new Object[] {args[0]};
         }));
@@ -132,7 +137,7 @@ class EngineTest {
       RunResult result = bounded.run(Workflow.of("wide", outputs, List.of()), Map.of("x", 1));
       assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
     }
-    assertThat(peak.get()).isEqualTo(3);
+    assertThat(peak.get()).as("reached, never exceeded").isEqualTo(3);
   }
 
   @Test

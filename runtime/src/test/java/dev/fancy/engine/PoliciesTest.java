@@ -358,12 +358,16 @@ class PoliciesTest {
 
   @Test
   void stoppingARunEndsStepsWaitingForABackoffAtOnce() {
+    java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
     StepRegistry registry = StepRegistry.empty()
         .register(Call.intStep("test.flaky", (frame, args) -> {
           throw new IOException("down");
         }))
         .register(Call.intStep("test.spend", (frame, args) -> {
-          Thread.sleep(100); // let the flaky step fail and start waiting first
+          // the flaky step has failed and waits for its backoff
+          if (!waiting.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("the flaky step never scheduled its retry");
+          }
           frame.usage().cost(java.math.BigDecimal.TEN);
           return new Object[] {args[0]};
         }));
@@ -376,11 +380,56 @@ class PoliciesTest {
           UsageLimitExceededException.class, () -> engine.run(Workflow.of("w", flaky.out(),
               spend.out()), Map.of("x", 1), RunOptions.builder()
               .limits(dev.fancy.frame.UsageLimits.maxCost(java.math.BigDecimal.ONE, "USD"))
+              .listener(new RunListener() {
+                @Override
+                public void retryScheduled(StepEvent step, int nextAttempt, Duration delay) {
+                  waiting.countDown();
+                }
+              })
               .build()));
       RunResult result = e.result();
       assertThat(result.step(flaky).status()).isEqualTo(StepStatus.CANCELLED);
       assertThat(result.step(flaky).attempts()).hasSize(1);
       assertThat(result.duration()).isLessThan(Duration.ofMinutes(1));
+    }
+  }
+
+  @Test
+  void attemptsThatIgnoreTheirTimeoutAreCountedAndTheThreadsForTimedAttemptsAreBounded() {
+    java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+    StepRegistry registry = StepRegistry.empty().register(Call.intStep("test.deaf",
+        (frame, args) -> {
+          boolean done = (Integer) args[0] == 0;
+          while (!done) {
+            try {
+              done = finish.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+              // deaf to interrupts
+            }
+          }
+          return new Object[] {args[0]};
+        }));
+    Call<Integer> deaf = new Call<>("test.deaf", Call.unary(MathSteps.INT), x);
+    deaf.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
+    Workflow workflow = Workflow.of("deaf", deaf.out());
+    try (Engine engine = Engine.builder().registry(registry).maxTimedAttempts(1).build()) {
+      RunResult first = engine.run(workflow, Map.of("x", 1));
+      assertThat(first.step(deaf).attempts()).singleElement().extracting(AttemptRecord::outcome)
+          .isEqualTo(AttemptOutcome.TIMED_OUT);
+      assertThat(engine.lingeringAttempts()).isEqualTo(1);
+
+      RunResult second = engine.run(workflow, Map.of("x", 1));
+      assertThat(second.status()).isEqualTo(RunStatus.FAILED);
+      assertThat(second.step(deaf).errorMessage()).isEqualTo("no thread to run attempt 1 of "
+          + "step 'test.deaf' under its timeout: all 1 threads for timed attempts are busy, 1 of "
+          + "them with attempts that timed out and ignore interrupts. Make those steps stop "
+          + "when interrupted, or raise Engine.Builder.maxTimedAttempts");
+
+      finish.countDown();
+      dev.fancy.fixtures.Poll.until("the deaf attempt ends", Duration.ofSeconds(10),
+          () -> engine.lingeringAttempts() == 0);
+      dev.fancy.fixtures.Poll.until("its thread is free again", Duration.ofSeconds(10),
+          () -> engine.run(workflow, Map.of("x", 0)).status() == RunStatus.SUCCEEDED);
     }
   }
 }

@@ -1,16 +1,19 @@
 package dev.fancy.examples.orders;
 
+import dev.fancy.engine.RunOptions;
+import dev.fancy.engine.RunStatus;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
-import dev.fancy.journal.RunInfo;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.workflow.Workflow;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,26 +42,27 @@ public final class OrderFulfilmentMain {
         OrderWorkflow.createTables(connection);
       }
       Workflow workflow = OrderWorkflow.build(maxRetries);
-      try (DurableEngine engine = DurableEngine.open(journal, StepRegistry.loadDefault(),
-          Duration.ofSeconds(2), 8, null)) {
-        int submitted = journal.runs().size();
-        if (submitted > 0) {
-          System.out.println("resuming: " + journal.runningRuns().size() + " of " + submitted
-              + " orders were unfinished");
-        }
-        for (int i = submitted; i < orders; i++) {
+      int known = journal.runs().size();
+      if (known > 0) {
+        System.out.println("resuming: " + journal.runs(RunStatus.RUNNING).size() + " of " + known
+            + " orders were unfinished");
+      }
+      try (DurableEngine engine = DurableEngine.builder(journal)
+          .registry(StepRegistry.loadDefault()).lease(Duration.ofSeconds(2)).maxConcurrency(8)
+          .open()) {
+        List<UUID> runs = new ArrayList<>();
+        for (int i = 0; i < orders; i++) {
           int quantity = 1 + i % 3;
-          engine.submit(workflow, Map.of("order", new Order(String.format(Locale.ROOT,
-              "A%04d", i + 1), "customer " + (i + 1), "SKU-" + (i % 5), quantity,
-              Fulfilment.price(quantity)), "simulation", simulation));
+          Order order = new Order(String.format(Locale.ROOT, "A%04d", i + 1), "customer " + (i + 1),
+              "SKU-" + (i % 5), quantity, Fulfilment.price(quantity));
+          // One run ID per order: submitting again after a crash finds the run, not a new one.
+          UUID runId = UUID.nameUUIDFromBytes(("order/" + order.id())
+              .getBytes(StandardCharsets.UTF_8));
+          runs.add(engine.submit(workflow, Map.of("order", order, "simulation", simulation),
+              RunOptions.builder().runId(runId).build()));
         }
-        while (!journal.runningRuns().isEmpty()) {
-          engine.recover();
-          Thread.sleep(100);
-        }
-        List<RunInfo> runs = journal.runs();
-        for (UUID run : runs.stream().map(RunInfo::runId).toList()) {
-          engine.await(run);
+        for (UUID run : runs) {
+          engine.await(run); // unfinished runs of a killed process are taken over meanwhile
         }
       }
       report(journal);

@@ -2,8 +2,12 @@ package dev.fancy.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fancy.engine.RunStatus;
+import dev.fancy.engine.StepStatus;
+import dev.fancy.journal.Durability;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
+import dev.fancy.journal.JournalOptions;
 import dev.fancy.journal.StepInfo;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.workflow.Workflow;
@@ -27,17 +31,19 @@ class OrderFulfilmentTest {
   @TempDir
   Path temp;
 
-  private Map<UUID, String> fulfil(int orders, Simulation simulation, int maxRetries)
+  private Map<UUID, RunStatus> fulfil(int orders, Simulation simulation, int maxRetries)
       throws Exception {
     Path file = temp.resolve("orders.db");
-    Map<UUID, String> outcome = new HashMap<>();
-    try (Journal journal = Journal.open(file, Journal.Durability.NORMAL)) {
+    Map<UUID, RunStatus> outcome = new HashMap<>();
+    try (Journal journal = Journal.open(file, JournalOptions.builder()
+        .durability(Durability.NORMAL).build())) {
       try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
         OrderWorkflow.createTables(connection);
       }
       Workflow workflow = OrderWorkflow.build(maxRetries);
-      try (DurableEngine engine = DurableEngine.open(journal, StepRegistry.loadDefault(),
-          Duration.ofSeconds(5), 4, null)) {
+      try (DurableEngine engine = DurableEngine.builder(journal)
+          .registry(StepRegistry.loadDefault()).lease(Duration.ofSeconds(5)).maxConcurrency(4)
+          .open()) {
         List<UUID> runs = new ArrayList<>();
         for (int i = 0; i < orders; i++) {
           runs.add(engine.submit(workflow, Map.of("order", new Order("A" + i, "c" + i, "SKU",
@@ -48,13 +54,14 @@ class OrderFulfilmentTest {
         }
         for (UUID run : runs) {
           long succeededSteps = journal.steps(run).stream()
-              .filter(step -> step.status().equals("SUCCEEDED")).count();
+              .filter(step -> step.status() == StepStatus.SUCCEEDED).count();
           String orderId = journal.runInputs(run).get("order").get("id").asText();
           assertThat(count(file, "SELECT COUNT(*) FROM order_log WHERE order_id = '" + orderId
               + "'")).as("effects of order %s", orderId).isEqualTo(succeededSteps);
-          if (outcome.get(run).equals("SUCCEEDED")) {
+          if (outcome.get(run) == RunStatus.SUCCEEDED) {
             assertThat(status(file, orderId)).isEqualTo("NOTIFIED");
-            assertThat(journal.steps(run)).extracting(StepInfo::status).containsOnly("SUCCEEDED");
+            assertThat(journal.steps(run)).extracting(StepInfo::status)
+                .containsOnly(StepStatus.SUCCEEDED);
           }
         }
       }
@@ -81,8 +88,8 @@ class OrderFulfilmentTest {
 
   @Test
   void withoutFailuresEveryOrderIsFulfilledWithEachEffectOnce() throws Exception {
-    Map<UUID, String> outcome = fulfil(6, new Simulation(0.001, 0), 0);
-    assertThat(outcome.values()).containsOnly("SUCCEEDED");
+    Map<UUID, RunStatus> outcome = fulfil(6, new Simulation(0.001, 0), 0);
+    assertThat(outcome.values()).containsOnly(RunStatus.SUCCEEDED);
     assertThat(count(temp.resolve("orders.db"), "SELECT COUNT(*) FROM order_log")).isEqualTo(30);
     assertThat(count(temp.resolve("orders.db"), "SELECT COUNT(*) FROM orders WHERE status = "
         + "'NOTIFIED' AND charged IS NOT NULL")).isEqualTo(6);
@@ -90,12 +97,12 @@ class OrderFulfilmentTest {
 
   @Test
   void transientFailuresAreRetriedAndEffectsStayExactlyOnce() throws Exception {
-    Map<UUID, String> outcome = fulfil(10, new Simulation(0.001, 0.5), 2);
+    Map<UUID, RunStatus> outcome = fulfil(10, new Simulation(0.001, 0.5), 2);
     Path file = temp.resolve("orders.db");
     assertThat(count(file, "SELECT COUNT(*) FROM attempts WHERE status = 'FAILED'"))
         .isPositive();
     assertThat(count(file, "SELECT COUNT(*) FROM order_log"))
         .isEqualTo(count(file, "SELECT COUNT(DISTINCT order_id || step) FROM order_log"));
-    assertThat(outcome.values()).allMatch(s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
+    assertThat(outcome.values()).allMatch(s -> s == RunStatus.SUCCEEDED || s == RunStatus.FAILED);
   }
 }
