@@ -61,9 +61,11 @@ public final class ExecutionFrame {
   }
 
   /**
-   * A key unique to this attempt's effects: pass it to external systems that deduplicate
-   * requests, so a repeated attempt does not repeat an effect. By default
-   * {@code <run ID>:<workflow step ID>:<attempt>}.
+   * The key of this attempt's effects, unique to the attempt: {@code <run ID>:<workflow step
+   * ID>:<attempt>}, the attempt number counted across every process (on a durable engine). Effects
+   * staged under it on the journal ({@code JournalEffects}) commit exactly once with the attempt.
+   * For an external system that deduplicates requests use {@link #stepKey()}, which a retried or
+   * resumed step keeps.
    */
   public String idempotencyKey() {
     // Computed on first use: printing UUIDs is too slow for every attempt of a trivial step.
@@ -73,6 +75,17 @@ public final class ExecutionFrame {
       idempotencyKey = key;
     }
     return key;
+  }
+
+  /**
+   * A key that is the same for every attempt of this workflow step in this run, in every process:
+   * {@code <run ID>:<workflow step ID>}. Send it to external systems that deduplicate requests
+   * (an {@code Idempotency-Key} header, a unique column), so a step retried after a failure or
+   * resumed after a crash does not repeat an effect that already happened (the journal cannot
+   * make an external call exactly once; with this key the external system can).
+   */
+  public String stepKey() {
+    return runId + ":" + step.id();
   }
 
   /**

@@ -99,8 +99,11 @@ public final class DurableEngine implements AutoCloseable {
   private final int keptRuns;
   private final Cache<Workflow, Definition> definitions =
       Caffeine.newBuilder().weakKeys().maximumSize(1_000).build();
-  /** Why runs stopped here on a journal failure, until this process claims them again. */
-  private final Cache<UUID, JournalException> faults =
+  /**
+   * Why runs stopped in this process on a journal failure or a lost lease, until this process
+   * claims them again.
+   */
+  private final Cache<UUID, JournalException> stoppedHere =
       Caffeine.newBuilder().maximumSize(10_000).build();
   private volatile boolean heartbeatPaused;
   private volatile boolean closed;
@@ -314,9 +317,9 @@ public final class DurableEngine implements AutoCloseable {
       if (execution != null) {
         waitFor(execution, deadline);
       }
-      JournalException fault = faults.getIfPresent(runId);
-      if (fault != null) {
-        throw fault;
+      JournalException stopped = stoppedHere.getIfPresent(runId);
+      if (stopped != null && !(stopped instanceof LeaseLostException)) {
+        throw stopped; // a lost lease is no failure: the run goes on elsewhere
       }
       RunStatus status = journal.run(runId).orElseThrow(
           () -> new IllegalArgumentException("the journal " + journal.file() + " has no run "
@@ -359,7 +362,8 @@ public final class DurableEngine implements AutoCloseable {
    *
    * @throws IllegalStateException if this process did not execute the run or discarded its
    *     values; read its outputs from the journal then ({@link Journal#committedOutputs})
-   * @throws JournalException if this process's execution of the run stopped on a journal failure
+   * @throws JournalException if this process's execution of the run stopped on a journal failure,
+   *     or a {@link LeaseLostException} if another process took the run over from this one
    */
   public RunResult result(UUID runId) {
     Execution execution = active.get(runId);
@@ -372,6 +376,10 @@ public final class DurableEngine implements AutoCloseable {
         }
         throw e;
       }
+    }
+    JournalException stopped = stoppedHere.getIfPresent(runId);
+    if (stopped != null) {
+      throw stopped;
     }
     Kept result = kept.getIfPresent(runId);
     if (result == null) {
@@ -505,7 +513,7 @@ public final class DurableEngine implements AutoCloseable {
     CompletableFuture<RunResult> done = new CompletableFuture<>();
     Execution execution = new Execution(lease, done);
     active.put(runId, execution);
-    faults.invalidate(runId);
+    stoppedHere.invalidate(runId);
     LongAdder bytes = new LongAdder();
     committed.values().forEach(outputs -> bytes.add(outputs.toString().length()));
     try {
@@ -530,8 +538,8 @@ public final class DurableEngine implements AutoCloseable {
     if (cause != null) {
       LOG.warn("run {} stopped in this process; it stays resumable in the journal: {}",
           lease.runId(), cause.getMessage());
-      if (cause instanceof JournalException fault && !(cause instanceof LeaseLostException)) {
-        faults.put(lease.runId(), fault);
+      if (cause instanceof JournalException stopped) {
+        stoppedHere.put(lease.runId(), stopped);
       }
       execution.done().completeExceptionally(cause);
       active.remove(lease.runId(), execution);
@@ -543,9 +551,7 @@ public final class DurableEngine implements AutoCloseable {
     } catch (JournalException e) {
       LOG.warn("cannot record the end of run {}; it stays resumable: {}", lease.runId(),
           e.getMessage());
-      if (!(e instanceof LeaseLostException)) {
-        faults.put(lease.runId(), e);
-      }
+      stoppedHere.put(lease.runId(), e);
       execution.done().completeExceptionally(e);
       active.remove(lease.runId(), execution);
       return;

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -195,13 +194,19 @@ final class JournalWriter implements AutoCloseable {
     Object[] results = new Object[batch.size()];
     Throwable[] errors = new Throwable[batch.size()];
     SQLException abort = null;
+    // A unit alone needs no savepoint: if it fails, rolling back its transaction is the same.
+    boolean savepoints = batch.size() > 1;
     for (int i = 0; i < batch.size() && abort == null; i++) {
       try {
-        execute("SAVEPOINT unit");
+        if (savepoints) {
+          execute("SAVEPOINT unit");
+        }
         results[i] = batch.get(i).unit().run(sql);
-        execute("RELEASE unit");
+        if (savepoints) {
+          execute("RELEASE unit");
+        }
       } catch (SQLException e) {
-        if (JournalFailures.abortsTransaction(e)) {
+        if (JournalFailures.abortsTransaction(e) || !savepoints) {
           abort = e;
         } else {
           errors[i] = e;
@@ -209,8 +214,14 @@ final class JournalWriter implements AutoCloseable {
         }
       } catch (RuntimeException | Error e) {
         errors[i] = e;
-        abort = rollbackUnit();
+        abort = savepoints ? rollbackUnit() : null;
       }
+    }
+    if (!savepoints && errors[0] != null) {
+      rollbackQuietly();
+      sql.reset();
+      fail(batch, errors[0]);
+      return;
     }
     if (abort == null) {
       try {
@@ -280,10 +291,9 @@ final class JournalWriter implements AutoCloseable {
     }
   }
 
+  /** Executes a transaction-control statement, prepared once and reused. */
   private void execute(String statement) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      s.execute(statement);
-    }
+    sql.prepare(statement).execute();
   }
 
   private void rollbackQuietly() {

@@ -356,4 +356,30 @@ class DurableEngineTest {
       assertThat(copy.runs()).hasSize(2);
     }
   }
+
+  @Test
+  void theStepKeyStaysAcrossAttemptsWhileTheAttemptKeyChanges() {
+    List<String> stepKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> attemptKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StepRegistry registry = kit.registry().register(Call.intStep("test.charge", (frame, args) -> {
+      stepKeys.add(frame.stepKey());
+      attemptKeys.add(frame.idempotencyKey());
+      if (attemptKeys.size() == 1) {
+        throw new java.io.IOException("the payment API timed out after charging");
+      }
+      return new Object[] {args[0]};
+    }));
+    Call<Integer> charge = new Call<>("test.charge", Call.unary(MathSteps.INT),
+        Cell.input("x", Integer.class));
+    charge.options(StepOptions.DEFAULT.withRetry(
+        dev.fancy.workflow.RetryPolicy.exponential(2, Duration.ofMillis(1))));
+    try (Journal journal = kit.open(file());
+        DurableEngine engine = DurableEngine.open(journal, registry)) {
+      UUID run = engine.submit(Workflow.of("charge", charge.out()), Map.of("x", 1));
+      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(stepKeys).containsExactly(run + ":" + charge.id(), run + ":" + charge.id());
+      assertThat(attemptKeys).containsExactly(run + ":" + charge.id() + ":1",
+          run + ":" + charge.id() + ":2");
+    }
+  }
 }
