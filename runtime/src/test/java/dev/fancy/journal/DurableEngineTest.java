@@ -382,4 +382,26 @@ class DurableEngineTest {
           run + ":" + charge.id() + ":2");
     }
   }
+
+  @Test
+  void aFullWriteQueueMakesSubmittersWaitAndLosesNothing() throws Exception {
+    java.util.concurrent.ExecutorService submitters =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try (Journal journal = kit.open(file(), JournalOptions.builder().writeQueueCapacity(1)
+            .busyTimeout(Duration.ofSeconds(20)));
+        DurableEngine engine = DurableEngine.open(journal, kit.registry())) {
+      Workflow workflow = JournalKit.chain("test.count", "test.count");
+      List<java.util.concurrent.Future<UUID>> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        int x = i;
+        runs.add(submitters.submit(() -> engine.submit(workflow, Map.of("x", x))));
+      }
+      for (java.util.concurrent.Future<UUID> run : runs) {
+        assertThat(engine.await(run.get())).isEqualTo(RunStatus.SUCCEEDED);
+      }
+      assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM effects")).isEqualTo(80);
+    } finally {
+      submitters.shutdownNow();
+    }
+  }
 }
