@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.Engine;
 import dev.fancy.engine.RunResult;
+import dev.fancy.workflow.Arg;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import java.io.IOException;
@@ -26,7 +27,7 @@ class ReadmeExampleTest {
 
     Cell<Path> file = Cell.input("file", Path.class);
     EtlSteps.LoadCsvStep load = EtlSteps.loadCsv(file);
-    EtlSteps.SplitStep split = EtlSteps.split(load.out(), 0.8);
+    EtlSteps.SplitStep split = EtlSteps.split(load.out(), Arg.value(0.8));
     EtlSteps.MeanStep mean = EtlSteps.mean(split.test());
     Workflow workflow = Workflow.of("etl", mean.out());
 

@@ -5,7 +5,9 @@ import com.palantir.javapoet.ClassName;
 import dev.fancy.annotations.Step;
 import dev.fancy.processor.model.GeneratedNames;
 import dev.fancy.processor.validation.Message;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +33,10 @@ import javax.tools.StandardLocation;
  * every class whose {@code @Step} methods are all static (modules of classes with instance steps
  * need their instance and are registered by hand). The file is written once, in the last round,
  * only through the {@code Filer}, with every contributing class as an originating element.
- * Aggregating for Gradle, which is why it is a processor of its own: {@link StepProcessor} stays
- * isolating.
+ * Entries of an earlier build that still name an existing class are kept, as AutoService does:
+ * an incremental or IDE build compiles only some classes and must not drop the modules of the
+ * others. Aggregating for Gradle, which is why it is a processor of its own: {@link StepProcessor}
+ * stays isolating.
  */
 @AutoService(Processor.class)
 public final class StepModuleIndexProcessor extends AbstractProcessor {
@@ -70,7 +74,29 @@ public final class StepModuleIndexProcessor extends AbstractProcessor {
     return false;
   }
 
+  /** The entries of the service file of an earlier build whose classes still exist. */
+  private Set<String> existingEntries() {
+    Set<String> entries = new TreeSet<>();
+    try {
+      FileObject existing = processingEnv.getFiler().getResource(StandardLocation.CLASS_OUTPUT,
+          "", SERVICE_FILE);
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+          existing.openInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          String entry = line.replaceAll("#.*", "").trim();
+          if (!entry.isEmpty() && processingEnv.getElementUtils().getTypeElement(entry) != null) {
+            entries.add(entry);
+          }
+        }
+      }
+    } catch (IOException | IllegalArgumentException noEarlierFile) {
+      // first build: nothing to keep
+    }
+    return entries;
+  }
+
   private void write() {
+    modules.addAll(existingEntries());
     try {
       FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
           SERVICE_FILE, originating.toArray(new Element[0]));

@@ -6,9 +6,12 @@ import dev.fancy.annotations.Reference;
 import dev.fancy.annotations.Retry;
 import dev.fancy.annotations.Step;
 import dev.fancy.annotations.Timeout;
+import com.palantir.javapoet.ClassName;
+import dev.fancy.processor.model.GeneratedNames;
 import dev.fancy.processor.model.StepClass;
 import dev.fancy.processor.validation.Message;
 import dev.fancy.processor.validation.OutputElements;
+import dev.fancy.processor.validation.OrphanPolicyValidator;
 import dev.fancy.processor.validation.StepClassValidator;
 import dev.fancy.processor.validation.StepMethodValidator;
 import dev.fancy.processor.validation.TypeScan;
@@ -86,6 +89,7 @@ public final class StepProcessor extends AbstractProcessor {
       }
     }
     deferred.clear();
+    reportOrphanPolicies(round);
     classes.putAll(StepElements.byClass(round.getElementsAnnotatedWith(Step.class)));
     for (Map.Entry<TypeElement, List<ExecutableElement>> entry : classes.entrySet()) {
       try {
@@ -101,9 +105,21 @@ public final class StepProcessor extends AbstractProcessor {
     return false;
   }
 
+  private void reportOrphanPolicies(RoundEnvironment round) {
+    ValidationReport report = new ValidationReport();
+    OrphanPolicyValidator.validate(round::getElementsAnnotatedWith, report);
+    report.printTo(processingEnv.getMessager());
+  }
+
   private void process(TypeElement type, List<ExecutableElement> methods, boolean lastRound)
       throws IOException {
     ValidationReport report = new ValidationReport();
+    String simpleName = type.getSimpleName().toString();
+    if (simpleName.endsWith("Steps") && simpleName.length() > "Steps".length()) {
+      report.warning(type, Message.STEPS_SUFFIX, simpleName,
+          GeneratedNames.stepsClass(ClassName.get(type)).simpleName(),
+          simpleName.substring(0, simpleName.length() - "Steps".length()));
+    }
     for (ExecutableElement method : methods) {
       TypeMirror unresolved = unresolvedType(method);
       if (unresolved != null) {
@@ -121,8 +137,8 @@ public final class StepProcessor extends AbstractProcessor {
       }
       classValidator.validate(methods, report);
     }
+    report.printTo(processingEnv.getMessager());
     if (!report.isClean()) {
-      report.printTo(processingEnv.getMessager());
       return;
     }
     StepClass model = models.create(type, methods);

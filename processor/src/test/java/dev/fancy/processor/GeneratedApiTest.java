@@ -27,6 +27,7 @@ class GeneratedApiTest {
   void wiringMatchingTypesCompiles() {
     JavaFileObject user = source("Wiring",
         "package dev.fancy.test;",
+        "import dev.fancy.workflow.Arg;",
         "import dev.fancy.workflow.Cell;",
         "import java.util.Map;",
         "class Wiring {",
@@ -34,8 +35,8 @@ class GeneratedApiTest {
         "    Cell<String> text = Cell.input(\"text\", String.class);",
         "    TablesSteps.ParseStep parse = TablesSteps.parse(text);",
         "    Cell<Map<String, Double>> stats = TablesSteps.stats(parse.out()).out();",
-        "    Cell<Integer> size = TablesSteps.size(parse.out(), 10).out();",
-        "    Cell<? extends String> wired = parse.text();",
+        "    Cell<Integer> size = TablesSteps.size(parse.out(), Arg.value(10)).out();",
+        "    Cell<?> wired = parse.inputCell(\"text\");",
         "  }",
         "}");
     assertThat(compile(TABLES, user)).succeededWithoutWarnings();
@@ -55,9 +56,29 @@ class GeneratedApiTest {
     Compilation compilation = compile(TABLES, user);
     assertThat(compilation).failed();
     assertThat(compilation)
-        .hadErrorContaining("no suitable method found for stats(dev.fancy.workflow.Cell<java.lang.String>)")
+        .hadErrorContaining("incompatible types: dev.fancy.workflow.Cell<java.lang.String> "
+            + "cannot be converted to dev.fancy.workflow.Arg<? extends dev.fancy.test.Tables.Table>")
         .inFile(user)
         .onLineContaining("TablesSteps.stats(text);");
+  }
+
+  @Test
+  void aConstantOfTheWrongTypeIsACompileError() {
+    JavaFileObject user = source("Wiring",
+        "package dev.fancy.test;",
+        "import dev.fancy.workflow.Arg;",
+        "import dev.fancy.workflow.Cell;",
+        "class Wiring {",
+        "  void wire(Cell<Tables.Table> table) {",
+        "    TablesSteps.size(table, Arg.value(\"ten\"));",
+        "  }",
+        "}");
+    Compilation compilation = compile(TABLES, user);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining("incompatible types")
+        .inFile(user)
+        .onLineContaining("Arg.value(\"ten\")");
   }
 
   @Test
@@ -75,15 +96,18 @@ class GeneratedApiTest {
         "package dev.fancy.test;",
         "import dev.fancy.workflow.Cell;",
         "class Wiring {",
-        "  Cell<Fits.Line> wire() { return FitsSteps.fit(1.0).out(); }",
+        "  Cell<Fits.Line> wire() { return FitsSteps.fit(dev.fancy.workflow.Arg.value(1.0)).out(); }",
         "}");
     Compilation compilation = compile(steps, user);
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).generatedSourceFile("dev.fancy.test.FitsStepModule")
         .contentsAsUtf8String().contains("return new Object[] {Fits.fit((Double) args[0])};");
     assertThat(compilation).generatedSourceFile("dev.fancy.test.FitsSteps")
-        .contentsAsUtf8String().contains("new Port(\"out\", ValueType.<Fits.Line>of(Fits.Line.class, "
-            + "\"dev.fancy.test.Fits$Line\"), StorageKind.REFERENCE)");
+        .contentsAsUtf8String().contains("GeneratedCode.port(\"out\", Fits.Line.class, "
+            + "\"dev.fancy.test.Fits$Line\", true)");
+    assertThat(compilation).generatedSourceFile("dev.fancy.test.FitsStepModule")
+        .contentsAsUtf8String().contains("public int apiVersion() {\n    return "
+            + dev.fancy.registry.StepModule.GENERATED_API_VERSION + ";");
   }
 
   @Test

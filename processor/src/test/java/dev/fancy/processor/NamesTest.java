@@ -29,7 +29,6 @@ class NamesTest {
     assertThat(GeneratedNames.moduleClass(nested).canonicalName())
         .isEqualTo("a.b.Outer_InnerStepModule");
     assertThat(GeneratedNames.stepClass("loadCsv")).isEqualTo("LoadCsvStep");
-    assertThat(GeneratedNames.contractConstant("loadCsv")).isEqualTo("LOAD_CSV");
   }
 
   /** Reflection in a test only: the reserved names must cover what generated steps inherit. */

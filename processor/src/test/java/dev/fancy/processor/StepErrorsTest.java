@@ -112,6 +112,7 @@ class StepErrorsTest {
             + "step per type")
         .inFile(file)
         .onLineContaining("T max(");
+    assertThat(compilation).hadErrorCount(1); // one cause, one error (not one per use of T)
   }
 
   @Test
@@ -148,7 +149,7 @@ class StepErrorsTest {
   }
 
   @Test
-  void duplicateSlugInOneCompilation() {
+  void duplicateSlugAndVersionInOneCompilation() {
     JavaFileObject first = source("First",
         "package dev.fancy.test;",
         "import dev.fancy.annotations.Step;",
@@ -164,11 +165,120 @@ class StepErrorsTest {
         "}");
     Compilation compilation = compile(first, second);
     assertThat(compilation)
-        .hadErrorContaining("slug 'math.twice' of @Step method Second.doubled is already used by "
-            + "@Step method First.twice; slugs identify steps in workflows and registries. Give "
-            + "one of them another slug")
+        .hadErrorContaining("slug 'math.twice' version 1 of @Step method Second.doubled is "
+            + "already used by @Step method First.twice; a slug and version identify one step in "
+            + "workflows and registries. Give one of them another slug, or another version")
         .inFile(second)
         .onLineContaining("@Step(slug = \"math.twice\")");
+  }
+
+  @Test
+  void twoVersionsOfOneSlugCompile() {
+    JavaFileObject file = source("Loads",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Loads {",
+        "  @Step(slug = \"v.load\", version = 1) public static int load(int x) { return x; }",
+        "  @Step(slug = \"v.load\", version = 2) public static int loadV2(int x) { return x; }",
+        "}");
+    assertThat(compile(file)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void methodsWhoseStepClassesWouldCollide() {
+    JavaFileObject file = source("Csv",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Csv {",
+        "  @Step public static int loadCsv(int x) { return x; }",
+        "  @Step(slug = \"csv.load_upper\")",
+        "  public static int LoadCsv(int x) { return x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation)
+        .hadErrorContaining("@Step methods Csv.loadCsv and Csv.LoadCsv would both generate the "
+            + "step class LoadCsvStep (their names differ only in the case of their first "
+            + "letter). Rename one of them")
+        .inFile(file)
+        .onLineContaining("int LoadCsv(");
+  }
+
+  @Test
+  void methodsNamedLikeGeneratedMembersCompileAndWire() {
+    JavaFileObject steps = source("Odd",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Odd {",
+        "  @Step public static int slug(int x) { return x; }",
+        "  @Step public static int version(int x) { return x; }",
+        "  @Step public static int steps(int x) { return x; }",
+        "  @Step public static int apiVersion(int x) { return x; }",
+        "  @Step public static int CONTRACT(int SLUG, int ORIGIN) { return SLUG + ORIGIN; }",
+        "}");
+    JavaFileObject user = source("Wiring",
+        "package dev.fancy.test;",
+        "import dev.fancy.workflow.Arg;",
+        "import dev.fancy.workflow.Cell;",
+        "class Wiring {",
+        "  Cell<Integer> wire() {",
+        "    Cell<Integer> a = OddSteps.slug(Arg.value(1)).out();",
+        "    Cell<Integer> b = OddSteps.version(a).out();",
+        "    return OddSteps.CONTRACT(OddSteps.steps(b).out(), OddSteps.apiVersion(b).out()).out();",
+        "  }",
+        "}");
+    assertThat(compile(steps, user)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void policyAnnotationsOnAMethodWithoutStep() {
+    JavaFileObject file = source("Helpers",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Cached;",
+        "import dev.fancy.annotations.Reference;",
+        "import dev.fancy.annotations.Retry;",
+        "import dev.fancy.annotations.Timeout;",
+        "public class Helpers {",
+        "  @Retry(maxAttempts = 3)",
+        "  public static int retried(int x) { return x; }",
+        "  @Timeout(5)",
+        "  public static int timed(int x) { return x; }",
+        "  @Cached",
+        "  public static int cached(int x) { return x; }",
+        "  @Reference",
+        "  public static int referenced(int x) { return x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorCount(4);
+    assertThat(compilation)
+        .hadErrorContaining("@Retry on Helpers.retried has no effect: it applies only to @Step "
+            + "methods. Add @Step to the method, or remove @Retry")
+        .inFile(file).onLineContaining("@Retry(maxAttempts = 3)");
+    assertThat(compilation).hadErrorContaining("@Timeout on Helpers.timed has no effect")
+        .inFile(file).onLineContaining("@Timeout(5)");
+    assertThat(compilation).hadErrorContaining("@Cached on Helpers.cached has no effect")
+        .inFile(file).onLineContaining("@Cached");
+    assertThat(compilation).hadErrorContaining("@Reference on Helpers.referenced has no effect")
+        .inFile(file).onLineContaining("@Reference");
+  }
+
+  @Test
+  void aClassNamedStepsGetsAWarningAboutItsGeneratedName() {
+    JavaFileObject file = source("RefSteps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class RefSteps {",
+        "  @Step public static int ref(int x) { return x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningCount(1);
+    assertThat(compilation)
+        .hadWarningContaining("class RefSteps ends in 'Steps', so its generated factories are "
+            + "named RefStepsSteps. Rename the class (for example to Ref) for shorter generated "
+            + "names, or ignore this warning")
+        .inFile(file)
+        .onLineContaining("public class RefSteps");
   }
 
   @Test
@@ -224,20 +334,16 @@ class StepErrorsTest {
   }
 
   @Test
-  void parameterClashingWithGeneratedApi() {
+  void parametersMayBeNamedLikeGeneratedMembersOrLikeOutputs() {
     JavaFileObject file = source("Steps",
         "package dev.fancy.test;",
         "import dev.fancy.annotations.Step;",
         "public class Steps {",
-        "  @Step public static int twice(",
-        "      int slug) { return 2 * slug; }",
+        "  public record Stats(double mean, double max) {}",
+        "  @Step public static int twice(int slug, int version) { return slug + version; }",
+        "  @Step public static Stats stats(double mean) { return new Stats(mean, mean); }",
         "}");
-    Compilation compilation = compile(file);
-    assertThat(compilation)
-        .hadErrorContaining("parameter 'slug' of @Step method Steps.twice clashes with the method "
-            + "slug() that every generated workflow step has. Rename the parameter")
-        .inFile(file)
-        .onLineContaining("int slug)");
+    assertThat(compile(file)).succeededWithoutWarnings();
   }
 
   @Test
@@ -255,25 +361,6 @@ class StepErrorsTest {
             + "version() that every generated workflow step has. Rename the record component")
         .inFile(file)
         .onLineContaining("Result count(");
-  }
-
-  @Test
-  void parameterClashingWithOutput() {
-    JavaFileObject file = source("Steps",
-        "package dev.fancy.test;",
-        "import dev.fancy.annotations.Step;",
-        "public class Steps {",
-        "  public record Stats(double mean, double max) {}",
-        "  @Step public static Stats stats(",
-        "      double mean) { return new Stats(mean, mean); }",
-        "}");
-    Compilation compilation = compile(file);
-    assertThat(compilation)
-        .hadErrorContaining("parameter 'mean' of @Step method Steps.stats has the same name as "
-            + "an output; the generated step class has one accessor per input and output. "
-            + "Rename the parameter or the record component")
-        .inFile(file)
-        .onLineContaining("double mean)");
   }
 
   @Test
@@ -366,14 +453,17 @@ class StepErrorsTest {
   }
 
   @Test
-  void invalidRetry() {
+  void invalidRetryValuesAreReportedOnTheValues() {
     JavaFileObject file = source("Steps",
         "package dev.fancy.test;",
         "import dev.fancy.annotations.Retry;",
         "import dev.fancy.annotations.Step;",
         "public class Steps {",
         "  @Step",
-        "  @Retry(maxAttempts = 0, jitter = 2)",
+        "  @Retry(",
+        "      maxAttempts = 0,",
+        "      initialBackoffMillis = 10,",
+        "      jitter = 2)",
         "  public static int twice(int x) { return 2 * x; }",
         "}");
     Compilation compilation = compile(file);
@@ -382,11 +472,31 @@ class StepErrorsTest {
         .hadErrorContaining("@Retry on @Step method Steps.twice is invalid: maxAttempts is 0; it "
             + "must be at least 1. Fix the value")
         .inFile(file)
-        .onLineContaining("@Retry(maxAttempts = 0");
+        .onLineContaining("maxAttempts = 0,");
     assertThat(compilation)
-        .hadErrorContaining("jitter is 2.0; it must be between 0 and 1")
+        .hadErrorContaining("@Retry on @Step method Steps.twice is invalid: jitter is 2.0; it "
+            + "must be between 0 and 1. Fix the value")
         .inFile(file)
-        .onLineContaining("@Retry(maxAttempts = 0");
+        .onLineContaining("jitter = 2)");
+  }
+
+  @Test
+  void aBackoffRangeIsReportedOnTheMaximum() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Retry;",
+        "import dev.fancy.annotations.Step;",
+        "public class Steps {",
+        "  @Step",
+        "  @Retry(maxAttempts = 3,",
+        "      maxBackoffMillis = 5)",
+        "  public static int twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("maxBackoffMillis 5 is shorter than initialBackoffMillis 100")
+        .inFile(file)
+        .onLineContaining("maxBackoffMillis = 5)");
   }
 
   @Test
@@ -397,7 +507,8 @@ class StepErrorsTest {
         "import dev.fancy.annotations.Timeout;",
         "public class Steps {",
         "  @Step",
-        "  @Timeout(0)",
+        "  @Timeout(unit = java.util.concurrent.TimeUnit.SECONDS,",
+        "      value = 0)",
         "  public static int twice(int x) { return 2 * x; }",
         "}");
     Compilation compilation = compile(file);
@@ -405,6 +516,6 @@ class StepErrorsTest {
         .hadErrorContaining("@Timeout on @Step method Steps.twice is 0 SECONDS; a timeout must be "
             + "longer than zero. Use a positive value, or remove @Timeout")
         .inFile(file)
-        .onLineContaining("@Timeout(0)");
+        .onLineContaining("value = 0)");
   }
 }

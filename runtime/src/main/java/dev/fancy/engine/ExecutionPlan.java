@@ -199,10 +199,10 @@ final class ExecutionPlan {
     if (definition == null) {
       List<Integer> versions = registry.versions(step.slug());
       problems.add(where(step) + " calls " + step.slug() + "@" + step.version() + ", which is not "
-          + "registered" + (versions.isEmpty()
-              ? "; register the module that defines it (is fancy-processor on the annotation "
-                  + "processor path, and the module on the class path?)"
-              : "; registered versions are " + versions));
+          + "registered" + (!versions.isEmpty() ? "; registered versions are " + versions
+              : step.origin().isPresent() ? ": " + step.origin().get().registrationHint()
+              : "; register the module that defines it (is fancy-processor on the annotation "
+                  + "processor path, and the module on the class path?)"));
       return arg + step.inputNames().size();
     }
     definitions[s] = definition;

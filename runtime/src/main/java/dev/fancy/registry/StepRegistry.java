@@ -83,11 +83,21 @@ public final class StepRegistry {
    * @return this registry
    * @throws DuplicateStepException if a slug and version is already registered (nothing of the
    *     module is registered then)
+   * @throws IncompatibleModuleException if the module was generated for another generated-code
+   *     API version (nothing is registered then)
    */
   public synchronized StepRegistry register(StepModule module) {
     Objects.requireNonNull(module, "module == null");
-    List<StepDefinition> steps = module.steps();
     String source = module.getClass().getName();
+    int version = module.apiVersion();
+    if (version != 0 && version != StepModule.GENERATED_API_VERSION) {
+      throw new IncompatibleModuleException("step module " + source + " was generated for "
+          + "generated-code API version " + version + ", but this fancy-runtime runs version "
+          + StepModule.GENERATED_API_VERSION + ". Rebuild the project that contains it with the "
+          + "fancy-processor of the same Fancy version as fancy-runtime (for Maven: mvn clean "
+          + "compile), so its code is generated again");
+    }
+    List<StepDefinition> steps = module.steps();
     for (StepDefinition step : steps) {
       requireAbsent(step, source);
     }

@@ -16,7 +16,7 @@ import java.util.UUID;
  *
  * @param <T> the Java type of the value (boxed for primitives)
  */
-public final class Cell<T> {
+public final class Cell<T> implements Arg<T> {
 
   /** How a cell gets its value. */
   public enum Role {

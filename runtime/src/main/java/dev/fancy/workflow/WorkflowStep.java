@@ -33,29 +33,50 @@ public class WorkflowStep {
   private final List<String> outputNames;
   private final Cell<?>[] outputs;
   private final List<WorkflowStep> after = new ArrayList<>(0);
+  /** The generated module that registers this step's code, or null. */
+  private final StepOrigin origin;
   private StepOptions options = StepOptions.DEFAULT;
   private volatile boolean frozen;
+  /** The control-flow body this step was created in, or null at top level. */
+  private FlowScope scope;
 
   /**
-   * Wires a step with a closed contract; generated factories call this.
+   * Wires a step with a closed contract and no known origin (hand-written steps).
+   *
+   * @throws NullPointerException as for {@link #WorkflowStep(String, int, Contract, StepOrigin,
+   *     Arg...)}
+   * @throws IllegalArgumentException as for {@link #WorkflowStep(String, int, Contract,
+   *     StepOrigin, Arg...)}
+   */
+  protected WorkflowStep(String slug, int version, Contract contract, Arg<?>... inputs) {
+    this(slug, version, contract, null, inputs);
+  }
+
+  /**
+   * Wires a step with a closed contract; generated factories call this. Each argument that is a
+   * constant ({@link Arg#value}) becomes a constant cell named like its input, of the input's
+   * type.
    *
    * @param slug the step's slug
    * @param version the step's version, {@code >= 1}
    * @param contract the step's contract; outputs become new cells of the port's type and kind
-   * @param inputs one cell per contract input, in contract order
-   * @throws NullPointerException if an argument or input cell is null; the message names the input
-   * @throws IllegalArgumentException if the slug or version is malformed, or the number of
-   *     inputs differs from the contract
+   * @param origin the generated module that registers the step's code, or null
+   * @param inputs one argument per contract input, in contract order
+   * @throws NullPointerException if an input is null; the message names the input
+   * @throws IllegalArgumentException if the slug or version is malformed, the number of inputs
+   *     differs from the contract, or a constant does not fit its input (null for a primitive)
    */
-  protected WorkflowStep(String slug, int version, Contract contract, Cell<?>... inputs) {
+  protected WorkflowStep(String slug, int version, Contract contract, StepOrigin origin,
+      Arg<?>... inputs) {
     if (contract.openInputs() || contract.openOutputs()) {
       throw new IllegalArgumentException("an open contract needs explicit input and output names");
     }
     this.id = Ids.newId();
     this.slug = checkSlug(slug);
     this.version = checkVersion(slug, version);
+    this.origin = origin;
     this.inputNames = contract.inputNames();
-    this.inputs = checkInputs(slug, inputNames, Arrays.asList(inputs));
+    this.inputs = bind(slug, contract, inputs);
     this.outputNames = contract.outputNames();
     List<Port> ports = contract.outputs();
     this.outputs = new Cell<?>[ports.size()];
@@ -63,11 +84,46 @@ public class WorkflowStep {
       Port port = ports.get(i);
       outputs[i] = Cell.output(Ids.newId(), null, port.kind(), port.type(), this, i);
     }
+    FlowScope.register(this);
+  }
+
+  void scope(FlowScope scope) {
+    this.scope = scope;
+  }
+
+  FlowScope scope() {
+    return scope;
+  }
+
+  /** The arguments as cells: cells as they are, constants as constant cells of their port. */
+  private static Cell<?>[] bind(String slug, Contract contract, Arg<?>[] arguments) {
+    List<Port> ports = contract.inputs();
+    if (arguments.length != ports.size()) {
+      throw new IllegalArgumentException("step '" + slug + "' takes " + ports.size()
+          + " inputs " + contract.inputNames() + " but was given " + arguments.length);
+    }
+    Cell<?>[] cells = new Cell<?>[arguments.length];
+    for (int i = 0; i < cells.length; i++) {
+      Arg<?> argument = arguments[i];
+      if (argument == null) {
+        throw new NullPointerException("input '" + ports.get(i).name() + "' of step '" + slug
+            + "' is null; pass a cell, or Arg.value(null) for a null constant");
+      }
+      cells[i] = argument instanceof Cell<?> cell ? cell
+          : constant(ports.get(i), ((Arg.Value<?>) argument).value());
+    }
+    return cells;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Cell<T> constant(Port port, Object value) {
+    return Cell.constant(port.name(), (ValueType<T>) port.type(), (T) value);
   }
 
   WorkflowStep(UUID id, String slug, int version, List<String> inputNames,
       List<? extends Cell<?>> inputs, List<OutputSpec> outputs) {
     this.id = Objects.requireNonNull(id, "id == null");
+    this.origin = null;
     this.slug = checkSlug(slug);
     this.version = checkVersion(slug, version);
     this.inputNames = List.copyOf(inputNames);
@@ -124,6 +180,11 @@ public class WorkflowStep {
           + "segments of lower-case letters, digits and underscores, e.g. etl.load_csv");
     }
     return slug;
+  }
+
+  /** The generated module that registers this step's code, or empty (hand-written or JSON). */
+  public final java.util.Optional<StepOrigin> origin() {
+    return java.util.Optional.ofNullable(origin);
   }
 
   /** This workflow step's unique ID. */

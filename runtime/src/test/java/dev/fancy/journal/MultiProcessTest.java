@@ -73,7 +73,8 @@ class MultiProcessTest {
     Random random = new Random();
     long total = (long) WORKERS * RUNS_EACH * STEPS;
     for (int kill = 0; kill < KILLS; kill++) {
-      long target = ChildJvm.committedSteps(file) + 1 + random.nextInt((int) (total / 20));
+      // spread over the first half of the work, while every worker still has runs in flight
+      long target = total * (kill + 1) / (2 * KILLS) + random.nextInt((int) (total / 40));
       while (ChildJvm.committedSteps(file) < target && workers.stream().allMatch(Process::isAlive)) {
         LockSupport.parkNanos(2_000_000);
       }

@@ -89,7 +89,8 @@ class WorkflowTest {
   void wiringWithTheWrongNumberOfInputsOrNullIsRejected() {
     assertThatThrownBy(() -> MathSteps.add(null, Cell.input("b", Integer.class)))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("input 'a' of step 'math.add' is null");
+        .hasMessage("input 'a' of step 'math.add' is null; pass a cell, or Arg.value(null) for a "
+            + "null constant");
   }
 
   @Test

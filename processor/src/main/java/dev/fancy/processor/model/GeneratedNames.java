@@ -1,7 +1,6 @@
 package dev.fancy.processor.model;
 
 import com.palantir.javapoet.ClassName;
-import java.util.Locale;
 import java.util.Set;
 
 /** The fixed naming scheme of generated code and default slugs. */
@@ -14,9 +13,16 @@ public final class GeneratedNames {
   public static final Set<String> RESERVED = Set.of(
       "id", "slug", "version", "inputNames", "inputCells", "inputCell", "outputNames",
       "outputCells", "outputCell", "typedInput", "typedOutput", "after", "upstream", "options",
+      "origin",
       "equals",
       "hashCode",
       "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
+
+  /**
+   * The generated-code API version this processor writes; the runtime's
+   * {@code StepModule.GENERATED_API_VERSION} must match it.
+   */
+  public static final int API_VERSION = 1;
 
   /** Name of the single output of a step that returns neither void nor a record. */
   public static final String SINGLE_OUTPUT = "out";
@@ -46,11 +52,6 @@ public final class GeneratedNames {
   /** The workflow step class nested in the factories class: {@code loadCsv -> LoadCsvStep}. */
   public static String stepClass(String methodName) {
     return Character.toUpperCase(methodName.charAt(0)) + methodName.substring(1) + "Step";
-  }
-
-  /** The contract constant in the factories class: {@code loadCsv -> LOAD_CSV}. */
-  public static String contractConstant(String methodName) {
-    return snakeCase(methodName).toUpperCase(Locale.ROOT);
   }
 
   /** The default slug: {@code Etl.loadCsv -> etl.load_csv}. */

@@ -32,8 +32,18 @@ public enum Message {
           + "dot-separated segments of lower-case letters, digits and underscores, e.g. "
           + "etl.load_csv"),
   DUPLICATE_SLUG(
-      "slug '%s' of @Step method %s is already used by @Step method %s; slugs identify steps in "
-          + "workflows and registries. Give one of them another slug"),
+      "slug '%s' version %d of @Step method %s is already used by @Step method %s; a slug and "
+          + "version identify one step in workflows and registries. Give one of them another "
+          + "slug, or another version"),
+  STEP_CLASS_CLASH(
+      "@Step methods %s and %s would both generate the step class %s (their names differ only "
+          + "in the case of their first letter). Rename one of them"),
+  ORPHAN_POLICY(
+      "@%s on %s has no effect: it applies only to @Step methods. Add @Step to the method, or "
+          + "remove @%s"),
+  STEPS_SUFFIX(
+      "class %s ends in 'Steps', so its generated factories are named %s. Rename the class (for "
+          + "example to %s) for shorter generated names, or ignore this warning"),
   VERSION_TOO_LOW(
       "version %d of @Step method %s is below 1. Versions start at 1; remove the attribute or "
           + "set it to 1 or more"),
@@ -41,12 +51,8 @@ public enum Message {
       "@Step method %s has the same name as another @Step method of %s; their generated "
           + "factories would clash. Rename one of them"),
   RESERVED_NAME(
-      "%s '%s' of @Step method %s clashes with the method %s() that every generated workflow "
-          + "step has. Rename the %s"),
-  INPUT_OUTPUT_CLASH(
-      "parameter '%s' of @Step method %s has the same name as an output; the generated step "
-          + "class has one accessor per input and output. Rename the parameter or the record "
-          + "component"),
+      "output '%s' of @Step method %s clashes with the method %s() that every generated workflow "
+          + "step has. Rename the record component"),
   EMPTY_RECORD(
       "@Step method %s returns the record %s, which has no components, so the step would have "
           + "no outputs. Return void for a step without outputs, add record components, or set "

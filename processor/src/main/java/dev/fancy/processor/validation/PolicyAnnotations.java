@@ -6,7 +6,9 @@ import dev.fancy.annotations.Timeout;
 import dev.fancy.processor.model.OptionsModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
@@ -18,37 +20,63 @@ import javax.lang.model.util.Elements;
 public final class PolicyAnnotations {
   private PolicyAnnotations() {}
 
-  /** Adds the problems of {@code method}'s policy annotations to {@code report}. */
+  /**
+   * Adds the problems of {@code method}'s policy annotations to {@code report}, each on the
+   * annotation value that is wrong.
+   */
   public static void validate(ExecutableElement method, ValidationReport report) {
     String name = StepMethodValidator.describe(method);
     Retry retry = method.getAnnotation(Retry.class);
     if (retry != null) {
-      List<String> problems = new ArrayList<>();
+      AnnotationMirror mirror = mirror(method, Retry.class);
       if (retry.maxAttempts() < 1) {
-        problems.add("maxAttempts is " + retry.maxAttempts() + "; it must be at least 1");
+        retryError(method, mirror, "maxAttempts", report, name, "maxAttempts is "
+            + retry.maxAttempts() + "; it must be at least 1");
       }
-      if (retry.initialBackoffMillis() < 0 || retry.maxBackoffMillis() < 0) {
-        problems.add("backoff cannot be negative");
+      if (retry.initialBackoffMillis() < 0) {
+        retryError(method, mirror, "initialBackoffMillis", report, name,
+            "initialBackoffMillis is " + retry.initialBackoffMillis() + "; a backoff cannot be "
+                + "negative");
+      } else if (retry.maxBackoffMillis() < 0) {
+        retryError(method, mirror, "maxBackoffMillis", report, name, "maxBackoffMillis is "
+            + retry.maxBackoffMillis() + "; a backoff cannot be negative");
       } else if (retry.maxBackoffMillis() < retry.initialBackoffMillis()) {
-        problems.add("maxBackoffMillis " + retry.maxBackoffMillis()
-            + " is shorter than initialBackoffMillis " + retry.initialBackoffMillis());
+        retryError(method, mirror, value(mirror, "maxBackoffMillis") != null
+                ? "maxBackoffMillis" : "initialBackoffMillis", report, name,
+            "maxBackoffMillis " + retry.maxBackoffMillis() + " is shorter than "
+                + "initialBackoffMillis " + retry.initialBackoffMillis());
       }
       if (!(retry.multiplier() >= 1)) {
-        problems.add("multiplier is " + retry.multiplier() + "; it must be at least 1");
+        retryError(method, mirror, "multiplier", report, name, "multiplier is "
+            + retry.multiplier() + "; it must be at least 1");
       }
       if (!(retry.jitter() >= 0 && retry.jitter() <= 1)) {
-        problems.add("jitter is " + retry.jitter() + "; it must be between 0 and 1");
-      }
-      for (String problem : problems) {
-        report.error(method, mirror(method, Retry.class), null, Message.RETRY_INVALID, name,
-            problem);
+        retryError(method, mirror, "jitter", report, name, "jitter is " + retry.jitter()
+            + "; it must be between 0 and 1");
       }
     }
     Timeout timeout = method.getAnnotation(Timeout.class);
     if (timeout != null && timeout.value() <= 0) {
-      report.error(method, mirror(method, Timeout.class), null, Message.TIMEOUT_INVALID, name,
+      AnnotationMirror mirror = mirror(method, Timeout.class);
+      report.error(method, mirror, value(mirror, "value"), Message.TIMEOUT_INVALID, name,
           timeout.value(), timeout.unit());
     }
+  }
+
+  private static void retryError(ExecutableElement method, AnnotationMirror mirror,
+      String attribute, ValidationReport report, String name, String problem) {
+    report.error(method, mirror, value(mirror, attribute), Message.RETRY_INVALID, name, problem);
+  }
+
+  /** The explicitly written value of {@code attribute}, or null when defaulted. */
+  static AnnotationValue value(AnnotationMirror mirror, String attribute) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
+        : mirror.getElementValues().entrySet()) {
+      if (entry.getKey().getSimpleName().contentEquals(attribute)) {
+        return entry.getValue();
+      }
+    }
+    return null;
   }
 
   /** The policies of a method that passed {@link #validate}. */
@@ -82,7 +110,7 @@ public final class PolicyAnnotations {
     return names;
   }
 
-  private static AnnotationMirror mirror(ExecutableElement method, Class<?> annotation) {
+  static AnnotationMirror mirror(javax.lang.model.element.Element method, Class<?> annotation) {
     return method.getAnnotationMirrors().stream()
         .filter(m -> ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
             .contentEquals(annotation.getCanonicalName()))

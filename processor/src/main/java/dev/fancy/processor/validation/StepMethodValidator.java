@@ -65,7 +65,7 @@ public final class StepMethodValidator {
       report.error(method, step.mirror(), step.value("version"), Message.VERSION_TOO_LOW,
           step.version(), name);
     }
-    validateOutputs(method, name, report);
+    validateOutputs(method, name, !method.getTypeParameters().isEmpty(), report);
     List<Integer> frames = FrameParameter.positions(method);
     if (frames.size() > 1) {
       report.error(method.getParameters().get(frames.get(1)), Message.FRAME_TWICE, name,
@@ -111,7 +111,9 @@ public final class StepMethodValidator {
     }
   }
 
-  private void validateOutputs(ExecutableElement method, String name, ValidationReport report) {
+  /** @param typesReported whether the method's types were already reported (type parameters) */
+  private void validateOutputs(ExecutableElement method, String name, boolean typesReported,
+      ValidationReport report) {
     if (OutputElements.splitsRecord(method)
         && ((TypeElement) types.asElement(method.getReturnType())).getRecordComponents().isEmpty()) {
       report.error(method, Message.EMPTY_RECORD, name, method.getReturnType());
@@ -121,25 +123,12 @@ public final class StepMethodValidator {
     if (outputs.shape() != OutputShape.SINGLE && method.getAnnotation(Reference.class) != null) {
       report.error(method, Message.REFERENCE_ON_NON_SINGLE, name, method.getReturnType());
     }
-    Set<String> outputNames = new HashSet<>();
     for (OutputElements.Output output : outputs.outputs()) {
-      outputNames.add(output.name());
       if (GeneratedNames.RESERVED.contains(output.name())) {
-        report.error(method, Message.RESERVED_NAME, "output", output.name(), name, output.name(),
-            "record component");
+        report.error(method, Message.RESERVED_NAME, output.name(), name, output.name());
       }
-      validateType(method, method, output.type(), "output '" + output.name() + "'", report);
-    }
-    for (VariableElement parameter : method.getParameters()) {
-      if (FrameParameter.isFrame(parameter.asType())) {
-        continue;
-      }
-      String parameterName = parameter.getSimpleName().toString();
-      if (GeneratedNames.RESERVED.contains(parameterName)) {
-        report.error(parameter, Message.RESERVED_NAME, "parameter", parameterName, name,
-            parameterName, "parameter");
-      } else if (outputNames.contains(parameterName)) {
-        report.error(parameter, Message.INPUT_OUTPUT_CLASH, parameterName, name);
+      if (!typesReported) {
+        validateType(method, method, output.type(), "output '" + output.name() + "'", report);
       }
     }
   }

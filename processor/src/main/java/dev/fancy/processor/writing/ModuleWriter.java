@@ -26,6 +26,9 @@ import javax.lang.model.element.Modifier;
  */
 public final class ModuleWriter {
 
+  /** Step definitions per helper method of {@code steps()}. */
+  static final int CHUNK = 250;
+
   private ModuleWriter() {}
 
   /**
@@ -64,23 +67,41 @@ public final class ModuleWriter {
           .addJavadoc("Creates the module; called by {@link java.util.ServiceLoader}.\n")
           .build());
     }
-    List<CodeBlock> definitions = new ArrayList<>();
-    for (StepMethod step : model.steps()) {
-      ClassName stepClass = model.stepsClass().nestedClass(GeneratedNames.stepClass(step.methodName()));
-      CodeBlock defaults = step.defaults().isEmpty() ? CodeBlock.of("")
-          : CodeBlock.of(",\n$L", defaults(step.defaults()));
-      definitions.add(CodeBlock.of("new $T($T.SLUG, $T.VERSION, $S, $T.$L, this::$L$L)",
-          RuntimeTypes.STEP_DEFINITION, stepClass, stepClass, step.description(),
-          model.stepsClass(), GeneratedNames.contractConstant(step.methodName()),
-          invokerName(step), defaults));
-    }
-    type.addMethod(MethodSpec.methodBuilder("steps")
+    type.addMethod(MethodSpec.methodBuilder("apiVersion")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(int.class)
+        .addJavadoc("The generated-code API version this module was generated for.\n")
+        .addStatement("return $L", GeneratedNames.API_VERSION)
+        .build());
+    // Definitions are added by helper methods of at most CHUNK steps each, so that no method
+    // outgrows the JVM's 64 KiB limit however many steps a class has.
+    List<StepMethod> steps = model.steps();
+    MethodSpec.Builder all = MethodSpec.methodBuilder("steps")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(ParameterizedTypeName.get(RuntimeTypes.LIST, RuntimeTypes.STEP_DEFINITION))
-        .addStatement("return $T.of(\n$>$L$<)", RuntimeTypes.LIST,
-            CodeBlock.join(definitions, ",\n"))
-        .build());
+        .addStatement("$T<$T> steps = new $T<>($L)", RuntimeTypes.LIST,
+            RuntimeTypes.STEP_DEFINITION, RuntimeTypes.ARRAY_LIST, steps.size());
+    for (int first = 0, chunk = 0; first < steps.size(); first += CHUNK, chunk++) {
+      String name = "addSteps" + chunk;
+      all.addStatement("$L(steps)", name);
+      MethodSpec.Builder add = MethodSpec.methodBuilder(name)
+          .addModifiers(Modifier.PRIVATE)
+          .addParameter(ParameterizedTypeName.get(RuntimeTypes.LIST,
+              RuntimeTypes.STEP_DEFINITION), "steps");
+      for (StepMethod step : steps.subList(first, Math.min(steps.size(), first + CHUNK))) {
+        ClassName stepClass = StepsWriter.stepClassName(model, step);
+        CodeBlock defaults = step.defaults().isEmpty() ? CodeBlock.of("")
+            : CodeBlock.of(",\n$L", defaults(step.defaults()));
+        add.addStatement("steps.add(new $T($T.SLUG, $T.VERSION, $S, $T.CONTRACT, "
+                + "new Invoker($L)$L))", RuntimeTypes.STEP_DEFINITION, stepClass, stepClass,
+            step.description(), stepClass, steps.indexOf(step), defaults);
+      }
+      type.addMethod(add.build());
+    }
+    type.addMethod(all.addStatement("return $T.copyOf(steps)", RuntimeTypes.LIST).build());
+    type.addType(invokerClass(model));
     for (StepMethod step : model.steps()) {
       type.addMethod(invoker(model, step));
     }
@@ -88,6 +109,54 @@ public final class ModuleWriter {
         .skipJavaLangImports(true)
         .indent("  ")
         .build();
+  }
+
+  /**
+   * The invoker of every step: one class whose {@code invoke} switches on the step's index (in
+   * chunks of {@value #CHUNK}, each a method of its own) to the step's invoker method. Cheaper to
+   * compile and to load than one method reference per step.
+   */
+  private static TypeSpec invokerClass(StepClass model) {
+    ClassName invoker = model.moduleClass().nestedClass("Invoker");
+    MethodSpec.Builder invoke = MethodSpec.methodBuilder("invoke")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(RuntimeTypes.OBJECT_ARRAY)
+        .addParameter(RuntimeTypes.FRAME, "frame")
+        .addParameter(RuntimeTypes.OBJECT_ARRAY, "args")
+        .addException(Exception.class)
+        .beginControlFlow("switch (step / $L)", CHUNK);
+    TypeSpec.Builder type = TypeSpec.classBuilder(invoker)
+        .addModifiers(Modifier.PRIVATE, Modifier.FINAL)
+        .addSuperinterface(RuntimeTypes.STEP_INVOKER)
+        .addField(int.class, "step", Modifier.PRIVATE, Modifier.FINAL)
+        .addMethod(MethodSpec.constructorBuilder()
+            .addParameter(int.class, "step")
+            .addStatement("this.step = step")
+            .build());
+    List<StepMethod> steps = model.steps();
+    for (int first = 0, chunk = 0; first < steps.size(); first += CHUNK, chunk++) {
+      invoke.addStatement("case $L: return invoke$L(frame, args)", chunk, chunk);
+      MethodSpec.Builder method = MethodSpec.methodBuilder("invoke" + chunk)
+          .addModifiers(Modifier.PRIVATE)
+          .returns(RuntimeTypes.OBJECT_ARRAY)
+          .addParameter(RuntimeTypes.FRAME, "frame")
+          .addParameter(RuntimeTypes.OBJECT_ARRAY, "args")
+          .addException(Exception.class)
+          .beginControlFlow("switch (step)");
+      for (int i = first; i < Math.min(steps.size(), first + CHUNK); i++) {
+        method.addStatement("case $L: return $L(frame, args)", i, invokerName(steps.get(i)));
+      }
+      type.addMethod(method
+          .addStatement("default: throw new $T(step)", AssertionError.class)
+          .endControlFlow()
+          .build());
+    }
+    type.addMethod(invoke
+        .addStatement("default: throw new $T(step)", AssertionError.class)
+        .endControlFlow()
+        .build());
+    return type.build();
   }
 
   /** {@code StepOptions.DEFAULT.withRetry(...).withTimeout(...).withCache(true)}. */

@@ -20,14 +20,15 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes {@code <Class>Steps}: one contract constant, one factory per step (plus overloads taking
- * constants for steps with up to {@value #MAX_CONSTANT_OVERLOAD_INPUTS} inputs), and one nested
- * {@code WorkflowStep} subclass per step with typed accessors for its inputs and outputs.
+ * Writes {@code <Class>Steps}: one factory per step, and one nested {@code WorkflowStep} subclass
+ * per step with a typed accessor per output and its own constants (slug, version, contract,
+ * origin). There are no accessors of the inputs (the caller has the cells it passed; the generic
+ * {@code inputCell(name)} reaches them): their wildcard types cost a quarter of the generated
+ * code's compile time. Factories take {@code Arg<? extends T>} per input: a cell, or a constant made
+ * with {@code Arg.value(...)} that takes the input's type. The code is linear in the number of
+ * steps and parameters, and each step's contract is built only when its class is first used.
  */
 public final class StepsWriter {
-
-  /** Steps with more inputs get only the all-cells factory; use {@code Cell.constant}. */
-  static final int MAX_CONSTANT_OVERLOAD_INPUTS = 3;
 
   private StepsWriter() {}
 
@@ -43,17 +44,12 @@ public final class StepsWriter {
         .addOriginatingElement(originating)
         .addJavadoc("Typed factories for the {@code @Step} methods of {@link $T}.\n\n"
             + "<p>Calling a factory runs nothing: it returns a wired workflow step whose outputs "
-            + "are new typed cells.\n", model.target());
+            + "are new typed cells. Pass each input a cell, or a constant with "
+            + "{@code Arg.value(...)}.\n", model.target());
     GeneratedAnnotation.addTo(type, generatedAvailable, model.target());
-    for (StepMethod step : model.steps()) {
-      type.addField(contractField(step));
-    }
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (StepMethod step : model.steps()) {
-      ClassName stepClass = model.stepsClass().nestedClass(GeneratedNames.stepClass(step.methodName()));
-      for (List<Boolean> constants : constantCombinations(step)) {
-        type.addMethod(factory(model, step, stepClass, constants));
-      }
+      type.addMethod(factory(model, step));
     }
     for (StepMethod step : model.steps()) {
       type.addType(stepClass(model, step));
@@ -64,55 +60,27 @@ public final class StepsWriter {
         .build();
   }
 
-  private static FieldSpec contractField(StepMethod step) {
-    return FieldSpec.builder(RuntimeTypes.CONTRACT, GeneratedNames.contractConstant(step.methodName()),
-            Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("Contract of {@code $L} version $L.\n", step.slug(), step.version())
-        .initializer("$T.of(\n$>$L,\n$L$<)", RuntimeTypes.CONTRACT, ports(step.inputs()),
-            ports(step.outputs()))
-        .build();
+  /** The nested workflow step class of {@code step}. */
+  static ClassName stepClassName(StepClass model, StepMethod step) {
+    return model.stepsClass().nestedClass(GeneratedNames.stepClass(step.methodName()));
   }
 
   private static CodeBlock ports(List<PortModel> ports) {
-    if (ports.isEmpty()) {
-      return CodeBlock.of("$T.of()", RuntimeTypes.LIST);
-    }
     List<CodeBlock> blocks = new ArrayList<>();
     for (PortModel port : ports) {
-      blocks.add(CodeBlock.of("new $T($S, $L, $T.$L)", RuntimeTypes.PORT, port.name(),
-          valueType(port), RuntimeTypes.STORAGE_KIND, port.reference() ? "REFERENCE" : "VALUE"));
+      blocks.add(CodeBlock.of("$T.port($S, $T.class, $S, $L)", RuntimeTypes.GENERATED_CODE,
+          port.name(), port.rawType(), port.canonicalName(), port.reference()));
     }
-    return CodeBlock.of("$T.of(\n$>$L$<)", RuntimeTypes.LIST, CodeBlock.join(blocks, ",\n"));
+    return blocks.isEmpty() ? CodeBlock.of("new $T[0]", RuntimeTypes.PORT)
+        : CodeBlock.of("new $T[] {\n$>$L$<}", RuntimeTypes.PORT, CodeBlock.join(blocks, ",\n"));
   }
 
-  static CodeBlock valueType(PortModel port) {
-    return CodeBlock.of("$T.<$T>of($T.class, $S)", RuntimeTypes.VALUE_TYPE, port.boxedType(),
-        port.rawType(), port.canonicalName());
+  private static TypeName argOf(PortModel input) {
+    return ParameterizedTypeName.get(RuntimeTypes.ARG, WildcardTypeName.subtypeOf(input.boxedType()));
   }
 
-  /** Each list says, per input, whether the overload takes a constant instead of a cell. */
-  private static List<List<Boolean>> constantCombinations(StepMethod step) {
-    int n = step.inputs().size();
-    List<List<Boolean>> combinations = new ArrayList<>();
-    int limit = n <= MAX_CONSTANT_OVERLOAD_INPUTS ? 1 << n : 1;
-    for (int mask = 0; mask < limit; mask++) {
-      List<Boolean> constants = new ArrayList<>(n);
-      boolean valid = true;
-      for (int i = 0; i < n; i++) {
-        boolean constant = (mask & (1 << i)) != 0;
-        // A constant of type Cell would erase like the cell overload: skip such combinations.
-        valid &= !(constant && step.inputs().get(i).rawType().equals(RuntimeTypes.CELL));
-        constants.add(constant);
-      }
-      if (valid) {
-        combinations.add(constants);
-      }
-    }
-    return combinations;
-  }
-
-  private static MethodSpec factory(
-      StepClass model, StepMethod step, ClassName stepClass, List<Boolean> constants) {
+  private static MethodSpec factory(StepClass model, StepMethod step) {
+    ClassName stepClass = stepClassName(model, step);
     MethodSpec.Builder method = MethodSpec.methodBuilder(step.methodName())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(stepClass);
@@ -121,32 +89,23 @@ public final class StepsWriter {
     if (!step.description().isEmpty()) {
       method.addJavadoc("\n<p>$L\n", step.description().replace("*/", "*&#47;"));
     }
-    List<CodeBlock> arguments = new ArrayList<>();
-    for (int i = 0; i < step.inputs().size(); i++) {
-      PortModel input = step.inputs().get(i);
-      if (constants.get(i)) {
-        method.addParameter(input.type(), input.name());
-        method.addJavadoc("\n@param $L a constant, stored in the workflow as JSON", input.name());
-        arguments.add(CodeBlock.of("$T.constant($S, $L, $L)", RuntimeTypes.CELL, input.name(),
-            valueType(input), input.name()));
-      } else {
-        method.addParameter(cellOf(input), input.name());
-        method.addJavadoc("\n@param $L the cell wired into input {@code $L}", input.name(),
-            input.name());
-        arguments.add(CodeBlock.of("$L", input.name()));
-      }
+    if (!step.inputs().isEmpty()) {
+      method.addJavadoc("\n");
     }
-    method.addJavadoc("\n@return the workflow step; its accessors return the output cells\n");
+    List<CodeBlock> arguments = new ArrayList<>();
+    for (PortModel input : step.inputs()) {
+      method.addParameter(ParameterSpec.builder(argOf(input), input.name()).build());
+      method.addJavadoc("@param $L a cell, or a constant {@code Arg.value(...)}, for input "
+          + "{@code $L}\n", input.name(), input.name());
+      arguments.add(CodeBlock.of("$L", input.name()));
+    }
+    method.addJavadoc("@return the workflow step; its accessors return the output cells\n");
     return method.addStatement("return new $T($L)", stepClass, CodeBlock.join(arguments, ", "))
         .build();
   }
 
-  private static TypeName cellOf(PortModel input) {
-    return ParameterizedTypeName.get(RuntimeTypes.CELL, WildcardTypeName.subtypeOf(input.boxedType()));
-  }
-
   private static TypeSpec stepClass(StepClass model, StepMethod step) {
-    ClassName self = model.stepsClass().nestedClass(GeneratedNames.stepClass(step.methodName()));
+    ClassName self = stepClassName(model, step);
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .superclass(RuntimeTypes.WORKFLOW_STEP)
@@ -159,27 +118,28 @@ public final class StepsWriter {
         .addField(FieldSpec.builder(int.class, "VERSION", Modifier.PUBLIC, Modifier.STATIC,
                 Modifier.FINAL)
             .addJavadoc("The step's version.\n")
-            .initializer("$L", step.version()).build());
+            .initializer("$L", step.version()).build())
+        .addField(FieldSpec.builder(RuntimeTypes.CONTRACT, "CONTRACT", Modifier.STATIC,
+                Modifier.FINAL)
+            .initializer("$T.contract(\n$>$L,\n$L$<)", RuntimeTypes.GENERATED_CODE,
+                ports(step.inputs()), ports(step.outputs()))
+            .build())
+        .addField(FieldSpec.builder(RuntimeTypes.STEP_ORIGIN, "ORIGIN", Modifier.STATIC,
+                Modifier.FINAL)
+            .initializer("new $T($S, $L)", RuntimeTypes.STEP_ORIGIN,
+                model.moduleClass().reflectionName(), model.hasInstanceSteps())
+            .build());
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
     List<CodeBlock> names = new ArrayList<>();
     for (PortModel input : step.inputs()) {
-      constructor.addParameter(ParameterSpec.builder(cellOf(input), input.name()).build());
+      constructor.addParameter(ParameterSpec.builder(argOf(input), input.name()).build());
       names.add(CodeBlock.of("$L", input.name()));
     }
+    // Qualified, so that no input name can shadow a constant.
     type.addMethod(constructor
-        .addStatement("super(SLUG, VERSION, $L$L)",
-            GeneratedNames.contractConstant(step.methodName()),
-            names.isEmpty() ? "" : CodeBlock.of(", $L", CodeBlock.join(names, ", ")))
+        .addStatement("super($T.SLUG, $T.VERSION, $T.CONTRACT, $T.ORIGIN$L)", self, self, self,
+            self, names.isEmpty() ? "" : CodeBlock.of(", $L", CodeBlock.join(names, ", ")))
         .build());
-    for (int i = 0; i < step.inputs().size(); i++) {
-      PortModel input = step.inputs().get(i);
-      type.addMethod(MethodSpec.methodBuilder(input.name())
-          .addModifiers(Modifier.PUBLIC)
-          .returns(cellOf(input))
-          .addJavadoc("The cell wired into input {@code $L}.\n", input.name())
-          .addStatement("return typedInput($L)", i)
-          .build());
-    }
     for (int i = 0; i < step.outputs().size(); i++) {
       PortModel output = step.outputs().get(i);
       type.addMethod(MethodSpec.methodBuilder(output.name())
