@@ -148,6 +148,39 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * Runs {@code workflow} with typed inputs and waits for it to finish.
+   *
+   * @return the result; a failed step makes a {@link RunStatus#FAILED} result, not an exception
+   * @throws WorkflowValidationException if the workflow or the inputs are invalid (nothing ran)
+   * @throws IllegalStateException if the engine is closed
+   */
+  public RunResult run(Workflow workflow, Inputs inputs) {
+    return run(workflow, inputs.asMap(), RunOptions.DEFAULT);
+  }
+
+  /**
+   * Runs {@code workflow} with typed inputs and per-run options, and waits for it to finish.
+   *
+   * @throws WorkflowValidationException if the workflow or the inputs are invalid
+   * @throws UsageLimitExceededException if the run's usage exceeded its limits
+   * @throws IllegalStateException if the engine is closed
+   */
+  public RunResult run(Workflow workflow, Inputs inputs, RunOptions options) {
+    return run(workflow, inputs.asMap(), options);
+  }
+
+  /**
+   * Starts {@code workflow} with typed inputs and per-run options; returns at once.
+   *
+   * @throws WorkflowValidationException as for {@link #run}
+   * @throws IllegalStateException if the engine is closed
+   */
+  public CompletableFuture<RunResult> start(Workflow workflow, Inputs inputs,
+      RunOptions options) {
+    return start(workflow, inputs.asMap(), options);
+  }
+
+  /**
    * Runs {@code workflow} and waits for it to finish.
    *
    * @param inputs a value for every workflow input, by input alias

@@ -1,7 +1,7 @@
 package dev.fancy.engine;
 
 import dev.fancy.frame.StepFailure;
-import dev.fancy.registry.OutputValidator;
+import dev.fancy.workflow.OutputValidator;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueCodec;
@@ -10,7 +10,6 @@ import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Composite;
 import dev.fancy.workflow.Contract;
-import dev.fancy.workflow.Flow;
 import dev.fancy.workflow.FlowStep;
 import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StepOptions;
@@ -60,8 +59,17 @@ final class ExecutionPlan {
   final ValueType<?>[] argType;
   /** Per step, the effective options: the definition's defaults overridden by the step's. */
   final StepOptions[] options;
-  /** Per step, the resolved output validators, in option order. */
-  final OutputValidator[][] validators;
+  /**
+   * A resolved output validation.
+   *
+   * @param validator the validator
+   * @param output the index of the output it checks
+   * @param description how messages name it
+   */
+  record Validation(OutputValidator<Object> validator, int output, String description) {}
+
+  /** Per step, the resolved output validations, in option order. */
+  final Validation[][] validators;
   /** Per step, the fallback's definition, or null. */
   final StepDefinition[] fallbacks;
   /** Per step with a fallback: per fallback input, the index of the step's argument, or -1 for the failure. */
@@ -97,7 +105,7 @@ final class ExecutionPlan {
     this.argPrimitive = new boolean[argCount];
     this.argType = new ValueType<?>[argCount];
     this.options = new StepOptions[n];
-    this.validators = new OutputValidator[n][];
+    this.validators = new Validation[n][];
     this.fallbacks = new StepDefinition[n];
     this.fallbackArgs = new int[n][];
     this.guarded = new boolean[n];
@@ -219,9 +227,6 @@ final class ExecutionPlan {
   /** Compiles a control-flow step's children, so their problems show before anything runs. */
   private void bindChildren(int s, FlowStep flow, StepRegistry registry, List<String> problems) {
     Map<String, ExecutionPlan> plans = new LinkedHashMap<>();
-    for (String problem : Flow.problems(flow)) {
-      problems.add(where(flow) + ": " + problem);
-    }
     for (Map.Entry<String, Workflow> child : flow.children().entrySet()) {
       try {
         plans.put(child.getKey(), compile(child.getValue(), registry));
@@ -303,13 +308,25 @@ final class ExecutionPlan {
     for (String problem : effective.problems()) {
       problems.add(where(step) + " has invalid options: " + problem);
     }
-    validators[s] = new OutputValidator[effective.validators().size()];
+    validators[s] = new Validation[effective.validators().size()];
     for (int i = 0; i < validators[s].length; i++) {
-      String name = effective.validators().get(i);
-      validators[s][i] = registry.validator(name).orElse(null);
-      if (validators[s][i] == null) {
-        problems.add(where(step) + " uses the validator '" + name + "', which is not registered; "
-            + "register it with StepRegistry.registerValidator");
+      StepOptions.Validation validation = effective.validators().get(i);
+      OutputValidator<?> validator = step.validator(validation.validator())
+          .or(() -> registry.validator(validation.validator())).orElse(null);
+      int output = step.outputNames().indexOf(validation.output());
+      if (validator == null) {
+        problems.add(where(step) + " uses the validator '" + validation.validator() + "', which "
+            + "is not registered; register it with StepRegistry.registerValidator(new "
+            + validation.validator().substring(validation.validator().lastIndexOf('.') + 1)
+                .replace('$', '.') + "())");
+      } else if (output < 0) {
+        problems.add(where(step) + " validates output '" + validation.output() + "', which it "
+            + "does not have; its outputs are " + step.outputNames());
+      } else {
+        @SuppressWarnings("unchecked")
+        OutputValidator<Object> typed = (OutputValidator<Object>) validator;
+        validators[s][i] = new Validation(typed, output, "validator '" + validation.validator()
+            + "' of output '" + validation.output() + "'");
       }
     }
     if (effective.fallback() != null) {

@@ -277,35 +277,40 @@ final class FlowRunner {
     }
   }
 
+  /** A route's branch name: an enum constant's name, or the key as text. */
+  private static String branchOf(Object route) {
+    return route instanceof Enum<?> constant ? constant.name() : String.valueOf(route);
+  }
+
   private Object[] router() throws Exception {
     Collection<?> routes = (Collection<?>) inputs.get(FlowStep.ROUTES);
     if (routes == null) {
       throw new NullPointerException("the routes of router step '" + step.slug() + "' are null");
     }
+    Map<String, Object> keys = new LinkedHashMap<>();
+    for (Object route : routes) {
+      String branch = branchOf(route);
+      if (!step.children().containsKey(branch)) {
+        throw new IllegalArgumentException("router step was routed to '" + route
+            + "', which has no branch; its branches are " + step.children().keySet());
+      }
+      keys.putIfAbsent(branch, route);
+    }
     List<String> chosen = new ArrayList<>();
     for (String branch : step.children().keySet()) {
-      if (routes.contains(branch)) {
+      if (keys.containsKey(branch)) {
         chosen.add(branch);
-      }
-    }
-    for (Object route : routes) {
-      if (!step.children().containsKey(String.valueOf(route))) {
-        throw new IllegalArgumentException("router step was routed to '" + route
-            + "', which is no branch; its branches are " + step.children().keySet());
+      } else {
+        notRun(position(branch), "branch " + branch, "not routed");
       }
     }
     if (run.context instanceof RouteLog log) {
       log.routed(step.id(), List.copyOf(chosen));
     }
-    Map<String, Object> results = new LinkedHashMap<>();
-    for (String branch : step.children().keySet()) {
-      if (!chosen.contains(branch)) {
-        notRun(position(branch), "branch " + branch, "not routed");
-      }
-    }
     Map<String, Object[]> outputs = branches(chosen, false);
+    Map<Object, Object> results = new LinkedHashMap<>();
     for (String branch : chosen) {
-      results.put(branch, outputs.get(branch)[0]);
+      results.put(keys.get(branch), outputs.get(branch)[0]);
     }
     return new Object[] {results};
   }

@@ -134,6 +134,14 @@ public final class RunResult {
   }
 
   /**
+   * The history as a plain-text table, one line per step (and per child run and its steps,
+   * indented), with status, attempts, duration, cost and notes: for logs and command-line tools.
+   */
+  public String historyTable() {
+    return HistoryTable.of(this);
+  }
+
+  /**
    * The record of one workflow step.
    *
    * @throws IllegalArgumentException if the step is not part of this workflow

@@ -244,11 +244,10 @@ final class StepAttempts {
       outputs = options.timeout() == null ? invoke(s, frame, args)
           : run.services.timedAttempts().call(plan.steps[s].slug(), frame.attempt(),
               options.timeout(), () -> invoke(s, frame, args));
-      for (int i = 0; i < plan.validators[s].length; i++) {
-        String problem = plan.validators[s][i].problem(outputs);
+      for (ExecutionPlan.Validation validation : plan.validators[s]) {
+        String problem = validation.validator().problem(outputs[validation.output()]);
         if (problem != null) {
-          throw new OutputValidationException(
-              "validator '" + options.validators().get(i) + "': " + problem);
+          throw new OutputValidationException(validation.description() + ": " + problem);
         }
       }
     } catch (Throwable t) {

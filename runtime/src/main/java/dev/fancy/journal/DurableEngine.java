@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.Inputs;
 import dev.fancy.engine.JournaledRun;
 import dev.fancy.engine.RunOptions;
 import dev.fancy.engine.RunResult;
@@ -176,6 +177,22 @@ public final class DurableEngine implements AutoCloseable {
   /** The in-memory engine that executes runs (its registry, codec, lingering attempts). */
   public Engine engine() {
     return engine;
+  }
+
+  /**
+   * Records and starts a run with typed inputs; returns its ID at once (see
+   * {@link #submit(Workflow, Map, RunOptions)}).
+   */
+  public UUID submit(Workflow workflow, Inputs inputs) {
+    return submit(workflow, inputs.asMap(), RunOptions.DEFAULT);
+  }
+
+  /**
+   * Records and starts a run with typed inputs and options; returns its ID at once (see
+   * {@link #submit(Workflow, Map, RunOptions)}).
+   */
+  public UUID submit(Workflow workflow, Inputs inputs, RunOptions options) {
+    return submit(workflow, inputs.asMap(), options);
   }
 
   /**

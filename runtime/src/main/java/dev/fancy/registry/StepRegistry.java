@@ -1,6 +1,7 @@
 package dev.fancy.registry;
 
 import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.OutputValidator;
 import dev.fancy.workflow.Port;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +36,7 @@ public final class StepRegistry {
       "java.nio.file.Path", "java.net.URI");
 
   private final Map<String, Entry> definitions = new ConcurrentHashMap<>();
-  private final Map<String, OutputValidator> validators = new ConcurrentHashMap<>();
+  private final Map<String, OutputValidator<?>> validators = new ConcurrentHashMap<>();
   private final Set<String> allowedTypes = ConcurrentHashMap.newKeySet();
   /** Every class the registered contracts mention; null when a registration made it stale. */
   private volatile Set<String> contractClasses;
@@ -173,25 +174,27 @@ public final class StepRegistry {
   }
 
   /**
-   * Registers an output validator under {@code name}, for use in step options.
+   * Registers an output validator under its {@link OutputValidator#name()}, for workflows read
+   * from JSON (workflows built in code carry their validators).
    *
    * @return this registry
-   * @throws IllegalArgumentException if the name is blank or already registered
+   * @throws IllegalArgumentException if the name is blank or another validator has it
    */
-  public StepRegistry registerValidator(String name, OutputValidator validator) {
-    Objects.requireNonNull(name, "name == null");
+  public StepRegistry registerValidator(OutputValidator<?> validator) {
     Objects.requireNonNull(validator, "validator == null");
-    if (name.isBlank()) {
+    String name = validator.name();
+    if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a validator name is blank");
     }
-    if (validators.putIfAbsent(name, validator) != null) {
+    OutputValidator<?> previous = validators.putIfAbsent(name, validator);
+    if (previous != null && previous != validator) {
       throw new IllegalArgumentException("a validator named '" + name + "' is already registered");
     }
     return this;
   }
 
   /** The validator registered under {@code name}, if any. */
-  public Optional<OutputValidator> validator(String name) {
+  public Optional<OutputValidator<?>> validator(String name) {
     return Optional.ofNullable(validators.get(name));
   }
 

@@ -47,7 +47,8 @@ public final class ValueType<T> {
    * @param type the class; for a primitive ({@code double.class}) the name is the keyword and the
    *     raw type the box
    * @throws NullPointerException if {@code type} is null
-   * @throws IllegalArgumentException if {@code type} is {@code void.class}
+   * @throws IllegalArgumentException if {@code type} is {@code void.class}, or generic (its type
+   *     arguments cannot be known from a class: use {@link #of(TypeRef)})
    */
   @SuppressWarnings("unchecked")
   public static <T> ValueType<T> of(Class<T> type) {
@@ -55,20 +56,48 @@ public final class ValueType<T> {
     if (type == void.class) {
       throw new IllegalArgumentException("void is not a value type");
     }
+    if (type.getTypeParameters().length > 0) {
+      throw new IllegalArgumentException(type.getName() + " is generic, so a class cannot say "
+          + "its type arguments: spell the type with a type token, e.g. new TypeRef<"
+          + type.getSimpleName() + "<...>>() {}");
+    }
     return new ValueType<>(type.getName(), type.isPrimitive() ? BOXES.get(type) : type);
   }
 
   /**
-   * Returns a possibly generic type whose raw class is known, as generated code creates it, for
-   * example {@code ValueType.<List<Row>>of(List.class, "java.util.List<com.acme.Row>")}.
+   * Returns the type a type token captured: {@code ValueType.of(new TypeRef<List<Row>>() {})}.
+   *
+   * @throws NullPointerException if {@code type} is null
+   */
+  public static <T> ValueType<T> of(TypeRef<T> type) {
+    return Objects.requireNonNull(type, "type == null").valueType();
+  }
+
+  /**
+   * Returns a possibly generic type whose raw class is known, as generated code creates it. User
+   * code spells generic types with {@link TypeRef} instead, so no name is written by hand.
    *
    * @param rawType the erasure of the type (boxed for primitives)
    * @param name the canonical name, shaped as described on this class
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code name} is blank or contains whitespace
+   * @throws IllegalArgumentException if {@code name} is blank, contains whitespace, or does not
+   *     name {@code rawType}
    */
   public static <T> ValueType<T> of(Class<? super T> rawType, String name) {
     Objects.requireNonNull(rawType, "rawType == null");
+    checkName(name);
+    int lt = name.indexOf('<');
+    String raw = lt < 0 ? name : name.substring(0, lt);
+    Class<?> boxed = rawType.isPrimitive() ? BOXES.get(rawType) : rawType;
+    if (!raw.equals(rawType.getName()) && !boxed.getName().equals(BOXED_NAMES.get(raw))) {
+      throw new IllegalArgumentException("type name '" + name + "' does not name the class "
+          + rawType.getName());
+    }
+    return new ValueType<>(name, boxed);
+  }
+
+  /** A type whose canonical name and raw class are both known (from a type token). */
+  static <T> ValueType<T> resolved(String name, Class<?> rawType) {
     return new ValueType<>(checkName(name), rawType.isPrimitive() ? BOXES.get(rawType) : rawType);
   }
 
@@ -134,6 +163,25 @@ public final class ValueType<T> {
     return classes;
   }
 
+  /**
+   * The type of this collection type's elements, e.g. {@code java.lang.Integer} for
+   * {@code java.util.List<java.lang.Integer>}.
+   *
+   * @throws IllegalArgumentException if this is not a collection type whose element type is
+   *     known (a raw {@code List} has none)
+   * @throws ValueCodecException if a class in the name is not on the class path
+   */
+  public ValueType<?> elementType() {
+    com.fasterxml.jackson.databind.JavaType type = ValueCodec.defaults().javaType(this);
+    com.fasterxml.jackson.databind.JavaType element = type.isCollectionLikeType()
+        ? type.getContentType() : null;
+    if (element == null || !name.contains("<")) {
+      throw new IllegalArgumentException("type " + name + " is not a collection whose element "
+          + "type is known; give the cell a type such as java.util.List<com.acme.Row>");
+    }
+    return new ValueType<>(element.toCanonical(), element.getRawClass());
+  }
+
   /** Whether this is a primitive type (values can never be null). */
   public boolean isPrimitive() {
     return BOXED_NAMES.containsKey(name);
@@ -189,7 +237,8 @@ public final class ValueType<T> {
         || targetArgs.contains("?");
   }
 
-  private String boxedName() {
+  /** The name with a primitive keyword replaced by its box: {@code int} is {@code java.lang.Integer}. */
+  public String boxedName() {
     return BOXED_NAMES.getOrDefault(name, name);
   }
 

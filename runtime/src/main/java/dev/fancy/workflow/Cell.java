@@ -2,7 +2,9 @@ package dev.fancy.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.value.ValueCodec;
+import dev.fancy.value.TypeRef;
 import dev.fancy.value.ValueType;
+import java.lang.reflect.Modifier;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -16,7 +18,7 @@ import java.util.UUID;
  *
  * @param <T> the Java type of the value (boxed for primitives)
  */
-public final class Cell<T> implements Arg<T> {
+public final class Cell<T> implements Arg<T>, WorkflowElement {
 
   /** How a cell gets its value. */
   public enum Role {
@@ -50,23 +52,42 @@ public final class Cell<T> implements Arg<T> {
   }
 
   /**
-   * A workflow input named {@code alias}; runs bind its value by that name.
+   * A workflow input named {@code alias} of a non-generic class; runs bind its value by that
+   * name.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code alias} is blank
+   * @throws IllegalArgumentException if {@code alias} is blank, or {@code type} is generic (use
+   *     {@link #input(String, TypeRef)})
    */
   public static <T> Cell<T> input(String alias, Class<T> type) {
     return input(alias, ValueType.of(type));
   }
 
   /**
-   * A workflow input of a possibly generic type, e.g.
-   * {@code Cell.input("rows", ValueType.<List<Row>>of(List.class, "java.util.List<com.acme.Row>"))}.
+   * A workflow input of a generic type, spelled with a type token:
+   * {@code Cell.input("rows", new TypeRef<List<Row>>() {})}.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code alias} is blank
+   */
+  public static <T> Cell<T> input(String alias, TypeRef<T> type) {
+    return input(alias, ValueType.of(type));
+  }
+
+  /**
+   * A workflow input of a value type.
    *
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code alias} is blank
    */
   public static <T> Cell<T> input(String alias, ValueType<T> type) {
+    Cell<T> cell = parameter(alias, type);
+    FlowScope.noteInput(cell);
+    return cell;
+  }
+
+  /** An input cell that a control-flow body receives (not noted as made by the body). */
+  static <T> Cell<T> parameter(String alias, ValueType<T> type) {
     return new Cell<>(Ids.newId(), requireAlias(alias), StorageKind.VALUE,
         Objects.requireNonNull(type, "type == null"), Role.INPUT, null, null, -1);
   }
@@ -96,15 +117,48 @@ public final class Cell<T> implements Arg<T> {
 
   /**
    * A constant whose type is the value's class, e.g. {@code Cell.constant(0.8)} is a
-   * {@code Cell<Double>} labelled {@code const}.
+   * {@code Cell<Double>} labelled {@code const}. For a generic value (a list, a map) the class
+   * does not say the type: use {@link #constant(TypeRef, Object)}, or {@code Arg.value(...)} in a
+   * step factory, which takes the parameter's type.
    *
-   * @throws NullPointerException if {@code value} is null (use the typed overload for nulls)
+   * @throws NullPointerException if {@code value} is null (use a typed overload for nulls)
+   * @throws IllegalArgumentException if the value's class is generic or not public, so its type
+   *     cannot be known from it
    * @throws dev.fancy.value.ValueCodecException if the value cannot be serialized to JSON
    */
   @SuppressWarnings("unchecked")
   public static <T> Cell<T> constant(T value) {
     Objects.requireNonNull(value, "value == null");
-    return constant("const", ValueType.of((Class<T>) value.getClass()), value);
+    if (value instanceof Cell<?>) {
+      throw new IllegalArgumentException("constant '" + ((Cell<?>) value).alias() + "' is a "
+          + "Cell; pass the cell to the step's factory directly instead of wrapping it as a "
+          + "constant");
+    }
+    Class<T> type = (Class<T>) value.getClass();
+    if (type.getTypeParameters().length > 0 || !Modifier.isPublic(type.getModifiers())
+        || type.isAnonymousClass() || type.isSynthetic()) {
+      throw new IllegalArgumentException("the type of constant " + abbreviate(value)
+          + " cannot be known from its class " + type.getName() + " (it is generic or not "
+          + "public): spell it with Cell.constant(new TypeRef<...>() {}, value), or pass "
+          + "Arg.value(value) to a step factory, which gives it the parameter's type");
+    }
+    return constant("const", ValueType.of(type), value);
+  }
+
+  /**
+   * A constant of a type spelled with a type token:
+   * {@code Cell.constant(new TypeRef<List<Integer>>() {}, List.of(1, 2))}.
+   *
+   * @throws IllegalArgumentException if {@code value} is a cell or does not fit the type
+   * @throws dev.fancy.value.ValueCodecException if the value cannot be serialized to JSON
+   */
+  public static <T> Cell<T> constant(TypeRef<T> type, T value) {
+    return constant("const", ValueType.of(type), value);
+  }
+
+  private static String abbreviate(Object value) {
+    String text = String.valueOf(value);
+    return text.length() <= 40 ? text : text.substring(0, 37) + "...";
   }
 
   static <T> Cell<T> read(UUID id, String alias, StorageKind kind, ValueType<T> type, Role role,

@@ -3,340 +3,419 @@ package dev.fancy.workflow;
 import dev.fancy.value.ValueType;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Builds control-flow steps ({@link FlowStep}): sub-workflows, map (dynamic fan-out),
- * conditionals, bounded loops, routers and parallel groups. Child workflows are ordinary
- * workflows whose inputs are bound by alias: {@code inputs} maps each child input alias to a cell
- * of the parent workflow. Every factory checks the shapes at once and throws a
- * {@link WorkflowValidationException} naming what does not fit.
+ * Typed control flow: sub-workflows, map (dynamic fan-out), if/else, switches on an enum,
+ * routers, bounded loops and parallel groups, each written as lambdas that wire steps, and each
+ * returning typed cells. The wiring inside a lambda becomes a child workflow of a control-flow
+ * step ({@link FlowStep}). Cells from outside that a lambda uses are captured: they become inputs
+ * of the child, bound automatically. Javac checks every type.
  *
  * <pre>{@code
- * Workflow perYear = Workflow.of("per-year", WeatherSteps.summary(Cell.input("year", ...)).out());
- * FlowStep years = Flow.map(yearsCell, perYear, "year", Map.of(), 4);
- * Cell<List<Summary>> summaries = years.results(perYear.outputs().get(0));
+ * Cell<List<YearSummary>> summaries =
+ *     Flow.map(years, 2, year -> YearlySteps.summarizeYear(seattle, year).out());
+ * Cell<String> note = Flow.ifElse(YearlySteps.warmed(summaries).out(),
+ *     () -> YearlySteps.warmingNote(summaries).out(),
+ *     () -> YearlySteps.steadyNote(summaries).out());
  * }</pre>
+ *
+ * <p>Every step a lambda creates belongs to its body and runs with it (also steps whose outputs
+ * nobody reads). A cell made inside a body exists only there: use what the builder returns. The
+ * resulting workflow JSON is the same as any control-flow step's (see docs/workflow-json.md), so
+ * it round-trips and runs anywhere. Execution semantics (child runs, concurrency, context,
+ * history) are in docs/semantics.md.
  */
 public final class Flow {
 
-  private static final ValueType<?> RESULTS_MAP =
-      ValueType.of(Map.class, "java.util.Map<java.lang.String,java.lang.Object>");
+  /** The name of a map body's item input. */
+  static final String ITEM = "item";
+  /** The name of a loop body's state input. */
+  static final String STATE = "state";
+  /** The name of a sub-workflow's argument input. */
+  static final String ARGUMENT = "argument";
 
   private Flow() {}
 
-  /** Runs {@code child} as one step; its outputs are this step's outputs {@code out0..}. */
-  public static FlowStep subWorkflow(Workflow child, Map<String, ? extends Cell<?>> inputs) {
-    return build(FlowStep.Kind.SUBWORKFLOW, Map.of(FlowStep.BODY, child),
-        new FlowStep.Settings(0, 0, null, null, null), null, null, inputs);
-  }
-
   /**
-   * Runs {@code body} once per element of {@code items}, at most {@code maxConcurrency} at a time;
-   * the results keep the items' order. {@code body} must have exactly one output and an input
-   * aliased {@code itemInput}; its other inputs are bound from {@code shared}.
-   */
-  public static FlowStep map(Cell<? extends List<?>> items, Workflow body, String itemInput,
-      Map<String, ? extends Cell<?>> shared, int maxConcurrency) {
-    return build(FlowStep.Kind.MAP, Map.of(FlowStep.BODY, body),
-        new FlowStep.Settings(maxConcurrency, 0, itemInput, null, null), FlowStep.ITEMS, items,
-        shared);
-  }
-
-  /**
-   * Runs the branch chosen by {@code condition}: a boolean chooses branch {@code "true"} or
-   * {@code "false"}, an enum the branch named like its constant. Branches must have outputs of
-   * the same types; the branches not taken are reported skipped.
-   */
-  public static FlowStep conditional(Cell<?> condition, Map<String, Workflow> branches,
-      Map<String, ? extends Cell<?>> inputs) {
-    return build(FlowStep.Kind.CONDITIONAL, branches,
-        new FlowStep.Settings(0, 0, null, null, null), FlowStep.CONDITION, condition, inputs);
-  }
-
-  /**
-   * Runs {@code body} repeatedly: after each iteration, while its boolean output {@code goOn} is
-   * true, the next iteration runs with each input named in {@code carry} set to the value of the
-   * body output it maps to (loop-carried cells); the other inputs keep their values. Needing more
-   * than {@code maxIterations} iterations fails the step. Every iteration appears in the history;
-   * the step's outputs are the last iteration's outputs except {@code goOn}.
+   * Runs the steps {@code body} wires as one step: a sub-workflow, shown nested in the history.
    *
-   * @param carry body input alias to the body output that feeds it in the next iteration
-   * @param inputs the first iteration's inputs, by body input alias
+   * @param name the child workflow's name, for the history and JSON
+   * @param body wires steps and returns the cell the sub-workflow computes
+   * @return the sub-workflow's result
+   * @throws WorkflowValidationException if the body does not fit (see {@link Flow})
    */
-  public static FlowStep loop(Workflow body, Cell<Boolean> goOn, Map<String, ? extends Cell<?>> carry,
-      int maxIterations, Map<String, ? extends Cell<?>> inputs) {
+  public static <T> Cell<T> subWorkflow(String name, Supplier<? extends Cell<T>> body) {
     Objects.requireNonNull(body, "body == null");
-    Map<String, Integer> carried = new TreeMap<>();
-    for (Map.Entry<String, ? extends Cell<?>> entry : carry.entrySet()) {
-      carried.put(entry.getKey(), outputIndex(body, entry.getValue()));
-    }
-    return build(FlowStep.Kind.LOOP, Map.of(FlowStep.BODY, body),
-        new FlowStep.Settings(0, maxIterations, null, outputIndex(body, goOn), carried), null,
-        null, inputs);
-  }
-
-  private static int outputIndex(Workflow body, Cell<?> output) {
-    int index = body.outputs().indexOf(output);
-    if (index < 0) {
-      throw new IllegalArgumentException("cell '" + output.alias() + "' is not an output of the "
-          + "loop body '" + body.name() + "'; pass one of its outputs");
-    }
-    return index;
+    FlowBody.Captures captures = new FlowBody.Captures();
+    FlowBody.Scoped<? extends Cell<T>> run = FlowBody.run("sub-workflow '" + name + "'", body);
+    Workflow child = FlowBody.build(name, run.scope(), List.of(run.result()), List.of(),
+        captures);
+    FlowStep step = build(FlowStep.Kind.SUBWORKFLOW, Map.of(FlowStep.BODY, child),
+        new FlowStep.Settings(0, 0, null, null, null), null, null, captures.bindings());
+    return output(step, 0);
   }
 
   /**
-   * Runs the branches whose names the collection in {@code routes} holds, decided at run time
-   * (by the step that produced {@code routes}). Each branch has exactly one output; the result
-   * maps the names of the branches that ran to their outputs. The executed branches are recorded
-   * in the history, and in the run context if it implements {@link RouteLog}.
+   * As {@link #subWorkflow(String, Supplier)}, for a body that takes an argument: the same body
+   * can wire sub-workflows of different arguments.
+   *
+   * @param argument the cell the body receives
+   * @param body wires steps from its argument and returns the cell the sub-workflow computes
    */
-  public static FlowStep router(Cell<? extends Collection<String>> routes,
-      Map<String, Workflow> branches, Map<String, ? extends Cell<?>> inputs) {
-    return build(FlowStep.Kind.ROUTER, branches, new FlowStep.Settings(0, 0, null, null, null),
-        FlowStep.ROUTES, routes, inputs);
+  public static <A, T> Cell<T> subWorkflow(String name, Cell<A> argument,
+      Function<Cell<A>, ? extends Cell<T>> body) {
+    Objects.requireNonNull(argument, "argument == null");
+    Objects.requireNonNull(body, "body == null");
+    FlowBody.Captures captures = new FlowBody.Captures().reserve(ARGUMENT);
+    Cell<A> parameter = Cell.parameter(ARGUMENT, argument.type());
+    FlowBody.Scoped<? extends Cell<T>> run = FlowBody.run("sub-workflow '" + name + "'",
+        () -> body.apply(parameter));
+    Workflow child = FlowBody.build(name, run.scope(), List.of(run.result()),
+        List.of(parameter), captures);
+    Map<String, Cell<?>> inputs = new TreeMap<>(captures.bindings());
+    inputs.put(ARGUMENT, argument);
+    FlowStep step = build(FlowStep.Kind.SUBWORKFLOW, Map.of(FlowStep.BODY, child),
+        new FlowStep.Settings(0, 0, null, null, null), null, null, inputs);
+    return output(step, 0);
+  }
+
+  /**
+   * Runs {@code body} once per element of {@code items} (dynamic fan-out), at most
+   * {@code maxConcurrency} at a time, and collects the results in the items' order. A failed
+   * element fails the step, naming every failed index.
+   *
+   * @param items a list; its cell's type must name the element type ({@code List<Integer>})
+   * @param maxConcurrency the most elements at once, {@code >= 1}
+   * @param body wires steps from one element and returns the cell it computes
+   * @return the results, one per item, in order
+   * @throws IllegalArgumentException if the element type of {@code items} is unknown
+   * @throws WorkflowValidationException if {@code maxConcurrency < 1} or the body does not fit
+   */
+  public static <E, R> Cell<List<R>> map(Cell<? extends List<E>> items, int maxConcurrency,
+      Function<Cell<E>, ? extends Cell<R>> body) {
+    Objects.requireNonNull(items, "items == null");
+    Objects.requireNonNull(body, "body == null");
+    @SuppressWarnings("unchecked")
+    ValueType<E> elementType = (ValueType<E>) items.type().elementType();
+    Cell<E> item = Cell.parameter(ITEM, elementType);
+    FlowBody.Captures captures = new FlowBody.Captures().reserve(ITEM);
+    FlowBody.Scoped<? extends Cell<R>> run = FlowBody.run("the map over '" + items.alias() + "'",
+        () -> body.apply(item));
+    Workflow child = FlowBody.build("map body", run.scope(), List.of(run.result()),
+        List.of(item), captures);
+    FlowStep step = build(FlowStep.Kind.MAP, Map.of(FlowStep.BODY, child),
+        new FlowStep.Settings(maxConcurrency, 0, ITEM, null, null), FlowStep.ITEMS, items,
+        captures.bindings());
+    return output(step, 0);
+  }
+
+  /**
+   * Runs {@code whenTrue} or {@code whenFalse}, as {@code condition} says; the branch not taken is
+   * recorded as not run.
+   *
+   * @return the result of the branch that ran
+   * @throws WorkflowValidationException if a branch does not fit
+   */
+  public static <T> Cell<T> ifElse(Cell<Boolean> condition, Supplier<? extends Cell<T>> whenTrue,
+      Supplier<? extends Cell<T>> whenFalse) {
+    Objects.requireNonNull(condition, "condition == null");
+    Branches branches = new Branches("the if/else on '" + condition.alias() + "'");
+    branches.add("true", Objects.requireNonNull(whenTrue, "whenTrue == null"));
+    branches.add("false", Objects.requireNonNull(whenFalse, "whenFalse == null"));
+    FlowStep step = build(FlowStep.Kind.CONDITIONAL, branches.children,
+        new FlowStep.Settings(0, 0, null, null, null), FlowStep.CONDITION, condition,
+        branches.captures.bindings());
+    return output(step, 0);
+  }
+
+  /**
+   * Starts a switch on an enum cell: {@code Flow.switchOn(mood).when(HAPPY, () -> ...)
+   * .when(SAD, () -> ...).end()}. The branch of the cell's value runs; every constant needs a
+   * branch.
+   */
+  public static <E extends Enum<E>> Switch<E> switchOn(Cell<E> key) {
+    return new Switch<>(Objects.requireNonNull(key, "key == null"));
+  }
+
+  /**
+   * Starts a router: {@code Flow.route(picked).when(RAIN, () -> ...).when(SUN, () -> ...).end()}.
+   * At run time, the branches of the keys in the collection {@code routes} holds run (at the same
+   * time); the result maps each of those keys to its branch's result.
+   *
+   * @param routes the keys to route to, chosen by an earlier step: enum constants or strings
+   */
+  public static <K> Router<K> route(Cell<? extends Collection<K>> routes) {
+    return new Router<>(Objects.requireNonNull(routes, "routes == null"));
+  }
+
+  /**
+   * Repeats {@code body} on a state (a loop-carried cell): the first iteration receives
+   * {@code initial}, each next one the state the previous returned, while the previous said to go
+   * on. Needing more than {@code maxIterations} iterations fails the step. Every iteration is
+   * recorded.
+   *
+   * @param body wires one iteration from the state and returns {@link #next}
+   * @return the state after the last iteration
+   * @throws WorkflowValidationException if {@code maxIterations < 1} or the body does not fit
+   */
+  public static <S> Cell<S> loop(Cell<S> initial, int maxIterations,
+      Function<Cell<S>, Next<S>> body) {
+    Objects.requireNonNull(initial, "initial == null");
+    Objects.requireNonNull(body, "body == null");
+    Cell<S> state = Cell.parameter(STATE, initial.type());
+    FlowBody.Captures captures = new FlowBody.Captures().reserve(STATE);
+    FlowBody.Scoped<Next<S>> run = FlowBody.run("the loop on '" + initial.alias() + "'",
+        () -> body.apply(state));
+    Workflow child = FlowBody.build("loop body", run.scope(),
+        List.of(run.result().state(), run.result().goOn()), List.of(state), captures);
+    Map<String, Cell<?>> inputs = new TreeMap<>(captures.bindings());
+    inputs.put(STATE, initial);
+    FlowStep step = build(FlowStep.Kind.LOOP, Map.of(FlowStep.BODY, child),
+        new FlowStep.Settings(0, maxIterations, null, 1, Map.of(STATE, 0)), null, null, inputs);
+    return output(step, 0);
+  }
+
+  /** What a loop iteration returns: the next state, and whether to go on. */
+  public static <S> Next<S> next(Cell<S> state, Cell<Boolean> goOn) {
+    return new Next<>(state, goOn);
+  }
+
+  /**
+   * What a loop iteration returns.
+   *
+   * @param state the state the next iteration receives, or the loop's result if it is the last
+   * @param goOn whether another iteration runs
+   */
+  public record Next<S>(Cell<S> state, Cell<Boolean> goOn) {
+    /** Validates. */
+    public Next {
+      Objects.requireNonNull(state, "state == null");
+      Objects.requireNonNull(goOn, "goOn == null");
+    }
   }
 
   /**
    * Runs every branch at the same time, at most {@code maxConcurrency} at once, each on its own
-   * copy of the run context, merged back by the run's context rule afterwards. Outputs are
-   * {@code <branch>_out<i>}; the group's usage is the sum of its branches'.
+   * copy of the run context (merged back by the run's {@code ContextRule}).
+   *
+   * @return the branches' results, in order
+   * @throws WorkflowValidationException if {@code maxConcurrency < 1}, there is no branch, or a
+   *     branch does not fit
    */
-  public static FlowStep parallel(Map<String, Workflow> branches,
-      Map<String, ? extends Cell<?>> inputs, int maxConcurrency) {
-    return build(FlowStep.Kind.PARALLEL, branches,
-        new FlowStep.Settings(maxConcurrency, 0, null, null, null), null, null, inputs);
+  public static <T> List<Cell<T>> parallel(int maxConcurrency,
+      List<? extends Supplier<? extends Cell<T>>> branches) {
+    Branches all = new Branches("a parallel group");
+    for (int i = 0; i < branches.size(); i++) {
+      all.add("branch" + i, branches.get(i));
+    }
+    FlowStep step = build(FlowStep.Kind.PARALLEL, all.children,
+        new FlowStep.Settings(maxConcurrency, 0, null, null, null), null, null,
+        all.captures.bindings());
+    List<Cell<T>> results = new ArrayList<>();
+    for (int i = 0; i < branches.size(); i++) {
+      results.add(output(step, i));
+    }
+    return List.copyOf(results);
+  }
+
+  /**
+   * As {@link #parallel(int, List)}, for two branches of different types.
+   *
+   * @return both results
+   */
+  public static <A, B> Pair<A, B> parallel(int maxConcurrency, Supplier<? extends Cell<A>> first,
+      Supplier<? extends Cell<B>> second) {
+    Branches all = new Branches("a parallel group");
+    all.add("branch0", first);
+    all.add("branch1", second);
+    FlowStep step = build(FlowStep.Kind.PARALLEL, all.children,
+        new FlowStep.Settings(maxConcurrency, 0, null, null, null), null, null,
+        all.captures.bindings());
+    return new Pair<>(output(step, 0), output(step, 1));
+  }
+
+  /**
+   * The results of two parallel branches.
+   *
+   * @param first the first branch's result
+   * @param second the second branch's result
+   */
+  public record Pair<A, B>(Cell<A> first, Cell<B> second) {}
+
+  /** A switch on an enum cell, before its first branch. */
+  public static final class Switch<E extends Enum<E>> {
+    private final Cell<E> key;
+
+    private Switch(Cell<E> key) {
+      this.key = key;
+    }
+
+    /** The branch of {@code constant}; its result type is the switch's. */
+    public <T> Cases<E, T> when(E constant, Supplier<? extends Cell<T>> body) {
+      return new Cases<E, T>(key).when(constant, body);
+    }
+  }
+
+  /**
+   * The branches of a switch on an enum cell.
+   *
+   * @param <E> the enum
+   * @param <T> the type of every branch's result
+   */
+  public static final class Cases<E extends Enum<E>, T> {
+    private final Cell<E> key;
+    private final Branches branches;
+    private final Set<E> covered = new java.util.HashSet<>();
+
+    private Cases(Cell<E> key) {
+      this.key = key;
+      this.branches = new Branches("the switch on '" + key.alias() + "'");
+    }
+
+    /**
+     * The branch of {@code constant}.
+     *
+     * @throws IllegalArgumentException if {@code constant} has a branch already
+     */
+    public Cases<E, T> when(E constant, Supplier<? extends Cell<T>> body) {
+      if (!covered.add(Objects.requireNonNull(constant, "constant == null"))) {
+        throw new IllegalArgumentException(constant + " has a branch already");
+      }
+      branches.add(constant.name(), Objects.requireNonNull(body, "body == null"));
+      return this;
+    }
+
+    /**
+     * The switch's result: the result of the branch of the key's value.
+     *
+     * @throws WorkflowValidationException if a constant has no branch, or a branch does not fit
+     */
+    public Cell<T> end() {
+      @SuppressWarnings("unchecked")
+      Class<E> type = (Class<E>) covered.iterator().next().getDeclaringClass();
+      EnumSet<E> missing = EnumSet.allOf(type);
+      missing.removeAll(covered);
+      if (!missing.isEmpty()) {
+        throw new WorkflowValidationException("the switch on '" + key.alias() + "'",
+            List.of("the constants " + missing + " have no branch; give every constant of "
+                + type.getSimpleName() + " a branch"));
+      }
+      FlowStep step = build(FlowStep.Kind.CONDITIONAL, branches.children,
+          new FlowStep.Settings(0, 0, null, null, null), FlowStep.CONDITION, key,
+          branches.captures.bindings());
+      return output(step, 0);
+    }
+  }
+
+  /** A router, before its first branch. */
+  public static final class Router<K> {
+    private final Cell<? extends Collection<K>> routes;
+
+    private Router(Cell<? extends Collection<K>> routes) {
+      this.routes = routes;
+    }
+
+    /** The branch of {@code key}; its result type is every branch's. */
+    public <T> Routes<K, T> when(K key, Supplier<? extends Cell<T>> body) {
+      return new Routes<K, T>(routes).when(key, body);
+    }
+  }
+
+  /**
+   * The branches of a router.
+   *
+   * @param <K> the type of the keys
+   * @param <T> the type of every branch's result
+   */
+  public static final class Routes<K, T> {
+    private final Cell<? extends Collection<K>> routes;
+    private final Branches branches;
+
+    private Routes(Cell<? extends Collection<K>> routes) {
+      this.routes = routes;
+      this.branches = new Branches("the router on '" + routes.alias() + "'");
+    }
+
+    /**
+     * The branch of {@code key}.
+     *
+     * @throws IllegalArgumentException if a key of the same name has a branch already
+     */
+    public Routes<K, T> when(K key, Supplier<? extends Cell<T>> body) {
+      String name = key instanceof Enum<?> constant ? constant.name()
+          : String.valueOf(Objects.requireNonNull(key, "key == null"));
+      if (branches.children.containsKey(name)) {
+        throw new IllegalArgumentException("'" + name + "' has a branch already");
+      }
+      branches.add(name, Objects.requireNonNull(body, "body == null"));
+      return this;
+    }
+
+    /**
+     * The router's result: each key routed to, to its branch's result.
+     *
+     * @throws WorkflowValidationException if a branch does not fit
+     */
+    public Cell<Map<K, T>> end() {
+      FlowStep step = build(FlowStep.Kind.ROUTER, branches.children,
+          new FlowStep.Settings(0, 0, null, null, null), FlowStep.ROUTES, routes,
+          branches.captures.bindings());
+      return output(step, 0);
+    }
+  }
+
+  /** Branches of one control-flow step, built with shared captures. */
+  private static final class Branches {
+    private final String description;
+    private final FlowBody.Captures captures = new FlowBody.Captures();
+    private final Map<String, Workflow> children = new LinkedHashMap<>();
+
+    Branches(String description) {
+      this.description = description;
+    }
+
+    void add(String name, Supplier<? extends Cell<?>> body) {
+      FlowBody.Scoped<? extends Cell<?>> run =
+          FlowBody.run("branch " + name + " of " + description, body);
+      children.put(name, FlowBody.build(name, run.scope(), List.of(run.result()), List.of(),
+          captures));
+    }
+  }
+
+  /** The output {@code index} of {@code step}, typed as the builder promises. */
+  @SuppressWarnings("unchecked")
+  private static <T> Cell<T> output(FlowStep step, int index) {
+    return (Cell<T>) step.outputCells().get(index);
   }
 
   private static FlowStep build(FlowStep.Kind kind, Map<String, Workflow> children,
       FlowStep.Settings settings, String controlName, Cell<?> control,
       Map<String, ? extends Cell<?>> inputs) {
-    Objects.requireNonNull(children, "children == null");
-    Objects.requireNonNull(inputs, "inputs == null");
     List<String> names = new ArrayList<>();
     List<Cell<?>> cells = new ArrayList<>();
     if (controlName != null) {
       names.add(controlName);
-      cells.add(Objects.requireNonNull(control, controlName + " == null"));
+      cells.add(control);
     }
     for (Map.Entry<String, ? extends Cell<?>> input : new TreeMap<>(inputs).entrySet()) {
       names.add(input.getKey());
-      cells.add(Objects.requireNonNull(input.getValue(), "input " + input.getKey() + " == null"));
+      cells.add(input.getValue());
     }
     FlowStep step = new FlowStep(Ids.newId(), kind, children, settings, names, cells,
-        outputs(kind, settings, children));
-    List<String> problems = problems(step);
+        FlowShape.outputs(kind, settings, children, control == null ? null : control.type()));
+    List<String> problems = FlowShape.problems(step);
     if (!problems.isEmpty()) {
       throw new WorkflowValidationException("the " + kind.slug() + " step", problems);
     }
     return step;
-  }
-
-  private static List<WorkflowStep.OutputSpec> outputs(FlowStep.Kind kind,
-      FlowStep.Settings settings, Map<String, Workflow> children) {
-    List<WorkflowStep.OutputSpec> outputs = new ArrayList<>();
-    if (children.isEmpty()) {
-      return outputs;
-    }
-    Workflow first = children.values().iterator().next();
-    switch (kind) {
-      case MAP -> {
-        if (first.outputs().size() == 1) {
-          outputs.add(new WorkflowStep.OutputSpec(Ids.newId(), FlowStep.RESULTS, null,
-              StorageKind.VALUE, FlowStep.listOf(first.outputs().get(0).type())));
-        }
-      }
-      case ROUTER -> outputs.add(new WorkflowStep.OutputSpec(Ids.newId(), FlowStep.RESULTS, null,
-          StorageKind.VALUE, RESULTS_MAP));
-      case PARALLEL -> {
-        for (Map.Entry<String, Workflow> branch : children.entrySet()) {
-          List<Cell<?>> exposed = exposedOutputs(kind, settings, branch.getValue());
-          for (int i = 0; i < exposed.size(); i++) {
-            outputs.add(new WorkflowStep.OutputSpec(Ids.newId(), branch.getKey() + "_out" + i,
-                null, StorageKind.VALUE, exposed.get(i).type()));
-          }
-        }
-      }
-      default -> {
-        List<Cell<?>> exposed = exposedOutputs(kind, settings, first);
-        for (int i = 0; i < exposed.size(); i++) {
-          outputs.add(new WorkflowStep.OutputSpec(Ids.newId(), "out" + i, null,
-              StorageKind.VALUE, exposed.get(i).type()));
-        }
-      }
-    }
-    return outputs;
-  }
-
-  /** The outputs of {@code child} that become outputs of the step (all but a loop's predicate). */
-  static List<Cell<?>> exposedOutputs(FlowStep.Kind kind, FlowStep.Settings settings,
-      Workflow child) {
-    if (kind != FlowStep.Kind.LOOP) {
-      return child.outputs();
-    }
-    List<Cell<?>> exposed = new ArrayList<>(child.outputs());
-    Integer predicate = settings.whileOutput();
-    if (predicate != null && predicate >= 0 && predicate < exposed.size()) {
-      exposed.remove((int) predicate);
-    }
-    return exposed;
-  }
-
-  /**
-   * Everything that does not fit in a control-flow step: unbound or unused inputs, mistyped
-   * bindings, children of the wrong shape. Checked when the step is built and when it is read
-   * from JSON.
-   */
-  public static List<String> problems(FlowStep step) {
-    List<String> problems = new ArrayList<>(step.settings().problems(step.kind()));
-    FlowStep.Kind kind = step.kind();
-    Map<String, Workflow> children = step.children();
-    if (children.isEmpty()) {
-      problems.add("it has no child workflows");
-      return problems;
-    }
-    if ((kind == FlowStep.Kind.SUBWORKFLOW || kind == FlowStep.Kind.MAP
-        || kind == FlowStep.Kind.LOOP) && !children.keySet().equals(java.util.Set.of(FlowStep.BODY))) {
-      problems.add("it needs exactly one child workflow named '" + FlowStep.BODY + "'");
-      return problems;
-    }
-    Map<String, Cell<?>> bound = new LinkedHashMap<>();
-    for (int i = 0; i < step.inputNames().size(); i++) {
-      bound.put(step.inputNames().get(i), step.inputCells().get(i));
-    }
-    String control = switch (kind) {
-      case MAP -> FlowStep.ITEMS;
-      case CONDITIONAL -> FlowStep.CONDITION;
-      case ROUTER -> FlowStep.ROUTES;
-      default -> null;
-    };
-    if (control != null && !bound.containsKey(control)) {
-      problems.add("it has no '" + control + "' input");
-    }
-    java.util.Set<String> used = new java.util.HashSet<>();
-    if (control != null) {
-      used.add(control);
-    }
-    for (Map.Entry<String, Workflow> child : children.entrySet()) {
-      for (Cell<?> input : child.getValue().inputs()) {
-        String alias = input.alias();
-        used.add(alias);
-        if (kind == FlowStep.Kind.MAP && alias.equals(step.settings().itemInput())) {
-          continue;
-        }
-        Cell<?> cell = bound.get(alias);
-        if (cell == null) {
-          problems.add("child '" + child.getKey() + "' needs the input '" + alias
-              + "', which is not bound; pass a cell for it in the inputs");
-        } else {
-          checkAssignable(problems, "input '" + alias + "' of child '" + child.getKey() + "'",
-              input.type(), cell);
-        }
-      }
-      checkChildShape(problems, step, child.getKey(), child.getValue());
-    }
-    for (String name : bound.keySet()) {
-      if (!used.contains(name)) {
-        problems.add("the input '" + name + "' is used by no child workflow; remove it");
-      }
-    }
-    if (kind == FlowStep.Kind.CONDITIONAL || kind == FlowStep.Kind.PARALLEL) {
-      checkSameOutputs(problems, step);
-    }
-    if (problems.isEmpty()) {
-      checkOutputs(problems, step);
-    }
-    return problems;
-  }
-
-  /** The step's output cells must be the ones its children imply (matters for JSON). */
-  private static void checkOutputs(List<String> problems, FlowStep step) {
-    List<WorkflowStep.OutputSpec> expected = outputs(step.kind(), step.settings(),
-        step.children());
-    List<String> expectedShape = expected.stream()
-        .map(o -> o.name() + ": " + o.type().name()).toList();
-    List<String> actualShape = step.outputCells().stream()
-        .map(c -> c.outputName() + ": " + c.type().name()).toList();
-    if (!expectedShape.equals(actualShape)) {
-      problems.add("its outputs " + actualShape + " do not match its children, which produce "
-          + expectedShape);
-    }
-  }
-
-  private static void checkChildShape(List<String> problems, FlowStep step, String name,
-      Workflow child) {
-    switch (step.kind()) {
-      case MAP -> {
-        if (child.outputs().size() != 1) {
-          problems.add("the map body must have exactly one output, not " + child.outputs().size());
-        }
-        if (child.inputs().stream().noneMatch(c -> c.alias().equals(step.settings().itemInput()))) {
-          problems.add("the map body has no input '" + step.settings().itemInput()
-              + "' to receive each item");
-        }
-      }
-      case ROUTER -> {
-        if (child.outputs().size() != 1) {
-          problems.add("router branch '" + name + "' must have exactly one output, not "
-              + child.outputs().size());
-        }
-      }
-      case LOOP -> {
-        Integer predicate = step.settings().whileOutput();
-        if (predicate == null || predicate < 0 || predicate >= child.outputs().size()) {
-          problems.add("the loop predicate is output " + predicate + " of the body, which has "
-              + child.outputs().size() + " outputs");
-        } else {
-          String type = child.outputs().get(predicate).type().name();
-          if (!type.equals("boolean") && !type.equals("java.lang.Boolean")) {
-            problems.add("the loop predicate must be a boolean, not " + type);
-          }
-        }
-        for (Map.Entry<String, Integer> carried : step.settings().carry().entrySet()) {
-          Cell<?> input = child.inputs().stream()
-              .filter(in -> in.alias().equals(carried.getKey())).findFirst().orElse(null);
-          int index = carried.getValue();
-          if (input == null || index < 0 || index >= child.outputs().size()) {
-            problems.add("loop-carried input '" + carried.getKey() + "' or output " + index
-                + " does not exist in the body");
-          } else if (!input.type().accepts(child.outputs().get(index).type())) {
-            problems.add("loop-carried input '" + carried.getKey() + "' is a "
-                + input.type().name() + " but output " + index + " is a "
-                + child.outputs().get(index).type().name());
-          }
-        }
-      }
-      default -> { }
-    }
-  }
-
-  private static void checkSameOutputs(List<String> problems, FlowStep step) {
-    if (step.kind() != FlowStep.Kind.CONDITIONAL) {
-      return;
-    }
-    List<String> reference = null;
-    String referenceName = null;
-    for (Map.Entry<String, Workflow> branch : step.children().entrySet()) {
-      List<String> types = branch.getValue().outputs().stream().map(c -> c.type().name()).toList();
-      if (reference == null) {
-        reference = types;
-        referenceName = branch.getKey();
-      } else if (!reference.equals(types)) {
-        problems.add("branch '" + branch.getKey() + "' has outputs " + types + " but branch '"
-            + referenceName + "' has " + reference + "; every branch must produce the same types");
-      }
-    }
-  }
-
-  private static void checkAssignable(List<String> problems, String what, ValueType<?> expected,
-      Cell<?> cell) {
-    String problem = cell.assignmentProblem(expected);
-    if (problem != null) {
-      problems.add(what + " " + problem);
-    }
   }
 }

@@ -21,6 +21,7 @@ final class FlowScope {
   private final String description;
   private final List<WorkflowStep> steps = new ArrayList<>();
   private final Set<Cell<?>> parameters = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Cell<?>> madeInputs = Collections.newSetFromMap(new IdentityHashMap<>());
 
   private FlowScope(FlowScope parent, String description) {
     this.parent = parent;
@@ -45,6 +46,18 @@ final class FlowScope {
     }
     step.scope(scope);
     return scope;
+  }
+
+  /** Notes that input cell {@code cell} was made while the current scope's lambda ran. */
+  static void noteInput(Cell<?> cell) {
+    FlowScope scope = CURRENT.get();
+    if (scope != null) {
+      scope.madeInputs.add(cell);
+    }
+  }
+
+  boolean madeInput(Cell<?> cell) {
+    return madeInputs.contains(cell);
   }
 
   /** Runs {@code body} with this scope current, then restores the enclosing one. */

@@ -30,9 +30,9 @@ import java.util.UUID;
  *     named {@code true}/{@code false} or by enum constant</td></tr>
  * <tr><td>loop</td><td>the body's inputs (carried ones start with these values)</td>
  *     <td>{@code out0..} = the body's outputs except the predicate</td><td>{@code body}</td></tr>
- * <tr><td>router</td><td>{@code routes} (a {@code Collection<String>} of branch names), then
- *     the branches' inputs</td><td>{@code results}: branch name to its single output, for the
- *     branches that ran</td><td>one per branch</td></tr>
+ * <tr><td>router</td><td>{@code routes} (a {@code Collection} of keys: enum constants or
+ *     strings, naming branches), then the branches' inputs</td><td>{@code results}: a
+ *     {@code Map} of each key routed to, to its branch's single output</td><td>one per key</td></tr>
  * <tr><td>parallel</td><td>the branches' inputs</td><td>{@code <branch>_out<i>}</td>
  *     <td>one per branch</td></tr>
  * </table>
@@ -119,6 +119,7 @@ public final class FlowStep extends WorkflowStep {
   FlowStep(UUID id, Kind kind, Map<String, Workflow> children, Settings settings,
       List<String> inputNames, List<? extends Cell<?>> inputs, List<OutputSpec> outputs) {
     super(id, kind.slug(), VERSION, inputNames, inputs, outputs);
+    FlowScope.register(this);
     this.kind = Objects.requireNonNull(kind, "kind == null");
     this.children = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(children));
     this.settings = Objects.requireNonNull(settings, "settings == null");
@@ -143,59 +144,6 @@ public final class FlowStep extends WorkflowStep {
     return settings;
   }
 
-  /**
-   * The output of this step that carries {@code childOutput} (an output cell of a child
-   * workflow), typed like it. Not for map and router steps, whose outputs are collections.
-   *
-   * @throws IllegalArgumentException if {@code childOutput} is not an output of a child, or this
-   *     is a map or router step
-   */
-  @SuppressWarnings("unchecked")
-  public <T> Cell<T> output(Cell<T> childOutput) {
-    if (kind == Kind.MAP || kind == Kind.ROUTER) {
-      throw new IllegalArgumentException("a " + kind.slug() + " step has the single output '"
-          + RESULTS + "'; use results(...)");
-    }
-    for (Map.Entry<String, Workflow> child : children.entrySet()) {
-      List<Cell<?>> outputs = Flow.exposedOutputs(kind, settings, child.getValue());
-      int index = outputs.indexOf(childOutput);
-      if (index >= 0) {
-        String name = kind == Kind.PARALLEL ? child.getKey() + "_out" + index : "out" + index;
-        return (Cell<T>) outputCell(name);
-      }
-    }
-    throw new IllegalArgumentException("cell '" + childOutput.alias() + "' is not an output of a "
-        + "child workflow of this " + kind.slug() + " step");
-  }
-
-  /**
-   * The map step's results, a list of the body's output {@code bodyOutput} in item order.
-   *
-   * @throws IllegalArgumentException if this is not a map step or {@code bodyOutput} is not the
-   *     body's output
-   */
-  @SuppressWarnings("unchecked")
-  public <R> Cell<List<R>> results(Cell<R> bodyOutput) {
-    if (kind != Kind.MAP || !children.get(BODY).outputs().contains(bodyOutput)) {
-      throw new IllegalArgumentException("results(cell) needs a map step and its body's output");
-    }
-    return (Cell<List<R>>) outputCell(RESULTS);
-  }
-
-  /**
-   * The router step's results: branch name to that branch's single output, for the branches
-   * that ran, in branch order.
-   *
-   * @throws IllegalArgumentException if this is not a router step
-   */
-  @SuppressWarnings("unchecked")
-  public Cell<Map<String, Object>> results() {
-    if (kind != Kind.ROUTER) {
-      throw new IllegalArgumentException("results() needs a router step");
-    }
-    return (Cell<Map<String, Object>>) outputCell(RESULTS);
-  }
-
   @Override
   boolean extrasEqual(WorkflowStep other) {
     return other instanceof FlowStep flow && kind == flow.kind
@@ -204,7 +152,15 @@ public final class FlowStep extends WorkflowStep {
 
   /** Type of map results of elements of {@code element}. */
   static ValueType<?> listOf(ValueType<?> element) {
-    String boxed = element.isPrimitive() ? element.rawType().getName() : element.name();
-    return ValueType.of(List.class, "java.util.List<" + boxed + ">");
+    return ValueType.of(List.class, "java.util.List<" + boxed(element) + ">");
+  }
+
+  /** Type of router results: keys of {@code key}, values of {@code value}. */
+  static ValueType<?> mapOf(ValueType<?> key, ValueType<?> value) {
+    return ValueType.of(Map.class, "java.util.Map<" + boxed(key) + "," + boxed(value) + ">");
+  }
+
+  private static String boxed(ValueType<?> type) {
+    return type.isPrimitive() ? type.rawType().getName() : type.name();
   }
 }

@@ -9,16 +9,32 @@ import java.util.Objects;
  * Policies of one step: retries, a timeout per attempt, caching, output validators and a fallback.
  * A step definition carries defaults (from {@code @Retry}, {@code @Timeout}, {@code @Cached});
  * a workflow step may override them with {@link WorkflowStep#options(StepOptions)}. A null field
- * means "not set here": the default applies. Validators add up: the definition's run first.
+ * means "not set here": the default applies. Validations add up: the definition's run first.
  *
  * @param retry the retry policy, or null
  * @param timeout the longest an attempt may run, {@code > 0}, or null for no timeout
  * @param cache whether results are cached by input content, or null
- * @param validators names of registered output validators, run after every attempt
+ * @param validators the output validations run after every attempt (see
+ *     {@link WorkflowStep#validate})
  * @param fallback the step that runs when every attempt failed, or null
  */
 public record StepOptions(RetryPolicy retry, Duration timeout, Boolean cache,
-    List<String> validators, StepRef fallback) {
+    List<Validation> validators, StepRef fallback) {
+
+  /**
+   * An output validation: the validator, by {@link OutputValidator#name()}, and the name of the
+   * output it checks.
+   *
+   * @param validator the validator's name
+   * @param output the output's name
+   */
+  public record Validation(String validator, String output) {
+    /** Validates the names. */
+    public Validation {
+      Objects.requireNonNull(validator, "validator == null");
+      Objects.requireNonNull(output, "output == null");
+    }
+  }
 
   /** Nothing set. */
   public static final StepOptions DEFAULT = new StepOptions(null, null, null, List.of(), null);
@@ -45,10 +61,10 @@ public record StepOptions(RetryPolicy retry, Duration timeout, Boolean cache,
     return new StepOptions(retry, timeout, cache, validators, fallback);
   }
 
-  /** These options with one more output validator, by registered name. */
-  public StepOptions withValidator(String name) {
-    List<String> more = new ArrayList<>(validators);
-    more.add(Objects.requireNonNull(name, "name == null"));
+  /** These options with one more output validation. */
+  StepOptions withValidation(Validation validation) {
+    List<Validation> more = new ArrayList<>(validators);
+    more.add(Objects.requireNonNull(validation, "validation == null"));
     return new StepOptions(retry, timeout, cache, more, fallback);
   }
 
@@ -62,7 +78,7 @@ public record StepOptions(RetryPolicy retry, Duration timeout, Boolean cache,
     if (overrides.equals(DEFAULT)) {
       return this;
     }
-    List<String> allValidators = new ArrayList<>(validators);
+    List<Validation> allValidators = new ArrayList<>(validators);
     allValidators.addAll(overrides.validators);
     return new StepOptions(
         overrides.retry != null ? overrides.retry : retry,
@@ -81,8 +97,8 @@ public record StepOptions(RetryPolicy retry, Duration timeout, Boolean cache,
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
       problems.add("timeout is " + timeout + "; it must be longer than zero");
     }
-    for (String validator : validators) {
-      if (validator == null || validator.isBlank()) {
+    for (Validation validation : validators) {
+      if (validation == null || validation.validator().isBlank()) {
         problems.add("a validator name is blank");
       }
     }

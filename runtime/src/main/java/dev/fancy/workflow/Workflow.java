@@ -16,7 +16,7 @@ import java.util.Set;
  * {@link #toJson()} holds everything needed to run it again (slugs, versions, wiring, constants);
  * the code is found through the step registry by slug and version.
  *
- * <p>Build one from the cells you want ({@link #of(String, Cell...)}): the graph is every step
+ * <p>Build one from the cells you want ({@link #of(String, WorkflowElement...)}): the graph is every step
  * those cells need, found by walking producers and ordering edges back from them. Steps are kept
  * in a deterministic topological order (depth-first, inputs in parameter order). Immutable;
  * compared by content, so a workflow equals itself after a JSON round trip.
@@ -42,27 +42,66 @@ public final class Workflow {
   }
 
   /**
-   * Builds the workflow that computes {@code outputs}.
+   * Builds the workflow that computes the cells among {@code roots} (its outputs, in order) and
+   * runs the steps among them even if nobody reads their outputs ({@code void} steps, steps with
+   * effects). The graph is every step the roots need, found by walking producers and ordering
+   * edges back from them.
+   *
+   * <pre>{@code
+   * Workflow.of("etl", mean.out(), report.file(), notify)   // two outputs and a void step
+   * }</pre>
    *
    * @param name a non-blank name
-   * @param outputs the cells the workflow produces, at least one
-   * @throws WorkflowValidationException if the name is blank, no output is given, two different
-   *     input cells share an alias, or {@code after(...)} edges form a cycle
+   * @param roots at least one cell or step
+   * @throws WorkflowValidationException if the name is blank, no root is given, two different
+   *     input cells share an alias, {@code after(...)} edges form a cycle, or a root needs a cell
+   *     made inside the body of a control-flow step (use that step's result instead)
    * @throws NullPointerException if an argument is null
    */
-  public static Workflow of(String name, Cell<?>... outputs) {
-    return of(name, List.of(outputs), List.of());
+  public static Workflow of(String name, WorkflowElement... roots) {
+    Objects.requireNonNull(name, "name == null");
+    List<Cell<?>> outputs = new ArrayList<>();
+    List<WorkflowStep> steps = new ArrayList<>();
+    for (WorkflowElement root : roots) {
+      if (Objects.requireNonNull(root, "root == null") instanceof Cell<?> cell) {
+        outputs.add(cell);
+      } else {
+        steps.add((WorkflowStep) root);
+      }
+    }
+    return build(name, outputs, steps, List.of(), FlowScope.current());
   }
 
   /**
-   * Builds the workflow that computes {@code outputs} and also runs {@code terminalSteps} (steps
-   * whose effect matters but whose outputs nobody reads, such as {@code void} steps).
+   * As {@link #of(String, WorkflowElement...)}, with the roots in a list (built by a loop).
    *
-   * @throws WorkflowValidationException as for {@link #of(String, Cell...)}; here at least one
-   *     output or terminal step is required
+   * @throws WorkflowValidationException as for {@link #of(String, WorkflowElement...)}
    */
-  public static Workflow of(String name, List<? extends Cell<?>> outputs,
-      List<? extends WorkflowStep> terminalSteps) {
+  public static Workflow of(String name, List<? extends WorkflowElement> roots) {
+    return of(name, roots.toArray(new WorkflowElement[0]));
+  }
+
+  /**
+   * Builds a workflow from output cells and root steps.
+   *
+   * @param extraInputs inputs the workflow has even if no step reads them (a body's parameters)
+   * @param scope the control-flow body every step must belong to (null: top level); this check is
+   *     left out for workflows read from JSON ({@link #read})
+   */
+  static Workflow build(String name, List<? extends Cell<?>> outputs,
+      List<? extends WorkflowStep> roots, List<Cell<?>> extraInputs, FlowScope scope) {
+    return build(name, outputs, roots, extraInputs, scope, true);
+  }
+
+  /** A workflow read from JSON: no scope check. */
+  static Workflow read(String name, List<? extends Cell<?>> outputs,
+      List<? extends WorkflowStep> roots) {
+    return build(name, outputs, roots, List.of(), null, false);
+  }
+
+  private static Workflow build(String name, List<? extends Cell<?>> outputs,
+      List<? extends WorkflowStep> terminalSteps, List<Cell<?>> extraInputs, FlowScope scope,
+      boolean checkScope) {
     Objects.requireNonNull(name, "name == null");
     List<String> problems = new ArrayList<>();
     if (name.isBlank()) {
@@ -82,6 +121,16 @@ public final class Workflow {
       roots.add(Objects.requireNonNull(step, "terminal step == null"));
     }
     List<WorkflowStep> steps = topologicalOrder(roots, problems);
+    if (checkScope) {
+      for (WorkflowStep step : steps) {
+        if (step.scope() != scope) {
+          problems.add("step '" + step.slug() + "' (" + step.id() + ") was made inside the body "
+              + "of " + step.scope() + "; a cell made there exists only in that body: use the "
+              + "result the control-flow step returns instead");
+          break;
+        }
+      }
+    }
     Set<Cell<?>> inputs = new LinkedHashSet<>();
     Set<Cell<?>> constants = new LinkedHashSet<>();
     for (WorkflowStep step : steps) {
@@ -92,6 +141,7 @@ public final class Workflow {
     for (Cell<?> cell : outputs) {
       collectSource(cell, inputs, constants);
     }
+    inputs.addAll(extraInputs);
     Map<String, Cell<?>> byAlias = new HashMap<>();
     for (Cell<?> input : inputs) {
       Cell<?> previous = byAlias.putIfAbsent(input.alias(), input);

@@ -57,7 +57,7 @@ final class WorkflowJson {
   @JsonPropertyOrder({"retry", "timeout", "cache", "validators", "fallback"})
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   record OptionsDocument(RetryPolicy retry, Duration timeout, Boolean cache,
-      List<String> validators, StepOptions.StepRef fallback) {
+      List<StepOptions.Validation> validators, StepOptions.StepRef fallback) {
 
     static OptionsDocument of(StepOptions options) {
       return options.equals(StepOptions.DEFAULT) ? null : new OptionsDocument(options.retry(),
@@ -187,7 +187,7 @@ final class WorkflowJson {
       for (UUID id : list(doc.outputs())) {
         outputs.add(cell(id));
       }
-      Workflow workflow = Workflow.of(doc.name(), outputs,
+      Workflow workflow = Workflow.read(doc.name(), outputs,
           stepsById.keySet().stream().map(built::get).toList());
       requireAllUsed(workflow);
       return workflow;
@@ -420,7 +420,7 @@ final class WorkflowJson {
         e.problems().forEach(problem -> problems.add(where + ": " + problem));
         return null;
       }
-      Flow.problems(built).forEach(problem -> problems.add(where + ": " + problem));
+      FlowShape.problems(built).forEach(problem -> problems.add(where + ": " + problem));
       return built;
     }
 

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * return typed subclasses whose accessors return each output as a typed {@link Cell}. Workflow
  * steps are compared by content (IDs, slug, version, wiring, output cells, ordering edges).
  */
-public class WorkflowStep {
+public non-sealed class WorkflowStep implements WorkflowElement {
 
   /** Shape of a slug: dot-separated segments of lower-case letters, digits and underscores. */
   public static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
@@ -35,6 +35,9 @@ public class WorkflowStep {
   private final List<WorkflowStep> after = new ArrayList<>(0);
   /** The generated module that registers this step's code, or null. */
   private final StepOrigin origin;
+  /** Validators attached in code, by name; a JSON-read step finds them in the registry. */
+  private final java.util.Map<String, OutputValidator<?>> validators =
+      new java.util.LinkedHashMap<>(0);
   private StepOptions options = StepOptions.DEFAULT;
   private volatile boolean frozen;
   /** The control-flow body this step was created in, or null at top level. */
@@ -89,6 +92,12 @@ public class WorkflowStep {
 
   void scope(FlowScope scope) {
     this.scope = scope;
+  }
+
+  /** Wires {@code cell} into input {@code index} instead (a control-flow body's capture). */
+  void rebind(int index, Cell<?> cell) {
+    requireNotFrozen("rebinding an input");
+    inputs[index] = cell;
   }
 
   FlowScope scope() {
@@ -302,6 +311,38 @@ public class WorkflowStep {
     }
     this.options = options;
     return this;
+  }
+
+  /**
+   * Checks {@code output} of this step after every attempt with {@code validator}, inside the
+   * retry loop (see {@link OutputValidator}). Javac checks that the validator fits the output's
+   * type. Call it before building the workflow.
+   *
+   * @return this step
+   * @throws IllegalArgumentException if {@code output} is not an output of this step, or another
+   *     validator of the same name is attached
+   * @throws IllegalStateException if this step is already part of a built workflow
+   */
+  public <T> WorkflowStep validate(Cell<T> output, OutputValidator<? super T> validator) {
+    Objects.requireNonNull(validator, "validator == null");
+    requireNotFrozen("validate(...)");
+    if (output == null || output.producer() != this) {
+      throw new IllegalArgumentException("cell " + output + " is not an output of step '" + slug
+          + "'; validate one of its outputs " + outputNames);
+    }
+    OutputValidator<?> previous = validators.putIfAbsent(validator.name(), validator);
+    if (previous != null && previous != validator) {
+      throw new IllegalArgumentException("another validator named '" + validator.name()
+          + "' is attached to step '" + slug + "'; give validators distinct names");
+    }
+    this.options = options.withValidation(
+        new StepOptions.Validation(validator.name(), output.outputName()));
+    return this;
+  }
+
+  /** The validator attached in code under {@code name}, or empty. */
+  public final java.util.Optional<OutputValidator<?>> validator(String name) {
+    return java.util.Optional.ofNullable(validators.get(name));
   }
 
   /** This step's own policies; {@link StepOptions#DEFAULT} when none were set. */

@@ -134,7 +134,7 @@ class EngineTest {
       outputs.add(new Meet(x).outputCells().get(0));
     }
     try (Engine bounded = Engine.builder().registry(registry).maxConcurrency(3).build()) {
-      RunResult result = bounded.run(Workflow.of("wide", outputs, List.of()), Map.of("x", 1));
+      RunResult result = bounded.run(Workflow.of("wide", outputs), Map.of("x", 1));
       assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
     }
     assertThat(peak.get()).as("reached, never exceeded").isEqualTo(3);

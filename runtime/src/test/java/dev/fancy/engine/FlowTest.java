@@ -9,6 +9,7 @@ import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.value.TypeRef;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Contract;
@@ -25,25 +26,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The typed control-flow builders: what they build, how it runs, and what they refuse. */
 class FlowTest {
 
-  static final ValueType<Boolean> BOOLEAN = ValueType.of(Boolean.class, "boolean");
+  static final ValueType<Boolean> BOOLEAN = ValueType.of(boolean.class);
   static final Contract BELOW = Contract.of(
       List.of(Port.of("a", MathSteps.INT), Port.of("b", MathSteps.INT)),
       List.of(Port.of("out", BOOLEAN)));
+  static final Contract NOTE = Contract.of(List.of(Port.of("a", MathSteps.INT)), List.of());
+
+  /** Weather the router chooses analyses by. */
+  enum Sky { RAIN, SUN, FOG }
 
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger peak = new AtomicInteger();
+  private final List<Integer> notes = Collections.synchronizedList(new ArrayList<>());
   private final StepRegistry registry = StepRegistry.empty().register(new MathSteps.Module())
+      .allowType(Sky.class) // workflow JSON names it, and no step's contract does
       .register(new StepDefinition("test.below", 1, "", BELOW,
           (frame, args) -> new Object[] {(Integer) args[0] < (Integer) args[1]}))
+      .register(new StepDefinition("test.note", 1, "", NOTE, (frame, args) -> {
+        notes.add((Integer) args[0]);
+        return new Object[0];
+      }))
       .register(Call.intStep("test.slow_double", (frame, args) -> {
         peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-        Thread.sleep(2);
+        Thread.sleep(2); // the step's work: long enough for elements to overlap
         running.decrementAndGet();
         int value = (Integer) args[0];
         if (value % 10 == 7) {
@@ -83,10 +96,15 @@ class FlowTest {
     }
   }
 
-  private static Workflow addOne(String name, String input) {
-    return Workflow.of(name, MathSteps.add(Cell.input(input, Integer.class), 1).out());
+  private static Cell<Integer> slowDouble(Cell<Integer> value) {
+    return new Call<Integer>("test.slow_double", Call.unary(MathSteps.INT), value).out();
   }
 
+  private static Cell<Boolean> below(Cell<Integer> a, Cell<Integer> b) {
+    return new Call<Boolean>("test.below", BELOW, a, b).out();
+  }
+
+  /** The workflow after a JSON round trip, which must be equal. */
   private static Workflow roundTrip(Workflow workflow) {
     Workflow back = Workflow.fromJson(workflow.toJson());
     assertThat(back).isEqualTo(workflow);
@@ -94,45 +112,47 @@ class FlowTest {
   }
 
   @Test
-  void subWorkflowsNestToAnyDepth() {
-    Workflow inner = addOne("inner", "n");
-    Cell<Integer> middleInput = Cell.input("m", Integer.class);
-    FlowStep innerStep = Flow.subWorkflow(inner, Map.of("n", middleInput));
-    Cell<Integer> innerOut = typed(innerStep, inner);
-    Workflow middle = Workflow.of("middle", MathSteps.add(innerOut, 10).out());
+  void subWorkflowsCaptureOuterCellsAndNestToAnyDepth() {
     Cell<Integer> x = Cell.input("x", Integer.class);
-    FlowStep outer = Flow.subWorkflow(middle, Map.of("m", x));
-    Cell<Integer> result = typed(outer, middle);
+    Cell<Integer> ten = MathSteps.add(x, 9).out();
+    Cell<Integer> result = Flow.subWorkflow("middle", () -> {
+      Cell<Integer> inner = Flow.subWorkflow("inner", () -> MathSteps.add(x, 1).out());
+      return MathSteps.add(inner, ten).out();
+    });
     Workflow workflow = roundTrip(Workflow.of("outer", result));
 
-    RunResult run = engine.run(workflow, Map.of("x", 5));
+    RunResult run = engine.run(workflow, Inputs.of(x, 5));
 
-    assertThat(run.get(result)).isEqualTo(16);
-    StepRecord record = run.history().get(0);
+    assertThat(run.get(result)).isEqualTo(6 + 14);
+    FlowStep middle = (FlowStep) result.producer();
+    assertThat(middle.inputNames()).as("x and the outer add's output are captured")
+        .containsExactly("add_out", "x");
+    StepRecord record = run.step(middle);
     assertThat(record.children()).singleElement().satisfies(child -> {
       assertThat(child.label()).isEqualTo("body");
       assertThat(child.steps().get(0).children()).hasSize(1);
     });
   }
 
-  @SuppressWarnings("unchecked")
-  private static Cell<Integer> typed(FlowStep step, Workflow child) {
-    return step.output((Cell<Integer>) child.outputs().get(0));
+  @Test
+  void aSubWorkflowTakesATypedArgumentSoOneBodyServesSeveralCalls() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    java.util.function.Function<Cell<Integer>, Cell<Integer>> plusOne =
+        n -> MathSteps.add(n, 1).out();
+    Cell<Integer> a = Flow.subWorkflow("a", x, plusOne);
+    Cell<Integer> b = Flow.subWorkflow("b", a, plusOne);
+    RunResult run = engine.run(roundTrip(Workflow.of("twice", b)), Inputs.of(x, 40));
+    assertThat(run.get(b)).isEqualTo(42);
   }
 
   @Test
   void mapRunsTheBodyPerElementInOrderWithBoundedConcurrency() {
-    Cell<Integer> item = Cell.input("item", Integer.class);
-    Workflow body = Workflow.of("double", new Call<Integer>("test.slow_double",
-        Call.unary(MathSteps.INT), item).out());
-    Cell<List<Integer>> numbers = Cell.input("numbers", MathSteps.INT_LIST);
-    FlowStep map = Flow.map(numbers, body, "item", Map.of(), 3);
-    @SuppressWarnings("unchecked")
-    Cell<List<Integer>> doubled = map.results((Cell<Integer>) body.outputs().get(0));
+    Cell<List<Integer>> numbers = Cell.input("numbers", new TypeRef<List<Integer>>() {});
+    Cell<List<Integer>> doubled = Flow.map(numbers, 3, FlowTest::slowDouble);
     Workflow workflow = roundTrip(Workflow.of("map", doubled));
     List<Integer> input = IntStream.range(0, 40).map(i -> i * 10).boxed().toList();
 
-    RunResult run = engine.run(workflow, Map.of("numbers", input));
+    RunResult run = engine.run(workflow, Inputs.of(numbers, input));
 
     assertThat(run.get(doubled)).isEqualTo(input.stream().map(i -> 2 * i).toList());
     assertThat(peak.get()).isBetween(1, 3);
@@ -143,13 +163,25 @@ class FlowTest {
   }
 
   @Test
+  void aMapBodyCapturesCellsOfTheWorkflowAndRunsItsVoidSteps() {
+    Cell<List<Integer>> numbers = Cell.input("numbers", new TypeRef<List<Integer>>() {});
+    Cell<Integer> offset = Cell.input("offset", Integer.class);
+    Cell<List<Integer>> shifted = Flow.map(numbers, 2, n -> {
+      new Call<Void>("test.note", NOTE, n); // a void step: nobody reads it, it runs anyway
+      return MathSteps.add(n, offset).out();
+    });
+    RunResult run = engine.run(roundTrip(Workflow.of("shift", shifted)),
+        Inputs.of(numbers, List.of(1, 2, 3)).and(offset, 100));
+    assertThat(run.get(shifted)).containsExactly(101, 102, 103);
+    assertThat(notes).containsExactlyInAnyOrder(1, 2, 3);
+  }
+
+  @Test
   void mapReportsFailedElementsByIndex() {
-    Cell<Integer> item = Cell.input("item", Integer.class);
-    Workflow body = Workflow.of("double", new Call<Integer>("test.slow_double",
-        Call.unary(MathSteps.INT), item).out());
-    FlowStep map = Flow.map(Cell.input("numbers", MathSteps.INT_LIST), body, "item", Map.of(), 2);
-    RunResult run = engine.run(Workflow.of("map", map.outputCells().get(0)),
-        Map.of("numbers", List.of(1, 7, 3, 17)));
+    Cell<List<Integer>> numbers = Cell.input("numbers", new TypeRef<List<Integer>>() {});
+    Cell<List<Integer>> doubled = Flow.map(numbers, 2, FlowTest::slowDouble);
+    RunResult run = engine.run(Workflow.of("map", doubled),
+        Inputs.of(numbers, List.of(1, 7, 3, 17)));
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     StepRecord record = run.history().get(0);
     assertThat(record.errorType()).isEqualTo(ChildRunFailedException.class.getName());
@@ -160,16 +192,14 @@ class FlowTest {
   }
 
   @Test
-  void conditionalRunsTheChosenBranchAndReportsTheOtherSkipped() {
+  void ifElseRunsTheChosenBranchAndReportsTheOtherNotTaken() {
     Cell<Boolean> big = Cell.input("big", Boolean.class);
     Cell<Integer> x = Cell.input("x", Integer.class);
-    Workflow yes = Workflow.of("yes", MathSteps.add(Cell.input("x", Integer.class), 1000).out());
-    Workflow no = addOne("no", "x");
-    FlowStep choose = Flow.conditional(big, Map.of("true", yes, "false", no), Map.of("x", x));
-    Cell<Integer> out = typed(choose, yes);
+    Cell<Integer> out = Flow.ifElse(big, () -> MathSteps.add(x, 1000).out(),
+        () -> MathSteps.add(x, 1).out());
     Workflow workflow = roundTrip(Workflow.of("choose", out));
 
-    RunResult taken = engine.run(workflow, Map.of("big", true, "x", 1));
+    RunResult taken = engine.run(workflow, Inputs.of(big, true).and(x, 1));
     assertThat(taken.get(out)).isEqualTo(1001);
     assertThat(taken.history().get(0).children())
         .extracting(ChildRun::label, ChildRun::status, ChildRun::note)
@@ -177,103 +207,97 @@ class FlowTest {
             org.assertj.core.groups.Tuple.tuple("branch true", RunStatus.SUCCEEDED, null),
             org.assertj.core.groups.Tuple.tuple("branch false", null,
                 "not taken: the condition was true"));
-    assertThat(engine.run(workflow, Map.of("big", false, "x", 1)).get(out)).isEqualTo(2);
+    assertThat(engine.run(workflow, Inputs.of(big, false).and(x, 1)).get(out)).isEqualTo(2);
   }
 
   @Test
-  void branchesWithDifferentOutputsAreRejectedWhenBuilt() {
-    Workflow ints = addOne("ints", "x");
-    Workflow strings = Workflow.of("strings",
-        MathSteps.shout(Cell.input("text", String.class)).out());
-    assertThatThrownBy(() -> Flow.conditional(Cell.input("c", Boolean.class),
-        Map.of("true", ints, "false", strings),
-        Map.of("x", Cell.input("x", Integer.class), "text", Cell.input("t", String.class))))
+  void aSwitchOnAnEnumRunsTheBranchOfItsValueAndNeedsEveryConstant() {
+    Cell<Sky> sky = Cell.input("sky", Sky.class);
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    Cell<Integer> out = Flow.switchOn(sky)
+        .when(Sky.RAIN, () -> MathSteps.add(x, 1).out())
+        .when(Sky.SUN, () -> MathSteps.add(x, 2).out())
+        .when(Sky.FOG, () -> x)
+        .end();
+    Workflow workflow = roundTrip(Workflow.of("switch", out));
+    assertThat(engine.run(workflow, Inputs.of(sky, Sky.SUN).and(x, 10)).get(out)).isEqualTo(12);
+    assertThat(engine.run(workflow, Inputs.of(sky, Sky.FOG).and(x, 10)).get(out)).isEqualTo(10);
+
+    assertThatThrownBy(() -> Flow.switchOn(sky).when(Sky.RAIN, () -> x).end())
         .isInstanceOf(WorkflowValidationException.class)
-        .hasMessageContaining("every branch must produce the same types");
-    assertThatThrownBy(() -> Flow.subWorkflow(ints, Map.of()))
-        .hasMessageContaining("child 'body' needs the input 'x', which is not bound");
-    assertThatThrownBy(() -> Flow.subWorkflow(ints, Map.of("x", Cell.input("x", Integer.class),
-        "y", Cell.input("y", Integer.class))))
-        .hasMessageContaining("the input 'y' is used by no child workflow; remove it");
+        .hasMessageContaining("the constants [SUN, FOG] have no branch; give every constant of "
+            + "Sky a branch");
   }
 
   @Test
-  void flowJsonWhoseOutputsDoNotFitItsChildrenIsRejected() {
-    FlowStep sub = Flow.subWorkflow(addOne("inner", "n"), Map.of("n", Cell.input("n", Integer.class)));
-    String json = Workflow.of("w", sub.outputCells().get(0)).toJson();
-    String retyped = json.replaceFirst("\"name\" : \"out0\",(\\s+\"id\" : \"[^\"]+\",\\s+"
-        + "\"alias\" : \"[^\"]+\",\\s+)\"type\" : \"int\"", "\"name\" : \"out0\",$1\"type\" : "
-        + "\"java.lang.String\"");
-    assertThat(retyped).isNotEqualTo(json);
-    assertThatThrownBy(() -> Workflow.fromJson(retyped))
-        .isInstanceOf(WorkflowValidationException.class)
-        .hasMessageContaining("do not match its children, which produce [out0: int]");
-  }
-
-  @Test
-  void loopsCarryCellsUntilThePredicateFailsAndAreBounded() {
-    Cell<Integer> n = Cell.input("n", Integer.class);
-    Cell<Integer> limit = Cell.input("limit", Integer.class);
-    Cell<Integer> next = MathSteps.add(n, 1).out();
-    Cell<Boolean> goOn = new Call<Boolean>("test.below", BELOW, next, limit).out();
-    Workflow body = Workflow.of("count", next, goOn);
+  void loopsCarryTheirStateUntilThePredicateFailsAndAreBounded() {
     Cell<Integer> start = Cell.input("start", Integer.class);
     Cell<Integer> until = Cell.input("until", Integer.class);
-    FlowStep loop = Flow.loop(body, goOn, Map.of("n", next), 10,
-        Map.of("n", start, "limit", until));
-    Cell<Integer> counted = loop.output(next);
+    Cell<Integer> counted = Flow.loop(start, 10, n -> {
+      Cell<Integer> next = MathSteps.add(n, 1).out();
+      return Flow.next(next, below(next, until));
+    });
     Workflow workflow = roundTrip(Workflow.of("loop", counted));
 
-    RunResult run = engine.run(workflow, Map.of("start", 0, "until", 5));
+    RunResult run = engine.run(workflow, Inputs.of(start, 0).and(until, 5));
     assertThat(run.get(counted)).isEqualTo(5);
     assertThat(run.history().get(0).children()).extracting(ChildRun::label)
         .containsExactly("iteration 1", "iteration 2", "iteration 3", "iteration 4",
             "iteration 5");
 
-    RunResult unbounded = engine.run(workflow, Map.of("start", 0, "until", 100));
+    RunResult unbounded = engine.run(workflow, Inputs.of(start, 0).and(until, 100));
     assertThat(unbounded.status()).isEqualTo(RunStatus.FAILED);
     assertThat(unbounded.history().get(0).errorMessage()).isEqualTo("loop step still wanted to "
         + "go on after its maximum of 10 iterations; raise maxIterations or check its predicate");
-    assertThatThrownBy(() -> Flow.loop(body, goOn, Map.of(), 0, Map.of("n", start, "limit",
-        until))).hasMessageContaining("maxIterations is 0; a loop needs a bound of at least 1");
+    assertThatThrownBy(() -> Flow.loop(start, 0, n -> Flow.next(n, below(n, until))))
+        .hasMessageContaining("maxIterations is 0; a loop needs a bound of at least 1");
   }
 
   @Test
-  void routersRunTheNamedBranchesAndRecordThem() {
+  void routersRunTheBranchesOfTheRoutedKeysAndRecordThem() {
     Cell<Integer> x = Cell.input("x", Integer.class);
-    Cell<List<String>> routes = Cell.input("routes",
-        ValueType.of(List.class, "java.util.List<java.lang.String>"));
-    Map<String, Workflow> branches = new java.util.LinkedHashMap<>();
-    branches.put("a", addOne("a", "x"));
-    branches.put("b", Workflow.of("b", MathSteps.add(Cell.input("x", Integer.class), 2).out()));
-    branches.put("c", Workflow.of("c", MathSteps.add(Cell.input("x", Integer.class), 3).out()));
-    FlowStep router = Flow.router(routes, branches, Map.of("x", x));
-    Workflow workflow = roundTrip(Workflow.of("route", router.results()));
+    Cell<List<Sky>> routes = Cell.input("routes", new TypeRef<List<Sky>>() {});
+    Cell<Map<Sky, Integer>> results = Flow.route(routes)
+        .when(Sky.RAIN, () -> MathSteps.add(x, 1).out())
+        .when(Sky.SUN, () -> MathSteps.add(x, 2).out())
+        .when(Sky.FOG, () -> MathSteps.add(x, 3).out())
+        .end();
+    Workflow workflow = roundTrip(Workflow.of("route", results));
     Tally tally = new Tally();
 
-    RunResult run = engine.run(workflow, Map.of("x", 10, "routes", List.of("c", "b")),
+    RunResult run = engine.run(workflow, Inputs.of(routes, List.of(Sky.FOG, Sky.SUN)).and(x, 10),
         RunOptions.builder().context(inputs -> tally).build());
 
-    assertThat(run.get(router.results())).containsExactly(Map.entry("b", 12), Map.entry("c", 13));
-    assertThat(tally.routes).containsExactly("b", "c");
+    assertThat(run.get(results)).containsExactly(Map.entry(Sky.SUN, 12), Map.entry(Sky.FOG, 13));
+    assertThat(tally.routes).containsExactly("SUN", "FOG");
     assertThat(run.history().get(0).children()).filteredOn(c -> c.status() == null)
-        .extracting(ChildRun::label).containsExactly("branch a");
-    RunResult wrong = engine.run(workflow, Map.of("x", 10, "routes", List.of("z")));
+        .extracting(ChildRun::label).containsExactly("branch RAIN");
+  }
+
+  @Test
+  void aRouterWithStringKeysRefusesARouteWithoutBranch() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    Cell<List<String>> routes = Cell.input("routes", new TypeRef<List<String>>() {});
+    Cell<Map<String, Integer>> results = Flow.route(routes)
+        .when("a", () -> MathSteps.add(x, 1).out())
+        .when("b", () -> MathSteps.add(x, 2).out())
+        .end();
+    Workflow workflow = roundTrip(Workflow.of("route", results));
+    assertThat(engine.run(workflow, Inputs.of(routes, List.of("b")).and(x, 1)).get(results))
+        .containsExactly(Map.entry("b", 3));
+    RunResult wrong = engine.run(workflow, Inputs.of(routes, List.of("z")).and(x, 1));
     assertThat(wrong.history().get(0).errorMessage())
-        .isEqualTo("router step was routed to 'z', which is no branch; its branches are [a, b, c]");
+        .isEqualTo("router step was routed to 'z', which has no branch; its branches are [a, b]");
   }
 
   @Test
   void parallelBranchesWorkOnContextCopiesMergedByTheRule() {
     Cell<Integer> x = Cell.input("x", Integer.class);
-    Map<String, Workflow> branches = new java.util.LinkedHashMap<>();
-    for (String name : List.of("left", "right", "middle")) {
-      branches.put(name, Workflow.of(name, new Call<Integer>("test.context",
-          Call.unary(MathSteps.INT), Cell.input("x", Integer.class)).out()));
-    }
-    FlowStep group = Flow.parallel(branches, Map.of("x", x), 3);
+    Supplier<Cell<Integer>> branch = () -> new Call<Integer>("test.context",
+        Call.unary(MathSteps.INT), x).out();
+    List<Cell<Integer>> outputs = Flow.parallel(3, List.of(branch, branch, branch));
     Cell<Integer> after = new Call<Integer>("test.context", Call.unary(MathSteps.INT),
-        group.outputCells().get(0)).out();
+        outputs.get(0)).out();
     Workflow workflow = roundTrip(Workflow.of("parallel", after));
     ContextRule<Tally> sum = new ContextRule<>() {
       @Override
@@ -294,25 +318,83 @@ class FlowTest {
       }
     };
 
-    RunResult run = engine.run(workflow, Map.of("x", 5), RunOptions.builder()
+    RunResult run = engine.run(workflow, Inputs.of(x, 5), RunOptions.builder()
         .context(inputs -> new Tally()).contextRule(sum).build());
 
     // Each branch saw only its own addition (5); after the merge the context holds 15, and the
-    // next step adds the left branch's output (5): 20.
+    // next step adds the first branch's output (5): 20.
     assertThat(run.history().get(0).children()).hasSize(3);
-    assertThat(run.get(group.outputCells().get(0))).isEqualTo(5);
+    assertThat(run.get(outputs.get(0))).isEqualTo(5);
     assertThat(run.get(after)).isEqualTo(20);
   }
 
   @Test
+  void twoParallelBranchesOfDifferentTypes() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    Cell<String> text = Cell.input("text", String.class);
+    Flow.Pair<Integer, String> both = Flow.parallel(2, () -> MathSteps.add(x, 1).out(),
+        () -> MathSteps.shout(text).out());
+    RunResult run = engine.run(roundTrip(Workflow.of("both", both.first(), both.second())),
+        Inputs.of(x, 1).and(text, "hi"));
+    assertThat(run.get(both.first())).isEqualTo(2);
+    assertThat(run.get(both.second())).isEqualTo("HI");
+  }
+
+  @Test
+  void aCellMadeInsideABodyCannotBeUsedOutsideIt() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    List<Cell<Integer>> leaked = new ArrayList<>();
+    Flow.subWorkflow("leaky", () -> {
+      Cell<Integer> inner = MathSteps.add(x, 1).out();
+      leaked.add(inner);
+      return inner;
+    });
+    assertThatThrownBy(() -> Workflow.of("outside", MathSteps.add(leaked.get(0), 1).out()))
+        .isInstanceOf(WorkflowValidationException.class)
+        .hasMessageContaining("was made inside the body of sub-workflow 'leaky'; a cell made "
+            + "there exists only in that body: use the result the control-flow step returns");
+  }
+
+  @Test
+  void anInputMadeInsideABodyIsRefused() {
+    assertThatThrownBy(() -> Flow.subWorkflow("own input",
+        () -> MathSteps.add(Cell.input("y", Integer.class), 1).out()))
+        .isInstanceOf(WorkflowValidationException.class)
+        .hasMessageContaining("uses the input cell 'y' made inside the body; make inputs "
+            + "outside the body and use them in it");
+  }
+
+  @Test
+  void aMapNeedsTheElementTypeOfItsItems() {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Cell<List<Integer>> raw = (Cell) Cell.input("raw",
+        ValueType.of(java.util.Collection.class, "java.util.Collection"));
+    assertThatThrownBy(() -> Flow.map(raw, 2, n -> n))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a collection whose element type is known");
+  }
+
+  @Test
+  void flowJsonWhoseOutputsDoNotFitItsChildrenIsRejected() {
+    Cell<Integer> n = Cell.input("n", Integer.class);
+    String json = Workflow.of("w", Flow.subWorkflow("inner", () -> MathSteps.add(n, 1).out()))
+        .toJson();
+    String retyped = json.replaceFirst("\"name\" : \"out0\",(\\s+\"id\" : \"[^\"]+\",\\s+"
+        + "\"alias\" : \"[^\"]+\",\\s+)\"type\" : \"int\"", "\"name\" : \"out0\",$1\"type\" : "
+        + "\"java.lang.String\"");
+    assertThat(retyped).isNotEqualTo(json);
+    assertThatThrownBy(() -> Workflow.fromJson(retyped))
+        .isInstanceOf(WorkflowValidationException.class)
+        .hasMessageContaining("do not match its children, which produce [out0: int]");
+  }
+
+  @Test
   void aUsageBreachInsideAMapStopsTheWholeRun() {
-    Cell<Integer> item = Cell.input("item", Integer.class);
-    Workflow body = Workflow.of("double", new Call<Integer>("test.slow_double",
-        Call.unary(MathSteps.INT), item).out());
-    FlowStep map = Flow.map(Cell.input("numbers", MathSteps.INT_LIST), body, "item", Map.of(), 1);
+    Cell<List<Integer>> numbers = Cell.input("numbers", new TypeRef<List<Integer>>() {});
+    Cell<List<Integer>> doubled = Flow.map(numbers, 1, FlowTest::slowDouble);
     UsageLimitExceededException e = catchThrowableOfType(UsageLimitExceededException.class,
-        () -> engine.run(Workflow.of("map", map.outputCells().get(0)),
-            Map.of("numbers", List.of(1, 2, 3, 4, 5, 6)),
+        () -> engine.run(Workflow.of("map", doubled),
+            Inputs.of(numbers, List.of(1, 2, 3, 4, 5, 6)),
             RunOptions.builder().limits(UsageLimits.maxCost(BigDecimal.ONE, "USD")).build()));
     assertThat(e.total().cost()).isEqualByComparingTo("1.25");
     assertThat(e.result().status()).isEqualTo(RunStatus.CANCELLED);

@@ -11,6 +11,7 @@ import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.OutputValidator;
 import dev.fancy.workflow.Port;
 import dev.fancy.workflow.RetryPolicy;
 import dev.fancy.workflow.StepOptions;
@@ -140,26 +141,52 @@ class PoliciesTest {
     assertThat(interrupted).hasValue(2);
   }
 
+  /** A validator of an integer output. */
+  static final class AtLeastTen implements OutputValidator<Integer> {
+    @Override
+    public String problem(Integer output) {
+      return output >= 10 ? null : output + " is below 10";
+    }
+  }
+
   @Test
   void validatorsRunInsideTheRetryLoop() {
     StepRegistry registry = StepRegistry.empty()
-        .register(Call.intStep("test.grow", (frame, args) -> new Object[] {5 * frame.attempt()}))
-        .registerValidator("atLeastTen", outputs -> (Integer) outputs[0] >= 10 ? null
-            : outputs[0] + " is below 10");
+        .register(Call.intStep("test.grow", (frame, args) -> new Object[] {5 * frame.attempt()}));
     Call<Integer> passes = new Call<>("test.grow", Call.unary(MathSteps.INT), x);
-    passes.options(StepOptions.DEFAULT.withRetry(THREE_QUICK).withValidator("atLeastTen"));
+    passes.options(StepOptions.DEFAULT.withRetry(THREE_QUICK))
+        .validate(passes.out(), new AtLeastTen());
     RunResult result = run(registry, passes, 0);
     assertThat(result.get(passes.out())).isEqualTo(10);
     assertThat(result.step(passes).attempts()).extracting(AttemptRecord::outcome)
         .containsExactly(AttemptOutcome.VALIDATION_FAILED, AttemptOutcome.SUCCEEDED);
 
     Call<Integer> fails = new Call<>("test.grow", Call.unary(MathSteps.INT), x);
-    fails.options(StepOptions.DEFAULT.withRetry(
-        new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of()))
-        .withValidator("atLeastTen"));
+    fails.validate(fails.out(), new AtLeastTen());
     RunResult failed = run(registry, fails, 0);
     assertThat(failed.step(fails).errorMessage())
-        .isEqualTo("validation failed after 1 attempt: validator 'atLeastTen': 5 is below 10");
+        .isEqualTo("validation failed after 1 attempt: validator '" + AtLeastTen.class.getName()
+            + "' of output 'out': 5 is below 10");
+  }
+
+  @Test
+  void aWorkflowReadFromJsonFindsItsValidatorsInTheRegistryByName() {
+    StepRegistry registry = StepRegistry.empty()
+        .register(Call.intStep("test.grow", (frame, args) -> new Object[] {5 * frame.attempt()}));
+    Call<Integer> step = new Call<>("test.grow", Call.unary(MathSteps.INT), x);
+    step.options(StepOptions.DEFAULT.withRetry(THREE_QUICK)).validate(step.out(), new AtLeastTen());
+    Workflow read = Workflow.fromJson(Workflow.of("grow", step.out()).toJson());
+    try (Engine engine = Engine.builder().registry(registry).build()) {
+      assertThatThrownBy(() -> engine.validate(read))
+          .isInstanceOf(WorkflowValidationException.class)
+          .hasMessageContaining("uses the validator '" + AtLeastTen.class.getName() + "', which "
+              + "is not registered; register it with StepRegistry.registerValidator(new "
+              + "PoliciesTest.AtLeastTen())");
+      registry.registerValidator(new AtLeastTen());
+      RunResult result = engine.run(read, Map.of("x", 0));
+      assertThat(result.history().get(0).attempts()).extracting(AttemptRecord::outcome)
+          .containsExactly(AttemptOutcome.VALIDATION_FAILED, AttemptOutcome.SUCCEEDED);
+    }
   }
 
   @Test
@@ -287,7 +314,7 @@ class PoliciesTest {
         .hasMessageContaining("timeout is PT0S; it must be longer than zero");
 
     call.options(StepOptions.DEFAULT.withRetry(THREE_QUICK).withTimeout(Duration.ofSeconds(2))
-        .withCache(true).withValidator("v").withFallback("test.rescue", 2));
+        .withCache(true).withFallback("test.rescue", 2)).validate(call.out(), new AtLeastTen());
     Workflow workflow = Workflow.of("w", call.out());
     Workflow back = Workflow.fromJson(workflow.toJson());
     assertThat(back).isEqualTo(workflow);

@@ -102,7 +102,7 @@ class UsageLimitsTest {
     for (int i = 0; i < branches; i++) {
       outputs.add(new Call<Integer>("test.cent", Call.unary(MathSteps.INT), x).out());
     }
-    Workflow wide = Workflow.of("wide", outputs, List.of());
+    Workflow wide = Workflow.of("wide", outputs);
     try (Engine engine = Engine.builder().registry(registry).maxConcurrency(16).build()) {
       for (int round = 0; round < 20; round++) {
         RunResult result = engine.run(wide, Map.of("x", round));

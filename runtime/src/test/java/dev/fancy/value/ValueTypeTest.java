@@ -32,7 +32,37 @@ class ValueTypeTest {
     ValueType<List<Integer>> ints = ValueType.of(List.class, "java.util.List<java.lang.Integer>");
     assertThat(strings.accepts(arrayStrings)).isTrue();
     assertThat(strings.accepts(ints)).isFalse();
-    assertThat(ValueType.of(Collection.class).accepts(ints)).isTrue();
+    assertThat(ValueType.of(Collection.class, "java.util.Collection").accepts(ints)).isTrue();
+  }
+
+  @Test
+  void typeTokensSpellGenericTypesAndClassesOfGenericTypesAreRefused() {
+    assertThat(ValueType.of(new TypeRef<java.util.Map<String, List<Integer>>>() {}).name())
+        .isEqualTo("java.util.Map<java.lang.String,java.util.List<java.lang.Integer>>");
+    assertThat(ValueType.of(new TypeRef<List<Money>>() {}).name())
+        .isEqualTo("java.util.List<dev.fancy.value.ValueTypeTest$Money>");
+    assertThat(ValueType.of(new TypeRef<List<Money>>() {}))
+        .isEqualTo(ValueType.named("java.util.List<dev.fancy.value.ValueTypeTest$Money>"));
+    assertThatThrownBy(() -> ValueType.of(List.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("java.util.List is generic, so a class cannot say its type arguments: spell "
+            + "the type with a type token, e.g. new TypeRef<List<...>>() {}");
+    assertThatThrownBy(() -> ValueType.of(List.class, "java.util.Set<java.lang.String>"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("type name 'java.util.Set<java.lang.String>' does not name the class "
+            + "java.util.List");
+  }
+
+  static <T> TypeRef<List<T>> listOf() {
+    return new TypeRef<List<T>>() {};
+  }
+
+  @Test
+  void aTypeTokenWithATypeVariableIsRefused() {
+    assertThatThrownBy(ValueTypeTest::listOf)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the TypeRef java.util.List<T> uses the type variable T; cells need concrete "
+            + "types, such as List<String>");
   }
 
   @Test

@@ -30,8 +30,7 @@ class WorkflowJsonTest {
     shout.after(a);
     Composite.Group group = Composite.group(Map.of("sum", b.out(), "loud", shout.out()));
     Composite.Ungroup parts = Composite.ungroup(group.out());
-    Workflow workflow = Workflow.of("everything", List.of(range.out(), parts.member(b.out())),
-        List.of(shout));
+    Workflow workflow = Workflow.of("everything", range.out(), parts.member(b.out()), shout);
 
     String json = workflow.toJson();
     Workflow back = Workflow.fromJson(json);

@@ -37,11 +37,13 @@ class WorkflowSchemaTest {
     Composite.Group group = Composite.group(Map.of("n", add.out(), "s", shout.out()));
     add.options(StepOptions.DEFAULT.withRetry(RetryPolicy.exponential(3,
         java.time.Duration.ofMillis(5))).withTimeout(java.time.Duration.ofSeconds(1))
-        .withCache(true).withValidator("v").withFallback("math.add", 2));
-    Workflow body = Workflow.of("body", MathSteps.add(Cell.input("item", Integer.class), 1).out());
-    FlowStep map = Flow.map(range.out(), body, "item", Map.of(), 2);
-    Workflow workflow = Workflow.of("all", List.of(range.out(), group.out(),
-        Composite.ungroup(group.out()).member(add.out()), map.outputCells().get(0)), List.of());
+        .withCache(true).withFallback("math.add", 2));
+    add.validate(add.out(), (OutputValidator<Integer>) value -> null);
+    Cell<List<Integer>> mapped = Flow.map(range.out(), 2, item -> MathSteps.add(item, x).out());
+    Cell<Integer> chosen = Flow.ifElse(Cell.input("flag", Boolean.class), () -> add.out(),
+        () -> x);
+    Workflow workflow = Workflow.of("all", range.out(), group.out(),
+        Composite.ungroup(group.out()).member(add.out()), mapped, chosen);
     Set<ValidationMessage> errors = schema().validate(MAPPER.readTree(workflow.toJson()));
     assertThat(errors).isEmpty();
     try (InputStream in = getClass().getResourceAsStream("/workflows/sum.json")) {

@@ -31,7 +31,7 @@ class WorkflowTest {
     AddStep first = MathSteps.add(x, 1);
     AddStep second = MathSteps.add(x, 2);
     second.after(first);
-    Workflow workflow = Workflow.of("ordered", List.of(), List.of(second));
+    Workflow workflow = Workflow.of("ordered", second);
     assertThat(workflow.steps()).containsExactly(first, second);
   }
 
@@ -60,7 +60,7 @@ class WorkflowTest {
   @Test
   void blankNameAndNoOutputsAreRejectedTogether() {
     WorkflowValidationException e = org.junit.jupiter.api.Assertions.assertThrows(
-        WorkflowValidationException.class, () -> Workflow.of(" ", List.of(), List.of()));
+        WorkflowValidationException.class, () -> Workflow.of(" "));
     assertThat(e.problems()).hasSize(2);
   }
 

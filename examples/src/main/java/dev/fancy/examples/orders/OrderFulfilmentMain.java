@@ -5,7 +5,6 @@ import dev.fancy.engine.RunStatus;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
 import dev.fancy.registry.StepRegistry;
-import dev.fancy.workflow.Workflow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -41,7 +39,7 @@ public final class OrderFulfilmentMain {
       try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + journal.file())) {
         OrderWorkflow.createTables(connection);
       }
-      Workflow workflow = OrderWorkflow.build(maxRetries);
+      OrderWorkflow fulfilment = new OrderWorkflow(maxRetries);
       int known = journal.runs().size();
       if (known > 0) {
         System.out.println("resuming: " + journal.runs(RunStatus.RUNNING).size() + " of " + known
@@ -58,7 +56,7 @@ public final class OrderFulfilmentMain {
           // One run ID per order: submitting again after a crash finds the run, not a new one.
           UUID runId = UUID.nameUUIDFromBytes(("order/" + order.id())
               .getBytes(StandardCharsets.UTF_8));
-          runs.add(engine.submit(workflow, Map.of("order", order, "simulation", simulation),
+          runs.add(engine.submit(fulfilment.workflow, fulfilment.inputs(order, simulation),
               RunOptions.builder().runId(runId).build()));
         }
         for (UUID run : runs) {

@@ -1,5 +1,6 @@
 package dev.fancy.examples.orders;
 
+import dev.fancy.engine.Inputs;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.RetryPolicy;
 import dev.fancy.workflow.StepOptions;
@@ -14,18 +15,20 @@ import java.util.List;
 /** Wires validate → reserve stock → charge payment → ship → notify, each retried. */
 public final class OrderWorkflow {
 
-  private OrderWorkflow() {}
+  /** The order to fulfil. */
+  public final Cell<Order> order = Cell.input("order", Order.class);
+  /** How the simulated payment, stock and carrier services fail. */
+  public final Cell<Simulation> simulation = Cell.input("simulation", Simulation.class);
+  /** The workflow, named {@code order-fulfilment}. */
+  public final Workflow workflow;
 
   /**
-   * The fulfilment workflow; each step makes up to {@code maxRetries + 1} attempts (the design's
-   * {@code max_retries}); an invalid order is never retried.
+   * Wires the fulfilment workflow; each step makes up to {@code maxRetries + 1} attempts (the
+   * design's {@code max_retries}); an invalid order is never retried. Nothing runs.
    */
-  public static Workflow build(int maxRetries) {
-    Cell<Order> order = Cell.input("order", Order.class);
-    Cell<Simulation> simulation = Cell.input("simulation", Simulation.class);
-    StepOptions retried = StepOptions.DEFAULT.withRetry(new RetryPolicy(maxRetries + 1,
-        Duration.ofMillis(20), 2, Duration.ofSeconds(1), 0.2, List.of(),
-        List.of(IllegalArgumentException.class.getName())));
+  public OrderWorkflow(int maxRetries) {
+    StepOptions retried = StepOptions.DEFAULT.withRetry(RetryPolicy.exponential(maxRetries + 1,
+        Duration.ofMillis(20)).neverRetryOn(IllegalArgumentException.class));
     var validate = FulfilmentSteps.validate(order, simulation);
     var reserve = FulfilmentSteps.reserveStock(validate.out(), simulation);
     var charge = FulfilmentSteps.chargePayment(validate.out(), reserve.out(), simulation);
@@ -34,7 +37,12 @@ public final class OrderWorkflow {
     for (WorkflowStep step : List.of(validate, reserve, charge, ship, notify)) {
       step.options(retried);
     }
-    return Workflow.of("order-fulfilment", notify.out());
+    workflow = Workflow.of("order-fulfilment", notify);
+  }
+
+  /** The run inputs for one order. */
+  public Inputs inputs(Order value, Simulation failures) {
+    return Inputs.of(order, value).and(simulation, failures);
   }
 
   /** Creates the {@code orders} and {@code order_log} tables if they do not exist. */

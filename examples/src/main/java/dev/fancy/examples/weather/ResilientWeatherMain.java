@@ -1,19 +1,16 @@
 package dev.fancy.examples.weather;
 
-import dev.fancy.engine.ChildRun;
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.Inputs;
 import dev.fancy.engine.RunListener;
 import dev.fancy.engine.RunOptions;
 import dev.fancy.engine.RunResult;
 import dev.fancy.engine.StepEvent;
-import dev.fancy.engine.StepRecord;
 import dev.fancy.engine.UsageLimitExceededException;
 import dev.fancy.frame.UsageLimits;
-import dev.fancy.registry.StepRegistry;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Runs {@link ResilientWeatherWorkflow} on a CSV file under a cost budget and prints the history
@@ -34,15 +31,14 @@ public final class ResilientWeatherMain {
     }
     BigDecimal budget = new BigDecimal(args.length == 2 ? args[1] : "1.00");
     ResilientWeatherWorkflow weather = new ResilientWeatherWorkflow();
-    StepRegistry registry = ResilientWeatherWorkflow.register(StepRegistry.loadDefault());
     RunListener chunks = new RunListener() {
       @Override
       public void chunk(StepEvent step, int attempt, long sequence, Object chunk) {
         System.out.println("  [" + step.slug() + "] " + chunk);
       }
     };
-    try (Engine engine = Engine.builder().registry(registry).build()) {
-      RunResult result = engine.run(weather.workflow, Map.of("csv", Path.of(args[0])),
+    try (Engine engine = Engine.inMemory()) {
+      RunResult result = engine.run(weather.workflow, Inputs.of(weather.csv, Path.of(args[0])),
           RunOptions.builder().limits(UsageLimits.maxCost(budget, "USD")).listener(chunks)
               .build());
       print(result);
@@ -61,16 +57,7 @@ public final class ResilientWeatherMain {
 
   private static void print(RunResult result) {
     System.out.println();
-    for (StepRecord step : result.history()) {
-      System.out.printf(Locale.ROOT, "%-26s %-9s %8.2f ms  attempts %d%s%n", step.slug(),
-          step.status(), step.duration().toNanos() / 1e6, step.attempts().size(),
-          step.errorMessage() == null ? "" : "  " + step.errorMessage());
-      for (ChildRun child : step.children()) {
-        System.out.printf(Locale.ROOT, "    %-22s %s%n", child.label(),
-            child.status() == null ? child.note() : child.status() + ", cost "
-                + child.usage().cost().toPlainString() + " USD");
-      }
-    }
+    System.out.print(result.historyTable());
     System.out.printf(Locale.ROOT, "total: cost %s USD, %d rows summarised (%s)%n",
         result.usage().cost().toPlainString(), result.usage().counter("rows"), result.status());
   }

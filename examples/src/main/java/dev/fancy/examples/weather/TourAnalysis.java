@@ -3,6 +3,7 @@ package dev.fancy.examples.weather;
 import dev.fancy.annotations.Step;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** Steps of the control-flow tour: outlier removal, choosing analyses, two analyses. */
@@ -30,19 +31,19 @@ public final class TourAnalysis {
   }
 
   /**
-   * Chooses the analyses worth running for a station: {@code rain} if at least a third of its
-   * days were rainy, {@code sun} if at least a third were sunny (both, one or none).
+   * Chooses the analyses worth running for a station: {@link Analysis#RAIN} if at least a third of
+   * its days were rainy, {@link Analysis#SUN} if at least a third were sunny (both, one or none).
    */
   @Step(slug = "tour.pick_analyses")
-  public static List<String> pickAnalyses(List<Observation> observations) {
+  public static List<Analysis> pickAnalyses(List<Observation> observations) {
     long rainy = observations.stream().filter(o -> o.weather().equals("rain")).count();
     long sunny = observations.stream().filter(o -> o.weather().equals("sun")).count();
-    List<String> picked = new ArrayList<>();
+    List<Analysis> picked = new ArrayList<>();
     if (rainy * 3 >= observations.size()) {
-      picked.add("rain");
+      picked.add(Analysis.RAIN);
     }
     if (sunny * 3 >= observations.size()) {
-      picked.add("sun");
+      picked.add(Analysis.SUN);
     }
     return picked;
   }
@@ -61,5 +62,11 @@ public final class TourAnalysis {
     double mean = observations.stream().filter(o -> o.weather().equals("sun"))
         .mapToDouble(Observation::tempMax).average().orElse(0);
     return String.format(Locale.ROOT, "mean maximum on sunny days %.2f °C", mean);
+  }
+
+  /** A station's report: its trend and analyses. */
+  @Step(slug = "tour.station_report", splitRecord = false)
+  public static StationReport stationReport(Trend trend, Map<Analysis, String> analyses) {
+    return new StationReport(trend, analyses);
   }
 }

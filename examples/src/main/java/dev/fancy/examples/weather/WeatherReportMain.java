@@ -1,11 +1,10 @@
 package dev.fancy.examples.weather;
 
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.Inputs;
 import dev.fancy.engine.RunResult;
-import dev.fancy.engine.StepRecord;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Runs the weather workflow on a CSV file and prints the report and each step's timing.
@@ -26,12 +25,8 @@ public final class WeatherReportMain {
     WeatherWorkflow weather = new WeatherWorkflow();
     try (Engine engine = Engine.inMemory()) {
       RunResult result = engine.run(weather.workflow,
-          Map.of("csv", Path.of(args[0]), "reportFile", Path.of(args[1])));
-      for (StepRecord step : result.history()) {
-        System.out.printf(Locale.ROOT, "%-26s %-9s %8.2f ms%s%n", step.slug(), step.status(),
-            step.duration().toNanos() / 1e6,
-            step.errorMessage() == null ? "" : "  " + step.errorMessage());
-      }
+          Inputs.of(weather.csv, Path.of(args[0])).and(weather.reportFile, Path.of(args[1])));
+      System.out.print(result.historyTable());
       result.requireSucceeded();
       System.out.println();
       System.out.print(result.get(weather.report.markdown()));

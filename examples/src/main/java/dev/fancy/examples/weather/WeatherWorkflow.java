@@ -3,7 +3,6 @@ package dev.fancy.examples.weather;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Wires the weather workflow from the generated factories in {@link WeatherAnalysisSteps}:
@@ -51,7 +50,6 @@ public final class WeatherWorkflow {
     newYorkTrend = WeatherAnalysisSteps.temperatureTrend(sites.newYork());
     report = WeatherAnalysisSteps.report(seattleYears.out(), seattleTrend.out(),
         newYorkYears.out(), newYorkTrend.out(), reportFile);
-    workflow = Workflow.of("weather-report",
-        List.of(report.markdown(), report.file(), clean.dropped()), List.of());
+    workflow = Workflow.of("weather-report", report.markdown(), report.file(), clean.dropped());
   }
 }

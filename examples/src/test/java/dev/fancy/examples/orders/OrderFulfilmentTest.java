@@ -10,7 +10,6 @@ import dev.fancy.journal.Journal;
 import dev.fancy.journal.JournalOptions;
 import dev.fancy.journal.StepInfo;
 import dev.fancy.registry.StepRegistry;
-import dev.fancy.workflow.Workflow;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -40,14 +39,14 @@ class OrderFulfilmentTest {
       try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
         OrderWorkflow.createTables(connection);
       }
-      Workflow workflow = OrderWorkflow.build(maxRetries);
+      OrderWorkflow fulfilment = new OrderWorkflow(maxRetries);
       try (DurableEngine engine = DurableEngine.builder(journal)
           .registry(StepRegistry.loadDefault()).lease(Duration.ofSeconds(5)).maxConcurrency(4)
           .open()) {
         List<UUID> runs = new ArrayList<>();
         for (int i = 0; i < orders; i++) {
-          runs.add(engine.submit(workflow, Map.of("order", new Order("A" + i, "c" + i, "SKU",
-              1 + i % 2, Fulfilment.price(1 + i % 2)), "simulation", simulation)));
+          runs.add(engine.submit(fulfilment.workflow, fulfilment.inputs(new Order("A" + i,
+              "c" + i, "SKU", 1 + i % 2, Fulfilment.price(1 + i % 2)), simulation)));
         }
         for (UUID run : runs) {
           outcome.put(run, engine.await(run));

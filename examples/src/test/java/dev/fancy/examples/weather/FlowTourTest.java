@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.ChildRun;
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.Inputs;
 import dev.fancy.engine.RunResult;
 import dev.fancy.engine.RunStatus;
 import dev.fancy.engine.StepRecord;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -24,15 +24,15 @@ class FlowTourTest {
   private final FlowTour tour = new FlowTour();
 
   /** Which analyses a station's raw rows call for, counted straight from the CSV text. */
-  private static List<String> expectedAnalyses(String station) throws IOException {
+  private static List<Analysis> expectedAnalyses(String station) throws IOException {
     List<String[]> rows;
     try (Stream<String> lines = Files.lines(DATA)) {
       rows = lines.filter(l -> l.startsWith(station + ",")).map(l -> l.split(",")).toList();
     }
     long rainy = rows.stream().filter(r -> r[6].equals("rain")).count();
     long sunny = rows.stream().filter(r -> r[6].equals("sun")).count();
-    return Stream.of(rainy * 3 >= rows.size() ? "rain" : null,
-        sunny * 3 >= rows.size() ? "sun" : null).filter(s -> s != null).toList();
+    return Stream.of(rainy * 3 >= rows.size() ? Analysis.RAIN : null,
+        sunny * 3 >= rows.size() ? Analysis.SUN : null).filter(a -> a != null).toList();
   }
 
   @Test
@@ -40,19 +40,22 @@ class FlowTourTest {
     Workflow workflow = Workflow.fromJson(tour.workflow.toJson());
     assertThat(workflow).isEqualTo(tour.workflow);
     try (Engine engine = Engine.inMemory()) {
-      RunResult result = engine.run(workflow, Map.of("csv", DATA));
+      RunResult result = engine.run(workflow, Inputs.of(tour.csv, DATA));
 
       assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
-      assertThat(result.get(tour.seattleAnalyses).keySet())
-          .containsExactlyElementsOf(expectedAnalyses("Seattle"));
-      assertThat(result.get(tour.newYorkAnalyses).keySet())
-          .containsExactlyElementsOf(expectedAnalyses("New York"));
-      assertThat(result.get(tour.seattleTrend).location()).isEqualTo("Seattle");
-      assertThat(result.get(tour.newYorkTrend).location()).isEqualTo("New York");
+      StationReport seattle = result.get(tour.seattle);
+      StationReport newYork = result.get(tour.newYork);
+      assertThat(seattle.analyses().keySet())
+          .containsExactlyInAnyOrderElementsOf(expectedAnalyses("Seattle"));
+      assertThat(newYork.analyses().keySet())
+          .containsExactlyInAnyOrderElementsOf(expectedAnalyses("New York"));
+      assertThat(seattle.trend().location()).isEqualTo("Seattle");
+      assertThat(newYork.trend().location()).isEqualTo("New York");
 
-      StepRecord parallel = result.step(tour.stations);
+      StepRecord parallel = result.step(tour.seattle.producer());
+      assertThat(tour.newYork.producer()).isSameAs(tour.seattle.producer());
       assertThat(parallel.children()).extracting(ChildRun::label)
-          .containsExactly("branch seattle", "branch newYork");
+          .containsExactly("branch branch0", "branch branch1");
       StepRecord sub = parallel.children().get(0).steps().get(0);
       assertThat(sub.slug()).isEqualTo("fancy.flow.subworkflow");
       StepRecord loop = sub.children().get(0).steps().get(0);

@@ -7,13 +7,13 @@ import dev.fancy.engine.AttemptOutcome;
 import dev.fancy.engine.AttemptRecord;
 import dev.fancy.engine.ChildRun;
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.Inputs;
 import dev.fancy.engine.RunOptions;
 import dev.fancy.engine.RunResult;
 import dev.fancy.engine.RunStatus;
 import dev.fancy.engine.StepRecord;
 import dev.fancy.engine.UsageLimitExceededException;
 import dev.fancy.frame.UsageLimits;
-import dev.fancy.registry.StepRegistry;
 import dev.fancy.workflow.Workflow;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +36,8 @@ class ResilientWeatherTest {
   private final ResilientWeatherWorkflow weather = new ResilientWeatherWorkflow();
 
   private RunResult run(Path csv, String budget) {
-    try (Engine engine = Engine.builder()
-        .registry(ResilientWeatherWorkflow.register(StepRegistry.loadDefault())).build()) {
-      return engine.run(weather.workflow, Map.of("csv", csv), RunOptions.builder()
+    try (Engine engine = Engine.inMemory()) {
+      return engine.run(weather.workflow, Inputs.of(weather.csv, csv), RunOptions.builder()
           .limits(UsageLimits.maxCost(new BigDecimal(budget), "USD")).build());
     }
   }
@@ -60,12 +58,12 @@ class ResilientWeatherTest {
     assertThat(result.usage().counter("rows")).isEqualTo(seattleRows());
     assertThat(result.usage().cost()).isEqualByComparingTo(
         YearlyAnalysis.COST_PER_ROW.multiply(BigDecimal.valueOf(seattleRows())));
-    StepRecord map = result.step(weather.perYear);
+    StepRecord map = result.step(weather.summaries.producer());
     assertThat(map.children()).extracting(ChildRun::label)
         .containsExactly("element 0", "element 1", "element 2", "element 3");
     boolean warmed = years.get(3).meanTempMax() > years.get(0).meanTempMax();
     assertThat(result.get(weather.note)).startsWith(warmed ? "Seattle warmed" : "Seattle did not");
-    assertThat(result.step(weather.branch).children()).extracting(ChildRun::label, ChildRun::status)
+    assertThat(result.step(weather.note.producer()).children()).extracting(ChildRun::label, ChildRun::status)
         .contains(org.assertj.core.groups.Tuple.tuple("branch " + !warmed, null));
   }
 
@@ -93,9 +91,10 @@ class ResilientWeatherTest {
     RunResult result = run(csv, "1.00");
 
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-    StepRecord map = result.step(weather.perYear);
+    StepRecord map = result.step(weather.summaries.producer());
     assertThat(map.errorMessage()).contains("1 of 2 elements of map step failed: 1: ",
-        "validation failed after 3 attempts: validator 'weather.full_year': 2013 has only 10 "
+        "validation failed after 3 attempts: validator '" + FullYear.class.getName()
+            + "' of output 'out': 2013 has only 10 "
             + "days of data");
     StepRecord summary = map.children().get(1).steps().get(0);
     assertThat(summary.attempts()).extracting(AttemptRecord::outcome)

@@ -3,6 +3,7 @@ package dev.fancy.examples.weather;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.Inputs;
 import dev.fancy.engine.RunResult;
 import dev.fancy.engine.RunStatus;
 import dev.fancy.engine.StepRecord;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +46,8 @@ class WeatherWorkflowTest {
   }
 
   private RunResult run(Workflow workflow, Path csv) {
-    return engine.run(workflow, Map.of("csv", csv, "reportFile", temp.resolve("report.md")));
+    return engine.run(workflow,
+        Inputs.of(weather.csv, csv).and(weather.reportFile, temp.resolve("report.md")));
   }
 
   @Test
