@@ -1,7 +1,7 @@
 package dev.fancy.benchmarks;
 
 import dev.fancy.workflow.Cell;
-import dev.fancy.value.ValueType;
+import dev.fancy.value.TypeRef;
 import dev.fancy.workflow.Composite;
 import dev.fancy.workflow.Flow;
 import dev.fancy.workflow.StepOptions;
@@ -31,7 +31,7 @@ final class Graphs {
   /** {@code width} independent chains of {@code length} {@code inc} steps from one input. */
   static Workflow parallelChains(int width, int length) {
     Cell<Integer> x = Cell.input("x", Integer.class);
-    List<Cell<?>> ends = new java.util.ArrayList<>();
+    List<Cell<Integer>> ends = new java.util.ArrayList<>();
     for (int w = 0; w < width; w++) {
       Cell<Integer> cell = x;
       for (int i = 0; i < length; i++) {
@@ -39,16 +39,13 @@ final class Graphs {
       }
       ends.add(cell);
     }
-    return Workflow.of("parallel-" + width + "x" + length, ends, List.of());
+    return Workflow.of("parallel-" + width + "x" + length, ends);
   }
 
   /** A map of {@code inc} over the list input {@code items}, two elements at a time. */
   static Workflow map() {
-    Workflow body = Workflow.of("inc", TrivialStepsSteps.inc(Cell.input("item", Integer.class))
-        .out());
-    Cell<List<Integer>> items =
-        Cell.input("items", ValueType.of(List.class, "java.util.List<java.lang.Integer>"));
-    return Workflow.of("map", Flow.map(items, body, "item", Map.of(), 2).outputCells().get(0));
+    Cell<List<Integer>> items = Cell.input("items", new TypeRef<List<Integer>>() {});
+    return Workflow.of("map", Flow.map(items, 2, item -> TrivialStepsSteps.inc(item).out()));
   }
 
   /**

@@ -1,52 +1,47 @@
 package dev.fancy.cache;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Optional;
 
 /**
- * A bounded in-memory cache that evicts the least recently used entry when full. Thread-safe;
- * entries are copied in and out, so callers cannot change what is cached.
+ * A bounded in-memory cache (Caffeine). When full it evicts by Caffeine's W-TinyLFU policy, which
+ * keeps entries that are used often over entries used once, rather than strictly the least
+ * recently used. Thread-safe; entries are copied in and out, so callers cannot change what is
+ * cached.
  */
 public final class InMemoryStepCache implements StepCache {
 
-  private final int maxEntries;
-  private final Map<CacheKey, ArrayNode> entries;
+  private final Cache<CacheKey, ArrayNode> entries;
 
   /**
    * Creates a cache of at most {@code maxEntries} entries.
    *
    * @throws IllegalArgumentException if {@code maxEntries < 1}
    */
-  public InMemoryStepCache(int maxEntries) {
+  public InMemoryStepCache(long maxEntries) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("a cache needs room for at least one entry");
     }
-    this.maxEntries = maxEntries;
-    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<CacheKey, ArrayNode> eldest) {
-        return size() > InMemoryStepCache.this.maxEntries;
-      }
-    };
+    // Evict on the calling thread, so the bound holds when put returns.
+    this.entries = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
   }
 
   @Override
-  public synchronized Optional<ArrayNode> get(CacheKey key) {
-    ArrayNode outputs = entries.get(key);
+  public Optional<ArrayNode> get(CacheKey key) {
+    ArrayNode outputs = entries.getIfPresent(key);
     return outputs == null ? Optional.empty() : Optional.of(outputs.deepCopy());
   }
 
   @Override
-  public synchronized void put(CacheKey key, ArrayNode outputs) {
+  public void put(CacheKey key, ArrayNode outputs) {
     entries.put(key, outputs.deepCopy());
   }
 
   /** How many entries are cached. */
-  public synchronized int size() {
-    return entries.size();
+  public long size() {
+    entries.cleanUp();
+    return entries.estimatedSize();
   }
 }

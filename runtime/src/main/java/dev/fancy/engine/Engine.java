@@ -1,18 +1,21 @@
 package dev.fancy.engine;
 
+import com.fasterxml.jackson.databind.Module;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fancy.cache.InMemoryStepCache;
 import dev.fancy.cache.StepCache;
+import dev.fancy.engine.spi.EngineAccess;
+import dev.fancy.engine.spi.JournaledRun;
 import dev.fancy.frame.Resources;
 import dev.fancy.frame.Usage;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.store.DatumStore;
 import dev.fancy.store.FileDatumStore;
-import dev.fancy.store.InMemoryDatumStore;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueCodecException;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
-import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,13 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Runs workflows in this JVM. Before any step runs, the workflow is checked against the registry
@@ -62,12 +64,12 @@ public final class Engine implements AutoCloseable {
   private volatile boolean closed;
   private final Map<UUID, RunExecution> running = new java.util.concurrent.ConcurrentHashMap<>();
   /**
-   * Checked plans by workflow. Keys are weak and values soft: a plan refers to its workflow, so a
-   * strong value would keep every key alive forever; a soft one lets both go under memory
-   * pressure or once the workflow is unreachable and the plan is cleared.
+   * Checked plans by workflow object (identity). Keys are weak and values soft: a plan refers to
+   * its workflow, so a strong value would keep every key alive forever; a soft one lets both go
+   * under memory pressure or once the workflow is unreachable.
    */
-  private final Map<Workflow, SoftReference<ExecutionPlan>> plans =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  private final Cache<Workflow, ExecutionPlan> plans =
+      Caffeine.newBuilder().weakKeys().softValues().build();
 
   private Engine(Builder builder) {
     this.registry = builder.registry != null ? builder.registry : StepRegistry.loadDefault();
@@ -80,19 +82,20 @@ public final class Engine implements AutoCloseable {
           LazyThreadPool.daemonThreads("fancy-engine-"));
       executor = ownedExecutor;
     }
+    ValueCodec codec = ValueCodec.defaults().withModules(builder.jacksonModules);
     DatumStore references = builder.referenceStore;
     if (references == null) {
       ownedReferences = new FileDatumStore(Path.of(System.getProperty("java.io.tmpdir"),
-          "fancy-values-" + UUID.randomUUID()));
+          "fancy-values-" + UUID.randomUUID()), codec);
       references = ownedReferences;
     } else {
       ownedReferences = null;
     }
     this.timedAttempts = new TimedAttempts(builder.maxTimedAttempts);
     this.services = new EngineServices(executor, builder.maxConcurrency,
-        builder.valueStore != null ? builder.valueStore : new InMemoryDatumStore(),
+        builder.valueStore,
         references, builder.cache != null ? builder.cache : new InMemoryStepCache(10_000),
-        ValueCodec.defaults(), builder.resources, List.copyOf(builder.interceptors),
+        codec, builder.resources, List.copyOf(builder.interceptors),
         List.copyOf(builder.listeners), timedAttempts, flowThreads::get, timer::get);
   }
 
@@ -241,10 +244,14 @@ public final class Engine implements AutoCloseable {
     return start(workflow, inputs, options, null);
   }
 
+  static {
+    EngineAccess.setStarter(Engine::start);
+  }
+
   /**
-   * Starts a journaled run (for durable engines): under {@code journaled.runId()}, recording its
-   * attempts in {@code journaled.journal()}, with the steps whose outputs are in
-   * {@code journaled.committed()} restored instead of run.
+   * Starts a run, journaled for durable engines (through {@link EngineAccess}): under
+   * {@code journaled.runId()}, recording its attempts in {@code journaled.journal()}, with the
+   * steps whose outputs are in {@code journaled.committed()} restored instead of run.
    *
    * @param journaled the run's journal and what it committed before, or null for an in-memory run
    * @return completes with the result; exceptionally with the journal's exception if the journal
@@ -254,7 +261,7 @@ public final class Engine implements AutoCloseable {
    * @throws IllegalStateException if the engine is closed, or a committed output cannot be read
    *     back as its cell's type (nothing ran then)
    */
-  public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs,
+  private CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs,
       RunOptions options, JournaledRun journaled) {
     Objects.requireNonNull(inputs, "inputs == null");
     Objects.requireNonNull(options, "options == null");
@@ -312,13 +319,7 @@ public final class Engine implements AutoCloseable {
 
   private ExecutionPlan plan(Workflow workflow) {
     Objects.requireNonNull(workflow, "workflow == null");
-    SoftReference<ExecutionPlan> cached = plans.get(workflow);
-    ExecutionPlan plan = cached == null ? null : cached.get();
-    if (plan == null) {
-      plan = ExecutionPlan.compile(workflow, registry);
-      plans.put(workflow, new SoftReference<>(plan));
-    }
-    return plan;
+    return plans.get(workflow, w -> ExecutionPlan.compile(w, registry));
   }
 
   /**
@@ -354,8 +355,20 @@ public final class Engine implements AutoCloseable {
     private Resources resources = Resources.NONE;
     private final List<AttemptInterceptor> interceptors = new ArrayList<>();
     private final List<RunListener> listeners = new ArrayList<>();
+    private final List<Module> jacksonModules = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds a Jackson module to this engine's codec, for value types Jackson cannot handle on its
+     * own; it applies to every value this engine serializes (cache keys and entries, retry copies,
+     * the reference store it makes itself, journals) and to no other engine. A reference store
+     * passed to {@link #referenceStore} serializes with its own codec.
+     */
+    public Builder jacksonModule(Module module) {
+      jacksonModules.add(Objects.requireNonNull(module, "module == null"));
+      return this;
+    }
 
     /** Where cached step results go; default an in-memory LRU cache of 10,000 entries. */
     public Builder cache(StepCache cache) {
@@ -427,7 +440,11 @@ public final class Engine implements AutoCloseable {
       return this;
     }
 
-    /** Where {@code VALUE} and {@code COMPOSITE} cells are stored; default in memory. */
+    /**
+     * Where {@code VALUE} and {@code COMPOSITE} cells are stored. By default they stay in memory,
+     * as Java objects (no copy, no serialization) in an array per run that its
+     * {@link RunResult} holds until {@link RunResult#discard()} or until it is unreachable.
+     */
     public Builder valueStore(DatumStore store) {
       this.valueStore = Objects.requireNonNull(store, "store == null");
       return this;

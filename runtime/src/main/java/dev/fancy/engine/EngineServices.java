@@ -15,6 +15,9 @@ import java.util.function.Supplier;
  * plugins and listeners, resources, the threads that run attempts with a timeout, and the threads
  * of control-flow child runs (a cached pool, so a control step waiting for its children can never
  * starve them of workers), and the timer that wakes steps after a retry's backoff.
+ *
+ * @param values the configured store for {@code VALUE} and {@code COMPOSITE} cells, or null to
+ *     keep them in each run ({@link RunValues})
  */
 record EngineServices(Executor executor, int maxConcurrency, DatumStore values,
     DatumStore references, StepCache cache, ValueCodec codec, Resources resources,

@@ -1,7 +1,6 @@
 package dev.fancy.engine;
 
 import dev.fancy.frame.StepFailure;
-import dev.fancy.workflow.OutputValidator;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueCodec;
@@ -11,6 +10,7 @@ import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Composite;
 import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.FlowStep;
+import dev.fancy.workflow.OutputValidator;
 import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.StorageKind;
@@ -21,8 +21,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

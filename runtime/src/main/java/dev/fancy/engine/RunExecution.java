@@ -1,8 +1,8 @@
 package dev.fancy.engine;
 
+import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.CancellationSignal;
 import dev.fancy.frame.Usage;
-import dev.fancy.store.DatumStore;
 import dev.fancy.workflow.WorkflowStep;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -52,6 +52,8 @@ final class RunExecution {
   /** Where attempts are recorded durably; inactive for in-memory runs and child runs. */
   final JournalGate journal;
   final UsageAccount usage;
+  /** The run's cell values, by slot. */
+  final RunValues values;
   private final StepAttempts attempts;
   /** Per control-flow step, its child runs; null for other steps. */
   private final List<ChildRun>[] childRuns;
@@ -106,6 +108,7 @@ final class RunExecution {
     int n = plan.steps.length;
     this.usage = new UsageAccount(options.limits(), n, usedBefore);
     this.restored = restored;
+    this.values = new RunValues(plan, runId, services.values(), services.references());
     this.state = new AtomicIntegerArray(n);
     this.waitingFor = new AtomicIntegerArray(plan.dependencyCount);
     this.startNanos = new long[n];
@@ -128,7 +131,7 @@ final class RunExecution {
   /** Stores the bound values of the source slots, then starts every step that waits for nothing. */
   CompletableFuture<RunResult> start(Object[] sourceValues) {
     for (int slot = 0; slot < sourceValues.length; slot++) {
-      store(slot).put(runId, plan.cells[slot], sourceValues[slot]);
+      values.put(slot, sourceValues[slot]);
     }
     if (parent == null) {
       listeners.runStarted(runId, plan.workflow.name());
@@ -181,15 +184,11 @@ final class RunExecution {
     return count;
   }
 
-  private DatumStore store(int slot) {
-    return plan.isReference(slot) ? services.references() : services.values();
-  }
-
   private void storeOutputs(int s, Object[] outputs) {
     int first = plan.outStart[s];
     for (int i = 0; i < outputs.length; i++) {
       int slot = plan.outSlot[first + i];
-      store(slot).put(runId, plan.cells[slot], outputs[i]);
+      values.put(slot, outputs[i]);
     }
   }
 
@@ -348,7 +347,7 @@ final class RunExecution {
     Object[] args = new Object[plan.argStart[s + 1] - first];
     for (int i = 0; i < args.length; i++) {
       int slot = plan.argSlot[first + i];
-      Object value = store(slot).get(runId, plan.cells[slot]);
+      Object value = values.get(slot);
       if (value == null && plan.argPrimitive[first + i]) {
         throw new NullPointerException("an input of step '" + plan.steps[s].slug()
             + "' is a primitive but cell '" + plan.cells[slot].alias() + "' holds null");
@@ -382,9 +381,15 @@ final class RunExecution {
     }
   }
 
-  List<ChildRun> childRuns(int s) {
+  /** Every control-flow step's child runs, by step index (null for other steps). A copy. */
+  @SuppressWarnings("unchecked")
+  List<ChildRun>[] childRuns() {
     synchronized (childRuns) {
-      return childRuns[s] == null ? List.of() : List.copyOf(childRuns[s]);
+      List<ChildRun>[] copy = new List[childRuns.length];
+      for (int s = 0; s < copy.length; s++) {
+        copy[s] = childRuns[s] == null ? null : List.copyOf(childRuns[s]);
+      }
+      return copy;
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.fancy.engine;
 
 import dev.fancy.frame.Usage;
-import dev.fancy.store.DatumStore;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowStep;
@@ -18,57 +17,100 @@ import java.util.UUID;
 
 /**
  * The outcome of one run: its status, the value of every cell that was computed, and a record per
- * workflow step. Values are read from the engine's datum stores on demand.
+ * workflow step. An immutable snapshot taken when the run finished: nothing about it changes
+ * afterwards, except that {@link #discard()} drops the values.
  */
 public final class RunResult {
 
-  private final RunExecution run;
+  private final ExecutionPlan plan;
+  private final UUID runId;
+  private final RunValues values;
   private final RunStatus status;
+  private final String stopReason;
+  private final Usage usage;
+  private final Usage[] stepUsage;
+  private final Instant startedAt;
+  private final long startedNanos;
+  private final long finishedNanos;
+  private final int[] state;
+  private final long[] startNanos;
+  private final long[] endNanos;
+  private final Throwable[] errors;
+  private final int[] skippedBecause;
+  private final List<AttemptRecord>[] attemptRecords;
+  private final boolean[] cacheHit;
+  private final boolean[] fallbackUsed;
+  private final List<ChildRun>[] childRuns;
   private List<StepRecord> history;
 
+  /** Copies what {@code run} recorded; called once every step has ended. */
   RunResult(RunExecution run) {
-    this.run = run;
+    this.plan = run.plan;
+    this.runId = run.runId;
+    this.values = run.values;
+    this.stopReason = run.stopReason;
+    this.usage = run.usage.total();
+    this.stepUsage = run.usage.steps();
+    this.startedAt = run.startedAt;
+    this.startedNanos = run.startedNanos;
+    this.finishedNanos = run.finishedNanos;
+    int n = plan.steps.length;
+    this.state = new int[n];
     boolean failed = false;
-    for (int s = 0; s < run.plan.steps.length && !failed; s++) {
-      failed = run.state.get(s) != RunExecution.SUCCEEDED;
+    for (int s = 0; s < n; s++) {
+      state[s] = run.state.get(s);
+      failed |= state[s] != RunExecution.SUCCEEDED;
     }
-    this.status = run.stopReason != null ? RunStatus.CANCELLED
+    this.status = stopReason != null ? RunStatus.CANCELLED
         : failed ? RunStatus.FAILED : RunStatus.SUCCEEDED;
+    this.startNanos = run.startNanos.clone();
+    this.endNanos = run.endNanos.clone();
+    this.errors = run.errors.clone();
+    this.skippedBecause = run.skippedBecause.clone();
+    this.attemptRecords = run.attemptRecords.clone();
+    for (int s = 0; s < n; s++) {
+      if (attemptRecords[s] != null) {
+        attemptRecords[s] = List.copyOf(attemptRecords[s]);
+      }
+    }
+    this.cacheHit = run.cacheHit.clone();
+    this.fallbackUsed = run.fallbackUsed.clone();
+    this.childRuns = run.childRuns();
   }
 
   /** The run's ID; datum stores key its values by it. */
   public UUID runId() {
-    return run.runId;
+    return runId;
   }
 
   /** The workflow that ran. */
   public Workflow workflow() {
-    return run.plan.workflow;
+    return plan.workflow;
   }
 
-  /** Succeeded when every step succeeded, failed otherwise. */
+  /** Succeeded when every step succeeded, cancelled when the run was stopped, failed otherwise. */
   public RunStatus status() {
     return status;
   }
 
   /** Why the run was stopped early (e.g. a usage limit), if it was. */
   public Optional<String> stopReason() {
-    return Optional.ofNullable(run.stopReason);
+    return Optional.ofNullable(stopReason);
   }
 
   /** The total usage every step reported. */
   public Usage usage() {
-    return run.usage.total();
+    return usage;
   }
 
   /** When the run started. */
   public Instant startedAt() {
-    return run.startedAt;
+    return startedAt;
   }
 
   /** How long the run took, from binding its inputs to its last step ending. */
   public Duration duration() {
-    return Duration.ofNanos(run.finishedNanos - run.startedNanos);
+    return Duration.ofNanos(finishedNanos - startedNanos);
   }
 
   /**
@@ -81,18 +123,17 @@ public final class RunResult {
   @SuppressWarnings("unchecked")
   public <T> T get(Cell<T> cell) {
     int slot = slot(cell);
-    WorkflowStep producer = run.plan.cells[slot].producer();
+    WorkflowStep producer = plan.cells[slot].producer();
     if (producer != null) {
       int s = indexOf(producer);
-      int state = run.state.get(s);
-      if (state != RunExecution.SUCCEEDED) {
+      if (state[s] != RunExecution.SUCCEEDED) {
         throw new IllegalStateException("cell '" + cell.alias() + "' has no value: step '"
-            + producer.slug() + "' " + (state == RunExecution.FAILED ? "failed"
-                : state == RunExecution.CANCELLED ? "was cancelled" : "was skipped")
-            + " in run " + run.runId);
+            + producer.slug() + "' " + (state[s] == RunExecution.FAILED ? "failed"
+                : state[s] == RunExecution.CANCELLED ? "was cancelled" : "was skipped")
+            + " in run " + runId);
       }
     }
-    return (T) store(slot).get(run.runId, run.plan.cells[slot]);
+    return (T) values.get(slot);
   }
 
   /**
@@ -103,7 +144,7 @@ public final class RunResult {
    */
   public URI location(Cell<?> cell) {
     int slot = slot(cell);
-    return store(slot).location(run.runId, run.plan.cells[slot]);
+    return values.location(slot);
   }
 
   /**
@@ -112,9 +153,9 @@ public final class RunResult {
    */
   public Map<Cell<?>, Object> outputs() {
     Map<Cell<?>, Object> outputs = new LinkedHashMap<>();
-    for (Cell<?> cell : run.plan.workflow.outputs()) {
+    for (Cell<?> cell : plan.workflow.outputs()) {
       WorkflowStep producer = cell.producer();
-      if (producer == null || run.state.get(indexOf(producer)) == RunExecution.SUCCEEDED) {
+      if (producer == null || state[indexOf(producer)] == RunExecution.SUCCEEDED) {
         outputs.put(cell, get(cell));
       }
     }
@@ -124,8 +165,8 @@ public final class RunResult {
   /** One record per workflow step, in the workflow's topological order. */
   public synchronized List<StepRecord> history() {
     if (history == null) {
-      List<StepRecord> records = new ArrayList<>(run.plan.steps.length);
-      for (int s = 0; s < run.plan.steps.length; s++) {
+      List<StepRecord> records = new ArrayList<>(plan.steps.length);
+      for (int s = 0; s < plan.steps.length; s++) {
         records.add(record(s));
       }
       history = Collections.unmodifiableList(records);
@@ -152,9 +193,9 @@ public final class RunResult {
 
   /** The error of the first failed step in workflow order, if any. */
   public Optional<Throwable> failure() {
-    for (int s = 0; s < run.plan.steps.length; s++) {
-      if (run.errors[s] != null) {
-        return Optional.of(run.errors[s]);
+    for (int s = 0; s < plan.steps.length; s++) {
+      if (errors[s] != null) {
+        return Optional.of(errors[s]);
       }
     }
     return Optional.empty();
@@ -169,38 +210,37 @@ public final class RunResult {
     if (status == RunStatus.SUCCEEDED) {
       return this;
     }
-    String prefix = "run " + run.runId + " of workflow '" + workflow().name() + "'";
+    String prefix = "run " + runId + " of workflow '" + workflow().name() + "'";
     StepRecord first = history().stream().filter(r -> r.status() == StepStatus.FAILED)
         .findFirst().orElse(null);
     if (first == null) {
-      throw new RunFailedException(prefix + " was stopped: " + run.stopReason, this, null);
+      throw new RunFailedException(prefix + " was stopped: " + stopReason, this, null);
     }
     throw new RunFailedException(prefix + " failed at step '" + first.slug() + "': "
         + first.errorType() + ": " + first.errorMessage(), this, failure().orElse(null));
   }
 
   private StepRecord record(int s) {
-    WorkflowStep step = run.plan.steps[s];
-    int state = run.state.get(s);
-    Usage used = run.usage.step(s);
-    if (state == RunExecution.SKIPPED) {
-      int cause = run.skippedBecause[s];
-      String reason = cause < 0 ? "skipped because the run was stopped: " + run.stopReason
-          : "skipped because step '" + run.plan.steps[cause].slug() + "' ("
-              + run.plan.steps[cause].id() + ") failed";
+    WorkflowStep step = plan.steps[s];
+    Usage used = stepUsage[s] == null ? Usage.NONE : stepUsage[s];
+    if (state[s] == RunExecution.SKIPPED) {
+      int cause = skippedBecause[s];
+      String reason = cause < 0 ? "skipped because the run was stopped: " + stopReason
+          : "skipped because step '" + plan.steps[cause].slug() + "' ("
+              + plan.steps[cause].id() + ") failed";
       return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.SKIPPED, null, null,
           Duration.ZERO, null, reason, List.of(), false, false, used, List.of());
     }
-    Instant start = run.instant(run.startNanos[s]);
-    Instant end = run.instant(run.endNanos[s]);
-    Duration duration = Duration.ofNanos(run.endNanos[s] - run.startNanos[s]);
-    Throwable error = run.errors[s];
-    StepStatus status = switch (state) {
+    Instant start = startedAt.plusNanos(startNanos[s] - startedNanos);
+    Instant end = startedAt.plusNanos(endNanos[s] - startedNanos);
+    Duration duration = Duration.ofNanos(endNanos[s] - startNanos[s]);
+    Throwable error = errors[s];
+    StepStatus status = switch (state[s]) {
       case RunExecution.SUCCEEDED -> StepStatus.SUCCEEDED;
       case RunExecution.CANCELLED -> StepStatus.CANCELLED;
       default -> StepStatus.FAILED;
     };
-    List<AttemptRecord> attempts = run.attemptRecords[s];
+    List<AttemptRecord> attempts = attemptRecords[s];
     if (attempts == null) {
       // The fast path ran exactly one attempt and kept no list.
       attempts = List.of(new AttemptRecord(1, status == StepStatus.SUCCEEDED
@@ -210,12 +250,12 @@ public final class RunResult {
           error == null ? null : error.getMessage(), used));
     }
     String message = status == StepStatus.CANCELLED
-        ? "cancelled because the run was stopped: " + run.stopReason
+        ? "cancelled because the run was stopped: " + stopReason
         : error == null ? null : String.valueOf(error.getMessage());
     return new StepRecord(step.id(), step.slug(), step.version(), status, start, end, duration,
         status == StepStatus.FAILED && error != null ? error.getClass().getName() : null,
-        status == StepStatus.SUCCEEDED ? null : message, attempts, run.cacheHit[s],
-        run.fallbackUsed[s], used, run.childRuns(s));
+        status == StepStatus.SUCCEEDED ? null : message, attempts, cacheHit[s],
+        fallbackUsed[s], used, childRuns[s] == null ? List.of() : childRuns[s]);
   }
 
   /**
@@ -227,12 +267,11 @@ public final class RunResult {
    * @throws dev.fancy.store.DatumStoreException if stored files cannot be deleted
    */
   public void discard() {
-    run.services.values().deleteRun(run.runId);
-    run.services.references().deleteRun(run.runId);
+    values.discard();
   }
 
   private int slot(Cell<?> cell) {
-    Integer slot = run.plan.slotOf(cell.id());
+    Integer slot = plan.slotOf(cell.id());
     if (slot == null) {
       throw new IllegalArgumentException("cell '" + cell.alias() + "' (" + cell.id()
           + ") is not part of workflow '" + workflow().name() + "'");
@@ -241,7 +280,7 @@ public final class RunResult {
   }
 
   private int indexOf(WorkflowStep step) {
-    Integer index = run.plan.stepOf(step.id());
+    Integer index = plan.stepOf(step.id());
     if (index == null) {
       throw new IllegalArgumentException("step '" + step.slug() + "' (" + step.id()
           + ") is not part of workflow '" + workflow().name() + "'");
@@ -249,12 +288,8 @@ public final class RunResult {
     return index;
   }
 
-  private DatumStore store(int slot) {
-    return run.plan.isReference(slot) ? run.services.references() : run.services.values();
-  }
-
   @Override
   public String toString() {
-    return "RunResult[" + run.runId + ", " + workflow().name() + ", " + status + "]";
+    return "RunResult[" + runId + ", " + workflow().name() + ", " + status + "]";
   }
 }

@@ -48,9 +48,9 @@ final class UsageAccount {
     return total;
   }
 
-  /** What step {@code s} used, {@link Usage#NONE} if nothing. */
-  synchronized Usage step(int s) {
-    return perStep[s] == null ? Usage.NONE : perStep[s];
+  /** What each step used, by step index; null for a step that reported nothing. A copy. */
+  synchronized Usage[] steps() {
+    return perStep.clone();
   }
 
   /** The total at the breach, or null if the limits were never exceeded. */

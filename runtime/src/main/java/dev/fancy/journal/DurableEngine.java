@@ -1,17 +1,19 @@
 package dev.fancy.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fancy.engine.Engine;
 import dev.fancy.engine.Inputs;
-import dev.fancy.engine.JournaledRun;
 import dev.fancy.engine.RunOptions;
 import dev.fancy.engine.RunResult;
 import dev.fancy.engine.RunStatus;
 import dev.fancy.engine.UsageLimitExceededException;
+import dev.fancy.engine.spi.EngineAccess;
+import dev.fancy.engine.spi.JournaledRun;
 import dev.fancy.frame.Resources;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
@@ -120,10 +122,11 @@ public final class DurableEngine implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    this.engine = Engine.builder().registry(builder.registry).executor(workers)
+    Engine.Builder engineBuilder = Engine.builder().registry(builder.registry).executor(workers)
         .maxConcurrency(builder.maxConcurrency)
-        .resources(builder.resources.with(JournalEffects.class, journal.effects()))
-        .build();
+        .resources(builder.resources.with(JournalEffects.class, journal.effects()));
+    builder.jacksonModules.forEach(engineBuilder::jacksonModule);
+    this.engine = engineBuilder.build();
     this.codec = engine.codec();
     this.keptRuns = builder.keptRuns;
     this.keptBytes = builder.keptBytes;
@@ -534,7 +537,7 @@ public final class DurableEngine implements AutoCloseable {
     LongAdder bytes = new LongAdder();
     committed.values().forEach(outputs -> bytes.add(outputs.toString().length()));
     try {
-      engine.start(workflow, inputs, options, new JournaledRun(runId,
+      EngineAccess.startJournaled(engine, workflow, inputs, options, new JournaledRun(runId,
               journal.attemptLog().forRun(lease, bytes), committed, usedBefore))
           .whenComplete((result, error) -> finished(execution, result, error, bytes.sum()));
     } catch (RuntimeException e) {
@@ -651,9 +654,20 @@ public final class DurableEngine implements AutoCloseable {
     private RunOptions defaults = RunOptions.DEFAULT;
     private int keptRuns = 1_000;
     private long keptBytes = 256L << 20;
+    private final List<Module> jacksonModules = new ArrayList<>();
 
     private Builder(Journal journal) {
       this.journal = journal;
+    }
+
+    /**
+     * Adds a Jackson module for value types Jackson cannot handle on its own; it serializes this
+     * engine's inputs, outputs and retry copies (see {@link Engine.Builder#jacksonModule}). Every
+     * process that shares the journal needs the same modules to read the values back.
+     */
+    public Builder jacksonModule(Module module) {
+      jacksonModules.add(Objects.requireNonNull(module, "module == null"));
+      return this;
     }
 
     /** Where steps are found; default {@link StepRegistry#loadDefault()}. */

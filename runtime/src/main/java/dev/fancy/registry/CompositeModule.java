@@ -7,9 +7,7 @@ import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StorageKind;
 import dev.fancy.workflow.WorkflowStep;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The built-in grouping and ungrouping steps of {@link Composite}; every registry has them. */
 final class CompositeModule implements StepModule {
@@ -32,12 +30,7 @@ final class CompositeModule implements StepModule {
   }
 
   private static Object[] group(ExecutionFrame frame, Object[] args) {
-    WorkflowStep step = frame.step();
-    Map<String, Object> members = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      members.put(step.inputNames().get(i), args[i]);
-    }
-    return new Object[] {new CompositeValue(members)};
+    return new Object[] {CompositeValue.of(frame.step().inputNames(), args)};
   }
 
   private static Object[] ungroup(ExecutionFrame frame, Object[] args) {

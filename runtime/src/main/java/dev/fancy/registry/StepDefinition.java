@@ -3,6 +3,7 @@ package dev.fancy.registry;
 import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.WorkflowStep;
+import dev.fancy.workflow.spi.StepIdentity;
 import java.util.Objects;
 
 /**
@@ -27,8 +28,8 @@ public record StepDefinition(String slug, int version, String description, Contr
    *     defaults are invalid
    */
   public StepDefinition {
-    WorkflowStep.checkSlug(slug);
-    WorkflowStep.checkVersion(slug, version);
+    StepIdentity.checkSlug(slug);
+    StepIdentity.checkVersion(slug, version);
     Objects.requireNonNull(description, "description == null");
     Objects.requireNonNull(contract, "contract == null");
     Objects.requireNonNull(invoker, "invoker == null");

@@ -4,14 +4,14 @@ import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.OutputValidator;
 import dev.fancy.workflow.Port;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**

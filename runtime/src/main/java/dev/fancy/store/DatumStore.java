@@ -9,9 +9,10 @@ import java.util.UUID;
  * back; values of one run are keyed by (run ID, cell ID). Implementations must be thread-safe:
  * parallel steps of one run write concurrently.
  *
- * <p>Fancy ships {@link InMemoryDatumStore} (the default for {@code VALUE} and {@code COMPOSITE}
- * cells) and {@link FileDatumStore} (the default for {@code REFERENCE} cells). The idea follows
- * Dagster's IO managers: a step never touches storage, the engine does.
+ * <p>Fancy ships {@link FileDatumStore} (the default for {@code REFERENCE} cells); by default
+ * {@code VALUE} and {@code COMPOSITE} cells stay in memory in the run itself, and a store is
+ * configured for them only to put them elsewhere. The idea follows Dagster's IO managers: a step
+ * never touches storage, the engine does.
  */
 public interface DatumStore {
 

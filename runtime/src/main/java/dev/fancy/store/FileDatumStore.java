@@ -29,13 +29,23 @@ public final class FileDatumStore implements DatumStore {
   private final ValueCodec codec;
 
   /**
-   * Creates a store under {@code root}.
+   * Creates a store under {@code root} that serializes with {@link ValueCodec#defaults()}.
    *
    * @throws NullPointerException if {@code root} is null
    */
   public FileDatumStore(Path root) {
+    this(root, ValueCodec.defaults());
+  }
+
+  /**
+   * Creates a store under {@code root} that serializes with {@code codec} (an engine's
+   * {@code codec()}, to use its Jackson modules).
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public FileDatumStore(Path root, ValueCodec codec) {
     this.root = root.toAbsolutePath().normalize();
-    this.codec = ValueCodec.defaults();
+    this.codec = java.util.Objects.requireNonNull(codec, "codec == null");
   }
 
   /** The root directory, absolute and normalized. */

@@ -1,68 +1,53 @@
 package dev.fancy.value;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * Converts step values to and from JSON with Jackson: constants in workflow JSON, values in the
- * file store, cache keys and cached outputs, retry copies, and (later) the journal and the REST
- * API all go through one codec, so a value reads back the same everywhere.
+ * file store and the journal, cache keys and cached outputs, and retry copies all go through one
+ * codec per engine, so a value reads back the same everywhere.
  *
- * <p>The mapper knows records, beans, {@code java.time} types, {@code Optional} and
- * {@code java.nio.file.Path}. Types Jackson cannot handle get a serializer pair with
- * {@link #register}; registration is thread-safe and applies everywhere from then on (also inside
- * lists, maps and records).
+ * <p>{@link #defaults()} knows records, beans, {@code java.time} types, {@code Optional} and
+ * {@code java.nio.file.Path}. For other types, annotate them for Jackson ({@code @JsonCreator},
+ * {@code @JsonValue}, {@code @JsonSerialize}/{@code @JsonDeserialize}), which works everywhere, or
+ * give an engine Jackson {@link Module}s ({@code Engine.builder().jacksonModule(module)}), which
+ * apply to that engine's runs only: a codec never changes once made, and nothing is global.
  */
 public final class ValueCodec {
 
-  private static final ValueCodec DEFAULTS = new ValueCodec(newMapper());
+  private static final ValueCodec DEFAULTS = new ValueCodec(List.of());
 
-  private volatile ObjectMapper mapper;
-  private final Map<Class<?>, Registration<?>> registrations = new LinkedHashMap<>();
+  private final ObjectMapper mapper;
+  private final List<Module> modules;
   /** Resolved type names; bounded, as names may come from any number of workflows. */
   private final Cache<String, JavaType> types = Caffeine.newBuilder().maximumSize(10_000).build();
   private final TypeFactory names = new NonInitializingTypeFactory();
 
-  private record Registration<T>(Class<T> type, Function<? super T, JsonNode> toJson,
-      Function<JsonNode, ? extends T> fromJson) {}
-
-  private ValueCodec(ObjectMapper mapper) {
-    this.mapper = mapper;
-  }
-
-  /** The codec with Fancy's default Jackson configuration. */
-  public static ValueCodec defaults() {
-    return DEFAULTS;
-  }
-
-  private static ObjectMapper newMapper() {
-    // Values come from steps, not strangers: whatever a step produced must read back, so no
-    // limit on a string's or number's length (Jackson's default refuses strings over 20 MB).
-    return JsonMapper.builder(JsonFactory.builder()
+  private ValueCodec(List<Module> modules) {
+    this.modules = List.copyOf(modules);
+    JsonMapper.Builder builder = JsonMapper.builder(JsonFactory.builder()
+            // Values come from steps, not strangers: whatever a step produced must read back, so
+            // no limit on a string's or number's length (Jackson's default refuses strings over
+            // 20 MB).
             .streamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength(Integer.MAX_VALUE)
                 .maxNumberLength(Integer.MAX_VALUE)
@@ -73,53 +58,33 @@ public final class ValueCodec {
         .addModule(new Jdk8Module())
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .build();
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    this.modules.forEach(builder::addModule);
+    this.mapper = builder.build();
+  }
+
+  /** The codec with Fancy's default Jackson configuration. */
+  public static ValueCodec defaults() {
+    return DEFAULTS;
   }
 
   /**
-   * Registers how values of {@code type} (exactly this class) become JSON and back, replacing an
-   * earlier registration of the type. Use it for types Jackson cannot handle on its own.
+   * A new codec with this codec's configuration plus {@code extra} Jackson modules (registered
+   * after this codec's, so they win where both handle a type). This codec does not change.
    *
-   * @param toJson converts a non-null value to a JSON tree
-   * @param fromJson converts a JSON tree back to a value
-   * @throws NullPointerException if an argument is null
+   * @throws NullPointerException if a module is null
    */
-  public synchronized <T> void register(Class<T> type, Function<? super T, JsonNode> toJson,
-      Function<JsonNode, ? extends T> fromJson) {
-    Objects.requireNonNull(type, "type == null");
-    Objects.requireNonNull(toJson, "toJson == null");
-    Objects.requireNonNull(fromJson, "fromJson == null");
-    registrations.put(type, new Registration<>(type, toJson, fromJson));
-    SimpleModule module = new SimpleModule("fancy-registered-values");
-    for (Registration<?> registration : registrations.values()) {
-      add(module, registration);
+  public ValueCodec withModules(List<? extends Module> extra) {
+    List<Module> all = new ArrayList<>(modules);
+    for (Module module : extra) {
+      all.add(Objects.requireNonNull(module, "module == null"));
     }
-    ObjectMapper next = newMapper();
-    next.registerModule(module);
-    mapper = next;
+    return new ValueCodec(all);
   }
 
-  private static <T> void add(SimpleModule module, Registration<T> registration) {
-    module.addSerializer(registration.type(), new StdSerializer<T>(registration.type()) {
-      @Override
-      public void serialize(T value, JsonGenerator generator, SerializerProvider provider)
-          throws IOException {
-        generator.writeTree(registration.toJson().apply(value));
-      }
-    });
-    module.addDeserializer(registration.type(), new StdDeserializer<T>(registration.type()) {
-      @Override
-      public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-        JsonNode tree = parser.readValueAsTree();
-        return registration.fromJson().apply(tree);
-      }
-    });
-  }
-
-  /** Whether a serializer pair was registered for exactly {@code type}. */
-  public synchronized boolean isRegistered(Class<?> type) {
-    return registrations.containsKey(type);
+  /** The Jackson modules added to the defaults, in order. */
+  public List<Module> modules() {
+    return modules;
   }
 
   /** The configured Jackson mapper; callers must not reconfigure it. */
@@ -210,9 +175,10 @@ public final class ValueCodec {
 
   private static String cannotSerialize(Object value) {
     String type = value.getClass().getName();
-    return "a value of type " + type + " cannot be serialized to JSON. Register a serializer "
-        + "pair with ValueCodec.defaults().register(" + value.getClass().getSimpleName()
-        + ".class, toJson, fromJson), or make it a record or a bean with getters";
+    return "a value of type " + type + " cannot be serialized to JSON. Make it a record or a "
+        + "bean with getters, annotate it for Jackson (@JsonCreator and @JsonValue, or "
+        + "@JsonSerialize and @JsonDeserialize), or give the engine a Jackson module that "
+        + "handles it: Engine.builder().jacksonModule(module)";
   }
 
   private static String abbreviate(String s) {

@@ -1,9 +1,10 @@
 package dev.fancy.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fancy.value.ValueCodec;
 import dev.fancy.value.TypeRef;
+import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueType;
+import dev.fancy.workflow.spi.Ids;
 import java.lang.reflect.Modifier;
 import java.util.Objects;
 import java.util.UUID;

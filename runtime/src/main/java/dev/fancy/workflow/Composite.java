@@ -1,6 +1,7 @@
 package dev.fancy.workflow;
 
 import dev.fancy.value.ValueType;
+import dev.fancy.workflow.spi.Ids;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

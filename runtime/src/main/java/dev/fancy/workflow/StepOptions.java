@@ -1,5 +1,6 @@
 package dev.fancy.workflow;
 
+import dev.fancy.workflow.spi.StepIdentity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,8 +129,8 @@ public record StepOptions(RetryPolicy retry, Duration timeout, Boolean cache,
      * @throws IllegalArgumentException if the slug or version is malformed
      */
     public StepRef {
-      WorkflowStep.checkSlug(slug);
-      WorkflowStep.checkVersion(slug, version);
+      StepIdentity.checkSlug(slug);
+      StepIdentity.checkVersion(slug, version);
     }
   }
 }

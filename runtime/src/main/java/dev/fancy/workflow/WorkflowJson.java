@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueType;
+import dev.fancy.workflow.spi.StepIdentity;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -250,8 +251,8 @@ final class WorkflowJson {
         return;
       }
       try {
-        WorkflowStep.checkSlug(step.slug());
-        WorkflowStep.checkVersion(step.slug(), step.version());
+        StepIdentity.checkSlug(step.slug());
+        StepIdentity.checkVersion(step.slug(), step.version());
       } catch (IllegalArgumentException e) {
         problems.add(where + ": " + e.getMessage());
       }

@@ -1,13 +1,14 @@
 package dev.fancy.workflow;
 
 import dev.fancy.value.ValueType;
+import dev.fancy.workflow.spi.Ids;
+import dev.fancy.workflow.spi.StepIdentity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * One call of a step inside a workflow: the step's slug and version, the cells wired into its
@@ -18,9 +19,6 @@ import java.util.regex.Pattern;
  * steps are compared by content (IDs, slug, version, wiring, output cells, ordering edges).
  */
 public non-sealed class WorkflowStep implements WorkflowElement {
-
-  /** Shape of a slug: dot-separated segments of lower-case letters, digits and underscores. */
-  public static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
 
   /** An output to create: its ID, name, alias (null for the default), kind and type. */
   record OutputSpec(UUID id, String name, String alias, StorageKind kind, ValueType<?> type) {}
@@ -75,8 +73,8 @@ public non-sealed class WorkflowStep implements WorkflowElement {
       throw new IllegalArgumentException("an open contract needs explicit input and output names");
     }
     this.id = Ids.newId();
-    this.slug = checkSlug(slug);
-    this.version = checkVersion(slug, version);
+    this.slug = StepIdentity.checkSlug(slug);
+    this.version = StepIdentity.checkVersion(slug, version);
     this.origin = origin;
     this.inputNames = contract.inputNames();
     this.inputs = bind(slug, contract, inputs);
@@ -133,8 +131,8 @@ public non-sealed class WorkflowStep implements WorkflowElement {
       List<? extends Cell<?>> inputs, List<OutputSpec> outputs) {
     this.id = Objects.requireNonNull(id, "id == null");
     this.origin = null;
-    this.slug = checkSlug(slug);
-    this.version = checkVersion(slug, version);
+    this.slug = StepIdentity.checkSlug(slug);
+    this.version = StepIdentity.checkVersion(slug, version);
     this.inputNames = List.copyOf(inputNames);
     this.inputs = checkInputs(slug, this.inputNames, inputs);
     this.outputNames = outputs.stream().map(OutputSpec::name).toList();
@@ -143,19 +141,6 @@ public non-sealed class WorkflowStep implements WorkflowElement {
       OutputSpec spec = outputs.get(i);
       this.outputs[i] = Cell.output(spec.id(), spec.alias(), spec.kind(), spec.type(), this, i);
     }
-  }
-
-  /**
-   * Returns {@code version} if it is at least 1.
-   *
-   * @throws IllegalArgumentException naming the step otherwise
-   */
-  public static int checkVersion(String slug, int version) {
-    if (version < 1) {
-      throw new IllegalArgumentException(
-          "step '" + slug + "' has version " + version + "; versions start at 1");
-    }
-    return version;
   }
 
   private static Cell<?>[] checkInputs(
@@ -174,21 +159,6 @@ public non-sealed class WorkflowStep implements WorkflowElement {
       cells[i] = cell;
     }
     return cells;
-  }
-
-  /**
-   * Returns {@code slug} if it has the shape of {@link #SLUG}.
-   *
-   * @throws NullPointerException if {@code slug} is null
-   * @throws IllegalArgumentException saying what the shape is otherwise
-   */
-  public static String checkSlug(String slug) {
-    Objects.requireNonNull(slug, "slug == null");
-    if (!SLUG.matcher(slug).matches()) {
-      throw new IllegalArgumentException("slug '" + slug + "' is malformed: use dot-separated "
-          + "segments of lower-case letters, digits and underscores, e.g. etl.load_csv");
-    }
-    return slug;
   }
 
   /** The generated module that registers this step's code, or empty (hand-written or JSON). */

@@ -1,6 +1,7 @@
 package dev.fancy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -107,20 +108,22 @@ class CachingTest {
   }
 
   @Test
-  void theInMemoryCacheEvictsTheLeastRecentlyUsedEntry() {
-    StepCache cache = new InMemoryStepCache(2);
-    CacheKey a = CacheKey.of("s", 1, List.of("x"), new Object[] {1}, ValueCodec.defaults());
-    CacheKey b = CacheKey.of("s", 1, List.of("x"), new Object[] {2}, ValueCodec.defaults());
-    CacheKey c = CacheKey.of("s", 1, List.of("x"), new Object[] {3}, ValueCodec.defaults());
-    ArrayNode outputs = JsonNodeFactory.instance.arrayNode().add(1);
-    cache.put(a, outputs);
-    cache.put(b, outputs);
-    cache.get(a);
-    cache.put(c, outputs);
-    assertThat(cache.get(a)).isPresent();
-    assertThat(cache.get(b)).isEmpty();
-    assertThat(cache.get(c)).isPresent();
-    assertThat(a).isNotEqualTo(CacheKey.of("s", 2, List.of("x"), new Object[] {1},
+  void theInMemoryCacheStaysWithinItsBoundAndHandsOutCopies() {
+    InMemoryStepCache cache = new InMemoryStepCache(2);
+    List<CacheKey> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      keys.add(CacheKey.of("s", 1, List.of("x"), new Object[] {i}, ValueCodec.defaults()));
+      cache.put(keys.get(i), JsonNodeFactory.instance.arrayNode().add(i));
+    }
+    assertThat(cache.size()).isEqualTo(2);
+    assertThat(keys.stream().filter(k -> cache.get(k).isPresent())).hasSize(2);
+
+    CacheKey kept = keys.stream().filter(k -> cache.get(k).isPresent()).findFirst().orElseThrow();
+    cache.get(kept).orElseThrow().add("changed by a caller");
+    assertThat(cache.get(kept).orElseThrow()).hasSize(1);
+    assertThat(keys.get(1)).isNotEqualTo(CacheKey.of("s", 2, List.of("x"), new Object[] {1},
         ValueCodec.defaults()));
+    assertThatThrownBy(() -> new InMemoryStepCache(0))
+        .hasMessage("a cache needs room for at least one entry");
   }
 }

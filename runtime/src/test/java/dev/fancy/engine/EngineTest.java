@@ -89,6 +89,26 @@ class EngineTest {
   }
 
   @Test
+  void valuesLiveInTheRunUntilDiscardedAndEachRunHasItsOwn() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    AddStep a = MathSteps.add(x, 1);
+    Workflow workflow = Workflow.of("values", a.out());
+    RunResult first = engine.run(workflow, Inputs.of(x, 1));
+    RunResult second = engine.run(workflow, Inputs.of(x, 10));
+    assertThat(first.location(a.out()).getScheme()).isEqualTo("mem");
+
+    first.discard();
+
+    assertThatThrownBy(() -> first.get(a.out()))
+        .isInstanceOf(dev.fancy.store.DatumStoreException.class)
+        .hasMessage("no value of cell '" + a.out().alias() + "' (" + a.out().id() + ") in run "
+            + first.runId() + ": the run's values were discarded");
+    assertThat(second.get(a.out())).isEqualTo(11);
+    assertThat(first.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(first.history()).hasSize(1);
+  }
+
+  @Test
   void independentStepsRunInParallel() {
     CountDownLatch bothStarted = new CountDownLatch(2);
     StepRegistry registry = StepRegistry.empty().register(new StepDefinition("test.meet", 1, "",

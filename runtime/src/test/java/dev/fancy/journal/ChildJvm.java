@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts {@link JournalWorker} in a child JVM with this test's class path. */
+/**
+ * Starts {@link JournalWorker} in a child JVM on the class path: this test's class path plus its
+ * module path (surefire runs the runtime's tests on the module path).
+ */
 final class ChildJvm {
   private ChildJvm() {}
 
@@ -12,12 +15,19 @@ final class ChildJvm {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-        "-cp", System.getProperty("java.class.path"), JournalWorker.class.getName()));
+        "-cp", classPath(), JournalWorker.class.getName()));
     for (Object argument : arguments) {
       command.add(String.valueOf(argument));
     }
     return new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  private static String classPath() {
+    String modules = System.getProperty("jdk.module.path");
+    String classes = System.getProperty("java.class.path");
+    return modules == null || modules.isEmpty() ? classes
+        : modules + java.io.File.pathSeparator + classes;
   }
 
   /** The last lines the children wrote, for failure messages. */

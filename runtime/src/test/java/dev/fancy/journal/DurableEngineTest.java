@@ -3,7 +3,12 @@ package dev.fancy.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.fancy.engine.AttemptTimeoutException;
+import dev.fancy.engine.Inputs;
 import dev.fancy.engine.RunOptions;
 import dev.fancy.engine.RunStatus;
 import dev.fancy.engine.StepStatus;
@@ -19,6 +24,7 @@ import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +110,43 @@ class DurableEngineTest {
               + "journaled: a resumed run reads it back from JSON, and that fails")
           .hasMessageContaining("@JsonCreator");
       assertThat(journal.runs()).isEmpty();
+    }
+  }
+
+  /** Reads {@link WriteOnly} from {@code {"size": n}}: what the engine is missing above. */
+  private static SimpleModule writeOnlyModule() {
+    return new SimpleModule("write-only").addDeserializer(WriteOnly.class,
+        new StdDeserializer<>(WriteOnly.class) {
+          @Override
+          public WriteOnly deserialize(JsonParser parser, DeserializationContext context)
+              throws IOException {
+            com.fasterxml.jackson.databind.JsonNode tree = parser.readValueAsTree();
+            return new WriteOnly(tree.get("size").asInt());
+          }
+        });
+  }
+
+  @Test
+  void aJacksonModuleGivenToOneEngineReadsItsValuesBackAndNoOtherEngines() {
+    ValueType<WriteOnly> type = ValueType.of(WriteOnly.class);
+    Contract contract = Contract.of(List.of(Port.of("a", type)), List.of(Port.of("out", type)));
+    StepRegistry registry = kit.registry().register(new StepDefinition("test.same", 1, "",
+        contract, (frame, args) -> new Object[] {args[0]}));
+    Cell<WriteOnly> box = Cell.input("box", WriteOnly.class);
+    Cell<WriteOnly> out = new Call<WriteOnly>("test.same", contract, box).out();
+    Workflow workflow = Workflow.of("boxes", out);
+    try (Journal journal = kit.open(file());
+        DurableEngine engine = DurableEngine.builder(journal).registry(registry)
+            .jacksonModule(writeOnlyModule()).open()) {
+      UUID run = engine.submit(workflow, Inputs.of(box, new WriteOnly(3)));
+      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.result(run).get(out).getSize()).isEqualTo(3);
+      assertThat(journal.runInputs(run).get("box").get("size").asInt()).isEqualTo(3);
+    }
+    try (Journal journal = kit.open(temp.resolve("other.db"));
+        DurableEngine engine = DurableEngine.open(journal, registry)) {
+      assertThatThrownBy(() -> engine.submit(workflow, Inputs.of(box, new WriteOnly(3))))
+          .isInstanceOf(WorkflowValidationException.class);
     }
   }
 

@@ -3,6 +3,13 @@ package dev.fancy.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -122,28 +129,41 @@ class ValueTypeTest {
     assertThatThrownBy(() -> codec.toBytes(new Opaque()))
         .isInstanceOf(ValueCodecException.class)
         .hasMessageContaining("a value of type dev.fancy.value.ValueTypeTest$Opaque cannot be "
-            + "serialized to JSON. Register a serializer pair with "
-            + "ValueCodec.defaults().register(Opaque.class, toJson, fromJson)");
+            + "serialized to JSON. Make it a record or a bean with getters, annotate it for "
+            + "Jackson (@JsonCreator and @JsonValue, or @JsonSerialize and @JsonDeserialize), or "
+            + "give the engine a Jackson module that handles it: "
+            + "Engine.builder().jacksonModule(module)");
   }
 
   @Test
-  void registeredSerializersApplyEverywhereIncludingInsideCollections() {
-    ValueCodec codec = ValueCodec.defaults();
-    assertThatThrownBy(() -> codec.toBytes(new Money(1234, "EUR")))
-        .isInstanceOf(ValueCodecException.class);
-    codec.register(Money.class,
-        money -> codec.mapper().getNodeFactory().textNode(money.cents + " " + money.currency),
-        json -> {
-          String[] parts = json.asText().split(" ");
-          return new Money(Long.parseLong(parts[0]), parts[1]);
+  void jacksonModulesMakeANewCodecAndLeaveTheDefaultsAlone() {
+    SimpleModule money = new SimpleModule("money")
+        .addSerializer(Money.class, new StdSerializer<>(Money.class) {
+          @Override
+          public void serialize(Money value, JsonGenerator json, SerializerProvider provider)
+              throws java.io.IOException {
+            json.writeString(value.cents + " " + value.currency);
+          }
+        })
+        .addDeserializer(Money.class, new StdDeserializer<>(Money.class) {
+          @Override
+          public Money deserialize(JsonParser parser, DeserializationContext context)
+              throws java.io.IOException {
+            String[] parts = parser.getValueAsString().split(" ");
+            return new Money(Long.parseLong(parts[0]), parts[1]);
+          }
         });
-    assertThat(codec.isRegistered(Money.class)).isTrue();
+    ValueCodec codec = ValueCodec.defaults().withModules(List.of(money));
+
     List<Money> prices = List.of(new Money(1234, "EUR"), new Money(5, "USD"));
     byte[] json = codec.toBytes(prices);
     assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("[\"1234 EUR\",\"5 USD\"]");
-    ValueType<List<Money>> type = ValueType.of(List.class,
-        "java.util.List<dev.fancy.value.ValueTypeTest$Money>");
-    assertThat(codec.fromBytes(json, type)).isEqualTo(prices);
+    assertThat(codec.fromBytes(json, ValueType.of(new TypeRef<List<Money>>() {})))
+        .isEqualTo(prices);
+    assertThat(codec.modules()).containsExactly(money);
+    assertThat(ValueCodec.defaults().modules()).isEmpty();
+    assertThatThrownBy(() -> ValueCodec.defaults().toBytes(new Money(1, "EUR")))
+        .isInstanceOf(ValueCodecException.class);
   }
 }

@@ -18,6 +18,27 @@ class CompositeTest {
   private final StepRegistry registry = StepRegistry.empty().register(new MathSteps.Module());
 
   @Test
+  void aCompositeOverArraysIsAnOrderedImmutableMapEqualToItsCopy() {
+    Object[] values = {1, null, "c"};
+    CompositeValue composite = CompositeValue.of(java.util.List.of("b", "a", "c"), values);
+    values[0] = 99;
+
+    assertThat(composite.members()).containsExactly(
+        Map.entry("b", 1), new java.util.AbstractMap.SimpleEntry<>("a", null), Map.entry("c", "c"));
+    assertThat(composite.get("a")).isNull();
+    assertThat(composite).isEqualTo(new CompositeValue(composite.members()))
+        .hasSameHashCodeAs(new CompositeValue(composite.members()));
+    assertThatThrownBy(() -> composite.get("d")).hasMessage(
+        "composite has no member 'd'; members are [b, a, c]");
+    assertThatThrownBy(() -> composite.members().put("d", 4))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> CompositeValue.of(java.util.List.of("a", "a"), new Object[2]))
+        .hasMessage("member name 'a' repeats");
+    assertThatThrownBy(() -> CompositeValue.of(java.util.List.of("a"), new Object[2]))
+        .hasMessage("1 member names but 2 values");
+  }
+
+  @Test
   void groupsAndUngroupsTypedCells() {
     Cell<Integer> x = Cell.input("x", Integer.class);
     var sum = MathSteps.add(x, 1);

@@ -26,7 +26,7 @@ import javax.lang.model.util.Types;
  */
 public final class StepMethodValidator {
 
-  /** Same shape as the runtime's {@code WorkflowStep.SLUG}. */
+  /** Same shape as the runtime's slug check ({@code StepIdentity.checkSlug}). */
   static final Pattern SLUG = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
 
   private final Types types;

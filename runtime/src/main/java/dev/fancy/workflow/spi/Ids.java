@@ -1,4 +1,4 @@
-package dev.fancy.workflow;
+package dev.fancy.workflow.spi;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,6 +1,7 @@
-package dev.fancy.engine;
+package dev.fancy.engine.spi;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.fancy.engine.Engine;
 import dev.fancy.frame.Usage;
 import java.util.Map;
 import java.util.Objects;
