@@ -3,6 +3,7 @@ package com.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.Inputs;
 import dev.fancy.engine.RunResult;
 import dev.fancy.workflow.Arg;
 import dev.fancy.workflow.Cell;
@@ -10,7 +11,6 @@ import dev.fancy.workflow.Workflow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +29,11 @@ class ReadmeExampleTest {
     EtlSteps.LoadCsvStep load = EtlSteps.loadCsv(file);
     EtlSteps.SplitStep split = EtlSteps.split(load.out(), Arg.value(0.8));
     EtlSteps.MeanStep mean = EtlSteps.mean(split.test());
-    Workflow workflow = Workflow.of("etl", mean.out());
+    Workflow workflow = Workflow.of("etl", mean);
 
     try (Engine engine = Engine.inMemory()) {
-      RunResult result = engine.run(workflow, Map.of("file", csv));
+      RunResult result = engine.run(workflow, Inputs.of(file, csv));
+      assertThat(result.historyTable()).contains("etl.load_csv", "etl.split", "etl.mean");
       double testMean = result.requireSucceeded().get(mean.out());
       assertThat(testMean).isEqualTo(5.0);
       assertThat(result.get(split.train())).hasSize(4);
@@ -40,7 +41,7 @@ class ReadmeExampleTest {
       String json = workflow.toJson();
       Workflow again = Workflow.fromJson(json);
       assertThat(again).isEqualTo(workflow);
-      assertThat(engine.run(again, Map.of("file", csv)).get(mean.out())).isEqualTo(5.0);
+      assertThat(engine.run(again, Inputs.of(file, csv)).get(mean.out())).isEqualTo(5.0);
     }
   }
 }

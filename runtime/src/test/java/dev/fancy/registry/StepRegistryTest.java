@@ -36,6 +36,29 @@ class StepRegistryTest {
   }
 
   @Test
+  void aModuleGeneratedForAnotherApiVersionIsRefusedWithTheAdviceToRebuild() {
+    StepModule stale = new StepModule() {
+      @Override
+      public List<StepDefinition> steps() {
+        return List.of(definition("old.step", 1));
+      }
+
+      @Override
+      public int apiVersion() {
+        return StepModule.GENERATED_API_VERSION + 1;
+      }
+    };
+    StepRegistry registry = StepRegistry.empty();
+    assertThatThrownBy(() -> registry.register(stale))
+        .isInstanceOf(IncompatibleModuleException.class)
+        .hasMessage("step module " + stale.getClass().getName() + " was generated for "
+            + "generated-code API version 2, but this fancy-runtime runs version 1. Rebuild the "
+            + "project that contains it with the fancy-processor of the same Fancy version as "
+            + "fancy-runtime (for Maven: mvn clean compile), so its code is generated again");
+    assertThat(registry.find("old.step", 1)).isEmpty();
+  }
+
+  @Test
   void malformedDefinitionsAreRejected() {
     assertThatThrownBy(() -> definition("Bad Slug", 1))
         .hasMessageContaining("slug 'Bad Slug' is malformed");
