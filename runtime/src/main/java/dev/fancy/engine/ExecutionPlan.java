@@ -109,7 +109,7 @@ final class ExecutionPlan {
     this.fallbacks = new StepDefinition[n];
     this.fallbackArgs = new int[n][];
     this.guarded = new boolean[n];
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Map<String, ExecutionPlan>[] childPlans = new Map[n];
     this.children = childPlans;
     this.outStart = new int[n + 1];

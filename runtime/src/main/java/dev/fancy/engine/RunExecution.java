@@ -90,7 +90,7 @@ final class RunExecution {
    * @param usedBefore usage of earlier executions of this run
    * @param restored per step, the outputs an earlier execution committed, or null
    */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   RunExecution(ExecutionPlan plan, UUID runId, EngineServices services, RunOptions options,
       Object context, RunExecution parent, int parentStep, StepJournal journal, Usage usedBefore,
       Object[][] restored) {
@@ -382,7 +382,7 @@ final class RunExecution {
   }
 
   /** Every control-flow step's child runs, by step index (null for other steps). A copy. */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   List<ChildRun>[] childRuns() {
     synchronized (childRuns) {
       List<ChildRun>[] copy = new List[childRuns.length];

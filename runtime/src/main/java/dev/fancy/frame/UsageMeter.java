@@ -18,6 +18,9 @@ public final class UsageMeter {
   private Map<String, Long> counters;
   private boolean reported;
 
+  /** A meter with nothing reported; the engine makes one per attempt. */
+  public UsageMeter() {}
+
   /**
    * Adds a cost in the run's currency unit.
    *

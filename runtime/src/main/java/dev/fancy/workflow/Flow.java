@@ -301,8 +301,7 @@ public final class Flow {
      * @throws WorkflowValidationException if a constant has no branch, or a branch does not fit
      */
     public Cell<T> end() {
-      @SuppressWarnings("unchecked")
-      Class<E> type = (Class<E>) covered.iterator().next().getDeclaringClass();
+      Class<E> type = covered.iterator().next().getDeclaringClass();
       EnumSet<E> missing = EnumSet.allOf(type);
       missing.removeAll(covered);
       if (!missing.isEmpty()) {
