@@ -17,9 +17,7 @@ final class HistoryTable {
   static String of(RunResult result) {
     boolean costs = hasCost(result.history());
     StringBuilder table = new StringBuilder();
-    table.append(String.format(Locale.ROOT, "%-36s %-10s %8s %12s%s  %s%n", "step", "status",
-        "attempts", "duration", costs ? String.format(Locale.ROOT, " %10s", "cost") : "",
-        "note"));
+    row(table, costs, "step", "status", "attempts", "duration", "cost", "note");
     append(table, result.history(), 0, costs);
     return table.toString();
   }
@@ -37,21 +35,24 @@ final class HistoryTable {
       boolean costs) {
     String indent = "  ".repeat(depth);
     for (StepRecord step : steps) {
-      table.append(String.format(Locale.ROOT, "%-36s %-10s %8d %12s%s  %s",
-          cut(indent + step.slug(), 36), step.status(), step.attempts().size(),
+      row(table, costs, cut(indent + step.slug(), 36), step.status(), step.attempts().size(),
           String.format(Locale.ROOT, "%.2f ms", step.duration().toNanos() / 1e6),
-          costs ? String.format(Locale.ROOT, " %10s", cost(step.usage())) : "",
-          note(step)).stripTrailing()).append(System.lineSeparator());
+          cost(step.usage()), note(step));
       for (ChildRun child : step.children()) {
-        table.append(String.format(Locale.ROOT, "%-36s %-10s %8s %12s%s  %s",
-            cut(indent + "  " + child.label(), 36),
-            child.status() == null ? "NOT RUN" : child.status(), "", "",
-            costs ? String.format(Locale.ROOT, " %10s", cost(child.usage())) : "",
-            child.note() == null ? "" : child.note()).stripTrailing())
-            .append(System.lineSeparator());
+        row(table, costs, cut(indent + "  " + child.label(), 36),
+            child.status() == null ? "NOT RUN" : child.status(), "", "", cost(child.usage()),
+            child.note() == null ? "" : child.note());
         append(table, child.steps(), depth + 2, costs);
       }
     }
+  }
+
+  /** One line; the cost column only if some step had a cost. */
+  private static void row(StringBuilder table, boolean costs, String step, Object status,
+      Object attempts, String duration, String cost, String note) {
+    table.append(String.format(Locale.ROOT, "%-36s %-10s %8s %12s%s  %s", step, status, attempts,
+        duration, costs ? String.format(Locale.ROOT, " %10s", cost) : "", note).stripTrailing())
+        .append(System.lineSeparator());
   }
 
   private static String note(StepRecord step) {

@@ -70,11 +70,16 @@ public final class ValueCodec {
 
   /**
    * A new codec with this codec's configuration plus {@code extra} Jackson modules (registered
-   * after this codec's, so they win where both handle a type). This codec does not change.
+   * after this codec's, so they win where both handle a type); this codec itself when
+   * {@code extra} is empty, so engines without modules share one mapper and its resolved types.
+   * This codec does not change.
    *
    * @throws NullPointerException if a module is null
    */
   public ValueCodec withModules(List<? extends Module> extra) {
+    if (extra.isEmpty()) {
+      return this;
+    }
     List<Module> all = new ArrayList<>(modules);
     for (Module module : extra) {
       all.add(Objects.requireNonNull(module, "module == null"));

@@ -61,7 +61,7 @@ public final class Flow {
     Workflow child = FlowBody.build(name, run.scope(), List.of(run.result()), List.of(),
         captures);
     FlowStep step = build(FlowStep.Kind.SUBWORKFLOW, Map.of(FlowStep.BODY, child),
-        new FlowStep.Settings(0, 0, null, null, null), null, null, captures.bindings());
+        FlowStep.Settings.NONE, null, null, captures.bindings());
     return output(step, 0);
   }
 
@@ -85,7 +85,7 @@ public final class Flow {
     Map<String, Cell<?>> inputs = new TreeMap<>(captures.bindings());
     inputs.put(ARGUMENT, argument);
     FlowStep step = build(FlowStep.Kind.SUBWORKFLOW, Map.of(FlowStep.BODY, child),
-        new FlowStep.Settings(0, 0, null, null, null), null, null, inputs);
+        FlowStep.Settings.NONE, null, null, inputs);
     return output(step, 0);
   }
 
@@ -133,7 +133,7 @@ public final class Flow {
     branches.add("true", Objects.requireNonNull(whenTrue, "whenTrue == null"));
     branches.add("false", Objects.requireNonNull(whenFalse, "whenFalse == null"));
     FlowStep step = build(FlowStep.Kind.CONDITIONAL, branches.children,
-        new FlowStep.Settings(0, 0, null, null, null), FlowStep.CONDITION, condition,
+        FlowStep.Settings.NONE, FlowStep.CONDITION, condition,
         branches.captures.bindings());
     return output(step, 0);
   }
@@ -214,13 +214,7 @@ public final class Flow {
    */
   public static <T> List<Cell<T>> parallel(int maxConcurrency,
       List<? extends Supplier<? extends Cell<T>>> branches) {
-    Branches all = new Branches("a parallel group");
-    for (int i = 0; i < branches.size(); i++) {
-      all.add("branch" + i, branches.get(i));
-    }
-    FlowStep step = build(FlowStep.Kind.PARALLEL, all.children,
-        new FlowStep.Settings(maxConcurrency, 0, null, null, null), null, null,
-        all.captures.bindings());
+    FlowStep step = parallelStep(maxConcurrency, branches);
     List<Cell<T>> results = new ArrayList<>();
     for (int i = 0; i < branches.size(); i++) {
       results.add(output(step, i));
@@ -235,13 +229,20 @@ public final class Flow {
    */
   public static <A, B> Pair<A, B> parallel(int maxConcurrency, Supplier<? extends Cell<A>> first,
       Supplier<? extends Cell<B>> second) {
+    FlowStep step = parallelStep(maxConcurrency, List.of(first, second));
+    return new Pair<>(output(step, 0), output(step, 1));
+  }
+
+  /** The parallel step of {@code branches}, named {@code branch0}, {@code branch1}, ... */
+  private static FlowStep parallelStep(int maxConcurrency,
+      List<? extends Supplier<? extends Cell<?>>> branches) {
     Branches all = new Branches("a parallel group");
-    all.add("branch0", first);
-    all.add("branch1", second);
-    FlowStep step = build(FlowStep.Kind.PARALLEL, all.children,
+    for (int i = 0; i < branches.size(); i++) {
+      all.add("branch" + i, branches.get(i));
+    }
+    return build(FlowStep.Kind.PARALLEL, all.children,
         new FlowStep.Settings(maxConcurrency, 0, null, null, null), null, null,
         all.captures.bindings());
-    return new Pair<>(output(step, 0), output(step, 1));
   }
 
   /**
@@ -310,7 +311,7 @@ public final class Flow {
                 + type.getSimpleName() + " a branch"));
       }
       FlowStep step = build(FlowStep.Kind.CONDITIONAL, branches.children,
-          new FlowStep.Settings(0, 0, null, null, null), FlowStep.CONDITION, key,
+          FlowStep.Settings.NONE, FlowStep.CONDITION, key,
           branches.captures.bindings());
       return output(step, 0);
     }
@@ -367,7 +368,7 @@ public final class Flow {
      */
     public Cell<Map<K, T>> end() {
       FlowStep step = build(FlowStep.Kind.ROUTER, branches.children,
-          new FlowStep.Settings(0, 0, null, null, null), FlowStep.ROUTES, routes,
+          FlowStep.Settings.NONE, FlowStep.ROUTES, routes,
           branches.captures.bindings());
       return output(step, 0);
     }

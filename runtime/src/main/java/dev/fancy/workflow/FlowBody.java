@@ -135,16 +135,15 @@ final class FlowBody {
     return Workflow.build(name, childOutputs, scope.steps(), extra, scope);
   }
 
-  /** Whether {@code cell} belongs to the body: made by its steps, a parameter, or a constant. */
+  /**
+   * Whether {@code cell} belongs to the body: made by its steps, a parameter, a constant, or an
+   * input made inside it.
+   */
   private static boolean isOwn(Cell<?> cell, Set<WorkflowStep> own, FlowScope scope) {
     return cell.role() == Cell.Role.CONSTANT || scope.isParameter(cell)
         || (cell.producer() != null && own.contains(cell.producer()))
-        || (cell.role() == Cell.Role.INPUT && isMadeIn(cell, scope));
-  }
-
-  /** Inputs made inside the body are its own (and reported as a problem above). */
-  private static boolean isMadeIn(Cell<?> cell, FlowScope scope) {
-    return scope.madeInput(cell);
+        // Inputs made inside the body are its own (and reported as a problem in build).
+        || (cell.role() == Cell.Role.INPUT && scope.madeInput(cell));
   }
 
   /** The child input standing for outer cell {@code cell}. */

@@ -79,10 +79,10 @@ final class FlowShape {
   /**
    * Everything that does not fit in a control-flow step: unbound or unused inputs, mistyped
    * bindings, children of the wrong shape. Checked when the step is built and when it is read
-   * from JSON.
+   * from JSON; the settings were checked by the step's constructor.
    */
   static List<String> problems(FlowStep step) {
-    List<String> problems = new ArrayList<>(step.settings().problems(step.kind()));
+    List<String> problems = new ArrayList<>();
     FlowStep.Kind kind = step.kind();
     Map<String, Workflow> children = step.children();
     if (children.isEmpty()) {

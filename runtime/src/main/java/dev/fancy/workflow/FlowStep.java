@@ -87,6 +87,9 @@ public final class FlowStep extends WorkflowStep {
   public record Settings(int maxConcurrency, int maxIterations, String itemInput,
       Integer whileOutput, Map<String, Integer> carry) {
 
+    /** No settings: for sub-workflows, conditionals and routers. */
+    static final Settings NONE = new Settings(0, 0, null, null, null);
+
     /** Copies the map (sorted by input alias). */
     public Settings {
       carry = carry == null ? Map.of()
