@@ -45,11 +45,11 @@ class OrderFulfilmentTest {
           .open()) {
         List<UUID> runs = new ArrayList<>();
         for (int i = 0; i < orders; i++) {
-          runs.add(engine.submit(fulfilment.workflow, fulfilment.inputs(new Order("A" + i,
-              "c" + i, "SKU", 1 + i % 2, Fulfilment.price(1 + i % 2)), simulation)));
+          runs.add(engine.start(fulfilment.workflow, fulfilment.inputs(new Order("A" + i,
+              "c" + i, "SKU", 1 + i % 2, Fulfilment.price(1 + i % 2)), simulation)).id());
         }
         for (UUID run : runs) {
-          outcome.put(run, engine.await(run));
+          outcome.put(run, engine.handle(run).await());
         }
         for (UUID run : runs) {
           long succeededSteps = journal.steps(run).stream()

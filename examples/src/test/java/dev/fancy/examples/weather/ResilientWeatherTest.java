@@ -92,12 +92,12 @@ class ResilientWeatherTest {
 
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
     StepRecord map = result.step(weather.summaries.producer());
-    assertThat(map.errorMessage()).contains("1 of 2 elements of map step failed: 1: ",
+    assertThat(map.error().message()).contains("1 of 2 elements of map step failed: 1: ",
         "validation failed after 3 attempts: validator '" + FullYear.class.getName()
             + "' of output 'out': 2013 has only 10 "
             + "days of data");
     StepRecord summary = map.children().get(1).steps().get(0);
-    assertThat(summary.attempts()).extracting(AttemptRecord::outcome)
+    assertThat(summary.attempts()).extracting(AttemptRecord::status)
         .containsOnly(AttemptStatus.VALIDATION_FAILED).hasSize(3);
   }
 

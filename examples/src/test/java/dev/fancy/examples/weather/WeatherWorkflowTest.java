@@ -116,7 +116,7 @@ class WeatherWorkflowTest {
   void aMissingFileFailsTheLoadStepAndSkipsTheRest() {
     RunResult result = run(weather.workflow, temp.resolve("missing.csv"));
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(result.history().get(0).errorType()).isEqualTo("java.nio.file.NoSuchFileException");
+    assertThat(result.history().get(0).error().type()).isEqualTo("java.nio.file.NoSuchFileException");
     assertThat(result.history().subList(1, 8)).extracting(StepRecord::status)
         .containsOnly(StepStatus.SKIPPED);
     assertThat(temp.resolve("report.md")).doesNotExist();
