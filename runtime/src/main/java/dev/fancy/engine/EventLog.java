@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * slow subscriber never holds up the run or another subscriber. A durable engine passes a
  * {@code sink} that journals each event.
  */
-public final class EventLog implements RunListener {
+final class EventLog implements RunListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
 

@@ -2,6 +2,7 @@ package dev.fancy.engine;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.cache.CacheKey;
+import dev.fancy.engine.spi.AttemptRejectedException;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.ExecutionFrame;
 import dev.fancy.frame.StepFailure;
