@@ -1,4 +1,4 @@
-package dev.fancy.internal;
+package dev.fancy.workflow;
 
 import java.util.HashSet;
 import java.util.List;

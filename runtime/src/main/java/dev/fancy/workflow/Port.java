@@ -1,7 +1,6 @@
-package dev.fancy.internal;
+package dev.fancy.workflow;
 
 import dev.fancy.value.ValueType;
-import dev.fancy.workflow.StorageKind;
 import java.util.Objects;
 
 /**
