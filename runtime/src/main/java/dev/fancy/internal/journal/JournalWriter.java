@@ -1,5 +1,7 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
+import dev.fancy.journal.JournalException;
+import dev.fancy.journal.JournalStatistics;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

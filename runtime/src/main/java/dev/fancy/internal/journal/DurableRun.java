@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import dev.fancy.run.EventSubscription;
 import dev.fancy.run.RunEvent;
@@ -26,10 +26,10 @@ final class DurableRun implements RunHandle {
   /** How often a subscription looks for new events in the journal. */
   private static final long POLL_MILLIS = 50;
 
-  private final DurableEngine engine;
+  private final DurableCore engine;
   private final UUID runId;
 
-  DurableRun(DurableEngine engine, UUID runId) {
+  DurableRun(DurableCore engine, UUID runId) {
     this.engine = engine;
     this.runId = runId;
   }

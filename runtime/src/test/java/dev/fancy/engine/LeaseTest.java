@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,13 @@ import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
 import dev.fancy.internal.StepDefinition;
+import dev.fancy.internal.journal.AttemptInfo;
+import dev.fancy.internal.journal.JournalRun;
+import dev.fancy.internal.journal.StepInfo;
+import dev.fancy.journal.Durability;
+import dev.fancy.journal.JournalEffects;
+import dev.fancy.journal.JournalException;
+import dev.fancy.journal.JournalOptions;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptStatus;
 import dev.fancy.run.RunStatus;
@@ -91,7 +98,7 @@ class LeaseTest {
         assertThat(JournalKit.count(journalB.file(), "SELECT COUNT(*) FROM effects"))
             .isEqualTo(3);
         assertThat(journalB.run(run).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(journalA.effects().openAttempts()).as("A's dropped effects are gone")
+        assertThat(journalA.openEffectAttempts()).as("A's dropped effects are gone")
             .isZero();
       }
     }

@@ -1,9 +1,13 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.frame.Usage;
+import dev.fancy.journal.JournalEffects;
+import dev.fancy.journal.JournalException;
+import dev.fancy.journal.JournalOptions;
+import dev.fancy.journal.JournalStatistics;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunQuery;
 import dev.fancy.run.RunStatus;
@@ -31,28 +35,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable record of runs, steps and attempts in one SQLite file (sqlite-jdbc, WAL mode):
- * tables {@code workflows} (definition JSON by content hash), {@code runs} (status, inputs,
- * options, timestamps, the definition the run started with, lease owner, epoch and expiry),
- * {@code steps} (state of each workflow step of a run) and {@code attempts} (idempotency key,
- * outputs as JSON, usage, error, timings; the stored values of committed steps). Outputs longer
- * than {@link JournalOptions#valueFileThreshold()} live in files in {@code <journal>.values/},
- * recorded out of band (see {@code ValueFiles}). The schema is versioned
- * ({@code PRAGMA user_version}) and migrated forward on open; a journal written by a newer Fancy is
- * refused.
- *
- * <p>Writes go through one writer thread per journal that batches concurrent units into shared
- * transactions (group commit), each beginning {@code IMMEDIATE} and retried while another process
- * holds the write lock, so any number of processes on one machine can share a journal file.
- * Queries use a separate read-only connection. Every write of a step or run result checks the
- * run's lease in the same transaction (fencing). Thread-safe.
- *
- * <p>Do not put a journal on a network file system: SQLite's locks are not reliable there
- * (https://sqlite.org/useovernet.html).
+ * A journal file's connections, writer, reader, tables and value files: what the public
+ * {@code Journal} handle holds and the durable core writes through. Thread-safe.
  */
-public final class Journal implements AutoCloseable {
+public final class JournalStore implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+  private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
 
   /** The default journal file: {@code .fancy/journal.db} under the working directory. */
   public static final Path DEFAULT_FILE = Path.of(".fancy", "journal.db");
@@ -63,13 +51,13 @@ public final class Journal implements AutoCloseable {
   private final JournalWriter writer;
   private final JournalReader reader;
   private final ValueFiles values;
-  private final JournalEffects effects = new JournalEffects();
+  private final StagedEffects effects = new StagedEffects();
   private final RunTable runTable;
   private final AttemptLog attemptLog;
   /** Backups read value files that retention deletes: never both at once in this process. */
   private final ReentrantReadWriteLock filesLock = new ReentrantReadWriteLock();
 
-  private Journal(Path file, JournalOptions options, Connection writeConnection,
+  private JournalStore(Path file, JournalOptions options, Connection writeConnection,
       JournalReader reader) {
     this.file = file;
     this.options = options;
@@ -89,7 +77,7 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException as for {@link #open(Path, JournalOptions)}
    */
-  public static Journal open() {
+  public static JournalStore open() {
     return open(DEFAULT_FILE);
   }
 
@@ -98,7 +86,7 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException as for {@link #open(Path, JournalOptions)}
    */
-  public static Journal open(Path file) {
+  public static JournalStore open(Path file) {
     return open(file, JournalOptions.DEFAULT);
   }
 
@@ -111,7 +99,7 @@ public final class Journal implements AutoCloseable {
    * @throws JournalException if the file cannot be opened, was written by a newer Fancy, or is a
    *     read-only journal that does not exist or needs migrating
    */
-  public static Journal open(Path file, JournalOptions options) {
+  public static JournalStore open(Path file, JournalOptions options) {
     Path absolute = file.toAbsolutePath().normalize();
     Connection write = null;
     Connection read = null;
@@ -148,7 +136,7 @@ public final class Journal implements AutoCloseable {
         // retries, until the busy timeout: SQLite waits only a short while per try.
         execute(write, "PRAGMA busy_timeout=" + Math.min(250, options.busyTimeout().toMillis()));
       }
-      Journal journal = new Journal(absolute, options, write, reader);
+      JournalStore journal = new JournalStore(absolute, options, write, reader);
       if (!options.readOnly()) {
         journal.deleteTemporaryFiles();
       }
@@ -218,6 +206,11 @@ public final class Journal implements AutoCloseable {
     return effects;
   }
 
+  /** How many attempts can stage effects now (it must not grow without bound). */
+  public int openEffectAttempts() {
+    return effects.openAttempts();
+  }
+
   /** The schema version of the open journal. */
   public int schemaVersion() {
     return reader.schemaVersion();
@@ -241,12 +234,12 @@ public final class Journal implements AutoCloseable {
   }
 
   /** The run with this ID, if recorded. */
-  Optional<JournalRun> run(UUID runId) {
+  public Optional<JournalRun> run(UUID runId) {
     return reader.run(runId);
   }
 
   /** Every recorded run, newest first. */
-  List<JournalRun> runs() {
+  public List<JournalRun> runs() {
     List<JournalRun> all = new java.util.ArrayList<>();
     RunQuery query = RunQuery.builder().limit(RunQuery.MAX_LIMIT).build();
     while (true) {
@@ -266,12 +259,12 @@ public final class Journal implements AutoCloseable {
    *
    * @return the page's runs, and one more after them if there is a next page
    */
-  List<JournalRun> runs(RunQuery query) {
+  public List<JournalRun> runs(RunQuery query) {
     return reader.runs(query);
   }
 
   /** The runs with {@code status}, newest first. */
-  List<JournalRun> runs(RunStatus status) {
+  public List<JournalRun> runs(RunStatus status) {
     return runs().stream().filter(run -> run.status() == status).toList();
   }
 
@@ -280,7 +273,7 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException if a stored event is corrupt
    */
-  List<RunEvent> events(UUID runId, long from) {
+  public List<RunEvent> events(UUID runId, long from) {
     List<RunEvent> events = new java.util.ArrayList<>();
     for (String json : reader.events(runId, from)) {
       try {
@@ -294,7 +287,7 @@ public final class Journal implements AutoCloseable {
   }
 
   /** The highest event sequence a run journaled, 0 if none. */
-  long lastEventSequence(UUID runId) {
+  public long lastEventSequence(UUID runId) {
     return reader.lastEventSequence(runId);
   }
 
@@ -304,7 +297,7 @@ public final class Journal implements AutoCloseable {
    * next owner of the run numbers on from the last one journaled). A sequence number already
    * journaled is kept as it is.
    */
-  void appendEvent(RunEvent event) {
+  public void appendEvent(RunEvent event) {
     String json = JournalJson.MAPPER.valueToTree(event).toString();
     writer.enqueue("journal event " + event.sequence() + " of run " + event.runId(), sql -> {
       PreparedStatement insert = sql.prepare("INSERT OR IGNORE INTO events (run_id, seq, event) "
@@ -322,25 +315,25 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException if there is no such run or the stored JSON is corrupt
    */
-  JsonNode runInputs(UUID runId) {
+  public JsonNode runInputs(UUID runId) {
     String json = reader.runInputs(runId).orElseThrow(
         () -> new JournalException("the journal " + file + " has no run " + runId, null));
     return JournalJson.parse(json, "the inputs of run " + runId + " in " + file);
   }
 
   /** The journaled options of a run (its usage limits), as JSON; empty if none were stored. */
-  Optional<JsonNode> runOptions(UUID runId) {
+  public Optional<JsonNode> runOptions(UUID runId) {
     return reader.runOptions(runId)
         .map(json -> JournalJson.parse(json, "the options of run " + runId + " in " + file));
   }
 
   /** Every step a run recorded. */
-  List<StepInfo> steps(UUID runId) {
+  public List<StepInfo> steps(UUID runId) {
     return reader.steps(runId);
   }
 
   /** Every attempt of a run, in the order they were allocated. */
-  List<AttemptInfo> attempts(UUID runId) {
+  public List<AttemptInfo> attempts(UUID runId) {
     return reader.attempts(runId);
   }
 
@@ -350,7 +343,7 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException naming the step if its stored outputs cannot be read
    */
-  Map<UUID, ArrayNode> committedOutputs(UUID runId) {
+  public Map<UUID, ArrayNode> committedOutputs(UUID runId) {
     Map<UUID, ArrayNode> outputs = new HashMap<>();
     for (JournalReader.CommittedRow row : reader.committed(runId)) {
       outputs.put(row.stepId(), attemptLog.outputs(runId, row.stepId(), row.attempt(),
@@ -364,7 +357,7 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException if a stored usage is corrupt
    */
-  Usage usage(UUID runId) {
+  public Usage usage(UUID runId) {
     Usage total = Usage.NONE;
     for (String json : reader.usage(runId)) {
       try {
@@ -465,7 +458,7 @@ public final class Journal implements AutoCloseable {
   }
 
   /** Runs {@code sql} on the write connection, outside any transaction: a hook for tests. */
-  void executeForTesting(String sql) {
+  public void executeForTesting(String sql) {
     writer.run("execute " + sql, unit -> {
       try (Statement statement = unit.connection().createStatement()) {
         statement.execute(sql);

@@ -1,5 +1,6 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
+import dev.fancy.journal.JournalException;
 import dev.fancy.run.RunStatus;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

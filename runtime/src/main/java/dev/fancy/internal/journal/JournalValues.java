@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,14 +20,14 @@ import java.util.UUID;
 final class JournalValues implements RunResult.Values {
 
   private final UUID runId;
-  private final Journal journal;
+  private final JournalStore journal;
   private final Workflow workflow;
   private final ValueCodec codec;
   private final Map<UUID, Cell<?>> cells = new HashMap<>();
   private Map<UUID, ArrayNode> committed;
   private JsonNode inputs;
 
-  JournalValues(UUID runId, Journal journal, Workflow workflow, ValueCodec codec) {
+  JournalValues(UUID runId, JournalStore journal, Workflow workflow, ValueCodec codec) {
     this.runId = runId;
     this.journal = journal;
     this.workflow = workflow;

@@ -1,8 +1,11 @@
-package dev.fancy.journal;
+package dev.fancy.engine;
 
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.ManualClock;
 import dev.fancy.fixtures.MathSteps;
+import dev.fancy.journal.Durability;
+import dev.fancy.journal.JournalEffects;
+import dev.fancy.journal.JournalOptions;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;

@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import dev.fancy.run.AttemptStatus;
 import java.time.Instant;
@@ -16,5 +16,5 @@ import java.util.UUID;
  * @param startedAt when it started
  * @param endedAt when it ended (or was closed as abandoned), or null
  */
-record AttemptInfo(String idempotencyKey, UUID stepId, int attempt, AttemptStatus status,
+public record AttemptInfo(String idempotencyKey, UUID stepId, int attempt, AttemptStatus status,
     String errorType, String errorMessage, Instant startedAt, Instant endedAt) {}

@@ -1,8 +1,9 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.fancy.journal.JournalException;
 import dev.fancy.run.RunEvent;
 import java.nio.file.Path;
 import java.sql.Connection;

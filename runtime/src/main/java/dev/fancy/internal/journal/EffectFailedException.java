@@ -1,6 +1,7 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import dev.fancy.internal.core.AttemptRejectedException;
+import dev.fancy.journal.JournalEffects;
 
 /**
  * A statement an attempt staged through {@link JournalEffects} was rejected by the database (bad

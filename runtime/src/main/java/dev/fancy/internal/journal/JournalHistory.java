@@ -1,6 +1,7 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import dev.fancy.frame.Usage;
+import dev.fancy.journal.JournalException;
 import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.ErrorInfo;
 import dev.fancy.run.RunHistory;
@@ -30,7 +31,7 @@ final class JournalHistory {
    *
    * @throws JournalException if the run's rows cannot be read
    */
-  static RunHistory of(Journal journal, JournalRun run, Workflow workflow) {
+  static RunHistory of(JournalStore journal, JournalRun run, Workflow workflow) {
     UUID runId = run.runId();
     RunInfo info = run.toRunInfo(journal.usage(runId));
     Map<UUID, StepInfo> rows = new HashMap<>();

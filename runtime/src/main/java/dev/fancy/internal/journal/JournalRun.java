@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import dev.fancy.run.RunStatus;
 import java.time.Instant;
@@ -12,14 +12,14 @@ import java.util.UUID;
  * @param workflowHash the SHA-256 (hex) of the workflow JSON the run started with
  * @param status {@link RunStatus#RUNNING} until it ends
  * @param error why it failed or was cancelled, or null
- * @param owner the process (a {@link DurableEngine#owner()}) that holds its lease, or null
+ * @param owner the process (a {@code DurableEngine.owner()}) that holds its lease, or null
  * @param epoch how many times the run was claimed; every claim fences off the previous holder
  * @param leaseUntil when the owner's lease runs out unless renewed, or null
  * @param createdAt when it was submitted
  * @param finishedAt when it ended, or null
  * @param labels the labels it was started with
  */
-record JournalRun(UUID runId, String workflowName, String workflowHash, RunStatus status,
+public record JournalRun(UUID runId, String workflowName, String workflowHash, RunStatus status,
     String error, String owner, long epoch, Instant leaseUntil, Instant createdAt,
     Instant finishedAt, java.util.Map<String, String> labels) {
 
@@ -31,7 +31,7 @@ record JournalRun(UUID runId, String workflowName, String workflowHash, RunStatu
   /**
    * This run in the engine contract's history model.
    *
-   * @param usage what its attempts reported ({@link Journal#usage})
+   * @param usage what its attempts reported ({@code Journal.usage})
    */
   public dev.fancy.run.RunInfo toRunInfo(dev.fancy.frame.Usage usage) {
     return new dev.fancy.run.RunInfo(runId, workflowName, status, createdAt, createdAt,

@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.Module;
@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.fancy.internal.core.Core;
-import dev.fancy.internal.core.JournaledRun;
 import dev.fancy.frame.Resources;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
+import dev.fancy.internal.core.Core;
 import dev.fancy.internal.core.JournaledRun;
+import dev.fancy.journal.JournalEffects;
+import dev.fancy.journal.JournalException;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Capabilities;
 import dev.fancy.run.Capability;
@@ -27,7 +28,6 @@ import dev.fancy.run.RunQuery;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.UsageLimitExceededException;
-import dev.fancy.run.WorkflowEngine;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueCodecException;
 import dev.fancy.workflow.Cell;
@@ -61,31 +61,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs workflows durably on a {@link Journal}: {@link #submit} records the run and returns its ID
- * at once, execution goes on in the background, and every step attempt is journaled, so a run
- * survives the process dying at any instant. Committed steps are never executed again: their
- * outputs come from the journal; steps that were mid-attempt get a new attempt.
- *
- * <p>Any number of processes on one machine may open durable engines on one journal file. Each
- * run is leased to one of them ({@code owner}, {@code epoch}, {@code lease_until}), renewed by a
- * heartbeat every third of the lease; every write for a run checks the lease in the same
- * transaction (fencing), so a process that lost a run (paused longer than its lease) cannot write
- * for it any more. Every engine keeps looking for runs whose lease ran out (their process died)
- * and takes them over, within about one lease period. A run always executes the definition it
- * started with; if a step's version is no longer registered, the run fails naming it instead of
- * mixing versions.
- *
- * <p>If the journal fails while a run executes (a full disk, a corrupt file, a lost lease), the
- * run stops in this process at once without further writes and stays resumable: its lease is no
- * longer renewed, so it is taken over again (here or elsewhere) once the journal can be written.
- * {@link #await} reports such a failure instead of waiting forever.
- *
- * <p>The promise of Temporal and DBOS, with an embedded SQLite journal and no server. See
- * docs/durability.md for the exact guarantees.
+ * The durable engine's core, in the hidden journal package: idempotent submission, leases and
+ * takeover, recovery and kept results over a {@link JournalStore}, executing runs on the
+ * execution {@link Core}. {@code DurableEngine} is its thin front door; the core never names it.
  */
-public final class DurableEngine implements WorkflowEngine {
+public final class DurableCore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DurableEngine.class);
+  /**
+   * What the durable front door configures (see its builder for each setting's meaning).
+   *
+   * @param journal the journal's store
+   * @param registry where steps are found
+   * @param lease how long a run stays leased without a heartbeat
+   * @param takeoverInterval how often to look for runs to take over
+   * @param maxConcurrency the most steps of one run executing at once
+   * @param workerThreads threads that execute steps across all runs
+   * @param resources resources for steps (the journal's effects are added)
+   * @param defaults the options of runs this core resumes or takes over
+   * @param keptRuns how many finished runs keep their values in memory
+   * @param keptBytes their total size in JSON characters
+   * @param jacksonModules Jackson modules for value types
+   */
+  public record Settings(JournalStore journal, StepRegistry registry, Duration lease,
+      Duration takeoverInterval, int maxConcurrency, int workerThreads, Resources resources,
+      RunOptions defaults, int keptRuns, long keptBytes, List<Module> jacksonModules) {}
+
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.fancy.engine.DurableEngine");
   private static final AtomicInteger ENGINES = new AtomicInteger();
   private static final Capabilities CAPABILITIES = Capabilities.all()
       .without(Capability.SINGLE_FLIGHT_CACHE, "identical cached steps running at the same time "
@@ -100,7 +102,7 @@ public final class DurableEngine implements WorkflowEngine {
   /** A workflow's JSON and its hash, computed once per workflow object. */
   private record Definition(String json, String hash) {}
 
-  private final Journal journal;
+  private final JournalStore journal;
   private final Core engine;
   private final ValueCodec codec;
   private final String owner = UUID.randomUUID().toString();
@@ -123,27 +125,27 @@ public final class DurableEngine implements WorkflowEngine {
   private volatile boolean heartbeatPaused;
   private volatile boolean closed;
 
-  private DurableEngine(Builder builder) {
-    this.journal = builder.journal;
-    this.lease = builder.lease;
-    this.defaults = builder.defaults;
+  private DurableCore(Settings builder) {
+    this.journal = builder.journal();
+    this.lease = builder.lease();
+    this.defaults = builder.defaults();
     int id = ENGINES.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(builder.workerThreads, task -> {
+    this.workers = Executors.newFixedThreadPool(builder.workerThreads(), task -> {
       Thread thread = new Thread(task, "fancy-durable-" + id + "-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
     this.engine = new Core(new Core.Settings(
-        builder.registry != null ? builder.registry : StepRegistry.loadDefault(), workers,
-        builder.maxConcurrency, 256, null, null, null,
-        builder.resources.with(JournalEffects.class, journal.effects()), List.of(), List.of(),
-        List.copyOf(builder.jacksonModules), 0));
+        builder.registry() != null ? builder.registry() : StepRegistry.loadDefault(), workers,
+        builder.maxConcurrency(), 256, null, null, null,
+        builder.resources().with(JournalEffects.class, journal.effects()), List.of(), List.of(),
+        List.copyOf(builder.jacksonModules()), 0));
     this.codec = engine.codec();
-    this.keptRuns = builder.keptRuns;
-    this.keptBytes = builder.keptBytes;
+    this.keptRuns = builder.keptRuns();
+    this.keptBytes = builder.keptBytes();
     this.kept = Caffeine.newBuilder()
-        .maximumWeight(builder.keptBytes)
+        .maximumWeight(builder.keptBytes())
         .weigher((UUID run, Kept result) -> result.weight())
         .removalListener((UUID run, Kept result, com.github.benmanes.caffeine.cache.RemovalCause
             cause) -> {
@@ -160,23 +162,8 @@ public final class DurableEngine implements WorkflowEngine {
     });
     long heartbeat = Math.max(1, lease.toMillis() / 3);
     scheduler.scheduleWithFixedDelay(this::renew, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
-    long scan = Math.max(1, builder.takeoverInterval.toMillis());
+    long scan = Math.max(1, builder.takeoverInterval().toMillis());
     scheduler.scheduleWithFixedDelay(this::scan, scan, scan, TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * Opens a durable engine on {@code journal} with steps from {@code registry} and the defaults
-   * of {@link #builder}, and resumes every run left running by a dead process.
-   *
-   * @throws JournalException as for {@link #recover()}, only if the journal cannot be read at all
-   */
-  public static DurableEngine open(Journal journal, StepRegistry registry) {
-    return builder(journal).registry(registry).open();
-  }
-
-  /** A builder of a durable engine on {@code journal}. */
-  public static Builder builder(Journal journal) {
-    return new Builder(Objects.requireNonNull(journal, "journal == null"));
   }
 
   /** This process's owner ID in run leases. */
@@ -184,8 +171,8 @@ public final class DurableEngine implements WorkflowEngine {
     return owner;
   }
 
-  /** The journal. */
-  public Journal journal() {
+  /** The journal's store. */
+  public JournalStore journal() {
     return journal;
   }
 
@@ -202,7 +189,7 @@ public final class DurableEngine implements WorkflowEngine {
    * back from its JSON (as a resumed run would read it) before anything is recorded. The options'
    * usage limits, labels and run ID are journaled; its context factory, context rule and
    * listeners apply while this process executes the run (a run resumed elsewhere gets that
-   * engine's {@link Builder#defaults}). Starting with the ID of an existing run of the same
+   * engine's {@code defaults}). Starting with the ID of an existing run of the same
    * workflow and inputs returns that run and starts nothing (idempotent submission).
    *
    * @throws WorkflowValidationException if the workflow or inputs are invalid, or an input
@@ -212,13 +199,12 @@ public final class DurableEngine implements WorkflowEngine {
    * @throws JournalException if the run cannot be recorded (nothing is half-written)
    * @throws IllegalStateException if this engine is closed
    */
-  @Override
   public RunHandle start(Workflow workflow, Inputs inputs, RunOptions options) {
     Objects.requireNonNull(options, "options == null");
     requireOpen();
     engine.validate(workflow, inputs);
     ObjectNode json = encodeInputs(workflow, inputs.asMap());
-    Definition definition = definitions.get(workflow, DurableEngine::define);
+    Definition definition = definitions.get(workflow, DurableCore::define);
     UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
     ObjectNode journaled = JournalJson.MAPPER.createObjectNode();
     journaled.set("limits", JournalJson.MAPPER.valueToTree(options.limits()));
@@ -236,20 +222,18 @@ public final class DurableEngine implements WorkflowEngine {
    *
    * @throws RunNotFoundException if the journal has no such run
    */
-  @Override
   public RunHandle handle(UUID runId) {
     journalRun(runId);
     return new DurableRun(this, runId);
   }
 
   /** The journal's row of a run. */
-  JournalRun journalRun(UUID runId) {
+  public JournalRun journalRun(UUID runId) {
     return journal.run(runId).orElseThrow(
         () -> new RunNotFoundException(runId, "the journal " + journal.file()));
   }
 
   /** One page of the journal's runs, newest first. */
-  @Override
   public RunPage runs(RunQuery query) {
     List<JournalRun> rows = journal.runs(query);
     List<RunInfo> page = new ArrayList<>();
@@ -260,22 +244,18 @@ public final class DurableEngine implements WorkflowEngine {
         ? RunQuery.cursorOf(page.get(page.size() - 1)) : null);
   }
 
-  @Override
   public Capabilities capabilities() {
     return CAPABILITIES;
   }
 
-  @Override
   public StepRegistry registry() {
     return engine.registry();
   }
 
-  @Override
   public ValueCodec codec() {
     return codec;
   }
 
-  @Override
   public void validate(Workflow workflow, Inputs inputs) {
     engine.validate(workflow, inputs);
   }
@@ -327,7 +307,6 @@ public final class DurableEngine implements WorkflowEngine {
    * @throws IllegalStateException if the run succeeded, runs in this process, or is leased by
    *     another live process
    */
-  @Override
   public synchronized RunHandle resume(UUID runId) {
     requireOpen();
     JournalRun run = journalRun(runId);
@@ -361,7 +340,7 @@ public final class DurableEngine implements WorkflowEngine {
    *     run stays {@code RUNNING} in the journal and is taken over again once the journal can be
    *     written)
    */
-  RunStatus await(UUID runId, Duration timeout) {
+  public RunStatus await(UUID runId, Duration timeout) {
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     long pause = TimeUnit.MILLISECONDS.toNanos(5);
     while (true) {
@@ -407,7 +386,7 @@ public final class DurableEngine implements WorkflowEngine {
 
   /**
    * The result of a run: the one this process holds in memory if it executed the run (finished
-   * runs' values are kept up to {@link Builder#keptResults}), otherwise one read from the
+   * runs' values are kept up to {@code keptResults}), otherwise one read from the
    * journal once the run has ended, its values decoded from the committed outputs on demand.
    * Waits while the run executes.
    *
@@ -415,7 +394,7 @@ public final class DurableEngine implements WorkflowEngine {
    * @throws JournalException if this process's execution of the run stopped on a journal failure,
    *     (of reason {@code LEASE_LOST} if another process took the run over from this one)
    */
-  RunResult result(UUID runId) {
+  public RunResult result(UUID runId) {
     Execution execution = active.get(runId);
     if (execution != null) {
       try {
@@ -451,7 +430,7 @@ public final class DurableEngine implements WorkflowEngine {
    * @throws UnsupportedOperationException if the run executes in another process (cancel it
    *     there)
    */
-  boolean cancel(UUID runId, String reason) {
+  public boolean cancel(UUID runId, String reason) {
     if (engine.cancel(runId, reason)) {
       return true;
     }
@@ -465,7 +444,7 @@ public final class DurableEngine implements WorkflowEngine {
 
   /**
    * Writes a consistent copy of the journal and its value files to {@code target} while runs go
-   * on ({@link Journal#backup}).
+   * on ({@code Journal.backup}).
    *
    * @throws IllegalArgumentException if {@code target} exists
    * @throws JournalException if the copy cannot be written
@@ -647,7 +626,7 @@ public final class DurableEngine implements WorkflowEngine {
   }
 
   /** Stops or resumes lease renewal: a test hook that simulates a process paused past its lease. */
-  void pauseHeartbeat(boolean paused) {
+  public void pauseHeartbeat(boolean paused) {
     heartbeatPaused = paused;
   }
 
@@ -662,7 +641,6 @@ public final class DurableEngine implements WorkflowEngine {
    * are abandoned (their leases run out and another process, or the next engine, resumes them).
    * Kept results are discarded.
    */
-  @Override
   public void close() {
     closed = true;
     scheduler.shutdownNow();
@@ -671,141 +649,18 @@ public final class DurableEngine implements WorkflowEngine {
     kept.invalidateAll();
   }
 
-  /** Configures a {@link DurableEngine}; every setting but the journal has a default. */
-  public static final class Builder {
-    private final Journal journal;
-    private StepRegistry registry;
-    private Duration lease = Duration.ofSeconds(30);
-    private Duration takeoverInterval;
-    private int maxConcurrency = Runtime.getRuntime().availableProcessors();
-    private int workerThreads = 64;
-    private Resources resources = Resources.NONE;
-    private RunOptions defaults = RunOptions.DEFAULT;
-    private int keptRuns = 1_000;
-    private long keptBytes = 256L << 20;
-    private final List<Module> jacksonModules = new ArrayList<>();
-
-    private Builder(Journal journal) {
-      this.journal = journal;
+  /**
+   * Opens a core with {@code settings} and resumes every run left running whose lease has run
+   * out. A run that cannot be read back is failed with its cause; it never stops the core from
+   * opening.
+   */
+  public static DurableCore open(Settings settings) {
+    DurableCore core = new DurableCore(settings);
+    try {
+      core.recover();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot look for runs to take over: {}", e.getMessage());
     }
-
-    /**
-     * Adds a Jackson module for value types Jackson cannot handle on its own; it serializes this
-     * engine's inputs, outputs and retry copies (see {@code Engine.Builder.jacksonModule}). Every
-     * process that shares the journal needs the same modules to read the values back.
-     */
-    public Builder jacksonModule(Module module) {
-      jacksonModules.add(Objects.requireNonNull(module, "module == null"));
-      return this;
-    }
-
-    /** Where steps are found; default {@link StepRegistry#loadDefault()}. */
-    public Builder registry(StepRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry == null");
-      return this;
-    }
-
-    /**
-     * How long a run stays leased to this process without a heartbeat; a dead process's runs
-     * are taken over after it. Default 30 s.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder lease(Duration lease) {
-      if (lease.isZero() || lease.isNegative()) {
-        throw new IllegalArgumentException("the lease must be positive, not " + lease);
-      }
-      this.lease = lease;
-      return this;
-    }
-
-    /**
-     * How often to look for runs to take over; default a third of the lease.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder takeoverInterval(Duration interval) {
-      if (interval.isZero() || interval.isNegative()) {
-        throw new IllegalArgumentException("the takeover interval must be positive, not "
-            + interval);
-      }
-      this.takeoverInterval = interval;
-      return this;
-    }
-
-    /** The most steps of one run executing at once; default the number of processors. */
-    public Builder maxConcurrency(int maxConcurrency) {
-      this.maxConcurrency = maxConcurrency;
-      return this;
-    }
-
-    /**
-     * Threads that execute steps across all runs; default 64. Steps wait for their journal
-     * writes on these threads, and the waiting ones share commits, so more threads mean larger
-     * group commits under load.
-     *
-     * @throws IllegalArgumentException if below 1
-     */
-    public Builder workerThreads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("workerThreads must be at least 1, not " + threads);
-      }
-      this.workerThreads = threads;
-      return this;
-    }
-
-    /** Resources for steps (the journal's {@link JournalEffects} are added); default none. */
-    public Builder resources(Resources resources) {
-      this.resources = Objects.requireNonNull(resources, "resources == null");
-      return this;
-    }
-
-    /**
-     * The options of runs this engine resumes or takes over: their context factory, context rule
-     * and listeners (limits and ID come from the journal). Default {@link RunOptions#DEFAULT}.
-     */
-    public Builder defaults(RunOptions defaults) {
-      this.defaults = Objects.requireNonNull(defaults, "defaults == null");
-      return this;
-    }
-
-    /**
-     * How many finished runs keep their values in memory for {@link DurableEngine#result}, and
-     * their total size (JSON characters of their outputs); Caffeine's policy (W-TinyLFU) picks
-     * which to discard. Each run counts at least {@code maxBytes / maxRuns}, so neither bound is
-     * exceeded.
-     * Default 1,000 runs and 256 MiB.
-     *
-     * @throws IllegalArgumentException if a bound is below 1
-     */
-    public Builder keptResults(int maxRuns, long maxBytes) {
-      if (maxRuns < 1 || maxBytes < 1) {
-        throw new IllegalArgumentException("keptResults needs at least 1 run and 1 byte, not "
-            + maxRuns + " and " + maxBytes);
-      }
-      this.keptRuns = maxRuns;
-      this.keptBytes = maxBytes;
-      return this;
-    }
-
-    /**
-     * Opens the engine and resumes every run left running whose lease has run out. A run that
-     * cannot be read back is failed with its cause; it never stops the engine from opening.
-     */
-    public DurableEngine open() {
-      if (registry == null) {
-        registry = StepRegistry.loadDefault();
-      }
-      if (takeoverInterval == null) {
-        takeoverInterval = lease.dividedBy(3);
-      }
-      DurableEngine engine = new DurableEngine(this);
-      try {
-        engine.recover();
-      } catch (RuntimeException e) {
-        LOG.warn("cannot look for runs to take over: {}", e.getMessage());
-      }
-      return engine;
-    }
+    return core;
   }
 }

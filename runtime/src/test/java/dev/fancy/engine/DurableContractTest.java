@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.engine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

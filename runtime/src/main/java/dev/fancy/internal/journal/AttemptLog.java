@@ -1,10 +1,11 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.frame.Usage;
 import dev.fancy.internal.core.StepJournal.JournalAttempt;
 import dev.fancy.internal.core.StepJournal;
+import dev.fancy.journal.JournalException;
 import dev.fancy.run.StepStatus;
 import dev.fancy.workflow.WorkflowStep;
 import java.io.IOException;
@@ -31,11 +32,11 @@ final class AttemptLog {
   private final Path file;
   private final JournalWriter writer;
   private final ValueFiles values;
-  private final JournalEffects effects;
+  private final StagedEffects effects;
   private final Clock clock;
   private final int threshold;
 
-  AttemptLog(Path file, JournalWriter writer, ValueFiles values, JournalEffects effects,
+  AttemptLog(Path file, JournalWriter writer, ValueFiles values, StagedEffects effects,
       Clock clock, int threshold) {
     this.file = file;
     this.writer = writer;
@@ -164,7 +165,7 @@ final class AttemptLog {
    */
   long commit(Lease lease, WorkflowStep step, JournalAttempt attempt, ArrayNode outputs,
       Usage usage) {
-    List<JournalEffects.Statement> staged = effects.take(attempt.idempotencyKey());
+    List<StagedEffects.Statement> staged = effects.take(attempt.idempotencyKey());
     String what = "commit attempt " + attempt.idempotencyKey();
     String json = outputs.toString();
     long size = json.length();
@@ -213,7 +214,7 @@ final class AttemptLog {
   }
 
   private static void applyEffect(JournalWriter.Sql sql, JournalAttempt attempt,
-      JournalEffects.Statement statement, int index) throws SQLException {
+      StagedEffects.Statement statement, int index) throws SQLException {
     try (PreparedStatement effect = sql.connection().prepareStatement(statement.sql())) {
       for (int i = 0; i < statement.parameters().size(); i++) {
         effect.setObject(i + 1, statement.parameters().get(i));

@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import dev.fancy.run.AttemptStatus;
 import dev.fancy.run.RunQuery;

@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,11 @@ import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
 import dev.fancy.internal.StepDefinition;
+import dev.fancy.internal.journal.AttemptInfo;
+import dev.fancy.internal.journal.JournalRun;
+import dev.fancy.journal.JournalEffects;
+import dev.fancy.journal.JournalException;
+import dev.fancy.journal.JournalOptions;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptStatus;
 import dev.fancy.run.RunStatus;
@@ -496,7 +501,7 @@ class JournalFailureTest {
       assertThat(staging.get()).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("is not running (it ended, for example it timed out)");
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM effects")).isZero();
-      assertThat(journal.effects().openAttempts()).isZero();
+      assertThat(journal.openEffectAttempts()).isZero();
     }
   }
 
@@ -519,7 +524,7 @@ class JournalFailureTest {
       List<AttemptInfo> attempts = journal.attempts(run);
       assertThat(attempts).extracting(AttemptInfo::status)
           .containsExactly(AttemptStatus.FAILED, AttemptStatus.SUCCEEDED);
-      assertThat(attempts.get(0).errorType()).isEqualTo(EffectFailedException.class.getName());
+      assertThat(attempts.get(0).errorType()).isEqualTo("dev.fancy.internal.journal.EffectFailedException");
       assertThat(attempts.get(0).errorMessage()).contains("was rejected by the database",
           "no such table");
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM effects")).isEqualTo(1);

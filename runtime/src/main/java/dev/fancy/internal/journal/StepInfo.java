@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import dev.fancy.run.StepStatus;
 import java.util.UUID;
@@ -14,5 +14,5 @@ import java.util.UUID;
  * @param attempts how many attempts were allocated, across every process
  * @param error why it did not succeed, or null
  */
-record StepInfo(UUID stepId, String slug, int version, StepStatus status, int attempts,
+public record StepInfo(UUID stepId, String slug, int version, StepStatus status, int attempts,
     String error) {}

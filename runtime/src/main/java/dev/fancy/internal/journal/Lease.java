@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import java.util.Objects;
 import java.util.UUID;

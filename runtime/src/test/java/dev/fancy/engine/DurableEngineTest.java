@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,14 +7,19 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import dev.fancy.run.AttemptTimeoutException;
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.internal.StepDefinition;
+import dev.fancy.internal.journal.AttemptInfo;
+import dev.fancy.internal.journal.JournalRun;
+import dev.fancy.internal.journal.StepInfo;
+import dev.fancy.journal.JournalException;
+import dev.fancy.journal.JournalOptions;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.AttemptTimeoutException;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunStatus;

@@ -1,5 +1,7 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
+import dev.fancy.journal.JournalException;
+import dev.fancy.journal.JournalOptions;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;

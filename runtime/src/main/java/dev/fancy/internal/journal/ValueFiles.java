@@ -1,4 +1,4 @@
-package dev.fancy.journal;
+package dev.fancy.internal.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
