@@ -86,12 +86,17 @@ final class JournalWriter implements AutoCloseable {
   private record Request(Unit<?> unit, String what, CompletableFuture<Object> done) {}
 
   private static final int MAX_BATCH = 1024;
+  /** How long lazy units wait for a transaction to join before they get one of their own. */
+  static final long LAZY_FLUSH_MILLIS = 50;
 
   private final Path file;
   private final Connection connection;
   private final Sql sql;
   private final Duration busyTimeout;
   private final BlockingQueue<Request> queue;
+  /** Units that ride along with the next transaction ({@link #enqueue}). */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Request> lazy =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Thread writer;
   private volatile boolean closed;
   private final AtomicLong transactions = new AtomicLong();
@@ -159,9 +164,10 @@ final class JournalWriter implements AutoCloseable {
   }
 
   /**
-   * Queues {@code unit} for the next transaction and returns at once; a failure is logged, not
-   * thrown (for writes whose loss loses no state, such as events). Waits only while the queue is
-   * full.
+   * Adds {@code unit} to the next transaction the writer commits anyway, and returns at once: it
+   * never costs a commit (an fsync) of its own unless no other write comes within
+   * {@link #LAZY_FLUSH_MILLIS}. A failure is logged, not thrown: for writes whose loss loses no
+   * state, such as events, which describe state the journal holds already.
    */
   void enqueue(String what, Unit<?> unit) {
     if (closed) {
@@ -174,30 +180,30 @@ final class JournalWriter implements AutoCloseable {
             error.getMessage());
       }
     });
-    boolean interrupted = false;
-    while (true) {
-      try {
-        queue.put(new Request(unit, what, done));
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    lazy.add(new Request(unit, what, done));
+  }
+
+  /** Moves lazy units into {@code batch}, up to {@link #MAX_BATCH} units in all. */
+  private void addLazy(List<Request> batch) {
+    Request request;
+    while (batch.size() < MAX_BATCH && (request = lazy.poll()) != null) {
+      batch.add(request);
     }
   }
 
   private void loop() {
     List<Request> batch = new ArrayList<>();
-    while (!closed || !queue.isEmpty()) {
+    while (!closed || !queue.isEmpty() || !lazy.isEmpty()) {
       try {
-        Request first = queue.poll(50, TimeUnit.MILLISECONDS);
-        if (first == null) {
+        Request first = queue.poll(LAZY_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          batch.add(first);
+          queue.drainTo(batch, MAX_BATCH - 1);
+        }
+        addLazy(batch);
+        if (batch.isEmpty()) {
           continue;
         }
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
         commit(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
