@@ -1,14 +1,11 @@
 package dev.fancy.internal.journal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fancy.frame.Resources;
 import dev.fancy.frame.Usage;
-import dev.fancy.frame.UsageLimits;
 import dev.fancy.internal.core.Core;
 import dev.fancy.internal.core.JournaledRun;
 import dev.fancy.journal.JournalEffects;
@@ -19,7 +16,6 @@ import dev.fancy.run.Capability;
 import dev.fancy.run.ErrorInfo;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunHandle;
-import dev.fancy.run.RunHistory;
 import dev.fancy.run.RunInfo;
 import dev.fancy.run.RunNotFoundException;
 import dev.fancy.run.RunOptions;
@@ -29,23 +25,13 @@ import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.value.ValueCodec;
-import dev.fancy.value.ValueCodecException;
-import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -96,74 +82,60 @@ public final class DurableCore {
   /** A run executing in this process. */
   private record Execution(Lease lease, CompletableFuture<RunResult> done) {}
 
-  /** A finished run's result kept for {@link #result}, and its weight in bytes. */
-  private record Kept(RunResult result, int weight) {}
-
-  /** A workflow's JSON and its hash, computed once per workflow object. */
-  private record Definition(String json, String hash) {}
-
   private final JournalStore journal;
   private final Core engine;
   private final ValueCodec codec;
   private final String owner = UUID.randomUUID().toString();
-  private final Duration lease;
-  private final RunOptions defaults;
   private final ExecutorService workers;
-  private final ScheduledExecutorService scheduler;
+  private final Submissions submissions;
+  private final KeptResults kept;
+  private final Leases leases;
+  private final Recovery recovery;
   private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
-  private final Cache<UUID, Kept> kept;
-  private final long keptBytes;
-  private final int keptRuns;
-  private final Cache<Workflow, Definition> definitions =
-      Caffeine.newBuilder().weakKeys().maximumSize(1_000).build();
   /**
    * Why runs stopped in this process on a journal failure or a lost lease, until this process
    * claims them again.
    */
   private final Cache<UUID, JournalException> stoppedHere =
       Caffeine.newBuilder().maximumSize(10_000).build();
-  private volatile boolean heartbeatPaused;
   private volatile boolean closed;
 
-  private DurableCore(Settings builder) {
-    this.journal = builder.journal();
-    this.lease = builder.lease();
-    this.defaults = builder.defaults();
+  private DurableCore(Settings settings) {
+    this.journal = settings.journal();
     int id = ENGINES.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(builder.workerThreads(), task -> {
+    this.workers = Executors.newFixedThreadPool(settings.workerThreads(), task -> {
       Thread thread = new Thread(task, "fancy-durable-" + id + "-" + threads.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     });
-    this.engine = new Core(new Core.Settings(
-        builder.registry() != null ? builder.registry() : StepRegistry.loadDefault(), workers,
-        builder.maxConcurrency(), 256, null, null, null,
-        builder.resources().with(JournalEffects.class, journal.effects()), List.of(), List.of(),
-        List.copyOf(builder.jacksonModules()), 0));
+    this.engine = new Core(new Core.Settings(settings.registry(), workers,
+        settings.maxConcurrency(), 256, null, null, null,
+        settings.resources().with(JournalEffects.class, journal.effects()), List.of(), List.of(),
+        List.copyOf(settings.jacksonModules()), 0));
     this.codec = engine.codec();
-    this.keptRuns = builder.keptRuns();
-    this.keptBytes = builder.keptBytes();
-    this.kept = Caffeine.newBuilder()
-        .maximumWeight(builder.keptBytes())
-        .weigher((UUID run, Kept result) -> result.weight())
-        .removalListener((UUID run, Kept result, com.github.benmanes.caffeine.cache.RemovalCause
-            cause) -> {
-          if (result != null && cause.wasEvicted()) {
-            result.result().discard();
-          }
-        })
-        .executor(Runnable::run)
-        .build();
-    this.scheduler = Executors.newScheduledThreadPool(2, task -> {
-      Thread thread = new Thread(task, "fancy-lease-" + id);
-      thread.setDaemon(true);
-      return thread;
-    });
-    long heartbeat = Math.max(1, lease.toMillis() / 3);
-    scheduler.scheduleWithFixedDelay(this::renew, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
-    long scan = Math.max(1, builder.takeoverInterval().toMillis());
-    scheduler.scheduleWithFixedDelay(this::scan, scan, scan, TimeUnit.MILLISECONDS);
+    this.submissions = new Submissions(codec);
+    this.kept = new KeptResults(journal, codec, settings.keptRuns(), settings.keptBytes());
+    this.leases = new Leases(journal, owner, settings.lease(), id);
+    this.recovery = new Recovery(journal, engine, owner, settings.defaults(), leases,
+        this::isActive, this::execute);
+    leases.start(settings.takeoverInterval(), this::held,
+        runId -> engine.cancel(runId, "this process lost the run's lease"), this::recover);
+  }
+
+  /**
+   * Opens a core with {@code settings} and resumes every run left running whose lease has run
+   * out. A run that cannot be read back is failed with its cause; it never stops the core from
+   * opening.
+   */
+  public static DurableCore open(Settings settings) {
+    DurableCore core = new DurableCore(settings);
+    try {
+      core.recover();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot look for runs to take over: {}", e.getMessage());
+    }
+    return core;
   }
 
   /** This process's owner ID in run leases. */
@@ -176,24 +148,16 @@ public final class DurableCore {
     return journal;
   }
 
-  /**
-   * Attempts that timed out but whose code is still running because it ignores interrupts (see
-   * {@code Engine.lingeringAttempts()}).
-   */
+  /** Attempts that timed out but whose code still runs (see {@link Core#lingeringAttempts}). */
   public int lingeringAttempts() {
     return engine.lingeringAttempts();
   }
 
   /**
-   * Records and starts a run; returns its handle at once. Every input is checked to be readable
-   * back from its JSON (as a resumed run would read it) before anything is recorded. The options'
-   * usage limits, labels and run ID are journaled; its context factory, context rule and
-   * listeners apply while this process executes the run (a run resumed elsewhere gets that
-   * engine's {@code defaults}). Starting with the ID of an existing run of the same
-   * workflow and inputs returns that run and starts nothing (idempotent submission).
+   * Records and starts a run; returns its handle at once (see {@code DurableEngine.start}).
    *
    * @throws WorkflowValidationException if the workflow or inputs are invalid, or an input
-   *     cannot be read back from JSON (the message names it and its type); nothing is recorded
+   *     cannot be read back from JSON; nothing is recorded
    * @throws IllegalArgumentException if {@code options.runId()} names a run of another workflow or
    *     with other inputs
    * @throws JournalException if the run cannot be recorded (nothing is half-written)
@@ -203,16 +167,11 @@ public final class DurableCore {
     Objects.requireNonNull(options, "options == null");
     requireOpen();
     engine.validate(workflow, inputs);
-    ObjectNode json = encodeInputs(workflow, inputs.asMap());
-    Definition definition = definitions.get(workflow, DurableCore::define);
     UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
-    ObjectNode journaled = JournalJson.MAPPER.createObjectNode();
-    journaled.set("limits", JournalJson.MAPPER.valueToTree(options.limits()));
-    var created = journal.runTable().create(new RunTable.NewRun(runId, definition.hash(),
-        workflow.name(), definition.json(), json.toString(), journaled.toString(),
-        options.labels()), owner, leaseEnd());
+    var created = journal.runTable().create(
+        submissions.newRun(runId, workflow, inputs, options), owner, leases.leaseEnd());
     if (created.isPresent()) {
-      start(created.get(), workflow, inputs, options, Map.of(), Usage.NONE);
+      execute(created.get(), workflow, inputs, options, Map.of(), Usage.NONE);
     }
     return new DurableRun(this, runId);
   }
@@ -262,71 +221,45 @@ public final class DurableCore {
 
   /** The scheduler event subscriptions poll on. */
   ScheduledExecutorService scheduler() {
-    return scheduler;
-  }
-
-  /** The inputs as JSON, each checked to read back as its cell's type. */
-  private ObjectNode encodeInputs(Workflow workflow, Map<String, ?> inputs) {
-    ObjectNode json = JournalJson.MAPPER.createObjectNode();
-    List<String> problems = new ArrayList<>();
-    for (Cell<?> input : workflow.inputs()) {
-      Object value = inputs.get(input.alias());
-      try {
-        JsonNode tree = codec.toTree(value);
-        codec.fromTree(tree, input.type());
-        json.set(input.alias(), tree);
-      } catch (ValueCodecException | IllegalArgumentException e) {
-        problems.add("run input '" + input.alias() + "' (" + input.type().name() + ") cannot be "
-            + "journaled: a resumed run reads it back from JSON, and that fails: "
-            + e.getMessage() + ". Make the type a record or give it a @JsonCreator constructor, "
-            + "or register a Jackson module for it");
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new WorkflowValidationException("the inputs of a durable run of workflow '"
-          + workflow.name() + "'", problems);
-    }
-    return json;
-  }
-
-  private static Definition define(Workflow workflow) {
-    String json = workflow.toJson();
-    try {
-      return new Definition(json, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(json.getBytes(StandardCharsets.UTF_8))));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return leases.scheduler();
   }
 
   /**
-   * Resumes a failed or cancelled run (or a running one nobody holds) from where it stopped:
-   * committed steps keep their results, the others run again with new attempts.
+   * Resumes a failed or cancelled run (or a running one nobody holds) from where it stopped.
    *
    * @throws RunNotFoundException if the journal has no such run
    * @throws IllegalStateException if the run succeeded, runs in this process, or is leased by
    *     another live process
    */
-  public synchronized RunHandle resume(UUID runId) {
+  public RunHandle resume(UUID runId) {
     requireOpen();
-    JournalRun run = journalRun(runId);
-    if (isActive(runId) || run.status() == RunStatus.SUCCEEDED) {
-      throw new IllegalStateException("run " + runId + " is " + (isActive(runId)
-          ? "running in this process" : "succeeded")
-          + "; only failed, cancelled or abandoned runs can be resumed");
-    }
-    OptionalLong epoch = journal.runTable().claim(runId, owner, leaseEnd(), true);
-    if (epoch.isEmpty()) {
-      throw new IllegalStateException("run " + runId + " is leased by another process ("
-          + run.owner() + ") until " + run.leaseUntil());
-    }
-    restart(new Lease(runId, owner, epoch.getAsLong()));
+    recovery.resume(journalRun(runId));
     return new DurableRun(this, runId);
+  }
+
+  /**
+   * Takes over, now, every running run whose lease has run out or that nobody holds.
+   *
+   * @return how many runs were taken over
+   */
+  public int recover() {
+    return closed ? 0 : recovery.takeOver();
   }
 
   private boolean isActive(UUID runId) {
     Execution execution = active.get(runId);
     return execution != null && !execution.done().isDone();
+  }
+
+  /** The leases of the runs executing here now. */
+  private List<Lease> held() {
+    List<Lease> held = new ArrayList<>();
+    for (Execution execution : active.values()) {
+      if (!execution.done().isDone()) {
+        held.add(execution.lease());
+      }
+    }
+    return held;
   }
 
   /**
@@ -410,17 +343,12 @@ public final class DurableCore {
     if (stopped != null) {
       throw stopped;
     }
-    Kept result = kept.getIfPresent(runId);
+    RunResult result = kept.kept(runId);
     if (result != null) {
-      return result.result();
+      return result;
     }
     await(runId, null);
-    JournalRun run = journalRun(runId);
-    Workflow workflow = journal.loadWorkflow(run.workflowHash());
-    RunHistory history = JournalHistory.of(journal, run, workflow);
-    Instant end = run.finishedAt() != null ? run.finishedAt() : run.createdAt();
-    return new RunResult(history.run(), workflow, Duration.between(run.createdAt(), end),
-        history::steps, new JournalValues(runId, journal, workflow, codec), null);
+    return kept.fromJournal(journalRun(runId));
   }
 
   /**
@@ -442,97 +370,8 @@ public final class DurableCore {
         + run.owner() + "); cancel it through the engine of that process");
   }
 
-  /**
-   * Writes a consistent copy of the journal and its value files to {@code target} while runs go
-   * on ({@code Journal.backup}).
-   *
-   * @throws IllegalArgumentException if {@code target} exists
-   * @throws JournalException if the copy cannot be written
-   */
-  public void backup(Path target) {
-    journal.backup(target);
-  }
-
-  /**
-   * Takes over, now, every running run whose lease has run out (its process died) or that nobody
-   * holds, and resumes it here. The engine also does this by itself periodically. A run that
-   * cannot be read back (its workflow, inputs or committed outputs) is failed with the cause; the
-   * others go on.
-   *
-   * @return how many runs were taken over
-   */
-  public synchronized int recover() {
-    if (closed) {
-      return 0;
-    }
-    int taken = 0;
-    for (UUID runId : journal.reader().claimable(journal.clock().instant())) {
-      if (isActive(runId)) {
-        continue;
-      }
-      OptionalLong epoch;
-      try {
-        epoch = journal.runTable().claim(runId, owner, leaseEnd(), false);
-      } catch (JournalException e) {
-        LOG.warn("cannot take over run {}: {}", runId, e.getMessage());
-        break;
-      }
-      if (epoch.isPresent()) {
-        LOG.info("taking over run {}", runId);
-        restart(new Lease(runId, owner, epoch.getAsLong()));
-        taken++;
-      }
-    }
-    return taken;
-  }
-
-  /** Reads a claimed run back from the journal and starts it; fails it if it is unreadable. */
-  private void restart(Lease lease) {
-    UUID runId = lease.runId();
-    Workflow workflow;
-    Inputs inputs;
-    Map<UUID, ArrayNode> committed;
-    Usage usedBefore;
-    RunOptions options;
-    try {
-      JournalRun info = journal.run(runId).orElseThrow(() -> new JournalException("the run "
-          + runId + " vanished from the journal", null));
-      workflow = journal.loadWorkflow(info.workflowHash());
-      engine.validate(workflow);
-      inputs = Inputs.fromJson(workflow, journal.runInputs(runId), codec);
-      committed = journal.committedOutputs(runId);
-      usedBefore = journal.usage(runId);
-      options = readOptions(runId);
-      start(lease, workflow, inputs, options, committed, usedBefore);
-    } catch (RuntimeException e) {
-      if (e instanceof JournalException journalFailure && journalFailure.isTransient()) {
-        LOG.warn("cannot resume run {} now; it stays resumable: {}", runId, e.getMessage());
-        return;
-      }
-      LOG.error("run {} cannot be resumed and is failed: {}", runId, e.getMessage());
-      try {
-        journal.runTable().finish(lease, RunStatus.FAILED, "cannot resume: " + e.getMessage());
-      } catch (JournalException failure) {
-        LOG.warn("cannot record that run {} failed: {}", runId, failure.getMessage());
-      }
-    }
-  }
-
-  private RunOptions readOptions(UUID runId) {
-    RunOptions options = defaults.withRunId(runId);
-    JsonNode limits = journal.runOptions(runId).map(json -> json.get("limits")).orElse(null);
-    if (limits == null || limits.isNull()) {
-      return options;
-    }
-    try {
-      return options.withLimits(JournalJson.MAPPER.treeToValue(limits, UsageLimits.class));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-      throw new JournalException("the usage limits of run " + runId + " are corrupt: "
-          + e.getMessage(), e);
-    }
-  }
-
-  private void start(Lease lease, Workflow workflow, Inputs inputs, RunOptions options,
+  /** Executes a run this process holds the lease of. */
+  private void execute(Lease lease, Workflow workflow, Inputs inputs, RunOptions options,
       Map<UUID, ArrayNode> committed, Usage usedBefore) {
     UUID runId = lease.runId();
     CompletableFuture<RunResult> done = new CompletableFuture<>();
@@ -584,50 +423,14 @@ public final class DurableCore {
       active.remove(lease.runId(), execution);
       return;
     }
-    int floor = (int) Math.min(Integer.MAX_VALUE, Math.max(1, keptBytes / keptRuns));
-    kept.put(lease.runId(), new Kept(result, (int) Math.min(Integer.MAX_VALUE,
-        Math.max(floor, bytes))));
+    kept.keep(lease.runId(), result, bytes);
     execution.done().complete(result);
     active.remove(lease.runId(), execution);
   }
 
-  private Instant leaseEnd() {
-    return journal.clock().instant().plus(lease);
-  }
-
-  /** Renews the leases of the runs executing here; stops those whose lease was lost. */
-  private void renew() {
-    if (heartbeatPaused || active.isEmpty()) {
-      return;
-    }
-    List<Lease> leases = new ArrayList<>();
-    for (Execution execution : active.values()) {
-      if (!execution.done().isDone()) {
-        leases.add(execution.lease());
-      }
-    }
-    try {
-      Set<UUID> lost = journal.runTable().renew(leases, leaseEnd());
-      for (UUID runId : lost) {
-        LOG.warn("run {} lost its lease to another process; stopping it here", runId);
-        engine.cancel(runId, "this process lost the run's lease");
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("cannot renew the leases of {}: {}", owner, e.getMessage());
-    }
-  }
-
-  private void scan() {
-    try {
-      recover();
-    } catch (RuntimeException e) {
-      LOG.warn("cannot look for runs to take over: {}", e.getMessage());
-    }
-  }
-
   /** Stops or resumes lease renewal: a test hook that simulates a process paused past its lease. */
   public void pauseHeartbeat(boolean paused) {
-    heartbeatPaused = paused;
+    leases.pause(paused);
   }
 
   private void requireOpen() {
@@ -643,24 +446,9 @@ public final class DurableCore {
    */
   public void close() {
     closed = true;
-    scheduler.shutdownNow();
+    leases.close();
     engine.close();
     workers.shutdown();
-    kept.invalidateAll();
-  }
-
-  /**
-   * Opens a core with {@code settings} and resumes every run left running whose lease has run
-   * out. A run that cannot be read back is failed with its cause; it never stops the core from
-   * opening.
-   */
-  public static DurableCore open(Settings settings) {
-    DurableCore core = new DurableCore(settings);
-    try {
-      core.recover();
-    } catch (RuntimeException e) {
-      LOG.warn("cannot look for runs to take over: {}", e.getMessage());
-    }
-    return core;
+    kept.clear();
   }
 }
