@@ -43,7 +43,7 @@ final class StepAttempts {
     final CacheKey key;
     int attempt;
     Throwable last;
-    Future<?> timer;
+    Ticker.Scheduled timer;
 
     AttemptLoop(Object[] args, byte[][] snapshot, CacheKey key) {
       this.args = args;
@@ -77,7 +77,7 @@ final class StepAttempts {
   /** Ends step {@code s}'s backoff early (the run stopped); returns whether one was waiting. */
   boolean wakeWaiting(int s) {
     AttemptLoop loop = waiting.get(s);
-    return loop != null && loop.timer != null && loop.timer.cancel(false);
+    return loop != null && loop.timer != null && loop.timer.cancel();
   }
 
   private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
@@ -205,10 +205,9 @@ final class StepAttempts {
       run.listeners.retryScheduled(run.event(s), attempt + 1, delay);
       if (!delay.isZero()) {
         waiting.set(s, loop);
-        loop.timer = run.services.timer().get().schedule(() -> run.requeue(s),
-            delay.toNanos(), TimeUnit.NANOSECONDS);
+        loop.timer = run.services.ticker().schedule(delay, () -> run.requeue(s));
         // A stop that came before the timer existed could not end the wait: end it here.
-        if (run.isStopped() && loop.timer.cancel(false)) {
+        if (run.isStopped() && loop.timer.cancel()) {
           run.requeue(s);
         }
         return null;
