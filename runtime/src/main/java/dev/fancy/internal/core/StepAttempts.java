@@ -15,13 +15,10 @@ import dev.fancy.run.ErrorInfo;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.WorkflowStep;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -124,14 +121,14 @@ final class StepAttempts {
   /** The attempt machinery: cache, retries with fresh copies, timeouts, validators, fallback. */
   private Object[] guarded(int s, Object[] args) throws Throwable {
     StepOptions options = plan.options[s];
-    run.attemptRecords[s] = new ArrayList<>(options.maxAttempts());
+    run.state.expectAttempts(s, options.maxAttempts());
     CacheKey key = null;
     if (options.cached()) {
       key = CacheKey.of(plan.steps[s].slug(), plan.steps[s].version(), inputNames(s), args,
           run.services.codec());
       Optional<ArrayNode> hit = run.services.cache().get(key);
       if (hit.isPresent()) {
-        run.cacheHit[s] = true;
+        run.state.markCacheHit(s);
         run.listeners.cacheHit(run.event(s));
         return decode(s, hit.get());
       }
@@ -182,10 +179,7 @@ final class StepAttempts {
           Duration.ofNanos(end - start), error == null ? null
               : ErrorInfo.of(error, attempt < options.maxAttempts()
                   && options.retry().retries(error)), used);
-      List<AttemptRecord> records = run.attemptRecords[s];
-      synchronized (records) {
-        records.add(record);
-      }
+      run.state.attempted(s, record);
       run.account(s, used);
       if (error == null) {
         if (loop.key != null) {
@@ -302,7 +296,7 @@ final class StepAttempts {
     }
     StepJournal.JournalAttempt journaled = run.journal.begin(step);
     if (journaled != null && journaled.committedOutputs() != null) {
-      run.fallbackUsed[s] = true;
+      run.state.markFallbackUsed(s);
       return decode(s, journaled.committedOutputs());
     }
     UsageMeter meter = new UsageMeter();
@@ -311,7 +305,7 @@ final class StepAttempts {
           .invoke(frame(s, attemptsMade + 1, meter, journaled), fallbackArgs);
       requireOutputs(s, outputs, "the fallback " + plan.fallbacks[s].key());
       run.journal.commit(step, journaled, encode(outputs), meter.snapshot());
-      run.fallbackUsed[s] = true;
+      run.state.markFallbackUsed(s);
       return outputs;
     } catch (RunHaltedException e) {
       throw e;
