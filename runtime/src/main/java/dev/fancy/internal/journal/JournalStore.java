@@ -63,7 +63,8 @@ public final class JournalStore implements AutoCloseable {
     this.options = options;
     this.writeConnection = writeConnection;
     this.reader = reader;
-    this.writer = new JournalWriter(file, writeConnection, options.busyTimeout(),
+    this.writer = new JournalWriter(file, writeConnection,
+        options.durability() == dev.fancy.journal.Durability.FULL, options.busyTimeout(),
         options.writeQueueCapacity());
     this.values = new ValueFiles(file.resolveSibling(file.getFileName() + ".values"),
         options.valueFileThreshold(), JournalJson.MAPPER);
@@ -154,7 +155,11 @@ public final class JournalStore implements AutoCloseable {
 
   private static Connection connect(Path file, JournalOptions options, boolean readOnly)
       throws SQLException {
-    Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+    java.util.Properties properties = new java.util.Properties();
+    // Otherwise sqlite-jdbc matches every update against a pattern and, after an INSERT, prepares
+    // and runs SELECT last_insert_rowid(): three native calls per statement that nothing reads.
+    properties.setProperty("jdbc.get_generated_keys", "false");
+    Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, properties);
     try {
       execute(connection, "PRAGMA busy_timeout=" + Math.min(Integer.MAX_VALUE,
           options.busyTimeout().toMillis()));
@@ -298,7 +303,7 @@ public final class JournalStore implements AutoCloseable {
    * journaled is kept as it is.
    */
   public void appendEvent(RunEvent event) {
-    String json = JournalJson.MAPPER.valueToTree(event).toString();
+    String json = JournalJson.write(event);
     writer.enqueue("journal event " + event.sequence() + " of run " + event.runId(), sql -> {
       PreparedStatement insert = sql.prepare("INSERT OR IGNORE INTO events (run_id, seq, event) "
           + "VALUES (?, ?, ?)");
