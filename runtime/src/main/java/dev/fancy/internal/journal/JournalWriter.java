@@ -103,6 +103,8 @@ final class JournalWriter implements AutoCloseable {
       boolean forced, boolean single) {}
 
   private static final int MAX_BATCH = 1024;
+  /** Transactions between background checkpoints (also run every 200 ms after any commit). */
+  private static final int CHECKPOINT_TRANSACTIONS = 256;
   /** How long lazy units wait for a transaction to join before they get one of their own. */
   static final long LAZY_FLUSH_MILLIS = 50;
 
@@ -119,6 +121,9 @@ final class JournalWriter implements AutoCloseable {
   private final java.util.concurrent.ConcurrentLinkedQueue<Request> lazy =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Thread writer;
+  /** Copies the WAL into the database in the background (null for a read-only journal). */
+  private final Thread checkpointer;
+  private final Connection checkpoints;
   /**
    * Held while a transaction is under way, by the writer thread or by a caller that found the
    * connection free ({@link #lead}); guards the connection, its statements and {@link #forcing}.
@@ -132,11 +137,13 @@ final class JournalWriter implements AutoCloseable {
   private final AtomicLong largestBatch = new AtomicLong();
 
   /**
+   * @param checkpoints a connection of its own for checkpoints in the background (closed with
+   *     the writer), or null for none
    * @param full whether the connection was opened with {@code synchronous=FULL}; the writer then
    *     sets {@code NORMAL} for transactions that hold only units that need no forced commit
    */
-  JournalWriter(Path file, Connection connection, boolean full, Duration busyTimeout,
-      int capacity) {
+  JournalWriter(Path file, Connection connection, Connection checkpoints, boolean full,
+      Duration busyTimeout, int capacity) {
     this.file = file;
     this.full = full;
     this.forcing = full ? null : Boolean.FALSE;
@@ -147,6 +154,14 @@ final class JournalWriter implements AutoCloseable {
     this.writer = new Thread(this::loop, "fancy-journal-" + file.getFileName());
     writer.setDaemon(true);
     writer.start();
+    this.checkpoints = checkpoints;
+    if (checkpoints != null) {
+      this.checkpointer = new Thread(this::checkpoints, "fancy-checkpoint-" + file.getFileName());
+      checkpointer.setDaemon(true);
+      checkpointer.start();
+    } else {
+      this.checkpointer = null;
+    }
   }
 
   /**
@@ -314,6 +329,34 @@ final class JournalWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Copies committed pages from the WAL into the database file ({@code PRAGMA
+   * wal_checkpoint(PASSIVE)}: it waits for no reader or writer) every
+   * {@link #CHECKPOINT_TRANSACTIONS} transactions, on a connection of its own, so that a
+   * transaction seldom has to: SQLite's automatic checkpoint runs inside the commit that fills
+   * the WAL and forces both files to disk while its caller waits. The write connection keeps its
+   * automatic checkpoint, at {@code JournalStore}'s larger threshold, for whatever this one
+   * could not copy (pages a reader still needed, or the last commits) and to restart the WAL.
+   */
+  private void checkpoints() {
+    long copied = 0;
+    while (!closed) {
+      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
+      long now = transactions.get();
+      if (closed || now == copied) {
+        continue;
+      }
+      copied = now;
+      try (java.sql.Statement statement = checkpoints.createStatement()) {
+        statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch (SQLException e) {
+        // Another process checkpoints, or the disk is full: the commits' own checkpoints remain.
+        LoggerFactory.getLogger(JournalWriter.class).debug("background checkpoint of {} "
+            + "failed: {}", file, e.getMessage());
+      }
+    }
+  }
+
   private void commit(List<Request> batch) {
     int plain = 0;
     boolean force = false;
@@ -398,7 +441,9 @@ final class JournalWriter implements AutoCloseable {
       fail(batch, abort);
       return;
     }
-    transactions.incrementAndGet();
+    if (transactions.incrementAndGet() % CHECKPOINT_TRANSACTIONS == 0 && checkpointer != null) {
+      LockSupport.unpark(checkpointer);
+    }
     units.addAndGet(batch.size());
     largestBatch.accumulateAndGet(batch.size(), Math::max);
     for (int i = 0; i < batch.size(); i++) {
@@ -495,8 +540,14 @@ final class JournalWriter implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (checkpointer != null) {
+      LockSupport.unpark(checkpointer);
+    }
     try {
       writer.join(10_000);
+      if (checkpointer != null) {
+        checkpointer.join(10_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -505,6 +556,13 @@ final class JournalWriter implements AutoCloseable {
       sql.reset();
     } finally {
       connectionLock.unlock();
+    }
+    if (checkpoints != null) {
+      try {
+        checkpoints.close();
+      } catch (SQLException ignored) {
+        // it only ever checkpointed
+      }
     }
   }
 }
