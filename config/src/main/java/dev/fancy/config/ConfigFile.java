@@ -388,7 +388,7 @@ public final class ConfigFile {
         }
       }
       if (parts.isEmpty()) {
-        if (problems.isEmpty()) {
+        if (SWEEP.stream().noneMatch(node::has)) {
           problem(at, "'sweep' is empty: give it any of " + sorted(SWEEP));
         }
         return null;
