@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.rain.Rain.StationRain;
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
 import dev.fancy.workflow.Workflow;

@@ -2,8 +2,8 @@ package dev.fancy.benchmarks;
 
 import dev.fancy.cache.InMemoryStepCache;
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.workflow.Workflow;
 import java.util.Map;

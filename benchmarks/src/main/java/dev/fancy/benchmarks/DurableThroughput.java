@@ -1,9 +1,9 @@
 package dev.fancy.benchmarks;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepRecord;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
 import dev.fancy.journal.Durability;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;

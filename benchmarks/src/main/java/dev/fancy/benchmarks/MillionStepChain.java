@@ -1,7 +1,7 @@
 package dev.fancy.benchmarks;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
+import dev.fancy.run.RunResult;
 import dev.fancy.workflow.Workflow;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -1,7 +1,7 @@
 package dev.fancy.examples.orders;
 
-import dev.fancy.engine.RunOptions;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunStatus;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
 import dev.fancy.registry.StepRegistry;

@@ -2,8 +2,8 @@ package dev.fancy.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepStatus;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
 import dev.fancy.journal.Durability;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
