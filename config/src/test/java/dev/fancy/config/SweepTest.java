@@ -134,7 +134,7 @@ class SweepTest {
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines.get(0)).isEqualTo("index,status,duration_ms,run_id,config,input.lr,"
         + "input.epochs,input.model,output.score.out,error");
-    assertThat(lines.get(1)).matches("1,SUCCEEDED,[0-9.]+,"?[0-9a-f-]{36}"?,n1,0.5,2,\"a, \"\"q\"\"\","
+    assertThat(lines.get(1)).matches("1,SUCCEEDED,[0-9.]+,\"?[0-9a-f-]{36}\"?,n1,0.5,2,\"a, \"\"q\"\"\","
         + "1.0,");
     assertThat(lines.get(2)).matches("2,FAILED,.*,bad,,\"java.lang.IllegalArgumentException: "
         + "model 'bad' diverged\"");
