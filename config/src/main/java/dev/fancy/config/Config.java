@@ -3,6 +3,7 @@ package dev.fancy.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fancy.run.Inputs;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
@@ -265,6 +266,22 @@ public final class Config {
       throw new ConfigException(problems);
     }
     return Collections.unmodifiableMap(resolved);
+  }
+
+  /**
+   * The run inputs of this config for {@code workflow}: {@link #resolve} bound to the input
+   * cells.
+   *
+   * @throws ConfigException as for {@link #resolve}
+   */
+  @SuppressWarnings("unchecked")
+  public Inputs toInputs(Workflow workflow, ValueCodec codec) {
+    Map<String, Object> resolved = resolve(workflow, codec);
+    Inputs inputs = Inputs.none();
+    for (Cell<?> input : workflow.inputs()) {
+      inputs = inputs.and((Cell<Object>) input, resolved.get(input.alias()));
+    }
+    return inputs;
   }
 
   private String at(String key) {

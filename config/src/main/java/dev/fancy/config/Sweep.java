@@ -194,7 +194,7 @@ public final class Sweep {
     long started = System.nanoTime();
     Inputs inputs;
     try {
-      inputs = inputs(workflow, config.resolve(workflow, engine.codec()));
+      inputs = config.toInputs(workflow, engine.codec());
     } catch (ConfigException e) {
       return new SweepResult.Row(index, config, SweepResult.Status.INVALID, null,
           Duration.ofNanos(System.nanoTime() - started), Map.of(),
@@ -246,16 +246,6 @@ public final class Sweep {
         : result.info().error().toString();
     return new SweepResult.Row(index, config, outcome, result.runId(), took, Map.of(),
         firstLine(error));
-  }
-
-  /** Inputs of typed values that {@link Config#resolve} checked against the input cells. */
-  @SuppressWarnings("unchecked")
-  static Inputs inputs(Workflow workflow, Map<String, Object> values) {
-    Inputs inputs = Inputs.none();
-    for (Cell<?> input : workflow.inputs()) {
-      inputs = inputs.and((Cell<Object>) input, values.get(input.alias()));
-    }
-    return inputs;
   }
 
   static String oneLine(Throwable e) {
