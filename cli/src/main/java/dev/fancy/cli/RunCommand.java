@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -155,13 +154,11 @@ final class RunCommand implements Callable<Integer> {
 
   private int sweep(PrintWriter out, WorkflowEngine engine, Workflow workflow,
       ConfigGenerator jobs, RunDirectory directory) {
-    AtomicInteger n = new AtomicInteger();
     ArrayNode rows = JSON.createArrayNode();
     SweepResult result = Sweep.of(engine, workflow, jobs).onRow(row -> {
-      int number = n.incrementAndGet();
       Path dir = null;
       if (directory != null && row.status() != SweepResult.Status.INVALID) {
-        dir = directory.write(number, workflow, row.config(),
+        dir = directory.write((int) row.index(), workflow, row.config(),
             row.config().resolve(workflow, engine.codec()), row.runId(), row.status().toString(),
             row.outputs(), engine.codec());
       }

@@ -187,35 +187,7 @@ public final class ConfigFile {
    *     affects
    */
   public long validate(Workflow workflow, ValueCodec codec, long max) {
-    Map<String, List<Long>> problems = new LinkedHashMap<>();
-    long checked = 0;
-    for (Config config : configs.limit(max)) {
-      checked++;
-      try {
-        config.resolve(workflow, codec);
-      } catch (ConfigException e) {
-        for (String problem : e.problems()) {
-          problems.computeIfAbsent(problem, p -> new ArrayList<>()).add(checked);
-        }
-      }
-    }
-    if (!problems.isEmpty()) {
-      List<String> lines = new ArrayList<>();
-      long total = checked;
-      problems.forEach((problem, numbers) -> lines.add(numbers.size() == total && total > 1
-          ? problem + " (every config)"
-          : total > 1 ? problem + " (config #" + join(numbers) + ")" : problem));
-      throw new ConfigException(lines);
-    }
-    return checked;
-  }
-
-  private static String join(List<Long> numbers) {
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < numbers.size() && i < 5; i++) {
-      text.append(i == 0 ? "" : ", #").append(numbers.get(i));
-    }
-    return numbers.size() > 5 ? text + " and " + (numbers.size() - 5) + " more" : text.toString();
+    return configs.validate(workflow, codec, max);
   }
 
   /** The location of every key and value, by JSON pointer, as the parser reports it. */

@@ -1,5 +1,7 @@
 package dev.fancy.config;
 
+import dev.fancy.value.ValueCodec;
+import dev.fancy.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -376,6 +378,45 @@ public abstract class ConfigGenerator implements Iterable<Config> {
         };
       }
     };
+  }
+
+  /**
+   * Resolves the first {@code max} configs against {@code workflow} and collects every problem.
+   *
+   * @return how many configs were checked
+   * @throws ConfigException listing each problem once, with the numbers of the configs it
+   *     affects ("every config" if all)
+   */
+  public long validate(Workflow workflow, ValueCodec codec, long max) {
+    Map<String, List<Long>> problems = new LinkedHashMap<>();
+    long checked = 0;
+    for (Config config : limit(max)) {
+      checked++;
+      try {
+        config.resolve(workflow, codec);
+      } catch (ConfigException e) {
+        for (String problem : e.problems()) {
+          problems.computeIfAbsent(problem, p -> new ArrayList<>()).add(checked);
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      List<String> lines = new ArrayList<>();
+      long total = checked;
+      problems.forEach((problem, numbers) -> lines.add(numbers.size() == total && total > 1
+          ? problem + " (every config)"
+          : total > 1 ? problem + " (config #" + join(numbers) + ")" : problem));
+      throw new ConfigException(lines);
+    }
+    return checked;
+  }
+
+  private static String join(List<Long> numbers) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < numbers.size() && i < 5; i++) {
+      text.append(i == 0 ? "" : ", #").append(numbers.get(i));
+    }
+    return numbers.size() > 5 ? text + " and " + (numbers.size() - 5) + " more" : text.toString();
   }
 
   private static long saturatedAdd(long a, long b) {
