@@ -1,7 +1,7 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.RunResult;
 import dev.fancy.run.RunListener;
+import dev.fancy.run.RunResult;
 import dev.fancy.run.StepEvent;
 import java.time.Duration;
 import java.util.List;

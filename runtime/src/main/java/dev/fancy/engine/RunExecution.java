@@ -1,16 +1,16 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.StepStatus;
-import dev.fancy.run.AttemptRecord;
-import dev.fancy.run.ChildRun;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunListener;
-import dev.fancy.run.StepEvent;
-import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.CancellationSignal;
 import dev.fancy.frame.Usage;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.ChildRun;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.StepEvent;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.workflow.WorkflowStep;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,9 +1,5 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.AttemptRecord;
-import dev.fancy.run.ErrorInfo;
-import dev.fancy.run.StepEvent;
-import dev.fancy.run.AttemptStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.cache.CacheKey;
 import dev.fancy.engine.spi.StepJournal;
@@ -11,6 +7,10 @@ import dev.fancy.frame.ExecutionFrame;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageMeter;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.ErrorInfo;
+import dev.fancy.run.StepEvent;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.WorkflowStep;
 import java.time.Duration;
@@ -354,7 +354,7 @@ final class StepAttempts {
   }
 
   private ArrayNode encode(Object[] outputs) {
-    ArrayNode array = run.services.codec().mapper().createArrayNode();
+    ArrayNode array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
     for (Object output : outputs) {
       array.add(run.services.codec().toTree(output));
     }

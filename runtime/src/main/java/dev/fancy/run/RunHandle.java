@@ -30,6 +30,20 @@ public interface RunHandle {
   RunStatus await(Duration timeout);
 
   /**
+   * Waits as long as it takes for the run to end.
+   *
+   * @return {@link RunStatus#SUCCEEDED}, {@link RunStatus#FAILED} or {@link RunStatus#CANCELLED}
+   * @throws dev.fancy.journal.JournalException as for {@link #await(Duration)}
+   */
+  default RunStatus await() {
+    RunStatus status;
+    do {
+      status = await(Duration.ofDays(1));
+    } while (!status.isFinal());
+    return status;
+  }
+
+  /**
    * Waits for the run to end and returns its result.
    *
    * @throws UsageLimitExceededException if a usage limit stopped the run (it carries the result)

@@ -1,11 +1,5 @@
 package dev.fancy.engine;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.Inputs;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunListener;
-import dev.fancy.run.StepEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,10 +9,16 @@ import dev.fancy.cache.CacheKey;
 import dev.fancy.cache.InMemoryStepCache;
 import dev.fancy.cache.SqliteStepCache;
 import dev.fancy.cache.StepCache;
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepEvent;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;

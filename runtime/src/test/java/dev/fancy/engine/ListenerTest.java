@@ -1,16 +1,16 @@
 package dev.fancy.engine;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunListener;
-import dev.fancy.run.StepEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepEvent;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import java.util.ArrayList;

@@ -1,24 +1,24 @@
 package dev.fancy.engine;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepStatus;
-import dev.fancy.run.StepRecord;
-import dev.fancy.run.AttemptRecord;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunListener;
-import dev.fancy.run.StepEvent;
-import dev.fancy.run.UsageLimitExceededException;
-import dev.fancy.run.AttemptStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepEvent;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Contract;

@@ -1,13 +1,13 @@
 package dev.fancy.examples.weather;
 
 import dev.fancy.engine.Engine;
+import dev.fancy.frame.UsageLimits;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunListener;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.StepEvent;
 import dev.fancy.run.UsageLimitExceededException;
-import dev.fancy.frame.UsageLimits;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -3,17 +3,17 @@ package dev.fancy.examples.weather;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.fancy.run.AttemptStatus;
-import dev.fancy.run.AttemptRecord;
-import dev.fancy.run.ChildRun;
 import dev.fancy.engine.Engine;
+import dev.fancy.frame.UsageLimits;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.ChildRun;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.StepRecord;
 import dev.fancy.run.UsageLimitExceededException;
-import dev.fancy.frame.UsageLimits;
 import dev.fancy.workflow.Workflow;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -92,12 +92,12 @@ class ResilientWeatherTest {
 
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
     StepRecord map = result.step(weather.summaries.producer());
-    assertThat(map.errorMessage()).contains("1 of 2 elements of map step failed: 1: ",
+    assertThat(map.error().message()).contains("1 of 2 elements of map step failed: 1: ",
         "validation failed after 3 attempts: validator '" + FullYear.class.getName()
             + "' of output 'out': 2013 has only 10 "
             + "days of data");
     StepRecord summary = map.children().get(1).steps().get(0);
-    assertThat(summary.attempts()).extracting(AttemptRecord::outcome)
+    assertThat(summary.attempts()).extracting(AttemptRecord::status)
         .containsOnly(AttemptStatus.VALIDATION_FAILED).hasSize(3);
   }
 
