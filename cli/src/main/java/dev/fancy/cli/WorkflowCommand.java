@@ -237,8 +237,9 @@ final class WorkflowCommand implements Runnable {
               all.size().orElse(-1))) {
             result = sweep.onRow(progress::row).run();
           }
+          String rankOutput = rankBy == null ? null : result.outputNamed(rankBy);
           List<SweepResult.Row> rows = rankBy == null ? result.rows()
-              : ranked(result, rankBy, !ascending);
+              : ranked(result, rankOutput, !ascending);
           out.println();
           out.println("workflow '" + workflow.name() + "': " + result.rows().size()
               + " configs, " + result.count(SweepResult.Status.SUCCEEDED) + " succeeded"
@@ -249,9 +250,10 @@ final class WorkflowCommand implements Runnable {
               + String.format(Locale.ROOT, "%.1f s", result.elapsed().toNanos() / 1e9));
           out.print(result.table(rows));
           if (rankBy != null) {
-            result.best(rankBy, !ascending).ifPresent(best -> out.println("best " + rankBy
-                + ": " + best.outputs().get(rankBy) + " (#" + best.index() + " : "
-                + Printing.overrides(best.config()) + ")"));
+            result.best(rankOutput, !ascending).ifPresentOrElse(best -> out.println("best "
+                + rankOutput + ": " + best.outputs().get(rankOutput) + " (#" + best.index()
+                + " : " + Printing.overrides(best.config()) + ")"),
+                () -> out.println("no succeeded config has a numeric output '" + rankBy + "'"));
           }
           if (outFile != null) {
             Path target = loaded.size() == 1 ? outFile : suffixed(outFile, workflow.name());

@@ -117,6 +117,15 @@ public final class SweepResult {
   }
 
   /**
+   * The output alias {@code name} means: {@code name} itself if a row has it, else
+   * {@code name.out} (a step's default output alias), else {@code name} unchanged.
+   */
+  public String outputNamed(String name) {
+    List<String> outputs = outputNames();
+    return outputs.contains(name) || !outputs.contains(name + ".out") ? name : name + ".out";
+  }
+
+  /**
    * The rows that succeeded and have a numeric output {@code output}, best first: highest first
    * if {@code descending}.
    */
@@ -144,9 +153,17 @@ public final class SweepResult {
     return table(rows);
   }
 
-  /** {@code rows} (some of this result's) as a table shaped like {@link #table()}. */
+  /**
+   * {@code rows} (some of this result's) as a table shaped like {@link #table()}. Inputs bound
+   * to the same value in every row are left out when there are several rows (they are in the
+   * CSV and JSON lines).
+   */
   public String table(List<Row> rows) {
-    List<String> inputs = inputNames();
+    List<String> inputs = new ArrayList<>(inputNames());
+    if (this.rows.size() > 1) {
+      inputs.removeIf(input -> this.rows.stream()
+          .map(row -> String.valueOf(row.config().values().get(input))).distinct().count() == 1);
+    }
     List<String> outputs = outputNames();
     List<List<String>> lines = new ArrayList<>();
     List<String> header = new ArrayList<>(List.of("#", "status", "duration"));
