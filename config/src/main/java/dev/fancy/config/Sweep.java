@@ -58,6 +58,8 @@ public final class Sweep {
   private List<String> outputs;
   private Consumer<SweepResult.Row> onRow = row -> {};
   private Map<Long, SweepResult.Row> done = Map.of();
+  private ProcessIsolation isolation;
+  private ProcessPool pool;
 
   private Sweep(WorkflowEngine engine, Workflow workflow, ConfigGenerator configs) {
     this.engine = Objects.requireNonNull(engine, "engine == null");
@@ -125,6 +127,15 @@ public final class Sweep {
     return this;
   }
 
+  /**
+   * Runs each config in a child JVM of a warm pool of {@code parallelism} children instead of
+   * on the engine of this process (which then only checks configs); see {@link ProcessIsolation}.
+   */
+  public Sweep isolate(ProcessIsolation isolation) {
+    this.isolation = Objects.requireNonNull(isolation, "isolation == null");
+    return this;
+  }
+
   /** The sweep's name: the one given, or a random ID chosen now. */
   public String name() {
     if (name == null) {
@@ -139,6 +150,18 @@ public final class Sweep {
    * @throws IllegalStateException if the engine is closed
    */
   public SweepResult run() {
+    if (isolation == null) {
+      return runAll();
+    }
+    try (ProcessPool children = new ProcessPool(isolation, workflow.toJson())) {
+      pool = children;
+      return runAll();
+    } finally {
+      pool = null;
+    }
+  }
+
+  private SweepResult runAll() {
     long started = System.nanoTime();
     String sweepName = name();
     List<SweepResult.Row> rows = Collections.synchronizedList(new ArrayList<>());
@@ -195,6 +218,15 @@ public final class Sweep {
     Inputs inputs;
     try {
       inputs = config.toInputs(workflow, engine.codec());
+      if (pool != null) {
+        com.fasterxml.jackson.databind.node.ObjectNode json =
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        inputs.asMap().forEach((name, value) -> json.set(name, engine.codec().toTree(value)));
+        Map<String, String> labels = new LinkedHashMap<>(config.labels());
+        labels.put(SWEEP_LABEL, sweepName);
+        labels.put(INDEX_LABEL, Long.toString(index));
+        return pool.run(index, config, json, labels, timeout);
+      }
     } catch (ConfigException e) {
       return new SweepResult.Row(index, config, SweepResult.Status.INVALID, null,
           Duration.ofNanos(System.nanoTime() - started), Map.of(),
