@@ -3,6 +3,7 @@ package dev.fancy.cli;
 import dev.fancy.config.Config;
 import dev.fancy.config.ConfigFile;
 import dev.fancy.config.ConfigGenerator;
+import dev.fancy.config.ProcessIsolation;
 import dev.fancy.config.Sweep;
 import dev.fancy.config.SweepResult;
 import dev.fancy.run.RunOptions;
@@ -173,6 +174,10 @@ final class WorkflowCommand implements Runnable {
             + "child JVM of a warm pool.")
     String isolate;
 
+    @Option(names = "--jvm-option", paramLabel = "OPTION",
+        description = "With --isolate process: an option for the child JVMs (e.g. -Xmx512m).")
+    List<String> jvmOptions = new ArrayList<>();
+
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
         description = "Stops a config's run after this long (500ms, 30s, 5m, PT1H).")
     Duration timeout;
@@ -210,10 +215,6 @@ final class WorkflowCommand implements Runnable {
           && !outFile.toString().endsWith(".jsonl")) {
         throw new ParameterException(spec.commandLine(), "--out must end in .csv or .jsonl");
       }
-      if (isolate.equals("process")) {
-        throw new ParameterException(spec.commandLine(), "--isolate process is not "
-            + "available yet");
-      }
       try (Session session = new Session(common)) {
         List<Workflow> loaded = new ArrayList<>();
         for (String name : workflows) {
@@ -231,6 +232,16 @@ final class WorkflowCommand implements Runnable {
           }
           if (resume) {
             sweep.resumeFrom(SweepResume.earlier(engine, sweepName, all));
+          }
+          if (isolate.equals("process")) {
+            ProcessIsolation.Builder isolation = ProcessIsolation.builder()
+                .classPath(session.classPath.entries());
+            jvmOptions.forEach(isolation::jvmOption);
+            if (engineOptions.kind() == EngineOptions.Kind.durable) {
+              isolation.journal(engineOptions.journal != null ? engineOptions.journal
+                  : dev.fancy.journal.Journal.DEFAULT_FILE);
+            }
+            sweep.isolate(isolation.build());
           }
           SweepResult result;
           try (Progress progress = Progress.start(out, workflow.name(),

@@ -307,4 +307,20 @@ class CliIT {
     assertThat(run(dir, "runs", "list").exits(2).err())
         .startsWith("Missing required option: '--journal=FILE'");
   }
+
+  @Test
+  void parallelSweepInChildProcesses() throws Exception {
+    FancyProcess.Result result = run(dir, "workflow", "parallel", "cli.score", "-cp", CP,
+        "-c", sweepFile().toString(), "--workers", "2", "--isolate", "process", "--jvm-option",
+        "-Xmx128m", "-s", "model=a", "--timeout", "60s", "--rank-by", "score").exits(0);
+    assertThat(result.out()).contains("6 configs, 6 succeeded, 0 did not",
+        "best score.out: 0.6000000000000001 (#6 : model=a lr=0.2 epochs=3)");
+    FancyProcess.Result failing = run(dir, "workflow", "parallel", "cli.score", "-cp", CP,
+        "-c", sweepFile().toString(), "--isolate", "process", "-s", "model=bad").exits(1);
+    assertThat(failing.out()).contains("6 configs, 0 succeeded, 6 did not", "model 'bad' "
+        + "diverged");
+    assertThat(run(dir, "workflow", "parallel", "cli.score", "-cp", CP, "-c",
+        sweepFile().toString(), "--isolate", "fork").exits(2).err())
+        .contains("--isolate must be thread or process, not 'fork'");
+  }
 }
