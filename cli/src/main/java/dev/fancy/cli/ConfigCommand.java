@@ -60,7 +60,7 @@ final class ConfigCommand implements Runnable {
       long shown = 0;
       while (configs.hasNext() && shown < limit) {
         shown++;
-        out.println("#" + shown + " : " + Printing.overrides(configs.next()));
+        out.println("#" + shown + " : " + Printing.overrides(configs.next(), base));
       }
       long more = size.isPresent() ? size.getAsLong() - shown : -1;
       if (more > 0) {

@@ -15,8 +15,34 @@ final class Printing {
 
   /** {@code lr=0.1 epochs=10 model=linear}: Hydra's override syntax, strings unquoted. */
   static String overrides(Config config) {
-    StringBuilder text = new StringBuilder();
+    return overrides(config, Config.empty());
+  }
+
+  /** The values of {@code keys} in {@code config}, as {@link #overrides(Config)} writes them. */
+  static String only(Config config, java.util.Collection<String> keys) {
+    Config chosen = Config.empty();
     for (Map.Entry<String, Object> value : config.values().entrySet()) {
+      if (keys.contains(value.getKey())) {
+        chosen = chosen.with(value.getKey(), value.getValue());
+      }
+    }
+    return overrides(chosen);
+  }
+
+  /**
+   * The values of {@code config} that {@code base} does not have or has otherwise, as
+   * {@link #overrides(Config)} writes them: what a sweep changed. All values if none differs.
+   */
+  static String overrides(Config config, Config base) {
+    StringBuilder text = new StringBuilder();
+    boolean any = config.values().entrySet().stream().anyMatch(v -> !base.values()
+        .containsKey(v.getKey()) || !java.util.Objects.equals(base.values().get(v.getKey()),
+            v.getValue()));
+    for (Map.Entry<String, Object> value : config.values().entrySet()) {
+      if (any && base.values().containsKey(value.getKey())
+          && java.util.Objects.equals(base.values().get(value.getKey()), value.getValue())) {
+        continue;
+      }
       if (text.length() > 0) {
         text.append(' ');
       }

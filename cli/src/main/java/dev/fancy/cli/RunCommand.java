@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
       if (multirun.isEmpty() && (file == null || !file.isSweep())) {
         return single(out, engine, workflow, configs.base(file), directory);
       }
-      return sweep(out, engine, workflow, jobs, directory);
+      return sweep(out, engine, workflow, jobs, configs.base(file), directory);
     }
   }
 
@@ -153,7 +153,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int sweep(PrintWriter out, WorkflowEngine engine, Workflow workflow,
-      ConfigGenerator jobs, RunDirectory directory) {
+      ConfigGenerator jobs, Config base, RunDirectory directory) {
     ArrayNode rows = JSON.createArrayNode();
     SweepResult result = Sweep.of(engine, workflow, jobs).onRow(row -> {
       Path dir = null;
@@ -167,7 +167,10 @@ final class RunCommand implements Callable<Integer> {
         node.put("directory", dir == null ? null : dir.toString());
         rows.add(node);
       } else {
-        out.println("#" + row.index() + " : " + Printing.overrides(row.config()));
+        out.println("#" + row.index() + " : " + (multirun.isEmpty()
+            ? Printing.overrides(row.config(), base)
+            : Printing.only(row.config(), multirun.stream()
+                .map(o -> o.substring(0, Math.max(0, o.indexOf('='))).strip()).toList())));
         out.println("    " + row.status() + String.format(java.util.Locale.ROOT, " in %.1f ms",
             row.duration().toNanos() / 1e6) + (row.error() == null ? "" : ": " + row.error()));
       }

@@ -97,7 +97,7 @@ final class RunsCommand implements Runnable {
         for (RunInfo run : page.runs()) {
           out.printf(Locale.ROOT, "%-36s  %-24s  %-10s  %-20s  %s%n", run.runId(),
               run.workflowName(), run.status(), second(run.createdAt()),
-              run.labels().isEmpty() ? "" : run.labels());
+              run.labels().isEmpty() ? "" : new java.util.TreeMap<>(run.labels()));
         }
         out.println(page.runs().size() + " run" + (page.runs().size() == 1 ? "" : "s")
             + (page.next() == null ? "" : " (more: raise --limit)"));
@@ -134,7 +134,7 @@ final class RunsCommand implements Runnable {
         out.println("created " + second(run.createdAt()) + (run.finishedAt() == null ? ""
             : ", finished " + second(run.finishedAt())));
         if (!run.labels().isEmpty()) {
-          out.println("labels " + run.labels());
+          out.println("labels " + new java.util.TreeMap<>(run.labels()));
         }
         if (run.error() != null) {
           out.println("error " + run.error());

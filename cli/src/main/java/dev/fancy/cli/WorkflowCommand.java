@@ -245,7 +245,7 @@ final class WorkflowCommand implements Runnable {
           }
           SweepResult result;
           try (Progress progress = Progress.start(out, workflow.name(),
-              all.size().orElse(-1))) {
+              all.size().orElse(-1), configs.base(file))) {
             result = sweep.onRow(progress::row).run();
           }
           String rankOutput = rankBy == null ? null : result.outputNamed(rankBy);
@@ -263,7 +263,7 @@ final class WorkflowCommand implements Runnable {
           if (rankBy != null) {
             result.best(rankOutput, !ascending).ifPresentOrElse(best -> out.println("best "
                 + rankOutput + ": " + best.outputs().get(rankOutput) + " (#" + best.index()
-                + " : " + Printing.overrides(best.config()) + ")"),
+                + " : " + Printing.overrides(best.config(), configs.base(file)) + ")"),
                 () -> out.println("no succeeded config has a numeric output '" + rankBy + "'"));
           }
           if (outFile != null) {

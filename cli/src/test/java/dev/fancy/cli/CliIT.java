@@ -136,10 +136,9 @@ class CliIT {
         "--multirun", "lr=0.1,0.2", "epochs=range(1,4)", "--no-output-dir").exits(0);
     List<String> jobs = result.out().lines().filter(l -> l.startsWith("#") && l.contains(" : "))
         .toList();
-    assertThat(jobs).containsExactly("#1 : model=a lr=0.1 epochs=1",
-        "#2 : model=a lr=0.1 epochs=2", "#3 : model=a lr=0.1 epochs=3",
-        "#4 : model=a lr=0.2 epochs=1", "#5 : model=a lr=0.2 epochs=2",
-        "#6 : model=a lr=0.2 epochs=3");
+    assertThat(jobs).containsExactly("#1 : lr=0.1 epochs=1", "#2 : lr=0.1 epochs=2",
+        "#3 : lr=0.1 epochs=3", "#4 : lr=0.2 epochs=1", "#5 : lr=0.2 epochs=2",
+        "#6 : lr=0.2 epochs=3");
     assertThat(result.out()).contains("6 runs: 6 succeeded, 0 did not");
     FancyProcess.Result someFail = run(dir, "run", "cli.score", "-cp", CP, "-s", "lr=1",
         "-m", "epochs=1", "model=choice(a,bad)").exits(1);
@@ -155,8 +154,8 @@ class CliIT {
     Path sweep = sweepFile();
     FancyProcess.Result show = run(dir, "config", "show", sweep.toString(), "-n", "4").exits(0);
     assertThat(show.out()).isEqualTo(sweep + ": 6 configs, name 'demo', tags {team=cli}\n"
-        + "#1 : model=a lr=0.1 epochs=1\n#2 : model=a lr=0.1 epochs=2\n"
-        + "#3 : model=a lr=0.1 epochs=3\n#4 : model=a lr=0.2 epochs=1\n... and 2 more\n");
+        + "#1 : lr=0.1 epochs=1\n#2 : lr=0.1 epochs=2\n"
+        + "#3 : lr=0.1 epochs=3\n#4 : lr=0.2 epochs=1\n... and 2 more\n");
     assertThat(run(dir, "config", "validate", sweep.toString(), "cli.score", "-cp", CP)
         .exits(0).out()).isEqualTo(sweep + ": 6 configs valid for workflow 'cli.score'\n");
     Path bad = write("bad.yaml", "inputs:\n  model: a\nsweep:\n  grid:\n    lr: [0.1, fast]\n"
@@ -241,9 +240,9 @@ class CliIT {
         "results.csv").exits(0);
     List<String> progress = result.out().lines().filter(l -> l.startsWith("[")).toList();
     assertThat(progress).hasSize(6).allMatch(l -> l.matches("\\[\\d/6\\] #\\d SUCCEEDED in "
-        + "[0-9.]+ ms : model=a lr=0\\.[12] epochs=\\d"));
+        + "[0-9.]+ ms : lr=0\\.[12] epochs=\\d"));
     assertThat(result.out()).contains("workflow 'cli.score': 6 configs, 6 succeeded, 0 did not",
-        "best score.out: 0.6000000000000001 (#6 : model=a lr=0.2 epochs=3)",
+        "best score.out: 0.6000000000000001 (#6 : lr=0.2 epochs=3)",
         "results written to results.csv");
     List<String> table = result.out().lines().dropWhile(l -> !l.startsWith("#  status"))
         .toList();
@@ -314,7 +313,7 @@ class CliIT {
         "-c", sweepFile().toString(), "--workers", "2", "--isolate", "process", "--jvm-option",
         "-Xmx128m", "-s", "model=a", "--timeout", "60s", "--rank-by", "score").exits(0);
     assertThat(result.out()).contains("6 configs, 6 succeeded, 0 did not",
-        "best score.out: 0.6000000000000001 (#6 : model=a lr=0.2 epochs=3)");
+        "best score.out: 0.6000000000000001 (#6 : lr=0.2 epochs=3)");
     FancyProcess.Result failing = run(dir, "workflow", "parallel", "cli.score", "-cp", CP,
         "-c", sweepFile().toString(), "--isolate", "process", "-s", "model=bad").exits(1);
     assertThat(failing.out()).contains("6 configs, 0 succeeded, 6 did not", "model 'bad' "

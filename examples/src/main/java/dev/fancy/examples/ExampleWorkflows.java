@@ -1,6 +1,7 @@
 package dev.fancy.examples;
 
 import dev.fancy.config.WorkflowProvider;
+import dev.fancy.examples.penguins.PenguinPipeline;
 import dev.fancy.examples.penguins.PenguinWorkflow;
 import dev.fancy.workflow.Workflow;
 import java.util.Map;
@@ -13,6 +14,10 @@ import java.util.function.Supplier;
 public final class ExampleWorkflows implements WorkflowProvider {
   @Override
   public Map<String, Supplier<Workflow>> workflows() {
-    return Map.of(PenguinWorkflow.NAME, PenguinWorkflow::workflow);
+    return Map.of(PenguinWorkflow.NAME, PenguinWorkflow::workflow,
+        "penguins.preprocess", PenguinPipeline::preprocess,
+        "penguins.fit", PenguinPipeline::fit,
+        "penguins.evaluate", PenguinPipeline::evaluate,
+        "penguins.report", PenguinPipeline::report);
   }
 }
