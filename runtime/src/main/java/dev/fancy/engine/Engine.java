@@ -229,17 +229,15 @@ public final class Engine implements WorkflowEngine {
           + "leave RunOptions.runId unset for a new ID");
     }
     Object context = options.context() == null ? null : options.context().apply(inputs);
-    EventLog events = new EventLog(runId, services.codec(), eventThreads.get(), clock,
-        journaled == null ? 1 : journaled.firstEventSequence(),
-        journaled == null ? null : journaled.events());
-    List<dev.fancy.run.RunListener> listeners = new ArrayList<>(options.listeners().size() + 1);
-    listeners.add(events);
+    List<RunListener> listeners = new ArrayList<>(services.listeners());
     listeners.addAll(options.listeners());
-    RunOptions withEvents = new RunOptions(options.limits(), options.context(), listeners,
-        options.contextRule(), options.runId(), options.labels());
-    RunExecution execution = new RunExecution(plan, runId, services, withEvents, context, null,
+    EventLog events = new EventLog(runId, services.codec(), eventThreads.get(),
+        clock.instant(), System.nanoTime(),
+        journaled == null ? 1 : journaled.firstEventSequence(),
+        journaled == null ? null : journaled.events(), listeners);
+    RunExecution execution = new RunExecution(plan, runId, services, options, context, null,
         -1, journaled == null ? null : journaled.journal(),
-        journaled == null ? Usage.NONE : journaled.usedBefore(), restored);
+        journaled == null ? Usage.NONE : journaled.usedBefore(), restored, events);
     CompletableFuture<RunResult> done = new CompletableFuture<>();
     LocalRun run = new LocalRun(execution, done, events, options.labels());
     running.put(runId, run);

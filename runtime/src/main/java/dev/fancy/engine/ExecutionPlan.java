@@ -1,17 +1,17 @@
 package dev.fancy.engine;
 
 import dev.fancy.frame.StepFailure;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.Contract;
+import dev.fancy.internal.Port;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueCodecException;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Composite;
-import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.FlowStep;
 import dev.fancy.workflow.OutputValidator;
-import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.StorageKind;
 import dev.fancy.workflow.Workflow;

@@ -109,11 +109,11 @@ final class FlowRunner {
     for (Cell<?> input : plan.workflow.inputs()) {
       bound.put(input.alias(), values.get(input.alias()));
     }
-    RunOptions options = new RunOptions(UsageLimits.NONE, null, run.options.listeners(),
+    RunOptions options = new RunOptions(UsageLimits.NONE, null, List.of(),
         run.options.contextRule(), null, Map.of());
     RunExecution child = new RunExecution(plan, Ids.newId(),
         inline ? run.services.inline() : run.services.forChildren(), options, context, run, s,
-        null, Usage.NONE, null);
+        null, Usage.NONE, null, run.listeners);
     Future<RunResult> future = child.start(plan.bindSources(bound, run.services.codec()));
     RunResult result;
     try {

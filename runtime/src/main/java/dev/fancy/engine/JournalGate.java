@@ -1,6 +1,7 @@
 package dev.fancy.engine;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.fancy.engine.spi.AttemptRejectedException;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.Usage;
 import dev.fancy.run.StepStatus;

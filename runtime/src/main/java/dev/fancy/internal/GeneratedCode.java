@@ -1,8 +1,6 @@
 package dev.fancy.internal;
 
 import dev.fancy.value.ValueType;
-import dev.fancy.workflow.Contract;
-import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StorageKind;
 import java.util.Arrays;
 

@@ -1,6 +1,7 @@
-package dev.fancy.workflow;
+package dev.fancy.internal;
 
 import dev.fancy.value.ValueType;
+import dev.fancy.workflow.StorageKind;
 import java.util.Objects;
 
 /**
@@ -33,7 +34,8 @@ public record Port(String name, ValueType<?> type, StorageKind kind) {
     return new Port(name, type, StorageKind.VALUE);
   }
 
-  static boolean isIdentifier(String name) {
+  /** Whether {@code name} is a Java identifier (what ports and composite members are named). */
+  public static boolean isIdentifier(String name) {
     if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0))) {
       return false;
     }

@@ -1,6 +1,5 @@
-package dev.fancy.registry;
+package dev.fancy.internal;
 
-import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.WorkflowStep;
 import dev.fancy.workflow.spi.StepIdentity;

@@ -1,4 +1,4 @@
-package dev.fancy.workflow;
+package dev.fancy.internal;
 
 import java.util.Objects;
 
