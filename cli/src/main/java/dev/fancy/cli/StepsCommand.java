@@ -3,8 +3,8 @@ package dev.fancy.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fancy.registry.StepDefinition;
-import dev.fancy.workflow.Port;
+import dev.fancy.internal.Port;
+import dev.fancy.internal.StepDefinition;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fancy steps}: the registered steps. */
+/**
+ * {@code fancy steps}: the registered steps. {@link dev.fancy.registry.StepRegistry#definitions()}
+ * hands out its definitions as {@code dev.fancy.internal} types (generated-code API); this command
+ * only reads their slug, version, description and ports.
+ */
 @Command(name = "steps", mixinStandardHelpOptions = true,
     description = "Lists the registered steps (built-in and on the class path): slug, version, "
         + "typed inputs and outputs.",
