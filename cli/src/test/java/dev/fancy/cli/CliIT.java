@@ -322,4 +322,45 @@ class CliIT {
         sweepFile().toString(), "--isolate", "fork").exits(2).err())
         .contains("--isolate must be thread or process, not 'fork'");
   }
+
+  @Test
+  void sweepResumesAfterItsProcessIsKilledWithoutRunningASucceededConfigAgain()
+      throws Exception {
+    Path sweep = write("slow.yaml", "inputs: {lr: 1.0, model: slow}\nsweep:\n  grid:\n"
+        + "    epochs: [1, 2, 3, 4, 5, 6, 7, 8]\n");
+    Path journal = dir.resolve("journal.db");
+    Path out = dir.resolve("first.txt");
+    Process first = new ProcessBuilder(FancyProcess.LAUNCHER.toString(), "workflow",
+        "parallel", "cli.score", "-cp", CP, "-c", sweep.toString(), "--journal",
+        journal.toString()).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    while (Files.readString(out).lines().filter(l -> l.contains(" SUCCEEDED in ")).count() < 3) {
+      assertThat(System.nanoTime()).as("3 configs done before the deadline").isLessThan(deadline);
+      assertThat(first.isAlive()).as(Files.readString(out)).isTrue();
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+    }
+    first.destroyForcibly(); // SIGKILL: the launcher execs the JVM
+    assertThat(first.waitFor(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    assertThat(first.exitValue()).isEqualTo(137);
+    long doneBefore = Files.readString(out).lines().filter(l -> l.contains(" SUCCEEDED in "))
+        .count();
+    assertThat(doneBefore).isBetween(3L, 7L);
+
+    FancyProcess.Result resumed = run(dir, "workflow", "parallel", "cli.score", "-cp", CP,
+        "-c", sweep.toString(), "--journal", journal.toString(), "--resume").exits(0);
+    assertThat(resumed.out()).contains("8 configs, " + (8 - doneBefore) + " succeeded, "
+        + doneBefore + " skipped (succeeded before), 0 did not");
+    FancyProcess.Result succeeded = run(dir, "runs", "list", "--journal", journal.toString(),
+        "--status", "SUCCEEDED").exits(0);
+    assertThat(succeeded.out()).contains("\n8 runs\n");
+    java.util.regex.Matcher index = java.util.regex.Pattern.compile("sweep\\.index=(\\d+)")
+        .matcher(succeeded.out());
+    List<String> indices = new java.util.ArrayList<>();
+    while (index.find()) {
+      indices.add(index.group(1));
+    }
+    assertThat(indices).as("each config succeeded exactly once")
+        .containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8");
+  }
 }
