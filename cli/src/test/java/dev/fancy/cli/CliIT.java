@@ -363,4 +363,32 @@ class CliIT {
     assertThat(indices).as("each config succeeded exactly once")
         .containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8");
   }
+
+  @Test
+  void provenanceHasTheGitCommitAndTheInputFilesChecksum() throws Exception {
+    git("init", "-q");
+    Path input = write("stage.txt", "hello");
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "add", "stage.txt");
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "data");
+    String head = new String(new ProcessBuilder("git", "rev-parse", "HEAD").directory(dir.toFile())
+        .start().getInputStream().readAllBytes()).strip();
+    FancyProcess.Result result = run(dir, "run", "cli.count", "-cp", CP, "-s",
+        "file=" + input, "--output-dir", "out").exits(0);
+    assertThat(result.out()).contains("count.out = 5");
+    try (Stream<Path> files = Files.walk(dir.resolve("out"))) {
+      Path provenance = files.filter(p -> p.endsWith("provenance.json")).findFirst()
+          .orElseThrow();
+      JsonNode json = JSON.readTree(provenance.toFile());
+      assertThat(json.get("gitCommit").asText()).isEqualTo(head).hasSize(40);
+      assertThat(json.get("inputFiles").get("file").get("sha256").asText()).isEqualTo(
+          "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+    }
+  }
+
+  private void git(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    assertThat(new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start()
+        .waitFor()).isZero();
+  }
 }

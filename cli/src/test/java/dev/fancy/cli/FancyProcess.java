@@ -26,6 +26,12 @@ final class FancyProcess {
     }
   }
 
+  /** This JVM's -javaagent options (a coverage agent), passed on to every fancy process. */
+  static final String AGENTS = String.join(" ", java.lang.management.ManagementFactory
+      .getRuntimeMXBean().getInputArguments().stream()
+      .filter(argument -> argument.startsWith("-javaagent:") && !argument.contains(" "))
+      .toList());
+
   private FancyProcess() {}
 
   /** Runs {@code fancy args...} in {@code dir}, waiting at most two minutes. */
@@ -38,6 +44,7 @@ final class FancyProcess {
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().remove("FANCY_CLASS_PATH");
+    builder.environment().put("FANCY_JAVA_OPTS", AGENTS);
     Process process = builder.start();
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly().waitFor();
