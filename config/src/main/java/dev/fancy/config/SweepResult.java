@@ -72,6 +72,14 @@ public final class SweepResult {
       outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     }
 
+    /**
+     * The output of cell alias {@code alias} as JSON, or null if the row has none (the run did
+     * not succeed, or the output was not chosen).
+     */
+    public JsonNode output(String alias) {
+      return outputs.get(alias);
+    }
+
     /** Whether the config succeeded now or in an earlier attempt. */
     public boolean ok() {
       return status == Status.SUCCEEDED || status == Status.SKIPPED;

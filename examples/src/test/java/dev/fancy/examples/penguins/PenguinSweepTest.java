@@ -51,9 +51,9 @@ class PenguinSweepTest {
     assertThat(result.rows()).hasSize(24);
     assertThat(result.allSucceeded()).as(result.table()).isTrue();
     SweepResult.Row best = result.best("accuracy.out", true).orElseThrow();
-    double accuracy = best.outputs().get("accuracy.out").asDouble();
+    double accuracy = best.output("accuracy.out").asDouble();
     assertThat(accuracy).isBetween(0.95, 1.0);
     SweepResult.Row worst = result.best("accuracy.out", false).orElseThrow();
-    assertThat(worst.outputs().get("accuracy.out").asDouble()).isLessThan(accuracy);
+    assertThat(worst.output("accuracy.out").asDouble()).isLessThan(accuracy);
   }
 }
