@@ -23,6 +23,11 @@ final class EngineOptions {
           + "--engine durable.")
   Path journal;
 
+  @Option(names = "--lease", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Durable engine: how long a run stays leased without a heartbeat; runs of "
+          + "a dead process are taken over after it (default 30s).")
+  java.time.Duration lease;
+
   /** The engine kind chosen, durable if only a journal was given. */
   Kind kind() {
     return kind != null ? kind : journal != null ? Kind.durable : Kind.memory;

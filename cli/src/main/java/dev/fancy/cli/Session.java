@@ -82,7 +82,11 @@ final class Session implements AutoCloseable {
       if (options.kind() == EngineOptions.Kind.durable) {
         Path file = options.journal != null ? options.journal : Journal.DEFAULT_FILE;
         journal = Journal.open(file);
-        engine = DurableEngine.builder(journal).registry(registry()).open();
+        DurableEngine.Builder builder = DurableEngine.builder(journal).registry(registry());
+        if (options.lease != null) {
+          builder.lease(options.lease);
+        }
+        engine = builder.open();
       } else {
         engine = Engine.builder().registry(registry()).build();
       }

@@ -21,11 +21,14 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Finds an earlier attempt at the same sweep in a durable journal: a sweep is named by a hash
  * of its workflow's name and its configs, and each of its runs is labelled with that name and
- * its config's number, so re-running the same sweep skips the configs whose run succeeded.
+ * its config's number, so re-running the same sweep skips the configs whose run succeeded and
+ * waits for the runs that never ended (the durable engine takes them over when their lease runs
+ * out) instead of starting them again.
  */
 final class SweepResume {
   private SweepResume() {}
@@ -48,23 +51,39 @@ final class SweepResume {
     }
   }
 
-  /** The succeeded rows of earlier attempts at sweep {@code name}, by config number. */
-  static Map<Long, SweepResult.Row> earlier(WorkflowEngine engine, String name,
-      ConfigGenerator configs) {
+  /** What earlier attempts at a sweep left: succeeded rows and runs that never ended. */
+  record Earlier(Map<Long, SweepResult.Row> succeeded, Map<Long, UUID> interrupted) {}
+
+  /**
+   * The earlier attempts at sweep {@code name}: the succeeded row of each config that has one,
+   * and, for the others, the newest run if it never ended (its process died).
+   */
+  static Earlier earlier(WorkflowEngine engine, String name, ConfigGenerator configs) {
     Map<Long, RunInfo> succeeded = new HashMap<>();
+    Map<Long, RunInfo> newest = new HashMap<>();
     RunQuery query = RunQuery.builder().label(Sweep.SWEEP_LABEL, name)
-        .status(RunStatus.SUCCEEDED).limit(RunQuery.MAX_LIMIT).build();
+        .limit(RunQuery.MAX_LIMIT).build();
     for (RunPage page = engine.runs(query); ; page = engine.runs(query.after(page.next()))) {
       for (RunInfo run : page.runs()) {
-        String index = run.labels().get(Sweep.INDEX_LABEL);
-        if (index != null) {
-          succeeded.putIfAbsent(Long.parseLong(index), run);
+        String label = run.labels().get(Sweep.INDEX_LABEL);
+        if (label != null) {
+          long index = Long.parseLong(label);
+          newest.putIfAbsent(index, run); // runs come newest first
+          if (run.status() == RunStatus.SUCCEEDED) {
+            succeeded.putIfAbsent(index, run);
+          }
         }
       }
       if (page.next() == null) {
         break;
       }
     }
+    Map<Long, UUID> interrupted = new HashMap<>();
+    newest.forEach((index, run) -> {
+      if (!succeeded.containsKey(index) && !run.status().isFinal()) {
+        interrupted.put(index, run.runId());
+      }
+    });
     Map<Long, SweepResult.Row> rows = new LinkedHashMap<>();
     long index = 0;
     for (Config config : configs) {
@@ -74,7 +93,7 @@ final class SweepResume {
             run.runId(), Duration.ZERO, outputs(engine, run), null));
       }
     }
-    return rows;
+    return new Earlier(rows, interrupted);
   }
 
   private static Map<String, JsonNode> outputs(WorkflowEngine engine, RunInfo run) {

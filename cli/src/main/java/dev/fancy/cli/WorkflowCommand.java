@@ -194,7 +194,7 @@ final class WorkflowCommand implements Runnable {
     boolean ascending;
 
     @Option(names = "--resume", description = "With --journal: skips configs that succeeded "
-        + "in an earlier attempt at the same sweep.")
+        + "in an earlier attempt at the same sweep and waits for its interrupted runs.")
     boolean resume;
 
     @Override
@@ -231,7 +231,13 @@ final class WorkflowCommand implements Runnable {
             sweep.timeout(timeout);
           }
           if (resume) {
-            sweep.resumeFrom(SweepResume.earlier(engine, sweepName, all));
+            SweepResume.Earlier earlier = SweepResume.earlier(engine, sweepName, all);
+            sweep.resumeFrom(earlier.succeeded()).attach(earlier.interrupted());
+            if (!earlier.interrupted().isEmpty()) {
+              out.println("waiting for " + earlier.interrupted().size() + " run"
+                  + (earlier.interrupted().size() == 1 ? "" : "s") + " of an interrupted "
+                  + "attempt (taken over when their lease runs out)");
+            }
           }
           if (isolate.equals("process")) {
             ProcessIsolation.Builder isolation = ProcessIsolation.builder()

@@ -58,6 +58,7 @@ public final class Sweep {
   private List<String> outputs;
   private Consumer<SweepResult.Row> onRow = row -> {};
   private Map<Long, SweepResult.Row> done = Map.of();
+  private Map<Long, UUID> interrupted = Map.of();
   private ProcessIsolation isolation;
   private ProcessPool pool;
 
@@ -124,6 +125,17 @@ public final class Sweep {
    */
   public Sweep resumeFrom(Map<Long, SweepResult.Row> earlier) {
     this.done = Map.copyOf(earlier);
+    return this;
+  }
+
+  /**
+   * Runs of an earlier attempt at this sweep that never ended (their process died), by config
+   * index: instead of starting these configs again, the sweep waits for their runs, which a
+   * durable engine takes over once their lease runs out, so their committed steps are not
+   * executed again.
+   */
+  public Sweep attach(Map<Long, UUID> runs) {
+    this.interrupted = Map.copyOf(runs);
     return this;
   }
 
@@ -215,6 +227,10 @@ public final class Sweep {
           Duration.ZERO, earlier.outputs(), null);
     }
     long started = System.nanoTime();
+    UUID unfinished = interrupted.get(index);
+    if (unfinished != null) {
+      return awaitRun(index, config, engine.handle(unfinished), started);
+    }
     Inputs inputs;
     try {
       inputs = config.toInputs(workflow, engine.codec());
@@ -242,6 +258,10 @@ public final class Sweep {
       return new SweepResult.Row(index, config, SweepResult.Status.INVALID, null,
           Duration.ofNanos(System.nanoTime() - started), Map.of(), oneLine(e));
     }
+    return awaitRun(index, config, handle, started);
+  }
+
+  private SweepResult.Row awaitRun(long index, Config config, RunHandle handle, long started) {
     boolean timedOut = false;
     if (timeout != null && !handle.await(timeout).isFinal()) {
       timedOut = handle.cancel("timed out after " + timeout);
