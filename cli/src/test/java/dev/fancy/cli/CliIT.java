@@ -401,4 +401,37 @@ class CliIT {
     assertThat(new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start()
         .waitFor()).isZero();
   }
+
+  @Test
+  void childProcessesEndWhenTheSweepIsKilled() throws Exception {
+    Path sweep = write("hang.yaml", "inputs: {lr: 1.0, model: hang}\nsweep:\n  grid:\n"
+        + "    epochs: [4]\n");
+    Path markers = Files.createDirectories(dir.resolve("markers"));
+    ProcessBuilder builder = new ProcessBuilder(FancyProcess.LAUNCHER.toString(), "workflow",
+        "parallel", "cli.score", "-cp", CP, "-c", sweep.toString(), "--isolate", "process")
+        .directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("out.txt").toFile());
+    builder.environment().put("CLI_TEST_MARKERS", markers.toString());
+    builder.environment().put("FANCY_JAVA_OPTS", FancyProcess.AGENTS);
+    Process parent = builder.start();
+    Path marker = markers.resolve("started-4");
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    while (!Files.exists(marker)) {
+      assertThat(System.nanoTime()).as("a child started the step").isLessThan(deadline);
+      assertThat(parent.isAlive()).isTrue();
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+    }
+    long child = Long.parseLong(Files.readString(marker).strip());
+    assertThat(child).isNotEqualTo(parent.pid());
+    ProcessHandle handle = ProcessHandle.of(child).orElseThrow();
+    parent.destroyForcibly();
+    parent.waitFor();
+    // The child notices that its parent died and halts, though its step blocks for ever.
+    try {
+      assertThat(handle.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive())
+          .isFalse();
+    } finally {
+      handle.destroyForcibly(); // no orphan even if the check failed
+    }
+  }
 }
