@@ -220,6 +220,11 @@ final class ProcessPool implements AutoCloseable {
     }
   }
 
+  /** Drops a dead child from the pool's list (it is never idle again). */
+  private synchronized void forget(Child child) {
+    all.remove(child);
+  }
+
   private synchronized List<Child> snapshot() {
     return List.copyOf(all);
   }
@@ -251,7 +256,7 @@ final class ProcessPool implements AutoCloseable {
   }
 
   /** One child process and the threads that read its output. */
-  private static final class Child {
+  private final class Child {
     final Process process;
     final OutputStream in;
     final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
@@ -343,6 +348,7 @@ final class ProcessPool implements AutoCloseable {
 
     /** Kills the child and its descendants and waits for it; returns its exit code. */
     int destroy() {
+      forget(this);
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       try {

@@ -185,7 +185,7 @@ public final class Sweep {
       long index = 0;
       for (Config config : configs) {
         index++;
-        record.accept(runOne(index, config, sweepName));
+        record.accept(guarded(index, config, sweepName));
       }
     } else {
       ExecutorService pool = Executors.newFixedThreadPool(parallelism, runnable -> {
@@ -201,7 +201,7 @@ public final class Sweep {
           slots.acquireUninterruptibly();
           pool.execute(() -> {
             try {
-              record.accept(runOne(number, config, sweepName));
+              record.accept(guarded(number, config, sweepName));
             } finally {
               slots.release();
             }
@@ -218,6 +218,17 @@ public final class Sweep {
       }
     }
     return new SweepResult(rows, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** {@link #runOne}, with an unexpected error (a journal that fails) as a failed row. */
+  private SweepResult.Row guarded(long index, Config config, String sweepName) {
+    long started = System.nanoTime();
+    try {
+      return runOne(index, config, sweepName);
+    } catch (RuntimeException e) {
+      return new SweepResult.Row(index, config, SweepResult.Status.FAILED, null,
+          Duration.ofNanos(System.nanoTime() - started), Map.of(), oneLine(e));
+    }
   }
 
   private SweepResult.Row runOne(long index, Config config, String sweepName) {
