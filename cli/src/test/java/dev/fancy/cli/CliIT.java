@@ -47,6 +47,8 @@ class CliIT {
         "workflow", "runs", "Exit codes: 0 all succeeded");
     assertThat(run(dir, "run", "--help").exits(0).out()).contains("--multirun", "Examples:");
     assertThat(run(dir, "--version").exits(0).out()).startsWith("fancy 0.1.0-SNAPSHOT");
+    assertThat(Path.of("target", "fancy_completion")).content()
+        .contains("complete -F _complete_fancy", "workflow", "parallel", "--isolate");
     FancyProcess.Result missing = run(dir, "run").exits(2);
     assertThat(missing.err()).startsWith("Missing required parameter: 'WORKFLOW'");
     assertThat(run(dir, "run", "x", "--bogus").exits(2).err())
