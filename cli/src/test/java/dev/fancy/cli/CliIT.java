@@ -189,7 +189,7 @@ class CliIT {
   }
 
   @Test
-  void graphDrawsMermaidAndDotFromANameOrAJsonFile() throws Exception {
+  void graphDrawsAndRunRunsANamedWorkflowOrAJsonFile() throws Exception {
     String mermaid = run(dir, "graph", "cli.score", "-cp", CP).exits(0).out();
     assertThat(mermaid).isEqualTo("""
         flowchart LR
@@ -208,6 +208,9 @@ class CliIT {
     assertThat(dot).startsWith("digraph \"cli.score\" {").contains(
         "s0 [shape=box, label=\"cli.score v1\"];", "i0 -> s0 [label=\"lr\"];", "s0 -> o0;")
         .endsWith("}\n");
+    JsonNode ran = JSON.readTree(run(dir, "run", json.toString(), "-cp", CP, "-s", "lr=2",
+        "-s", "epochs=2", "-s", "model=a", "--json", "--no-output-dir").exits(0).out());
+    assertThat(ran.get("outputs").toString()).isEqualTo("{\"score.out\":4.0}");
     assertThat(run(dir, "graph", "cli.score", "-cp", CP, "-f", "svg").exits(2).err())
         .contains("Invalid value for option '--format'");
   }
