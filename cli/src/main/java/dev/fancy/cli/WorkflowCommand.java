@@ -225,19 +225,13 @@ final class WorkflowCommand implements Runnable {
         WorkflowEngine engine = session.engine(engineOptions);
         boolean allOk = true;
         for (Workflow workflow : loaded) {
-          String sweepName = SweepResume.name(workflow, all);
-          Sweep sweep = Sweep.of(engine, workflow, all).parallelism(workers).name(sweepName);
+          Sweep sweep = Sweep.of(engine, workflow, all).parallelism(workers)
+              .name(Sweep.nameOf(workflow, all));
           if (timeout != null) {
             sweep.timeout(timeout);
           }
           if (resume) {
-            SweepResume.Earlier earlier = SweepResume.earlier(engine, sweepName, all);
-            sweep.resumeFrom(earlier.succeeded()).attach(earlier.interrupted());
-            if (!earlier.interrupted().isEmpty()) {
-              out.println("waiting for " + earlier.interrupted().size() + " run"
-                  + (earlier.interrupted().size() == 1 ? "" : "s") + " of an interrupted "
-                  + "attempt (taken over when their lease runs out)");
-            }
+            sweep.resume();
           }
           if (isolate.equals("process")) {
             ProcessIsolation.Builder isolation = ProcessIsolation.builder()
@@ -253,6 +247,10 @@ final class WorkflowCommand implements Runnable {
           try (Progress progress = Progress.start(out, workflow.name(),
               all.size().orElse(-1), configs.base(file))) {
             result = sweep.onRow(progress::row).run();
+          }
+          if (sweep.attached() > 0) {
+            out.println("waited for " + sweep.attached() + " run" + (sweep.attached() == 1 ? ""
+                : "s") + " of an interrupted attempt (taken over when their lease ran out)");
           }
           String rankOutput = rankBy == null ? null : result.outputNamed(rankBy);
           List<SweepResult.Row> rows = rankBy == null ? result.rows()

@@ -363,7 +363,7 @@ class CliIT {
         .exits(0);
     assertThat(markers.resolve("started-4")).exists();
     // The run that was executing when the process died is taken over, not started again.
-    assertThat(resumed.out()).contains("waiting for 1 run of an interrupted attempt",
+    assertThat(resumed.out()).contains("waited for 1 run of an interrupted attempt",
         "8 configs, " + (8 - doneBefore) + " succeeded, " + doneBefore
             + " skipped (succeeded before), 0 did not");
     FancyProcess.Result succeeded = run(dir, "runs", "list", "--journal", journal.toString(),

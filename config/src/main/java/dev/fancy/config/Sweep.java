@@ -60,6 +60,7 @@ public final class Sweep {
   private Map<Long, SweepResult.Row> done = Map.of();
   private Map<Long, UUID> interrupted = Map.of();
   private ProcessIsolation isolation;
+  private boolean resume;
   private ProcessPool pool;
 
   private Sweep(WorkflowEngine engine, Workflow workflow, ConfigGenerator configs) {
@@ -128,6 +129,11 @@ public final class Sweep {
     return this;
   }
 
+  /** How many runs of an earlier attempt this sweep waits for (once {@link #run()} began). */
+  public int attached() {
+    return interrupted.size();
+  }
+
   /**
    * Runs of an earlier attempt at this sweep that never ended (their process died), by config
    * index: instead of starting these configs again, the sweep waits for their runs, which a
@@ -148,10 +154,33 @@ public final class Sweep {
     return this;
   }
 
-  /** The sweep's name: the one given, or a random ID chosen now. */
+  /**
+   * Continues earlier attempts at this sweep on the same engine (a durable journal): configs
+   * whose run succeeded are not run again ({@link SweepResult.Status#SKIPPED} rows with their
+   * outputs), and runs that never ended because their process died are waited for, not started
+   * again (a durable engine takes them over when their lease runs out). Earlier attempts are
+   * found by the sweep's {@link #name}, which defaults to {@link #nameOf} when resuming.
+   */
+  public Sweep resume() {
+    this.resume = true;
+    return this;
+  }
+
+  /**
+   * A name that is the same for the same workflow and configs: {@code <workflow name>-<16 hex
+   * digits of a SHA-256 over the configs>} (at most the first 10⁶ configs are hashed).
+   */
+  public static String nameOf(Workflow workflow, ConfigGenerator configs) {
+    return SweepResume.name(workflow, configs);
+  }
+
+  /**
+   * The sweep's name: the one given; else, when resuming, {@link #nameOf}; else a random ID
+   * chosen now.
+   */
   public String name() {
     if (name == null) {
-      name = UUID.randomUUID().toString();
+      name = resume ? nameOf(workflow, configs) : UUID.randomUUID().toString();
     }
     return name;
   }
@@ -162,6 +191,15 @@ public final class Sweep {
    * @throws IllegalStateException if the engine is closed
    */
   public SweepResult run() {
+    if (resume) {
+      SweepResume.Earlier earlier = SweepResume.earlier(engine, name(), configs);
+      Map<Long, SweepResult.Row> succeeded = new java.util.HashMap<>(earlier.succeeded());
+      succeeded.putAll(done);
+      done = succeeded;
+      Map<Long, UUID> unfinished = new java.util.HashMap<>(earlier.interrupted());
+      unfinished.putAll(interrupted);
+      interrupted = unfinished;
+    }
     if (isolation == null) {
       return runAll();
     }

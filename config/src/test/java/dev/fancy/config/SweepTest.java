@@ -153,4 +153,23 @@ class SweepTest {
     assertThat(new ObjectMapper().readTree(json.get(1)).get("error").asText())
         .contains("diverged");
   }
+
+  @Test
+  void resumeFindsEarlierAttemptsOnTheEngineByName() {
+    ConfigGenerator configs = grid(List.of("a", "bad"));
+    SweepResult first = Sweep.of(engine, workflow, configs).resume().run();
+    assertThat(first.count(SweepResult.Status.SUCCEEDED)).isEqualTo(4);
+    Sweep again = Sweep.of(engine, workflow, configs).resume();
+    assertThat(again.name()).isEqualTo(Sweep.nameOf(workflow, configs))
+        .startsWith("sweep.test-").hasSize("sweep.test-".length() + 16);
+    SweepResult second = again.run();
+    assertThat(again.attached()).isZero();
+    assertThat(second.rows()).extracting(SweepResult.Row::status).containsExactly(
+        SweepResult.Status.SKIPPED, SweepResult.Status.SKIPPED, SweepResult.Status.SKIPPED,
+        SweepResult.Status.SKIPPED, SweepResult.Status.FAILED, SweepResult.Status.FAILED,
+        SweepResult.Status.FAILED, SweepResult.Status.FAILED);
+    assertThat(second.rows().get(3).output("score.out").asDouble()).isEqualTo(4.0);
+    assertThat(Sweep.nameOf(workflow, grid(List.of("a")))).isNotEqualTo(again.name());
+    assertThat(Sweep.of(engine, workflow, configs).name()).hasSize(36); // a random UUID
+  }
 }

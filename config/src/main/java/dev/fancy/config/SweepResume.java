@@ -1,10 +1,6 @@
-package dev.fancy.cli;
+package dev.fancy.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fancy.config.Config;
-import dev.fancy.config.ConfigGenerator;
-import dev.fancy.config.Sweep;
-import dev.fancy.config.SweepResult;
 import dev.fancy.run.RunInfo;
 import dev.fancy.run.RunPage;
 import dev.fancy.run.RunQuery;
