@@ -43,4 +43,24 @@ class PenguinCliIT {
     assertThat(rows.get(0)).contains("input.model", "input.learningRate", "input.epochs",
         "output.accuracy.out");
   }
+
+  @Test
+  void fourStagePipelineRunsInTurnAndWritesItsReport(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("pipeline.yaml"), Files.readString(
+        ROOT.resolve("examples/penguins/pipeline.yaml")).replace("examples/target/cli/",
+        dir + "/"));
+    Path out = dir.resolve("out.txt");
+    Process fancy = new ProcessBuilder(ROOT.resolve("cli/target/fancy").toString(), "workflow",
+        "sequential", "penguins.preprocess", "penguins.fit", "penguins.evaluate",
+        "penguins.report", "--class-path", "examples/target/classes:examples/target/lib/*",
+        "--config", config.toString())
+        .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    assertThat(fancy.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    String text = Files.readString(out, StandardCharsets.UTF_8);
+    assertThat(fancy.exitValue()).as(text).isZero();
+    assertThat(text).contains("[1/4] penguins.preprocess: SUCCEEDED", "[4/4] penguins.report: "
+        + "SUCCEEDED");
+    assertThat(Files.readString(dir.resolve("report.md"))).startsWith(
+        "# Penguin species classifier\n\nAccuracy on 103 held-out penguins: 0.990");
+  }
 }
