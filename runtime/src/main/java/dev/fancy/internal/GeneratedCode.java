@@ -1,6 +1,9 @@
 package dev.fancy.internal;
 
+import dev.fancy.registry.StepModule;
 import dev.fancy.value.ValueType;
+import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StorageKind;
 import java.util.Arrays;
 

@@ -1,11 +1,11 @@
 package dev.fancy.registry;
 
 import dev.fancy.frame.ExecutionFrame;
-import dev.fancy.internal.Contract;
-import dev.fancy.internal.Port;
 import dev.fancy.internal.StepDefinition;
 import dev.fancy.workflow.Composite;
 import dev.fancy.workflow.CompositeValue;
+import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StorageKind;
 import dev.fancy.workflow.WorkflowStep;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.fancy.registry;
 
-import dev.fancy.internal.Contract;
 import dev.fancy.internal.StepDefinition;
+import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.FlowStep;
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.fancy.registry;
 
-import dev.fancy.internal.Contract;
-import dev.fancy.internal.Port;
 import dev.fancy.internal.StepDefinition;
+import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.OutputValidator;
+import dev.fancy.workflow.Port;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

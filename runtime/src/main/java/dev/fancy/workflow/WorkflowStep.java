@@ -1,8 +1,5 @@
 package dev.fancy.workflow;
 
-import dev.fancy.internal.Contract;
-import dev.fancy.internal.Port;
-import dev.fancy.internal.StepOrigin;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.spi.Ids;
 import dev.fancy.workflow.spi.StepIdentity;

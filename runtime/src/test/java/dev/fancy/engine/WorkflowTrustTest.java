@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
-import dev.fancy.internal.Contract;
-import dev.fancy.internal.Port;
 import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.Port;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.util.List;

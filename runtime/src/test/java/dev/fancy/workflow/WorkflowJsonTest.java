@@ -3,8 +3,8 @@ package dev.fancy.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.MathSteps.AddStep;
+import dev.fancy.fixtures.MathSteps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +18,22 @@ class WorkflowJsonTest {
     try (InputStream in = WorkflowJsonTest.class.getResourceAsStream("/workflows/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  @Test
+  void decimalConstantsRoundTripExactlyAndEqual() {
+    Cell<java.math.BigDecimal> price = Cell.constant(new java.math.BigDecimal("2"));
+    Cell<java.math.BigDecimal> rate = Cell.constant(new java.math.BigDecimal(
+        "0.10000000000000000000000000000001"));
+    Cell<String> text = Cell.input("text", String.class);
+    Workflow workflow = Workflow.of("prices", MathSteps.shout(text).out(), price, rate);
+
+    Workflow back = Workflow.fromJson(workflow.toJson());
+
+    assertThat(back).isEqualTo(workflow);
+    assertThat(back.toJson()).isEqualTo(workflow.toJson());
+    assertThat(back.constants().get(1).constantValue().decimalValue())
+        .isEqualByComparingTo("0.10000000000000000000000000000001");
   }
 
   @Test

@@ -3,8 +3,8 @@ package dev.fancy.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.MathSteps.AddStep;
+import dev.fancy.fixtures.MathSteps;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +33,18 @@ class WorkflowTest {
     second.after(first);
     Workflow workflow = Workflow.of("ordered", second);
     assertThat(workflow.steps()).containsExactly(first, second);
+  }
+
+  @Test
+  void aWorkflowOfStepsExposesTheirOutputs() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    AddStep first = MathSteps.add(x, 1);
+    AddStep second = MathSteps.add(first.out(), 2);
+    Workflow workflow = Workflow.of("steps", second);
+    assertThat(workflow.outputs()).containsExactly(second.out());
+    assertThat(Workflow.fromJson(workflow.toJson()).outputs()).hasSize(1);
+    Workflow mixed = Workflow.of("mixed", first.out(), second);
+    assertThat(mixed.outputs()).containsExactly(first.out(), second.out());
   }
 
   @Test

@@ -9,9 +9,9 @@ final class RuntimeTypes {
 
   static final ClassName ARG = ClassName.get("dev.fancy.workflow", "Arg");
   static final ClassName CELL = ClassName.get("dev.fancy.workflow", "Cell");
-  static final ClassName STEP_ORIGIN = ClassName.get("dev.fancy.internal", "StepOrigin");
-  static final ClassName CONTRACT = ClassName.get("dev.fancy.internal", "Contract");
-  static final ClassName PORT = ClassName.get("dev.fancy.internal", "Port");
+  static final ClassName STEP_ORIGIN = ClassName.get("dev.fancy.workflow", "StepOrigin");
+  static final ClassName CONTRACT = ClassName.get("dev.fancy.workflow", "Contract");
+  static final ClassName PORT = ClassName.get("dev.fancy.workflow", "Port");
   static final ClassName STORAGE_KIND = ClassName.get("dev.fancy.workflow", "StorageKind");
   static final ClassName WORKFLOW_STEP = ClassName.get("dev.fancy.workflow", "WorkflowStep");
   static final ClassName VALUE_TYPE = ClassName.get("dev.fancy.value", "ValueType");
