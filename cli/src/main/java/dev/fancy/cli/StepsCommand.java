@@ -3,7 +3,7 @@ package dev.fancy.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fancy.internal.Port;
+import dev.fancy.workflow.Port;
 import dev.fancy.internal.StepDefinition;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -239,7 +239,7 @@ final class WorkflowCommand implements Runnable {
             jvmOptions.forEach(isolation::jvmOption);
             if (engineOptions.kind() == EngineOptions.Kind.durable) {
               isolation.journal(engineOptions.journal != null ? engineOptions.journal
-                  : dev.fancy.journal.Journal.DEFAULT_FILE);
+                  : dev.fancy.engine.Journal.DEFAULT_FILE);
             }
             sweep.isolate(isolation.build());
           }
