@@ -243,7 +243,6 @@ final class RunExecution {
   /** Runs {@code work} for step {@code s} and settles the step's state from its outcome. */
   private int proceed(int s, StepWork work) {
     state.runsOn(s, Thread.currentThread());
-    boolean keep;
     try {
       Object[] outputs = work.run();
       if (outputs == null) {
@@ -252,11 +251,9 @@ final class RunExecution {
         Thread.interrupted();
         return -1;
       }
-      // Once the run is stopped only the step whose result breached the limit commits it.
-      keep = !isStopped() || usage.breachingStep() == s;
-      if (keep) {
-        storeOutputs(s, outputs);
-      }
+      // A step whose code finished keeps its result, even if the run was stopped meanwhile: its
+      // usage is counted (it was paid for) and a durable attempt committed it already.
+      storeOutputs(s, outputs);
     } catch (Throwable t) {
       leave(s);
       if (isStopped()
@@ -275,13 +272,6 @@ final class RunExecution {
       return -1;
     }
     leave(s);
-    if (!keep) {
-      state.settle(s, RunState.CANCELLED, null);
-      journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
-      listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
-      finish(1);
-      return -1;
-    }
     state.settle(s, RunState.SUCCEEDED, null);
     listeners.stepSucceeded(event(s), state.lastAttempt(s));
     int next = -1;
@@ -407,9 +397,13 @@ final class RunExecution {
     if (fault != null) {
       result.completeExceptionally(fault);
     } else if (usage.atBreach() != null) {
+      Usage total = runResult.usage();
+      java.math.BigDecimal overshoot = total.cost().subtract(usage.atBreach().cost());
       result.completeExceptionally(new UsageLimitExceededException("run " + runId
-          + " of workflow '" + plan.workflow.name() + "' stopped: " + stopReason, runResult,
-          usage.atBreach()));
+          + " of workflow '" + plan.workflow.name() + "' stopped: " + stopReason
+          + (overshoot.signum() > 0 ? "; attempts already running when the limit was crossed "
+              + "spent " + overshoot.toPlainString() + " more, " + total.cost().toPlainString()
+              + " in all" : ""), runResult, total));
     } else {
       result.complete(runResult);
     }
