@@ -322,8 +322,22 @@ final class RunExecution {
       stop("usage limit exceeded after step '" + plan.steps[s].slug() + "': " + breach);
     }
     if (parent != null) {
-      parent.account(parentStep, used);
+      parent.accountFromChild(parentStep, used);
     }
+  }
+
+  /** Adds what a child run of control-flow step {@code s} used. */
+  private void accountFromChild(int s, Usage used) {
+    usage.fromChild(s, used);
+    account(s, used);
+  }
+
+  /**
+   * What an attempt of step {@code s} journals as its usage: its own, and for a control-flow
+   * step what its child runs reported meanwhile.
+   */
+  Usage journaled(int s, Usage own) {
+    return own.plus(usage.takeFromChildren(s));
   }
 
   /** Records a child run of control-flow step {@code s}. */
