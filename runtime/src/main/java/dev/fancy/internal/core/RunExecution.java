@@ -62,6 +62,8 @@ final class RunExecution {
   volatile long finishedNanos;
 
   private volatile boolean stopped;
+  /** For a child run, which one it is ("element 3", "branch fast"), for messages; else null. */
+  private volatile String label;
   volatile String stopReason;
 
   final CancellationSignal cancellation = this::isStopped;
@@ -95,6 +97,11 @@ final class RunExecution {
     this.state = new RunState(n);
     this.waitingFor = new AtomicIntegerArray(plan.dependencyCount);
     this.attempts = new StepAttempts(this);
+  }
+
+  /** Names this child run ("element 3") in the messages of its usage. */
+  void label(String label) {
+    this.label = label;
   }
 
   /** Whether this run, or a run it is a child of, was stopped. */
@@ -317,19 +324,28 @@ final class RunExecution {
     if (used.equals(Usage.NONE)) {
       return;
     }
+    account(s, used, "step '" + plan.steps[s].slug() + "'");
+  }
+
+  /**
+   * Adds usage to step {@code s}; {@code origin} names the step that reported it (a child run's
+   * step, with its element or branch, when it came from one).
+   */
+  private void account(int s, Usage used, String origin) {
     String breach = usage.add(s, used, stopped);
     if (breach != null) {
-      stop("usage limit exceeded after step '" + plan.steps[s].slug() + "': " + breach);
+      stop("usage limit exceeded after " + origin + ": " + breach);
     }
     if (parent != null) {
-      parent.accountFromChild(parentStep, used);
+      parent.accountFromChild(parentStep, used, origin + " (" + (label == null ? "child run"
+          : label) + " of step '" + parent.plan.steps[parentStep].slug() + "')");
     }
   }
 
   /** Adds what a child run of control-flow step {@code s} used. */
-  private void accountFromChild(int s, Usage used) {
+  private void accountFromChild(int s, Usage used, String origin) {
     usage.fromChild(s, used);
-    account(s, used);
+    account(s, used, origin);
   }
 
   /**
