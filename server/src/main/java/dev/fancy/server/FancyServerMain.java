@@ -1,0 +1,1 @@
+package dev.fancy.server; /** x */ public final class FancyServerMain { public static void main(String[] a) {} }
