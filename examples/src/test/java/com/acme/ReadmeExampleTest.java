@@ -3,8 +3,8 @@ package com.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.Inputs;
-import dev.fancy.engine.RunResult;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunResult;
 import dev.fancy.workflow.Arg;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;

@@ -1,7 +1,7 @@
 package com.example.rain;
 
 import com.example.rain.Rain.StationRain;
-import dev.fancy.engine.Inputs;
+import dev.fancy.run.Inputs;
 import dev.fancy.value.TypeRef;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Flow;

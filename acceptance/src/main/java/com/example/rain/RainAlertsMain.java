@@ -1,7 +1,7 @@
 package com.example.rain;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
+import dev.fancy.run.RunResult;
 import java.nio.file.Path;
 import java.util.Map;
 

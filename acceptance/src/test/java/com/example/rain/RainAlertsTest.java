@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.rain.Rain.StationRain;
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
 import dev.fancy.workflow.Workflow;
@@ -64,8 +64,8 @@ class RainAlertsTest {
     assertEquals(rain.workflow, again);
     try (Journal journal = Journal.open(temp.resolve("fancy.db"));
         DurableEngine engine = DurableEngine.builder(journal).open()) {
-      UUID run = engine.submit(again, rain.inputs(CSV, Map.of("New York", 1.0)));
-      assertEquals(RunStatus.SUCCEEDED, engine.await(run));
+      UUID run = engine.start(again, rain.inputs(CSV, Map.of("New York", 1.0))).id();
+      assertEquals(RunStatus.SUCCEEDED, engine.handle(run).await());
     }
   }
 }

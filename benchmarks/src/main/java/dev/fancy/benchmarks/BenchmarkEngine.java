@@ -2,9 +2,11 @@ package dev.fancy.benchmarks;
 
 import dev.fancy.cache.InMemoryStepCache;
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.Inputs;
+import dev.fancy.value.ValueCodec;
 import dev.fancy.workflow.Workflow;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -23,13 +25,19 @@ final class BenchmarkEngine implements AutoCloseable {
   private final Engine engine = Engine.builder().registry(StepRegistry.loadDefault())
       .executor(executor).maxConcurrency(THREADS).cache(new InMemoryStepCache(50_000)).build();
 
+  /** {@code values} by input alias as the workflow's inputs, through the JSON boundary. */
+  static Inputs bind(Workflow workflow, Map<String, ?> values) {
+    ValueCodec codec = ValueCodec.defaults();
+    return Inputs.fromJson(workflow, codec.toTree(values), codec);
+  }
+
   void validate(Workflow workflow) {
     engine.validate(workflow);
   }
 
   /** Runs {@code workflow}, checks it succeeded, returns its first output, frees its values. */
   Object run(Workflow workflow, Map<String, Object> inputs) {
-    RunResult result = engine.run(workflow, inputs);
+    RunResult result = engine.run(workflow, BenchmarkEngine.bind(workflow, inputs));
     if (result.status() != RunStatus.SUCCEEDED) {
       throw new IllegalStateException("run failed: " + result.failure());
     }

@@ -1,9 +1,9 @@
 package dev.fancy.benchmarks;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepRecord;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
 import dev.fancy.journal.Durability;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
@@ -75,21 +75,21 @@ public final class DurableThroughput {
   private static void measure(Durability durability, Shape shape) throws Exception {
     double[] memory;
     try (Engine engine = Engine.builder().maxConcurrency(shape.workers()).build()) {
-      engine.run(shape.workflow(), Map.of("x", 0));
-      memory = durations(List.of(engine.run(shape.workflow(), Map.of("x", 0))));
+      engine.run(shape.workflow(), BenchmarkEngine.bind(shape.workflow(), Map.of("x", 0)));
+      memory = durations(List.of(engine.run(shape.workflow(), BenchmarkEngine.bind(shape.workflow(), Map.of("x", 0)))));
     }
     try (Journal journal = open(durability);
         DurableEngine engine = DurableEngine.builder(journal)
             .registry(StepRegistry.loadDefault()).maxConcurrency(shape.workers()).open()) {
-      engine.await(engine.submit(shape.workflow(), Map.of("x", 0))); // warm-up
+      engine.handle(engine.start(shape.workflow(), BenchmarkEngine.bind(shape.workflow(), Map.of("x", 0))).id()).await(); // warm-up
       JournalStatistics before = journal.statistics();
       long start = System.nanoTime();
-      UUID run = engine.submit(shape.workflow(), Map.of("x", 0));
-      if (engine.await(run) != RunStatus.SUCCEEDED) {
+      UUID run = engine.start(shape.workflow(), BenchmarkEngine.bind(shape.workflow(), Map.of("x", 0))).id();
+      if (engine.handle(run).await() != RunStatus.SUCCEEDED) {
         throw new IllegalStateException("run " + run + " did not succeed");
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      double[] durable = durations(List.of(engine.result(run)));
+      double[] durable = durations(List.of(engine.handle(run).result()));
       System.out.printf(Locale.ROOT, "%-8s %-18s %,12.0f %10.3f %10.3f %10.3f %10.3f %8.1f%n",
           durability, shape.name(), shape.steps() / seconds, percentile(durable, 50),
           percentile(durable, 99), percentile(memory, 50), percentile(memory, 99),
@@ -104,7 +104,7 @@ public final class DurableThroughput {
         DurableEngine engine = DurableEngine.builder(journal)
             .registry(StepRegistry.loadDefault()).keptResults(runs, 1L << 30).open()) {
       for (int i = 0; i < 200; i++) {
-        engine.await(engine.submit(workflow, Map.of("x", i))); // warm-up
+        engine.handle(engine.start(workflow, BenchmarkEngine.bind(workflow, Map.of("x", i))).id()).await(); // warm-up
       }
       JournalStatistics before = journal.statistics();
       long start = System.nanoTime();
@@ -114,7 +114,7 @@ public final class DurableThroughput {
         batches.add(submitters.submit(() -> {
           List<UUID> ids = new ArrayList<>();
           for (int i = first; i < first + runs / threads; i++) {
-            ids.add(engine.submit(workflow, Map.of("x", i)));
+            ids.add(engine.start(workflow, BenchmarkEngine.bind(workflow, Map.of("x", i))).id());
           }
           return ids;
         }));
@@ -126,10 +126,10 @@ public final class DurableThroughput {
       double submitted = (System.nanoTime() - start) / 1e9;
       List<RunResult> results = new ArrayList<>();
       for (UUID id : ids) {
-        if (engine.await(id) != RunStatus.SUCCEEDED) {
+        if (engine.handle(id).await() != RunStatus.SUCCEEDED) {
           throw new IllegalStateException("run " + id + " did not succeed");
         }
-        results.add(engine.result(id));
+        results.add(engine.handle(id).result());
       }
       double finished = (System.nanoTime() - start) / 1e9;
       double[] steps = durations(results);

@@ -1,7 +1,7 @@
 package dev.fancy.benchmarks;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
+import dev.fancy.run.RunResult;
 import dev.fancy.workflow.Workflow;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -31,7 +31,7 @@ public final class MillionStepChain {
       engine.validate(workflow);
       long validateNanos = System.nanoTime() - validateStart;
       long runStart = System.nanoTime();
-      RunResult result = engine.run(workflow, Map.of("x", 0));
+      RunResult result = engine.run(workflow, BenchmarkEngine.bind(workflow, Map.of("x", 0)));
       long runNanos = System.nanoTime() - runStart;
       Object value = result.get(workflow.outputs().get(0));
       if (!Integer.valueOf(steps).equals(value)) {

@@ -1,5 +1,9 @@
 package dev.fancy.engine;
 
+import dev.fancy.run.RunResult;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunListener;
 import com.fasterxml.jackson.databind.Module;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -9,6 +13,15 @@ import dev.fancy.engine.spi.EngineAccess;
 import dev.fancy.engine.spi.JournaledRun;
 import dev.fancy.frame.Resources;
 import dev.fancy.frame.Usage;
+import dev.fancy.run.Capabilities;
+import dev.fancy.run.Capability;
+import dev.fancy.run.RunHandle;
+import dev.fancy.run.RunInfo;
+import dev.fancy.run.RunNotFoundException;
+import dev.fancy.run.RunPage;
+import dev.fancy.run.RunQuery;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.WorkflowEngine;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.store.DatumStore;
 import dev.fancy.store.FileDatumStore;
@@ -17,6 +30,7 @@ import dev.fancy.value.ValueCodecException;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,7 +64,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * }
  * }</pre>
  */
-public final class Engine implements AutoCloseable {
+public final class Engine implements WorkflowEngine {
 
   private final StepRegistry registry;
   private final ExecutorService ownedExecutor;
@@ -62,7 +76,21 @@ public final class Engine implements AutoCloseable {
   /** The reference store the engine made itself (in a temporary directory), or null. */
   private final FileDatumStore ownedReferences;
   private volatile boolean closed;
-  private final Map<UUID, RunExecution> running = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<UUID, LocalRun> running = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Finished runs kept for {@link #handle} and {@link #runs}, weighed by their step count. */
+  private final Cache<UUID, LocalRun> finished;
+  private final LazyThreadPool<ExecutorService> eventThreads =
+      LazyThreadPool.cached("fancy-events-");
+  private final Clock clock = Clock.systemUTC();
+
+  private static final Capabilities CAPABILITIES = Capabilities.all()
+      .without(Capability.DURABLE_RUNS, "the in-memory engine keeps runs in this process only")
+      .without(Capability.RESUME, "the in-memory engine keeps no journal to resume a run from; "
+          + "use a DurableEngine")
+      .without(Capability.TRANSACTIONAL_EFFECTS, "the in-memory engine has no journal to commit "
+          + "effects with results")
+      .without(Capability.SINGLE_FLIGHT_CACHE, "identical cached steps running at the same time "
+          + "each compute");
   /**
    * Checked plans by workflow object (identity). Keys are weak and values soft: a plan refers to
    * its workflow, so a strong value would keep every key alive forever; a soft one lets both go
@@ -73,6 +101,8 @@ public final class Engine implements AutoCloseable {
 
   private Engine(Builder builder) {
     this.registry = builder.registry != null ? builder.registry : StepRegistry.loadDefault();
+    this.finished = Caffeine.newBuilder().maximumWeight(builder.keptSteps)
+        .weigher((UUID id, LocalRun run) -> run.weight()).build();
     Executor executor;
     if (builder.executor != null) {
       executor = builder.executor;
@@ -114,11 +144,13 @@ public final class Engine implements AutoCloseable {
   }
 
   /** The registry steps are looked up in. */
+  @Override
   public StepRegistry registry() {
     return registry;
   }
 
   /** The codec values are converted to and from JSON with. */
+  @Override
   public ValueCodec codec() {
     return services.codec();
   }
@@ -146,106 +178,28 @@ public final class Engine implements AutoCloseable {
    *
    * @throws WorkflowValidationException listing every problem
    */
-  public void validate(Workflow workflow, Map<String, ?> inputs) {
-    plan(workflow).bindSources(inputs, services.codec());
+  @Override
+  public void validate(Workflow workflow, Inputs inputs) {
+    Objects.requireNonNull(inputs, "inputs == null");
+    plan(workflow).bindSources(inputs.asMap(), services.codec());
   }
 
   /**
-   * Runs {@code workflow} with typed inputs and waits for it to finish.
+   * Starts {@code workflow} and returns at once; the workflow and the inputs are checked before
+   * this returns.
    *
-   * @return the result; a failed step makes a {@link RunStatus#FAILED} result, not an exception
-   * @throws WorkflowValidationException if the workflow or the inputs are invalid (nothing ran)
-   * @throws IllegalStateException if the engine is closed
-   */
-  public RunResult run(Workflow workflow, Inputs inputs) {
-    return run(workflow, inputs.asMap(), RunOptions.DEFAULT);
-  }
-
-  /**
-   * Runs {@code workflow} with typed inputs and per-run options, and waits for it to finish.
-   *
-   * @throws WorkflowValidationException if the workflow or the inputs are invalid
-   * @throws UsageLimitExceededException if the run's usage exceeded its limits
-   * @throws IllegalStateException if the engine is closed
-   */
-  public RunResult run(Workflow workflow, Inputs inputs, RunOptions options) {
-    return run(workflow, inputs.asMap(), options);
-  }
-
-  /**
-   * Starts {@code workflow} with typed inputs and per-run options; returns at once.
-   *
-   * @throws WorkflowValidationException as for {@link #run}
-   * @throws IllegalStateException if the engine is closed
-   */
-  public CompletableFuture<RunResult> start(Workflow workflow, Inputs inputs,
-      RunOptions options) {
-    return start(workflow, inputs.asMap(), options);
-  }
-
-  /**
-   * Runs {@code workflow} and waits for it to finish.
-   *
-   * @param inputs a value for every workflow input, by input alias
-   * @return the result; a failed step makes a {@link RunStatus#FAILED} result, not an exception
    * @throws WorkflowValidationException if the workflow or the inputs are invalid (missing,
    *     unknown or mistyped inputs; nothing ran then)
    * @throws IllegalStateException if the engine is closed
    */
-  public RunResult run(Workflow workflow, Map<String, ?> inputs) {
-    return run(workflow, inputs, RunOptions.DEFAULT);
-  }
-
-  /**
-   * Runs {@code workflow} with per-run options and waits for it to finish.
-   *
-   * @param inputs a value for every workflow input, by input alias
-   * @param options usage limits, the run context and listeners of this run
-   * @return the result; a failed step makes a {@link RunStatus#FAILED} result, not an exception
-   * @throws WorkflowValidationException if the workflow or the inputs are invalid
-   * @throws UsageLimitExceededException if the run's usage exceeded its limits; it carries the
-   *     stopped run's result
-   * @throws IllegalStateException if the engine is closed
-   */
-  public RunResult run(Workflow workflow, Map<String, ?> inputs, RunOptions options) {
-    try {
-      return start(workflow, inputs, options).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Starts {@code workflow} and returns at once; validation happens before this returns.
-   *
-   * @param inputs a value for every workflow input, by input alias
-   * @return completes with the result when every step has succeeded, failed or been skipped
-   * @throws WorkflowValidationException as for {@link #run}
-   * @throws IllegalStateException if the engine is closed
-   */
-  public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs) {
-    return start(workflow, inputs, RunOptions.DEFAULT);
-  }
-
-  /**
-   * Starts {@code workflow} with per-run options and returns at once; validation happens before
-   * this returns.
-   *
-   * @return completes with the result, or exceptionally with a
-   *     {@link UsageLimitExceededException} if a usage limit stopped the run
-   * @throws WorkflowValidationException as for {@link #run}
-   * @throws IllegalStateException if the engine is closed
-   */
-  public CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs,
-      RunOptions options) {
+  @Override
+  public RunHandle start(Workflow workflow, Inputs inputs, RunOptions options) {
     return start(workflow, inputs, options, null);
   }
 
   static {
-    EngineAccess.setStarter(Engine::start);
+    EngineAccess.setStarter((engine, workflow, inputs, options, journaled) ->
+        engine.start(workflow, inputs, options, journaled).done());
   }
 
   /**
@@ -254,34 +208,51 @@ public final class Engine implements AutoCloseable {
    * steps whose outputs are in {@code journaled.committed()} restored instead of run.
    *
    * @param journaled the run's journal and what it committed before, or null for an in-memory run
-   * @return completes with the result; exceptionally with the journal's exception if the journal
-   *     failed (the run stopped here without further writes), or with a
-   *     {@link UsageLimitExceededException}
-   * @throws WorkflowValidationException as for {@link #run}
+   * @throws WorkflowValidationException as for {@link #start(Workflow, Inputs, RunOptions)}
    * @throws IllegalStateException if the engine is closed, or a committed output cannot be read
    *     back as its cell's type (nothing ran then)
    */
-  private CompletableFuture<RunResult> start(Workflow workflow, Map<String, ?> inputs,
-      RunOptions options, JournaledRun journaled) {
+  private LocalRun start(Workflow workflow, Inputs inputs, RunOptions options,
+      JournaledRun journaled) {
     Objects.requireNonNull(inputs, "inputs == null");
     Objects.requireNonNull(options, "options == null");
     if (closed) {
       throw new IllegalStateException("the engine is closed; build a new one to run workflows");
     }
     ExecutionPlan plan = plan(workflow);
-    Object[] values = plan.bindSources(inputs, services.codec());
+    Object[] values = plan.bindSources(inputs.asMap(), services.codec());
     Object[][] restored = journaled == null ? null : restore(plan, journaled);
-    Object context = options.context() == null ? null
-        : options.context().apply(Collections.unmodifiableMap(new HashMap<>(inputs)));
     UUID runId = journaled != null ? journaled.runId()
         : options.runId() != null ? options.runId() : UUID.randomUUID();
-    RunExecution execution = new RunExecution(plan, runId, services, options, context, null, -1,
-        journaled == null ? null : journaled.journal(),
+    if (journaled == null && (running.containsKey(runId) || finished.getIfPresent(runId) != null)) {
+      throw new IllegalArgumentException("run " + runId + " exists already in this engine; "
+          + "leave RunOptions.runId unset for a new ID");
+    }
+    Object context = options.context() == null ? null : options.context().apply(inputs);
+    EventLog events = new EventLog(runId, services.codec(), eventThreads.get(), clock,
+        journaled == null ? 1 : journaled.firstEventSequence(),
+        journaled == null ? null : journaled.events());
+    List<dev.fancy.run.RunListener> listeners = new ArrayList<>(options.listeners().size() + 1);
+    listeners.add(events);
+    listeners.addAll(options.listeners());
+    RunOptions withEvents = new RunOptions(options.limits(), options.context(), listeners,
+        options.contextRule(), options.runId(), options.labels());
+    RunExecution execution = new RunExecution(plan, runId, services, withEvents, context, null,
+        -1, journaled == null ? null : journaled.journal(),
         journaled == null ? Usage.NONE : journaled.usedBefore(), restored);
-    running.put(runId, execution);
-    CompletableFuture<RunResult> result = execution.start(values);
-    result.whenComplete((done, error) -> running.remove(runId, execution));
-    return result;
+    CompletableFuture<RunResult> done = new CompletableFuture<>();
+    LocalRun run = new LocalRun(execution, done, events, options.labels());
+    running.put(runId, run);
+    execution.start(values).whenComplete((result, error) -> {
+      finished.put(runId, run);
+      running.remove(runId, run);
+      if (error != null) {
+        done.completeExceptionally(error);
+      } else {
+        done.complete(result);
+      }
+    });
+    return run;
   }
 
   /** The committed outputs of a resumed run, decoded per step before anything starts. */
@@ -309,12 +280,57 @@ public final class Engine implements AutoCloseable {
    * @return whether the run was executing here
    */
   public boolean cancel(UUID runId, String reason) {
-    RunExecution execution = running.get(runId);
-    if (execution == null) {
-      return false;
+    LocalRun run = running.get(runId);
+    return run != null && run.cancel(Objects.requireNonNull(reason, "reason == null"));
+  }
+
+  /**
+   * A handle on a run this engine executes, or one of the finished runs it keeps (the most recent
+   * ones, up to {@link Builder#keptSteps} workflow steps in all).
+   *
+   * @throws RunNotFoundException if the engine does not hold the run
+   */
+  @Override
+  public RunHandle handle(UUID runId) {
+    LocalRun run = running.get(runId);
+    if (run == null) {
+      run = finished.getIfPresent(runId);
     }
-    execution.stop(Objects.requireNonNull(reason, "reason == null"));
-    return true;
+    if (run == null) {
+      throw new RunNotFoundException(runId, "this in-memory engine (it keeps the runs it executes "
+          + "and its most recent finished ones)");
+    }
+    return run;
+  }
+
+  /**
+   * Not supported: an in-memory engine keeps no journal to resume from. Use a
+   * {@code DurableEngine}.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public RunHandle resume(UUID runId) {
+    throw new UnsupportedOperationException(CAPABILITIES.reasonMissing(Capability.RESUME)
+        .orElseThrow());
+  }
+
+  /** The runs this engine executes and the finished ones it keeps, newest first. */
+  @Override
+  public RunPage runs(RunQuery query) {
+    List<RunInfo> all = new ArrayList<>();
+    for (LocalRun run : running.values()) {
+      all.add(run.info());
+    }
+    for (LocalRun run : finished.asMap().values()) {
+      all.add(run.info());
+    }
+    return query.page(all);
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return CAPABILITIES;
   }
 
   private ExecutionPlan plan(Workflow workflow) {
@@ -331,12 +347,14 @@ public final class Engine implements AutoCloseable {
    */
   @Override
   public void close() {
+    finished.invalidateAll();
     closed = true;
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
     timedAttempts.shutdown();
     flowThreads.shutdown();
+    eventThreads.shutdown();
     timer.shutdown();
     if (ownedReferences != null) {
       ownedReferences.deleteAll();
@@ -356,6 +374,7 @@ public final class Engine implements AutoCloseable {
     private final List<AttemptInterceptor> interceptors = new ArrayList<>();
     private final List<RunListener> listeners = new ArrayList<>();
     private final List<Module> jacksonModules = new ArrayList<>();
+    private long keptSteps = 100_000;
 
     private Builder() {}
 
@@ -460,6 +479,23 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Builds the engine. */
+    /**
+     * How many finished runs the engine keeps for {@link Engine#handle} and {@link Engine#runs},
+     * weighed by their workflow steps: runs are dropped oldest first once their steps add up to
+     * more than {@code steps} (default 100,000). A dropped run's result stays usable by whoever
+     * holds it.
+     *
+     * @throws IllegalArgumentException if {@code steps < 0}
+     */
+    public Builder keptSteps(long steps) {
+      if (steps < 0) {
+        throw new IllegalArgumentException("keptSteps " + steps + " < 0");
+      }
+      this.keptSteps = steps;
+      return this;
+    }
+
+    /** The engine. */
     public Engine build() {
       return new Engine(this);
     }

@@ -1,5 +1,6 @@
 package dev.fancy.engine;
 
+import dev.fancy.run.RunListener;
 import dev.fancy.cache.StepCache;
 import dev.fancy.frame.Resources;
 import dev.fancy.store.DatumStore;

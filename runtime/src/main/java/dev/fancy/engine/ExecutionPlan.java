@@ -254,7 +254,7 @@ final class ExecutionPlan {
       names.add(input.alias());
       if (!inputs.containsKey(input.alias())) {
         problems.add("workflow input '" + input.alias() + "' (" + input.type().name()
-            + ") has no value; pass it in the inputs map");
+            + ") has no value; bind it with Inputs.of(cell, value)");
       } else {
         values[i] = inputs.get(input.alias());
         checkSource(i, values[i], "workflow input '" + input.alias() + "'", problems);

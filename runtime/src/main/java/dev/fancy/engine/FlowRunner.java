@@ -1,5 +1,11 @@
 package dev.fancy.engine;
 
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.ChildRun;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.ContextRule;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.workflow.Cell;
@@ -103,7 +109,7 @@ final class FlowRunner {
       bound.put(input.alias(), values.get(input.alias()));
     }
     RunOptions options = new RunOptions(UsageLimits.NONE, null, run.options.listeners(),
-        run.options.contextRule(), null);
+        run.options.contextRule(), null, Map.of());
     RunExecution child = new RunExecution(plan, Ids.newId(),
         inline ? run.services.inline() : run.services.forChildren(), options, context, run, s,
         null, Usage.NONE, null);
@@ -150,7 +156,7 @@ final class FlowRunner {
 
   private static String firstError(RunResult result) {
     return result.history().stream().filter(r -> r.status() == StepStatus.FAILED).findFirst()
-        .map(r -> "step '" + r.slug() + "': " + r.errorType() + ": " + r.errorMessage())
+        .map(r -> "step '" + r.slug() + "': " + r.error())
         .orElse(result.status().toString());
   }
 

@@ -1,5 +1,6 @@
 package dev.fancy.engine;
 
+import dev.fancy.run.StepStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.Usage;

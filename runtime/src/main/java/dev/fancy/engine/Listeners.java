@@ -1,5 +1,8 @@
 package dev.fancy.engine;
 
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.StepEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -80,5 +83,10 @@ final class Listeners implements RunListener {
   @Override
   public void stepSkipped(StepEvent step, String reason) {
     each("stepSkipped", l -> l.stepSkipped(step, reason));
+  }
+
+  @Override
+  public void stepCancelled(StepEvent step, String reason) {
+    each("stepCancelled", l -> l.stepCancelled(step, reason));
   }
 }

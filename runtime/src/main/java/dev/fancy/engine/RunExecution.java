@@ -1,5 +1,13 @@
 package dev.fancy.engine;
 
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.ChildRun;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.StepEvent;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.CancellationSignal;
 import dev.fancy.frame.Usage;
@@ -295,6 +303,9 @@ final class RunExecution {
           && (t instanceof CancellationException || t instanceof InterruptedException)) {
         state.set(s, CANCELLED);
         journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
+        if (!listeners.isEmpty()) {
+          listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
+        }
         finish(1);
         return -1;
       }
@@ -311,6 +322,9 @@ final class RunExecution {
     if (!keep) {
       state.set(s, CANCELLED);
       journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
+      if (!listeners.isEmpty()) {
+        listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
+      }
       finish(1);
       return -1;
     }
@@ -457,7 +471,7 @@ final class RunExecution {
 
   private void complete() {
     finishedNanos = System.nanoTime();
-    RunResult runResult = new RunResult(this);
+    RunResult runResult = new RunSnapshot(this).result(options.labels());
     if (parent == null) {
       listeners.runFinished(runResult);
     }

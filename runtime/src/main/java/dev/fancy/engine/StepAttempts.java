@@ -1,5 +1,9 @@
 package dev.fancy.engine;
 
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.ErrorInfo;
+import dev.fancy.run.StepEvent;
+import dev.fancy.run.AttemptStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.cache.CacheKey;
 import dev.fancy.engine.spi.StepJournal;
@@ -175,10 +179,16 @@ final class StepAttempts {
         }
       }
       long end = System.nanoTime();
-      run.attemptRecords[s].add(new AttemptRecord(attempt, outcome(error), run.instant(start),
-          run.instant(end), Duration.ofNanos(end - start),
-          error == null ? null : error.getClass().getName(),
-          error == null ? null : error.getMessage(), used));
+      AttemptRecord record = new AttemptRecord(attempt, outcome(error),
+          journaled != null ? journaled.idempotencyKey()
+              : run.runId + ":" + step.id() + ":" + attempt, run.instant(start), run.instant(end),
+          Duration.ofNanos(end - start), error == null ? null
+              : ErrorInfo.of(error, attempt < options.maxAttempts()
+                  && options.retry().retries(error)), used);
+      List<AttemptRecord> records = run.attemptRecords[s];
+      synchronized (records) {
+        records.add(record);
+      }
       run.account(s, used);
       if (error == null) {
         if (loop.key != null) {
@@ -273,19 +283,19 @@ final class StepAttempts {
     return outputs;
   }
 
-  private static AttemptOutcome outcome(Throwable error) {
+  private static AttemptStatus outcome(Throwable error) {
     if (error == null) {
-      return AttemptOutcome.SUCCEEDED;
+      return AttemptStatus.SUCCEEDED;
     } else if (error instanceof AttemptTimeoutException) {
-      return AttemptOutcome.TIMED_OUT;
+      return AttemptStatus.TIMED_OUT;
     } else if (error instanceof OutputValidationException) {
-      return AttemptOutcome.VALIDATION_FAILED;
+      return AttemptStatus.VALIDATION_FAILED;
     } else if (error instanceof AttemptVetoedException) {
-      return AttemptOutcome.VETOED;
+      return AttemptStatus.VETOED;
     } else if (error instanceof CancellationException || error instanceof InterruptedException) {
-      return AttemptOutcome.CANCELLED;
+      return AttemptStatus.CANCELLED;
     }
-    return AttemptOutcome.FAILED;
+    return AttemptStatus.FAILED;
   }
 
   private Object[] fallback(int s, Object[] args, int attemptsMade, Throwable failure)

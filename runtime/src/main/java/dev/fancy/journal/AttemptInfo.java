@@ -1,5 +1,6 @@
 package dev.fancy.journal;
 
+import dev.fancy.run.AttemptStatus;
 import java.time.Instant;
 import java.util.UUID;
 

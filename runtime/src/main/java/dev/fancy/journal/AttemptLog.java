@@ -2,7 +2,7 @@ package dev.fancy.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.engine.StepStatus;
+import dev.fancy.run.StepStatus;
 import dev.fancy.engine.spi.StepJournal.JournalAttempt;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.Usage;

@@ -7,11 +7,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.Inputs;
-import dev.fancy.engine.RunOptions;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.UsageLimitExceededException;
+import dev.fancy.run.Capabilities;
+import dev.fancy.run.Capability;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunHandle;
+import dev.fancy.run.RunHistory;
+import dev.fancy.run.RunInfo;
+import dev.fancy.run.RunNotFoundException;
+import dev.fancy.run.RunPage;
+import dev.fancy.run.RunQuery;
+import dev.fancy.run.WorkflowEngine;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.engine.spi.EngineAccess;
 import dev.fancy.engine.spi.JournaledRun;
 import dev.fancy.frame.Resources;
@@ -74,10 +83,13 @@ import org.slf4j.LoggerFactory;
  * <p>The promise of Temporal and DBOS, with an embedded SQLite journal and no server. See
  * docs/durability.md for the exact guarantees.
  */
-public final class DurableEngine implements AutoCloseable {
+public final class DurableEngine implements WorkflowEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(DurableEngine.class);
   private static final AtomicInteger ENGINES = new AtomicInteger();
+  private static final Capabilities CAPABILITIES = Capabilities.all()
+      .without(Capability.SINGLE_FLIGHT_CACHE, "identical cached steps running at the same time "
+          + "each compute");
 
   /** A run executing in this process. */
   private record Execution(Lease lease, CompletableFuture<RunResult> done) {}
@@ -183,39 +195,12 @@ public final class DurableEngine implements AutoCloseable {
   }
 
   /**
-   * Records and starts a run with typed inputs; returns its ID at once (see
-   * {@link #submit(Workflow, Map, RunOptions)}).
-   */
-  public UUID submit(Workflow workflow, Inputs inputs) {
-    return submit(workflow, inputs.asMap(), RunOptions.DEFAULT);
-  }
-
-  /**
-   * Records and starts a run with typed inputs and options; returns its ID at once (see
-   * {@link #submit(Workflow, Map, RunOptions)}).
-   */
-  public UUID submit(Workflow workflow, Inputs inputs, RunOptions options) {
-    return submit(workflow, inputs.asMap(), options);
-  }
-
-  /**
-   * Records and starts a run with {@link RunOptions#DEFAULT}; returns its ID at once.
-   *
-   * @throws WorkflowValidationException if the workflow or inputs are invalid (nothing is
-   *     recorded then)
-   * @throws JournalException if the run cannot be recorded (nothing is half-written)
-   */
-  public UUID submit(Workflow workflow, Map<String, ?> inputs) {
-    return submit(workflow, inputs, RunOptions.DEFAULT);
-  }
-
-  /**
-   * Records and starts a run; returns its ID at once. Every input is checked to be readable back
-   * from its JSON (as a resumed run would read it) before anything is recorded. The options'
-   * usage limits and run ID are journaled; its context factory, context rule and listeners apply
-   * while this process executes the run (a run resumed elsewhere gets that engine's
-   * {@link Builder#defaults}). Submitting with the ID of an existing run of the same workflow and
-   * inputs returns that run's ID and starts nothing (idempotent submission).
+   * Records and starts a run; returns its handle at once. Every input is checked to be readable
+   * back from its JSON (as a resumed run would read it) before anything is recorded. The options'
+   * usage limits, labels and run ID are journaled; its context factory, context rule and
+   * listeners apply while this process executes the run (a run resumed elsewhere gets that
+   * engine's {@link Builder#defaults}). Starting with the ID of an existing run of the same
+   * workflow and inputs returns that run and starts nothing (idempotent submission).
    *
    * @throws WorkflowValidationException if the workflow or inputs are invalid, or an input
    *     cannot be read back from JSON (the message names it and its type); nothing is recorded
@@ -224,22 +209,77 @@ public final class DurableEngine implements AutoCloseable {
    * @throws JournalException if the run cannot be recorded (nothing is half-written)
    * @throws IllegalStateException if this engine is closed
    */
-  public UUID submit(Workflow workflow, Map<String, ?> inputs, RunOptions options) {
+  @Override
+  public RunHandle start(Workflow workflow, Inputs inputs, RunOptions options) {
     Objects.requireNonNull(options, "options == null");
     requireOpen();
     engine.validate(workflow, inputs);
-    ObjectNode json = encodeInputs(workflow, inputs);
+    ObjectNode json = encodeInputs(workflow, inputs.asMap());
     Definition definition = definitions.get(workflow, DurableEngine::define);
     UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
     ObjectNode journaled = JournalJson.MAPPER.createObjectNode();
     journaled.set("limits", JournalJson.MAPPER.valueToTree(options.limits()));
     var created = journal.runTable().create(new RunTable.NewRun(runId, definition.hash(),
-        workflow.name(), definition.json(), json.toString(), journaled.toString()), owner,
-        leaseEnd());
+        workflow.name(), definition.json(), json.toString(), journaled.toString(),
+        options.labels()), owner, leaseEnd());
     if (created.isPresent()) {
       start(created.get(), workflow, inputs, options, Map.of(), Usage.NONE);
     }
-    return runId;
+    return new DurableRun(this, runId);
+  }
+
+  /**
+   * A handle on any run of the journal, also one another process started or executes.
+   *
+   * @throws RunNotFoundException if the journal has no such run
+   */
+  @Override
+  public RunHandle handle(UUID runId) {
+    journalRun(runId);
+    return new DurableRun(this, runId);
+  }
+
+  /** The journal's row of a run. */
+  JournalRun journalRun(UUID runId) {
+    return journal.run(runId).orElseThrow(
+        () -> new RunNotFoundException(runId, "the journal " + journal.file()));
+  }
+
+  /** One page of the journal's runs, newest first. */
+  @Override
+  public RunPage runs(RunQuery query) {
+    List<JournalRun> rows = journal.runs(query);
+    List<RunInfo> page = new ArrayList<>();
+    for (JournalRun row : rows.subList(0, Math.min(rows.size(), query.limit()))) {
+      page.add(row.toRunInfo(row.status().isFinal() ? journal.usage(row.runId()) : Usage.NONE));
+    }
+    return new RunPage(page, rows.size() > query.limit()
+        ? RunQuery.cursorOf(page.get(page.size() - 1)) : null);
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public StepRegistry registry() {
+    return engine.registry();
+  }
+
+  @Override
+  public ValueCodec codec() {
+    return codec;
+  }
+
+  @Override
+  public void validate(Workflow workflow, Inputs inputs) {
+    engine.validate(workflow, inputs);
+  }
+
+  /** The scheduler event subscriptions poll on. */
+  ScheduledExecutorService scheduler() {
+    return scheduler;
   }
 
   /** The inputs as JSON, each checked to read back as its cell's type. */
@@ -280,15 +320,14 @@ public final class DurableEngine implements AutoCloseable {
    * Resumes a failed or cancelled run (or a running one nobody holds) from where it stopped:
    * committed steps keep their results, the others run again with new attempts.
    *
-   * @throws IllegalArgumentException if the journal has no such run
+   * @throws RunNotFoundException if the journal has no such run
    * @throws IllegalStateException if the run succeeded, runs in this process, or is leased by
    *     another live process
    */
-  public synchronized UUID resume(UUID runId) {
+  @Override
+  public synchronized RunHandle resume(UUID runId) {
     requireOpen();
-    RunInfo run = journal.run(runId).orElseThrow(
-        () -> new IllegalArgumentException("the journal " + journal.file() + " has no run "
-            + runId));
+    JournalRun run = journalRun(runId);
     if (isActive(runId) || run.status() == RunStatus.SUCCEEDED) {
       throw new IllegalStateException("run " + runId + " is " + (isActive(runId)
           ? "running in this process" : "succeeded")
@@ -300,7 +339,7 @@ public final class DurableEngine implements AutoCloseable {
           + run.owner() + ") until " + run.leaseUntil());
     }
     restart(new Lease(runId, owner, epoch.getAsLong()));
-    return runId;
+    return new DurableRun(this, runId);
   }
 
   private boolean isActive(UUID runId) {
@@ -310,26 +349,16 @@ public final class DurableEngine implements AutoCloseable {
 
   /**
    * Waits until a run has finished, wherever it executes (in this process, or in another one
-   * sharing the journal), and returns how it ended.
+   * sharing the journal), or {@code timeout} has passed.
    *
-   * @return {@link RunStatus#SUCCEEDED}, {@link RunStatus#FAILED} or {@link RunStatus#CANCELLED}
-   * @throws IllegalArgumentException if the journal has no such run
+   * @param timeout how long to wait at most, or null for as long as it takes
+   * @return the status then
+   * @throws RunNotFoundException if the journal has no such run
    * @throws JournalException if this process was executing the run and its journal failed (the
    *     run stays {@code RUNNING} in the journal and is taken over again once the journal can be
    *     written)
    */
-  public RunStatus await(UUID runId) {
-    return await(runId, null);
-  }
-
-  /**
-   * As {@link #await(UUID)}, but returns {@link RunStatus#RUNNING} if the run has not finished
-   * within {@code timeout}.
-   *
-   * @throws IllegalArgumentException if the journal has no such run
-   * @throws JournalException as for {@link #await(UUID)}
-   */
-  public RunStatus await(UUID runId, Duration timeout) {
+  RunStatus await(UUID runId, Duration timeout) {
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     long pause = TimeUnit.MILLISECONDS.toNanos(5);
     while (true) {
@@ -341,9 +370,7 @@ public final class DurableEngine implements AutoCloseable {
       if (stopped != null && !(stopped instanceof LeaseLostException)) {
         throw stopped; // a lost lease is no failure: the run goes on elsewhere
       }
-      RunStatus status = journal.run(runId).orElseThrow(
-          () -> new IllegalArgumentException("the journal " + journal.file() + " has no run "
-              + runId)).status();
+      RunStatus status = journalRun(runId).status();
       long left = deadline - System.nanoTime();
       if (status.isFinal() || left <= 0) {
         return status;
@@ -376,16 +403,16 @@ public final class DurableEngine implements AutoCloseable {
   }
 
   /**
-   * The result of a run this process executed and still holds in memory, for reading values.
-   * Waits if the run is still executing here. Finished runs' values are kept up to
-   * {@link Builder#keptResults}; older ones are discarded.
+   * The result of a run: the one this process holds in memory if it executed the run (finished
+   * runs' values are kept up to {@link Builder#keptResults}), otherwise one read from the
+   * journal once the run has ended, its values decoded from the committed outputs on demand.
+   * Waits while the run executes.
    *
-   * @throws IllegalStateException if this process did not execute the run or discarded its
-   *     values; read its outputs from the journal then ({@link Journal#committedOutputs})
+   * @throws RunNotFoundException if the journal has no such run
    * @throws JournalException if this process's execution of the run stopped on a journal failure,
    *     or a {@link LeaseLostException} if another process took the run over from this one
    */
-  public RunResult result(UUID runId) {
+  RunResult result(UUID runId) {
     Execution execution = active.get(runId);
     if (execution != null) {
       try {
@@ -402,29 +429,35 @@ public final class DurableEngine implements AutoCloseable {
       throw stopped;
     }
     Kept result = kept.getIfPresent(runId);
-    if (result == null) {
-      throw new IllegalStateException("run " + runId + " was not executed by this process, or "
-          + "its values were discarded (the last " + keptRuns + " runs' values are kept, up to "
-          + keptBytes + " bytes); read its outputs from the journal with "
-          + "Journal.committedOutputs(runId)");
+    if (result != null) {
+      return result.result();
     }
-    return result.result();
+    await(runId, null);
+    JournalRun run = journalRun(runId);
+    Workflow workflow = journal.loadWorkflow(run.workflowHash());
+    RunHistory history = JournalHistory.of(journal, run, workflow);
+    Instant end = run.finishedAt() != null ? run.finishedAt() : run.createdAt();
+    return new RunResult(history.run(), workflow, Duration.between(run.createdAt(), end),
+        history::steps, new JournalValues(runId, journal, workflow, codec), null);
   }
 
   /**
-   * Cancels a run this process executes: running steps are interrupted, the run is cancelled.
+   * Cancels a run: running steps are interrupted, the run is cancelled with {@code reason}.
    *
-   * @throws IllegalStateException if the run is not executing in this process
+   * @return false if the run has ended
+   * @throws UnsupportedOperationException if the run executes in another process (cancel it
+   *     there)
    */
-  public void cancel(UUID runId) {
-    if (!engine.cancel(runId, "cancelled on request")) {
-      throw new IllegalStateException("run " + runId + " is not executing in this process");
+  boolean cancel(UUID runId, String reason) {
+    if (engine.cancel(runId, reason)) {
+      return true;
     }
-  }
-
-  /** Every run in the journal, newest first. */
-  public List<RunInfo> runs() {
-    return journal.runs();
+    JournalRun run = journalRun(runId);
+    if (run.status().isFinal()) {
+      return false;
+    }
+    throw new UnsupportedOperationException("run " + runId + " executes in another process ("
+        + run.owner() + "); cancel it through the engine of that process");
   }
 
   /**
@@ -475,16 +508,16 @@ public final class DurableEngine implements AutoCloseable {
   private void restart(Lease lease) {
     UUID runId = lease.runId();
     Workflow workflow;
-    Map<String, Object> inputs;
+    Inputs inputs;
     Map<UUID, ArrayNode> committed;
     Usage usedBefore;
     RunOptions options;
     try {
-      RunInfo info = journal.run(runId).orElseThrow(() -> new JournalException("the run "
+      JournalRun info = journal.run(runId).orElseThrow(() -> new JournalException("the run "
           + runId + " vanished from the journal", null));
       workflow = journal.loadWorkflow(info.workflowHash());
       engine.validate(workflow);
-      inputs = readInputs(workflow, journal.runInputs(runId));
+      inputs = Inputs.fromJson(workflow, journal.runInputs(runId), codec);
       committed = journal.committedOutputs(runId);
       usedBefore = journal.usage(runId);
       options = readOptions(runId);
@@ -502,17 +535,6 @@ public final class DurableEngine implements AutoCloseable {
     }
   }
 
-  private Map<String, Object> readInputs(Workflow workflow, JsonNode json) {
-    Map<String, Object> inputs = new HashMap<>();
-    for (Cell<?> input : workflow.inputs()) {
-      JsonNode value = json.get(input.alias());
-      if (value != null) {
-        inputs.put(input.alias(), codec.fromTree(value, input.type()));
-      }
-    }
-    return inputs;
-  }
-
   private RunOptions readOptions(UUID runId) {
     RunOptions options = defaults.withRunId(runId);
     JsonNode limits = journal.runOptions(runId).map(json -> json.get("limits")).orElse(null);
@@ -527,7 +549,7 @@ public final class DurableEngine implements AutoCloseable {
     }
   }
 
-  private void start(Lease lease, Workflow workflow, Map<String, ?> inputs, RunOptions options,
+  private void start(Lease lease, Workflow workflow, Inputs inputs, RunOptions options,
       Map<UUID, ArrayNode> committed, Usage usedBefore) {
     UUID runId = lease.runId();
     CompletableFuture<RunResult> done = new CompletableFuture<>();
@@ -538,7 +560,8 @@ public final class DurableEngine implements AutoCloseable {
     committed.values().forEach(outputs -> bytes.add(outputs.toString().length()));
     try {
       EngineAccess.startJournaled(engine, workflow, inputs, options, new JournaledRun(runId,
-              journal.attemptLog().forRun(lease, bytes), committed, usedBefore))
+              journal.attemptLog().forRun(lease, bytes), committed, usedBefore,
+              journal.lastEventSequence(runId) + 1, journal::appendEvent))
           .whenComplete((result, error) -> finished(execution, result, error, bytes.sum()));
     } catch (RuntimeException e) {
       active.remove(runId, execution);
@@ -566,8 +589,8 @@ public final class DurableEngine implements AutoCloseable {
       return;
     }
     try {
-      journal.runTable().finish(lease, result.status(), result.failure()
-          .map(Throwable::toString).orElse(result.stopReason().orElse(null)));
+      journal.runTable().finish(lease, result.status(),
+          result.info().error() == null ? null : result.info().error().toString());
     } catch (JournalException e) {
       LOG.warn("cannot record the end of run {}; it stays resumable: {}", lease.runId(),
           e.getMessage());

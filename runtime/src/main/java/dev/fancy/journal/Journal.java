@@ -3,7 +3,7 @@ package dev.fancy.journal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunStatus;
 import dev.fancy.frame.Usage;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunQuery;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -239,18 +241,80 @@ public final class Journal implements AutoCloseable {
   }
 
   /** The run with this ID, if recorded. */
-  public Optional<RunInfo> run(UUID runId) {
+  public Optional<JournalRun> run(UUID runId) {
     return reader.run(runId);
   }
 
   /** Every recorded run, newest first. */
-  public List<RunInfo> runs() {
-    return reader.runs("");
+  public List<JournalRun> runs() {
+    List<JournalRun> all = new java.util.ArrayList<>();
+    RunQuery query = RunQuery.builder().limit(RunQuery.MAX_LIMIT).build();
+    while (true) {
+      List<JournalRun> page = reader.runs(query);
+      all.addAll(page.subList(0, Math.min(page.size(), query.limit())));
+      if (page.size() <= query.limit()) {
+        return all;
+      }
+      JournalRun last = page.get(query.limit() - 1);
+      query = query.after(RunQuery.cursorOf(last.toRunInfo(Usage.NONE)));
+    }
+  }
+
+  /**
+   * One page of the runs matching {@code query}, newest first (the SQL is built from the typed
+   * query; every value is a bound parameter).
+   *
+   * @return the page's runs, and one more after them if there is a next page
+   */
+  List<JournalRun> runs(RunQuery query) {
+    return reader.runs(query);
   }
 
   /** The runs with {@code status}, newest first. */
-  public List<RunInfo> runs(RunStatus status) {
-    return reader.runs("WHERE r.status = ?", status.name());
+  public List<JournalRun> runs(RunStatus status) {
+    return runs().stream().filter(run -> run.status() == status).toList();
+  }
+
+  /**
+   * A run's journaled events from sequence {@code from} on, in order.
+   *
+   * @throws JournalException if a stored event is corrupt
+   */
+  public List<RunEvent> events(UUID runId, long from) {
+    List<RunEvent> events = new java.util.ArrayList<>();
+    for (String json : reader.events(runId, from)) {
+      try {
+        events.add(JournalJson.MAPPER.readValue(json, RunEvent.class));
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        throw new JournalException("an event of run " + runId + " in " + file + " is corrupt: "
+            + e.getMessage(), e);
+      }
+    }
+    return events;
+  }
+
+  /** The highest event sequence a run journaled, 0 if none. */
+  long lastEventSequence(UUID runId) {
+    return reader.lastEventSequence(runId);
+  }
+
+  /**
+   * Journals {@code event} in the next transaction without waiting for it (events describe
+   * state the journal already holds, so losing the last ones in a crash loses no state; the
+   * next owner of the run numbers on from the last one journaled). A sequence number already
+   * journaled is kept as it is.
+   */
+  void appendEvent(RunEvent event) {
+    String json = JournalJson.MAPPER.valueToTree(event).toString();
+    writer.enqueue("journal event " + event.sequence() + " of run " + event.runId(), sql -> {
+      PreparedStatement insert = sql.prepare("INSERT OR IGNORE INTO events (run_id, seq, event) "
+          + "VALUES (?, ?, ?)");
+      insert.setString(1, event.runId().toString());
+      insert.setLong(2, event.sequence());
+      insert.setString(3, json);
+      insert.executeUpdate();
+      return null;
+    });
   }
 
   /**
@@ -259,14 +323,14 @@ public final class Journal implements AutoCloseable {
    * @throws JournalException if there is no such run or the stored JSON is corrupt
    */
   public JsonNode runInputs(UUID runId) {
-    String json = reader.runColumn(runId, "inputs").orElseThrow(
+    String json = reader.runInputs(runId).orElseThrow(
         () -> new JournalException("the journal " + file + " has no run " + runId, null));
     return JournalJson.parse(json, "the inputs of run " + runId + " in " + file);
   }
 
   /** The journaled options of a run (its usage limits), as JSON; empty if none were stored. */
   Optional<JsonNode> runOptions(UUID runId) {
-    return reader.runColumn(runId, "options")
+    return reader.runOptions(runId)
         .map(json -> JournalJson.parse(json, "the options of run " + runId + " in " + file));
   }
 

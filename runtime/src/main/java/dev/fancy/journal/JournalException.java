@@ -1,5 +1,7 @@
 package dev.fancy.journal;
 
+import dev.fancy.FancyException;
+
 /**
  * The journal cannot be opened, read or written (wrong schema version, read-only or corrupt file,
  * a corrupt row, a full disk, a lost lease); the message says which and what to do. Subclasses
@@ -7,7 +9,7 @@ package dev.fancy.journal;
  * {@link JournalCorruptException}, {@link JournalBusyException} and {@link LeaseLostException}.
  * Whatever failed was rolled back: nothing is half-written.
  */
-public class JournalException extends RuntimeException {
+public class JournalException extends FancyException {
   private static final long serialVersionUID = 1L;
 
   /** Creates the exception. */

@@ -1,7 +1,8 @@
 package dev.fancy.journal;
 
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepStatus;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import dev.fancy.run.RunQuery;
 
 /**
  * Queries of the journal on a connection of their own that only reads ({@code query_only}): in
@@ -39,8 +41,8 @@ final class JournalReader implements AutoCloseable {
   record CommittedRow(UUID stepId, int attempt, String outputs, String valueFiles) {}
 
   private static final String RUN_COLUMNS = "SELECT r.id, w.name, r.workflow_hash, r.status, "
-      + "r.error, r.owner, r.epoch, r.lease_until, r.created_at, r.finished_at FROM runs r "
-      + "JOIN workflows w ON w.hash = r.workflow_hash ";
+      + "r.error, r.owner, r.epoch, r.lease_until, r.created_at, r.finished_at, r.labels "
+      + "FROM runs r JOIN workflows w ON w.hash = r.workflow_hash ";
 
   private final Path file;
   private final Connection connection;
@@ -80,29 +82,115 @@ final class JournalReader implements AutoCloseable {
     statements.clear();
   }
 
-  Optional<RunInfo> run(UUID runId) {
-    List<RunInfo> runs = runs("WHERE r.id = ?", runId.toString());
-    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  Optional<JournalRun> run(UUID runId) {
+    return read("read run " + runId, () -> {
+      PreparedStatement query = prepare(RUN_COLUMNS + "WHERE r.id = ?");
+      query.setString(1, runId.toString());
+      List<JournalRun> runs = rows(query);
+      return runs.isEmpty() ? Optional.<JournalRun>empty() : Optional.of(runs.get(0));
+    });
   }
 
-  /** Runs matching {@code where} (with string parameters), newest first. */
-  List<RunInfo> runs(String where, String... parameters) {
+  /**
+   * One page of runs matching {@code query}, newest first, plus one more if there is a next page.
+   * The SQL is assembled only from fixed fragments; every value is a bound parameter.
+   */
+  List<JournalRun> runs(RunQuery query) {
+    StringBuilder where = new StringBuilder("WHERE 1 = 1");
+    List<Object> parameters = new ArrayList<>();
+    if (!query.statuses().isEmpty()) {
+      where.append(" AND r.status IN (")
+          .append(String.join(", ", java.util.Collections.nCopies(query.statuses().size(), "?")))
+          .append(')');
+      query.statuses().stream().map(Enum::name).sorted().forEach(parameters::add);
+    }
+    if (query.workflowName() != null) {
+      where.append(" AND w.name = ?");
+      parameters.add(query.workflowName());
+    }
+    for (var label : new java.util.TreeMap<>(query.labels()).entrySet()) {
+      where.append(" AND EXISTS (SELECT 1 FROM run_labels l WHERE l.run_id = r.id "
+          + "AND l.key = ? AND l.value = ?)");
+      parameters.add(label.getKey());
+      parameters.add(label.getValue());
+    }
+    if (query.createdFrom() != null) {
+      where.append(" AND r.created_at >= ?");
+      parameters.add(query.createdFrom().toEpochMilli());
+    }
+    if (query.createdBefore() != null) {
+      where.append(" AND r.created_at < ?");
+      parameters.add(query.createdBefore().toEpochMilli());
+    }
+    if (query.cursor() != null) {
+      var last = RunQuery.decodeCursor(query.cursor());
+      where.append(" AND (r.created_at < ? OR (r.created_at = ? AND r.id < ?))");
+      parameters.add(last.createdAt().toEpochMilli());
+      parameters.add(last.createdAt().toEpochMilli());
+      parameters.add(last.runId().toString());
+    }
+    String sql = RUN_COLUMNS + where + " ORDER BY r.created_at DESC, r.id DESC LIMIT ?";
+    parameters.add(query.limit() + 1);
     return read("list runs", () -> {
-      PreparedStatement query = prepare(RUN_COLUMNS + where
-          + " ORDER BY r.created_at DESC, r.id");
-      for (int i = 0; i < parameters.length; i++) {
-        query.setString(i + 1, parameters[i]);
+      PreparedStatement statement = prepare(sql);
+      for (int i = 0; i < parameters.size(); i++) {
+        statement.setObject(i + 1, parameters.get(i));
       }
-      List<RunInfo> runs = new ArrayList<>();
+      return rows(statement);
+    });
+  }
+
+  private static List<JournalRun> rows(PreparedStatement query) throws SQLException {
+    List<JournalRun> runs = new ArrayList<>();
+    try (ResultSet row = query.executeQuery()) {
+      while (row.next()) {
+        runs.add(new JournalRun(UUID.fromString(row.getString(1)), row.getString(2),
+            row.getString(3), RunStatus.valueOf(row.getString(4)), row.getString(5),
+            row.getString(6), row.getLong(7), instant(row, 8), instant(row, 9),
+            instant(row, 10), labels(row.getString(11))));
+      }
+    }
+    return runs;
+  }
+
+  private static java.util.Map<String, String> labels(String json) {
+    if (json == null) {
+      return java.util.Map.of();
+    }
+    try {
+      return JournalJson.MAPPER.readValue(json,
+          new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {});
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return java.util.Map.of("fancy.corrupt-labels", e.getOriginalMessage());
+    }
+  }
+
+  /** The events of a run from sequence {@code from} on, as stored (JSON), in order. */
+  List<String> events(UUID runId, long from) {
+    return read("read the events of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT event FROM events WHERE run_id = ? AND seq >= ? "
+          + "ORDER BY seq");
+      query.setString(1, runId.toString());
+      query.setLong(2, from);
+      List<String> events = new ArrayList<>();
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
-          runs.add(new RunInfo(UUID.fromString(row.getString(1)), row.getString(2),
-              row.getString(3), RunStatus.valueOf(row.getString(4)), row.getString(5),
-              row.getString(6), row.getLong(7), instant(row, 8), instant(row, 9),
-              instant(row, 10)));
+          events.add(row.getString(1));
         }
       }
-      return runs;
+      return events;
+    });
+  }
+
+  /** The highest event sequence a run journaled, 0 if none. */
+  long lastEventSequence(UUID runId) {
+    return read("read the last event of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT COALESCE(MAX(seq), 0) FROM events "
+          + "WHERE run_id = ?");
+      query.setString(1, runId.toString());
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? row.getLong(1) : 0L;
+      }
     });
   }
 
@@ -162,10 +250,19 @@ final class JournalReader implements AutoCloseable {
     });
   }
 
-  /** One text column of a run ({@code inputs} or {@code options}), or empty if no such run. */
-  Optional<String> runColumn(UUID runId, String column) {
-    return read("read the " + column + " of run " + runId, () -> {
-      PreparedStatement query = prepare("SELECT " + column + " FROM runs WHERE id = ?");
+  /** A run's inputs JSON, or empty if no such run. */
+  Optional<String> runInputs(UUID runId) {
+    return textColumn(runId, "inputs", "SELECT inputs FROM runs WHERE id = ?");
+  }
+
+  /** A run's options JSON, or empty if no such run (or none were stored). */
+  Optional<String> runOptions(UUID runId) {
+    return textColumn(runId, "options", "SELECT options FROM runs WHERE id = ?");
+  }
+
+  private Optional<String> textColumn(UUID runId, String what, String sql) {
+    return read("read the " + what + " of run " + runId, () -> {
+      PreparedStatement query = prepare(sql);
       query.setString(1, runId.toString());
       try (ResultSet row = query.executeQuery()) {
         return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.<String>empty();

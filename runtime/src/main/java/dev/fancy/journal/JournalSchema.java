@@ -22,6 +22,10 @@ import java.util.List;
  * {@code attempts} the positions of outputs kept in files (out of band, replacing version 1's
  * in-band {@code {"$file": ...}} markers) and the attempt's usage; attempts left {@code RUNNING}
  * in finished runs become {@code ABANDONED}.
+ *
+ * <p>Version 3 adds the runs' numbered events ({@code events}, the engine contract's
+ * {@code RunEvent}s as JSON), their labels ({@code runs.labels} as JSON and {@code run_labels},
+ * one row per label, for queries) and an index of runs by creation time for paging.
  */
 final class JournalSchema {
   private JournalSchema() {}
@@ -59,7 +63,15 @@ final class JournalSchema {
                 + "WHERE status = 'RUNNING' AND run_id IN "
                 + "(SELECT id FROM runs WHERE status <> 'RUNNING')");
         moveFileMarkersOutOfBand(connection, mapper);
-      });
+      },
+      (connection, mapper) -> execute(connection,
+          "CREATE TABLE events (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+              + "seq INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (run_id, seq))",
+          "ALTER TABLE runs ADD COLUMN labels TEXT",
+          "CREATE TABLE run_labels (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+              + "key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+          "CREATE INDEX run_labels_by_value ON run_labels(key, value)",
+          "CREATE INDEX runs_by_created ON runs(created_at, id)"));
 
   /** The schema version this code writes. */
   static int current() {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -152,6 +153,36 @@ final class JournalWriter implements AutoCloseable {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Queues {@code unit} for the next transaction and returns at once; a failure is logged, not
+   * thrown (for writes whose loss loses no state, such as events). Waits only while the queue is
+   * full.
+   */
+  void enqueue(String what, Unit<?> unit) {
+    if (closed) {
+      return;
+    }
+    CompletableFuture<Object> done = new CompletableFuture<>();
+    done.whenComplete((ignored, error) -> {
+      if (error != null) {
+        LoggerFactory.getLogger(JournalWriter.class).warn("could not {} in {}: {}", what, file,
+            error.getMessage());
+      }
+    });
+    boolean interrupted = false;
+    while (true) {
+      try {
+        queue.put(new Request(unit, what, done));
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.fancy.journal;
 
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunStatus;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,7 +32,7 @@ final class RunTable {
    * @param options the journaled run options as JSON text
    */
   record NewRun(UUID runId, String workflowHash, String workflowName, String definition,
-      String inputs, String options) {}
+      String inputs, String options, java.util.Map<String, String> labels) {}
 
   private final JournalWriter writer;
   private final Clock clock;
@@ -90,6 +90,20 @@ final class RunTable {
       insert.setLong(7, now);
       insert.setLong(8, now);
       insert.executeUpdate();
+      if (!run.labels().isEmpty()) {
+        PreparedStatement labels = sql.prepare("UPDATE runs SET labels = ? WHERE id = ?");
+        labels.setString(1, JournalJson.MAPPER.valueToTree(run.labels()).toString());
+        labels.setString(2, run.runId().toString());
+        labels.executeUpdate();
+        PreparedStatement label = sql.prepare("INSERT INTO run_labels (run_id, key, value) "
+            + "VALUES (?, ?, ?)");
+        for (var entry : run.labels().entrySet()) {
+          label.setString(1, run.runId().toString());
+          label.setString(2, entry.getKey());
+          label.setString(3, entry.getValue());
+          label.executeUpdate();
+        }
+      }
       return java.util.Optional.of(new Lease(run.runId(), owner, 1));
     });
   }

@@ -1,6 +1,6 @@
 package dev.fancy.journal;
 
-import dev.fancy.engine.StepStatus;
+import dev.fancy.run.StepStatus;
 import java.util.UUID;
 
 /**

@@ -1,5 +1,7 @@
 package dev.fancy.workflow;
 
+import dev.fancy.FancyException;
+
 import java.util.List;
 
 /**
@@ -7,7 +9,7 @@ import java.util.List;
  * executed or stored. {@link #problems()} lists every problem found, each naming the step and
  * cell involved and saying how to fix it; the message joins them.
  */
-public class WorkflowValidationException extends RuntimeException {
+public class WorkflowValidationException extends FancyException {
   private static final long serialVersionUID = 1L;
 
   private final List<String> problems;

@@ -1,5 +1,11 @@
 package dev.fancy.engine;
 
+import dev.fancy.fixtures.Bind;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.StepEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +52,7 @@ class CachingTest {
     Workflow workflow = Workflow.of("w", version == 1 ? call.out()
         : Workflow.fromJson(Workflow.of("w", call.out()).toJson()
             .replace("\"version\" : 1", "\"version\" : " + version)).outputs().get(0));
-    return engine.run(workflow, Map.of("x", value));
+    return engine.run(workflow, Bind.inputs(workflow, Map.of("x", value)));
   }
 
   @Test
@@ -80,11 +86,12 @@ class CachingTest {
     StepRegistry registry = StepRegistry.empty().register(new StepDefinition("test.opaque", 1, "",
         Call.unary(any), (frame, args) -> new Object[] {args[0]},
         StepOptions.DEFAULT.withCache(true)));
-    Call<Object> call = new Call<>("test.opaque", Call.unary(any), Cell.input("x", Object.class));
+    Cell<Object> x = Cell.input("x", Object.class);
+    Call<Object> call = new Call<>("test.opaque", Call.unary(any), x);
     try (Engine engine = Engine.builder().registry(registry).build()) {
-      RunResult result = engine.run(Workflow.of("w", call.out()), Map.of("x", new Object()));
+      RunResult result = engine.run(Workflow.of("w", call.out()), Inputs.of(x, new Object()));
       assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-      assertThat(result.step(call).errorMessage()).contains(
+      assertThat(result.step(call).error().message()).contains(
           "input 'a' of step 'test.opaque' cannot be serialized for its cache key",
           "or turn caching off for this step");
     }

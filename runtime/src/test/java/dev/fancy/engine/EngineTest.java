@@ -1,5 +1,12 @@
 package dev.fancy.engine;
 
+import dev.fancy.fixtures.Bind;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunFailedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,7 +63,7 @@ class EngineTest {
     AddStep sum = MathSteps.add(a.out(), b.out());
     Workflow workflow = Workflow.of("sum", sum.out());
 
-    RunResult result = engine.run(workflow, Map.of("x", 5));
+    RunResult result = engine.run(workflow, Bind.inputs(workflow, Map.of("x", 5)));
 
     assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(result.get(sum.out())).isEqualTo(6 + 15);
@@ -65,17 +72,17 @@ class EngineTest {
     assertThat(result.outputs()).containsExactly(Map.entry(sum.out(), 21));
     assertThat(result.history()).hasSize(3).allSatisfy(record -> {
       assertThat(record.status()).isEqualTo(StepStatus.SUCCEEDED);
-      assertThat(record.end()).isAfterOrEqualTo(record.start());
+      assertThat(record.endedAt()).isAfterOrEqualTo(record.startedAt());
       assertThat(record.duration().isNegative()).isFalse();
     });
-    assertThat(result.step(sum).start()).isAfterOrEqualTo(result.step(a).end());
-    assertThat(result.step(sum).start()).isAfterOrEqualTo(result.step(b).end());
+    assertThat(result.step(sum).startedAt()).isAfterOrEqualTo(result.step(a).endedAt());
+    assertThat(result.step(sum).startedAt()).isAfterOrEqualTo(result.step(b).endedAt());
   }
 
   @Test
   void referenceOutputsAreStoredAsFilesUnderTheStoreRoot() {
     var range = MathSteps.range(Cell.input("n", Integer.class));
-    RunResult result = engine.run(Workflow.of("range", range.out()), Map.of("n", 4));
+    RunResult result = engine.run(Workflow.of("range", range.out()), Bind.inputs(Workflow.of("range", range.out()), Map.of("n", 4)));
     assertThat(result.get(range.out())).containsExactly(0, 1, 2, 3);
     Path file = Path.of(result.location(range.out()));
     assertThat(file).exists().startsWith(temp.resolve("values"));
@@ -126,7 +133,8 @@ class EngineTest {
     WorkflowStep right = new Meet(x);
     try (Engine parallel = Engine.builder().registry(registry).maxConcurrency(2).build()) {
       RunResult result = parallel.run(Workflow.of("meet", left.outputCells().get(0),
-          right.outputCells().get(0)), Map.of("x", 1));
+          right.outputCells().get(0)), Bind.inputs(Workflow.of("meet", left.outputCells().get(0),
+          right.outputCells().get(0)), Map.of("x", 1)));
       assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
     }
   }
@@ -154,7 +162,7 @@ class EngineTest {
       outputs.add(new Meet(x).outputCells().get(0));
     }
     try (Engine bounded = Engine.builder().registry(registry).maxConcurrency(3).build()) {
-      RunResult result = bounded.run(Workflow.of("wide", outputs), Map.of("x", 1));
+      RunResult result = bounded.run(Workflow.of("wide", outputs), Bind.inputs(Workflow.of("wide", outputs), Map.of("x", 1)));
       assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
     }
     assertThat(peak.get()).as("reached, never exceeded").isEqualTo(3);
@@ -169,16 +177,16 @@ class EngineTest {
     AddStep independent = MathSteps.add(x, 100);
     Workflow workflow = Workflow.of("partial", transitive.out(), independent.out());
 
-    RunResult result = engine.run(workflow, Map.of("x", 7));
+    RunResult result = engine.run(workflow, Bind.inputs(workflow, Map.of("x", 7)));
 
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
     StepRecord failed = result.step(failing);
     assertThat(failed.status()).isEqualTo(StepStatus.FAILED);
-    assertThat(failed.errorType()).isEqualTo("java.lang.IllegalStateException");
-    assertThat(failed.errorMessage()).isEqualTo("boom at 7");
+    assertThat(failed.error().type()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(failed.error().message()).isEqualTo("boom at 7");
     assertThat(result.step(dependent).status()).isEqualTo(StepStatus.SKIPPED);
     assertThat(result.step(transitive).status()).isEqualTo(StepStatus.SKIPPED);
-    assertThat(result.step(transitive).errorMessage())
+    assertThat(result.step(transitive).error().message())
         .isEqualTo("skipped because step 'math.fail' (" + failing.id() + ") failed");
     assertThat(result.step(independent).status()).isEqualTo(StepStatus.SUCCEEDED);
     assertThat(result.get(independent.out())).isEqualTo(107);
@@ -198,18 +206,18 @@ class EngineTest {
     Cell<Integer> x = Cell.input("x", Integer.class);
     Workflow workflow = Workflow.of("sum", MathSteps.add(x, 1).out());
 
-    assertThatThrownBy(() -> engine.run(workflow, Map.of()))
+    assertThatThrownBy(() -> engine.run(workflow, Bind.inputs(workflow, Map.of())))
         .isInstanceOf(WorkflowValidationException.class)
-        .hasMessageContaining("workflow input 'x' (java.lang.Integer) has no value; pass it in the "
-            + "inputs map");
-    assertThatThrownBy(() -> engine.run(workflow, Map.of("x", 1, "y", 2)))
+        .hasMessageContaining("workflow input 'x' (java.lang.Integer) has no value; give it a "
+            + "value");
+    assertThatThrownBy(() -> engine.run(workflow, Bind.inputs(workflow, Map.of("x", 1, "y", 2))))
         .hasMessageContaining("'y' is not an input of workflow 'sum'; its inputs are [x]");
-    assertThatThrownBy(() -> engine.run(workflow, Map.of("x", "one")))
-        .hasMessageContaining("workflow input 'x' must be a java.lang.Integer but is a "
-            + "java.lang.String");
+    assertThatThrownBy(() -> engine.run(workflow, Bind.inputs(workflow, Map.of("x", "one"))))
+        .hasMessageContaining("workflow input 'x' must be a java.lang.Integer but is string "
+            + "\"one\", which does not convert");
     java.util.Map<String, Object> nullInput = new java.util.HashMap<>();
     nullInput.put("x", null);
-    assertThatThrownBy(() -> engine.run(workflow, nullInput))
+    assertThatThrownBy(() -> engine.run(workflow, Bind.inputs(workflow, nullInput)))
         .hasMessageContaining("workflow input 'x' must be a int but is null");
     assertThat(MathSteps.EXECUTIONS).hasValue(0);
   }
@@ -219,13 +227,13 @@ class EngineTest {
     Cell<Integer> x = Cell.input("x", Integer.class);
     Workflow workflow = Workflow.of("sum", MathSteps.add(x, 1).out());
     try (Engine empty = Engine.builder().registry(StepRegistry.empty()).build()) {
-      assertThatThrownBy(() -> empty.run(workflow, Map.of("x", 1)))
+      assertThatThrownBy(() -> empty.run(workflow, Bind.inputs(workflow, Map.of("x", 1))))
           .isInstanceOf(WorkflowValidationException.class)
           .hasMessageContaining("calls math.add@1, which is not registered; register the module "
               + "that defines it");
     }
     String json = workflow.toJson().replace("\"version\" : 1", "\"version\" : 3");
-    assertThatThrownBy(() -> engine.run(Workflow.fromJson(json), Map.of("x", 1)))
+    assertThatThrownBy(() -> engine.run(Workflow.fromJson(json), Bind.inputs(Workflow.fromJson(json), Map.of("x", 1))))
         .hasMessageContaining("calls math.add@3, which is not registered; registered versions are [1]");
     assertThat(MathSteps.EXECUTIONS).hasValue(0);
   }
@@ -262,7 +270,7 @@ class EngineTest {
       json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     Workflow workflow = Workflow.fromJson(json);
-    RunResult result = engine.run(workflow, Map.of("x", 1));
+    RunResult result = engine.run(workflow, Bind.inputs(workflow, Map.of("x", 1)));
     assertThat(result.requireSucceeded().get(workflow.outputs().get(0))).isEqualTo(42);
   }
 
@@ -278,7 +286,7 @@ class EngineTest {
   void aClosedEngineRefusesRuns() {
     Workflow workflow = Workflow.of("sum", MathSteps.add(Cell.input("x", Integer.class), 1).out());
     engine.close();
-    assertThatThrownBy(() -> engine.run(workflow, Map.of("x", 1)))
+    assertThatThrownBy(() -> engine.run(workflow, Bind.inputs(workflow, Map.of("x", 1))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("the engine is closed; build a new one to run workflows");
   }
@@ -289,7 +297,7 @@ class EngineTest {
     for (int i = 0; i < 20_000; i++) {
       cell = MathSteps.add(cell, 1).out();
     }
-    RunResult result = engine.run(Workflow.of("chain", cell), Map.of("x", 0));
+    RunResult result = engine.run(Workflow.of("chain", cell), Bind.inputs(Workflow.of("chain", cell), Map.of("x", 0)));
     assertThat(result.get(cell)).isEqualTo(20_000);
   }
 

@@ -1,5 +1,13 @@
 package dev.fancy.engine;
 
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.ChildRun;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.ContextRule;
+import dev.fancy.run.UsageLimitExceededException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -184,8 +192,8 @@ class FlowTest {
         Inputs.of(numbers, List.of(1, 7, 3, 17)));
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     StepRecord record = run.history().get(0);
-    assertThat(record.errorType()).isEqualTo(ChildRunFailedException.class.getName());
-    assertThat(record.errorMessage()).startsWith("2 of 4 elements of map step failed: 1: ")
+    assertThat(record.error().type()).isEqualTo(ChildRunFailedException.class.getName());
+    assertThat(record.error().message()).startsWith("2 of 4 elements of map step failed: 1: ")
         .contains("no sevens: 7", "; 3: ", "no sevens: 17");
     assertThat(record.children()).filteredOn(c -> c.status() == RunStatus.FAILED)
         .extracting(ChildRun::label).containsExactlyInAnyOrder("element 1", "element 3");
@@ -247,7 +255,7 @@ class FlowTest {
 
     RunResult unbounded = engine.run(workflow, Inputs.of(start, 0).and(until, 100));
     assertThat(unbounded.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(unbounded.history().get(0).errorMessage()).isEqualTo("loop step still wanted to "
+    assertThat(unbounded.history().get(0).error().message()).isEqualTo("loop step still wanted to "
         + "go on after its maximum of 10 iterations; raise maxIterations or check its predicate");
     assertThatThrownBy(() -> Flow.loop(start, 0, n -> Flow.next(n, below(n, until))))
         .hasMessageContaining("maxIterations is 0; a loop needs a bound of at least 1");
@@ -286,7 +294,7 @@ class FlowTest {
     assertThat(engine.run(workflow, Inputs.of(routes, List.of("b")).and(x, 1)).get(results))
         .containsExactly(Map.entry("b", 3));
     RunResult wrong = engine.run(workflow, Inputs.of(routes, List.of("z")).and(x, 1));
-    assertThat(wrong.history().get(0).errorMessage())
+    assertThat(wrong.history().get(0).error().message())
         .isEqualTo("router step was routed to 'z', which has no branch; its branches are [a, b]");
   }
 

@@ -1,5 +1,11 @@
 package dev.fancy.engine;
 
+import dev.fancy.fixtures.Bind;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.StepEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.fixtures.Call;
@@ -76,7 +82,7 @@ class ListenerTest {
     Call<Integer> failing = new Call<>("test.fail", Call.unary(MathSteps.INT), chatty.out());
     Call<Integer> never = new Call<>("test.chatty", Call.unary(MathSteps.INT), failing.out());
     try (Engine engine = Engine.builder().registry(registry).listener(broken).build()) {
-      RunResult result = engine.run(Workflow.of("talk", never.out()), Map.of("x", 1),
+      RunResult result = engine.run(Workflow.of("talk", never.out()), Bind.inputs(Workflow.of("talk", never.out()), Map.of("x", 1)),
           RunOptions.builder().listener(recorder).build());
       assertThat(result.status()).isEqualTo(RunStatus.FAILED);
     }

@@ -1,5 +1,16 @@
 package dev.fancy.engine;
 
+import dev.fancy.fixtures.Bind;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.StepEvent;
+import dev.fancy.run.UsageLimitExceededException;
+import dev.fancy.run.AttemptStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,7 +59,7 @@ class PoliciesTest {
 
   private RunResult run(StepRegistry registry, Call<Integer> call, int value) {
     try (Engine engine = Engine.builder().registry(registry).listener(recorder).build()) {
-      return engine.run(Workflow.of("w", call.out()), Map.of("x", value));
+      return engine.run(Workflow.of("w", call.out()), Bind.inputs(Workflow.of("w", call.out()), Map.of("x", value)));
     }
   }
 
@@ -72,9 +83,9 @@ class PoliciesTest {
 
     assertThat(result.get(call.out())).isEqualTo(13);
     StepRecord record = result.step(call);
-    assertThat(record.attempts()).extracting(AttemptRecord::outcome).containsExactly(
-        AttemptOutcome.FAILED, AttemptOutcome.FAILED, AttemptOutcome.SUCCEEDED);
-    assertThat(record.attempts().get(0).errorMessage()).isEqualTo("flaky disk");
+    assertThat(record.attempts()).extracting(AttemptRecord::status).containsExactly(
+        AttemptStatus.FAILED, AttemptStatus.FAILED, AttemptStatus.SUCCEEDED);
+    assertThat(record.attempts().get(0).error().message()).isEqualTo("flaky disk");
     assertThat(events).containsExactly("failed 1 IOException", "retry 2", "failed 2 IOException",
         "retry 3");
   }
@@ -93,7 +104,7 @@ class PoliciesTest {
     RunResult result = run(registry, onlyIo, 1);
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
     assertThat(result.step(onlyIo).attempts()).hasSize(1);
-    assertThat(result.step(onlyIo).errorType()).isEqualTo("java.lang.IllegalArgumentException");
+    assertThat(result.step(onlyIo).error().type()).isEqualTo("java.lang.IllegalArgumentException");
   }
 
   @Test
@@ -128,10 +139,10 @@ class PoliciesTest {
 
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
     StepRecord record = result.step(call);
-    assertThat(record.attempts()).extracting(AttemptRecord::outcome)
-        .containsExactly(AttemptOutcome.TIMED_OUT, AttemptOutcome.TIMED_OUT);
-    assertThat(record.errorType()).isEqualTo(AttemptTimeoutException.class.getName());
-    assertThat(record.errorMessage()).isEqualTo("attempt 2 of step 'test.sleepy' timed out after "
+    assertThat(record.attempts()).extracting(AttemptRecord::status)
+        .containsExactly(AttemptStatus.TIMED_OUT, AttemptStatus.TIMED_OUT);
+    assertThat(record.error().type()).isEqualTo(AttemptTimeoutException.class.getName());
+    assertThat(record.error().message()).isEqualTo("attempt 2 of step 'test.sleepy' timed out after "
         + "PT0.05S");
     // The interrupted attempt threads notice asynchronously; give them a bounded while.
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -158,13 +169,13 @@ class PoliciesTest {
         .validate(passes.out(), new AtLeastTen());
     RunResult result = run(registry, passes, 0);
     assertThat(result.get(passes.out())).isEqualTo(10);
-    assertThat(result.step(passes).attempts()).extracting(AttemptRecord::outcome)
-        .containsExactly(AttemptOutcome.VALIDATION_FAILED, AttemptOutcome.SUCCEEDED);
+    assertThat(result.step(passes).attempts()).extracting(AttemptRecord::status)
+        .containsExactly(AttemptStatus.VALIDATION_FAILED, AttemptStatus.SUCCEEDED);
 
     Call<Integer> fails = new Call<>("test.grow", Call.unary(MathSteps.INT), x);
     fails.validate(fails.out(), new AtLeastTen());
     RunResult failed = run(registry, fails, 0);
-    assertThat(failed.step(fails).errorMessage())
+    assertThat(failed.step(fails).error().message())
         .isEqualTo("validation failed after 1 attempt: validator '" + AtLeastTen.class.getName()
             + "' of output 'out': 5 is below 10");
   }
@@ -183,9 +194,9 @@ class PoliciesTest {
               + "is not registered; register it with StepRegistry.registerValidator(new "
               + "PoliciesTest.AtLeastTen())");
       registry.registerValidator(new AtLeastTen());
-      RunResult result = engine.run(read, Map.of("x", 0));
-      assertThat(result.history().get(0).attempts()).extracting(AttemptRecord::outcome)
-          .containsExactly(AttemptOutcome.VALIDATION_FAILED, AttemptOutcome.SUCCEEDED);
+      RunResult result = engine.run(read, Bind.inputs(read, Map.of("x", 0)));
+      assertThat(result.history().get(0).attempts()).extracting(AttemptRecord::status)
+          .containsExactly(AttemptStatus.VALIDATION_FAILED, AttemptStatus.SUCCEEDED);
     }
   }
 
@@ -246,9 +257,9 @@ class PoliciesTest {
     Call<Integer> call = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
     call.options(StepOptions.DEFAULT.withRetry(THREE_QUICK));
     try (Engine engine = Engine.builder().registry(registry).interceptor(vetoFirst).build()) {
-      RunResult result = engine.run(Workflow.of("w", call.out()), Map.of("x", 1));
-      assertThat(result.step(call).attempts()).extracting(AttemptRecord::outcome)
-          .containsExactly(AttemptOutcome.VETOED, AttemptOutcome.SUCCEEDED);
+      RunResult result = engine.run(Workflow.of("w", call.out()), Bind.inputs(Workflow.of("w", call.out()), Map.of("x", 1)));
+      assertThat(result.step(call).attempts()).extracting(AttemptRecord::status)
+          .containsExactly(AttemptStatus.VETOED, AttemptStatus.SUCCEEDED);
       assertThat(result.get(call.out())).isEqualTo(3);
     }
 
@@ -260,11 +271,11 @@ class PoliciesTest {
     };
     Call<Integer> plain = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
     try (Engine engine = Engine.builder().registry(registry).interceptor(broken).build()) {
-      RunResult result = engine.run(Workflow.of("w", plain.out()), Map.of("x", 1));
+      RunResult result = engine.run(Workflow.of("w", plain.out()), Bind.inputs(Workflow.of("w", plain.out()), Map.of("x", 1)));
       assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-      assertThat(result.step(plain).errorType())
+      assertThat(result.step(plain).error().type())
           .isEqualTo(InterceptorFailedException.class.getName());
-      assertThat(result.step(plain).errorMessage()).contains("failed after the attempt",
+      assertThat(result.step(plain).error().message()).contains("failed after the attempt",
           "tracer down");
     }
   }
@@ -294,8 +305,7 @@ class PoliciesTest {
         List.of(Port.of("out", MathSteps.INT))), numbers);
     size.after(mutate);
     try (Engine engine = Engine.builder().registry(registry).build()) {
-      RunResult result = engine.run(Workflow.of("w", mutate.out(), size.out()),
-          Map.of("numbers", new ArrayList<>(List.of(1, 2, 3))));
+      RunResult result = engine.run(Workflow.of("w", mutate.out(), size.out()), Bind.inputs(Workflow.of("w", mutate.out(), size.out()), Map.of("numbers", new ArrayList<>(List.of(1, 2, 3)))));
       assertThat(sizesSeen).containsExactly(3, 3);
       assertThat(result.get(mutate.out())).containsExactly(1, 2, 3, 99);
       assertThat(result.get(size.out())).isEqualTo(3);
@@ -346,8 +356,8 @@ class PoliciesTest {
     try (Engine engine = Engine.builder().registry(registry)
         .resources(dev.fancy.frame.Resources.builder().put(StringBuilder.class,
             new StringBuilder()).build()).build()) {
-      RunResult result = engine.run(Workflow.of("w", call.out()), Map.of("x", 4),
-          RunOptions.builder().context(inputs -> new Budget((Integer) inputs.get("x") * 10))
+      RunResult result = engine.run(Workflow.of("w", call.out()), Bind.inputs(Workflow.of("w", call.out()), Map.of("x", 4)),
+          RunOptions.builder().context(inputs -> new Budget(inputs.get(x) * 10))
               .build());
       assertThat(result.get(call.out())).isEqualTo(40);
       assertThat(keys).containsExactly(result.runId() + ":" + call.id() + ":1",
@@ -376,7 +386,7 @@ class PoliciesTest {
         Duration.ofMillis(300), 0, List.of(), List.of())));
     Call<Integer> now = new Call<>("test.now", Call.unary(MathSteps.INT), x);
     try (Engine engine = Engine.builder().registry(registry).maxConcurrency(1).build()) {
-      RunResult result = engine.run(Workflow.of("w", later.out(), now.out()), Map.of("x", 1));
+      RunResult result = engine.run(Workflow.of("w", later.out(), now.out()), Bind.inputs(Workflow.of("w", later.out(), now.out()), Map.of("x", 1)));
       assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
     }
     // One worker: "now" could only run between the attempts if the waiting step let it go.
@@ -405,7 +415,8 @@ class PoliciesTest {
     try (Engine engine = Engine.builder().registry(registry).maxConcurrency(2).build()) {
       UsageLimitExceededException e = org.assertj.core.api.Assertions.catchThrowableOfType(
           UsageLimitExceededException.class, () -> engine.run(Workflow.of("w", flaky.out(),
-              spend.out()), Map.of("x", 1), RunOptions.builder()
+              spend.out()), Bind.inputs(Workflow.of("w", flaky.out(),
+              spend.out()), Map.of("x", 1)), RunOptions.builder()
               .limits(dev.fancy.frame.UsageLimits.maxCost(java.math.BigDecimal.ONE, "USD"))
               .listener(new RunListener() {
                 @Override
@@ -440,14 +451,14 @@ class PoliciesTest {
     deaf.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
     Workflow workflow = Workflow.of("deaf", deaf.out());
     try (Engine engine = Engine.builder().registry(registry).maxTimedAttempts(1).build()) {
-      RunResult first = engine.run(workflow, Map.of("x", 1));
-      assertThat(first.step(deaf).attempts()).singleElement().extracting(AttemptRecord::outcome)
-          .isEqualTo(AttemptOutcome.TIMED_OUT);
+      RunResult first = engine.run(workflow, Bind.inputs(workflow, Map.of("x", 1)));
+      assertThat(first.step(deaf).attempts()).singleElement().extracting(AttemptRecord::status)
+          .isEqualTo(AttemptStatus.TIMED_OUT);
       assertThat(engine.lingeringAttempts()).isEqualTo(1);
 
-      RunResult second = engine.run(workflow, Map.of("x", 1));
+      RunResult second = engine.run(workflow, Bind.inputs(workflow, Map.of("x", 1)));
       assertThat(second.status()).isEqualTo(RunStatus.FAILED);
-      assertThat(second.step(deaf).errorMessage()).isEqualTo("no thread to run attempt 1 of "
+      assertThat(second.step(deaf).error().message()).isEqualTo("no thread to run attempt 1 of "
           + "step 'test.deaf' under its timeout: all 1 threads for timed attempts are busy, 1 of "
           + "them with attempts that timed out and ignore interrupts. Make those steps stop "
           + "when interrupted, or raise Engine.Builder.maxTimedAttempts");
@@ -456,7 +467,7 @@ class PoliciesTest {
       dev.fancy.fixtures.Poll.until("the deaf attempt ends", Duration.ofSeconds(10),
           () -> engine.lingeringAttempts() == 0);
       dev.fancy.fixtures.Poll.until("its thread is free again", Duration.ofSeconds(10),
-          () -> engine.run(workflow, Map.of("x", 0)).status() == RunStatus.SUCCEEDED);
+          () -> engine.run(workflow, Bind.inputs(workflow, Map.of("x", 0))).status() == RunStatus.SUCCEEDED);
     }
   }
 }

@@ -1,5 +1,13 @@
 package dev.fancy.engine;
 
+import dev.fancy.fixtures.Bind;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunFailedException;
+import dev.fancy.run.UsageLimitExceededException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -44,7 +52,7 @@ class UsageLimitsTest {
     List<Call<Integer>> steps = new ArrayList<>();
     Workflow workflow = twoSteps(steps);
     try (Engine engine = Engine.builder().registry(registry).build()) {
-      RunResult result = engine.run(workflow, Map.of("x", 0), RunOptions.builder()
+      RunResult result = engine.run(workflow, Bind.inputs(workflow, Map.of("x", 0)), RunOptions.builder()
           .limits(UsageLimits.maxCost(new BigDecimal("1.00"), "USD")).build());
       assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(result.usage()).isEqualTo(new Usage(new BigDecimal("1.00"), 200, 40,
@@ -59,7 +67,7 @@ class UsageLimitsTest {
     Workflow workflow = twoSteps(steps);
     try (Engine engine = Engine.builder().registry(registry).build()) {
       UsageLimitExceededException e = catchThrowableOfType(UsageLimitExceededException.class,
-          () -> engine.run(workflow, Map.of("x", 0), RunOptions.builder()
+          () -> engine.run(workflow, Bind.inputs(workflow, Map.of("x", 0)), RunOptions.builder()
               .limits(UsageLimits.maxCost(new BigDecimal("0.99"), "USD")).build()));
       assertThat(e).hasMessageContaining("usage limit exceeded after step 'test.costly': cost "
           + "1.00 USD exceeds the limit 0.99 USD");
@@ -79,12 +87,12 @@ class UsageLimitsTest {
     Workflow workflow = twoSteps(steps);
     try (Engine engine = Engine.builder().registry(registry).build()) {
       UsageLimitExceededException e = catchThrowableOfType(UsageLimitExceededException.class,
-          () -> engine.run(workflow, Map.of("x", 0), RunOptions.builder()
+          () -> engine.run(workflow, Bind.inputs(workflow, Map.of("x", 0)), RunOptions.builder()
               .limits(UsageLimits.NONE.withMaxCounter("calls", 0)).build()));
       assertThat(e).hasMessageContaining("counter 'calls' 1 exceeds the limit 0");
       assertThat(e.result().history()).extracting(StepRecord::status)
           .containsExactly(StepStatus.SUCCEEDED, StepStatus.SKIPPED);
-      assertThat(e.result().step(steps.get(1)).errorMessage())
+      assertThat(e.result().step(steps.get(1)).error().message())
           .startsWith("skipped because the run was stopped: usage limit exceeded");
     }
   }
@@ -105,7 +113,7 @@ class UsageLimitsTest {
     Workflow wide = Workflow.of("wide", outputs);
     try (Engine engine = Engine.builder().registry(registry).maxConcurrency(16).build()) {
       for (int round = 0; round < 20; round++) {
-        RunResult result = engine.run(wide, Map.of("x", round));
+        RunResult result = engine.run(wide, Bind.inputs(wide, Map.of("x", round)));
         assertThat(result.usage()).isEqualTo(new Usage(new BigDecimal("0.64"), branches,
             2L * branches, Map.of("calls", (long) branches)));
       }
@@ -140,7 +148,7 @@ class UsageLimitsTest {
     Call<Integer> after = new Call<>("test.wait", Call.unary(MathSteps.INT), spending.out());
     try (Engine engine = Engine.builder().registry(registry).maxConcurrency(2).build()) {
       UsageLimitExceededException e = catchThrowableOfType(UsageLimitExceededException.class,
-          () -> engine.run(Workflow.of("race", waiting.out(), after.out()), Map.of("x", 1),
+          () -> engine.run(Workflow.of("race", waiting.out(), after.out()), Bind.inputs(Workflow.of("race", waiting.out(), after.out()), Map.of("x", 1)),
               RunOptions.builder().limits(UsageLimits.maxCost(BigDecimal.ONE, "EUR")).build()));
       RunResult result = e.result();
       assertThat(result.step(spending).status()).isEqualTo(StepStatus.SUCCEEDED);

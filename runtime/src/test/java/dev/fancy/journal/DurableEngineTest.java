@@ -1,5 +1,7 @@
 package dev.fancy.journal;
 
+import dev.fancy.fixtures.Bind;
+import dev.fancy.run.AttemptStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,10 +10,10 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.fancy.engine.AttemptTimeoutException;
-import dev.fancy.engine.Inputs;
-import dev.fancy.engine.RunOptions;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepStatus;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.UsageLimits;
@@ -53,9 +55,9 @@ class DurableEngineTest {
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, kit.registry())) {
       Workflow workflow = JournalKit.chain("test.count", "test.count", "test.count");
-      UUID run = engine.submit(workflow, Map.of("x", 1));
+      UUID run = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1))).id();
 
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(engine.result(run).get(workflow.outputs().get(0))).isEqualTo(4);
       assertThat(journal.steps(run)).hasSize(3)
           .allSatisfy(step -> assertThat(step.status()).isEqualTo(StepStatus.SUCCEEDED));
@@ -63,7 +65,7 @@ class DurableEngineTest {
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM effects")).isEqualTo(3);
       assertThat(journal.attempts(run)).extracting(AttemptInfo::status)
           .containsOnly(AttemptStatus.SUCCEEDED);
-      RunInfo info = journal.run(run).orElseThrow();
+      JournalRun info = journal.run(run).orElseThrow();
       assertThat(info.workflowName()).isEqualTo("chain");
       assertThat(info.status()).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(info.owner()).as("the lease is released").isNull();
@@ -75,7 +77,7 @@ class DurableEngineTest {
   void badInputsRecordNothing() {
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, kit.registry())) {
-      assertThatThrownBy(() -> engine.submit(JournalKit.chain("test.count"), Map.of("x", "one")))
+      assertThatThrownBy(() -> engine.start(JournalKit.chain("test.count"), Bind.inputs(JournalKit.chain("test.count"), Map.of("x", "one"))).id())
           .isInstanceOf(WorkflowValidationException.class);
       assertThat(journal.runs()).isEmpty();
     }
@@ -104,7 +106,7 @@ class DurableEngineTest {
     Workflow workflow = Workflow.of("boxes", new Call<WriteOnly>("test.same", contract, box).out());
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, registry)) {
-      assertThatThrownBy(() -> engine.submit(workflow, Map.of("box", new WriteOnly(3))))
+      assertThatThrownBy(() -> engine.start(workflow, Inputs.of(box, new WriteOnly(3))).id())
           .isInstanceOf(WorkflowValidationException.class)
           .hasMessageContaining("run input 'box' (" + WriteOnly.class.getName() + ") cannot be "
               + "journaled: a resumed run reads it back from JSON, and that fails")
@@ -138,14 +140,14 @@ class DurableEngineTest {
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.builder(journal).registry(registry)
             .jacksonModule(writeOnlyModule()).open()) {
-      UUID run = engine.submit(workflow, Inputs.of(box, new WriteOnly(3)));
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      UUID run = engine.start(workflow, Inputs.of(box, new WriteOnly(3))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(engine.result(run).get(out).getSize()).isEqualTo(3);
       assertThat(journal.runInputs(run).get("box").get("size").asInt()).isEqualTo(3);
     }
     try (Journal journal = kit.open(temp.resolve("other.db"));
         DurableEngine engine = DurableEngine.open(journal, registry)) {
-      assertThatThrownBy(() -> engine.submit(workflow, Inputs.of(box, new WriteOnly(3))))
+      assertThatThrownBy(() -> engine.start(workflow, Inputs.of(box, new WriteOnly(3))).id())
           .isInstanceOf(WorkflowValidationException.class);
     }
   }
@@ -157,13 +159,13 @@ class DurableEngineTest {
         DurableEngine engine = DurableEngine.open(journal, kit.registry())) {
       Workflow workflow = JournalKit.chain("test.count");
       RunOptions options = RunOptions.builder().runId(id).build();
-      assertThat(engine.submit(workflow, Map.of("x", 1), options)).isEqualTo(id);
-      assertThat(engine.await(id)).isEqualTo(RunStatus.SUCCEEDED);
-      assertThat(engine.submit(workflow, Map.of("x", 1), options)).isEqualTo(id);
-      assertThat(engine.await(id)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1)), options).id()).isEqualTo(id);
+      assertThat(engine.await(id, null)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1)), options).id()).isEqualTo(id);
+      assertThat(engine.await(id, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(journal.runs()).hasSize(1);
       assertThat(kit.executions.get()).as("the step ran once").isEqualTo(1);
-      assertThatThrownBy(() -> engine.submit(workflow, Map.of("x", 2), options))
+      assertThatThrownBy(() -> engine.start(workflow, Bind.inputs(workflow, Map.of("x", 2)), options).id())
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("run " + id + " already exists with other inputs");
     }
@@ -174,9 +176,8 @@ class DurableEngineTest {
     kit.broken.set(true);
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, kit.registry())) {
-      UUID run = engine.submit(JournalKit.chain("test.count", "test.fragile", "test.count"),
-          Map.of("x", 1));
-      assertThat(engine.await(run)).isEqualTo(RunStatus.FAILED);
+      UUID run = engine.start(JournalKit.chain("test.count", "test.fragile", "test.count"), Bind.inputs(JournalKit.chain("test.count", "test.fragile", "test.count"), Map.of("x", 1))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
       assertThat(journal.run(run).orElseThrow().error()).contains("broken");
       assertThat(journal.steps(run)).extracting(StepInfo::status)
           .containsExactlyInAnyOrder(StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.SKIPPED);
@@ -185,7 +186,7 @@ class DurableEngineTest {
       kit.broken.set(false);
       engine.resume(run);
 
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(kit.executions.get() - before).as("the first step is not executed again")
           .isEqualTo(2);
       assertThat(engine.result(run).get(engine.result(run).workflow().outputs().get(0)))
@@ -213,8 +214,8 @@ class DurableEngineTest {
     sleepy.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, registry)) {
-      UUID run = engine.submit(Workflow.of("sleepy", sleepy.out()), Map.of("x", 1));
-      assertThat(engine.await(run)).isEqualTo(RunStatus.FAILED);
+      UUID run = engine.start(Workflow.of("sleepy", sleepy.out()), Bind.inputs(Workflow.of("sleepy", sleepy.out()), Map.of("x", 1))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
       assertThat(journal.steps(run)).singleElement().satisfies(step -> {
         assertThat(step.status()).isEqualTo(StepStatus.FAILED);
         assertThat(step.error()).startsWith(AttemptTimeoutException.class.getName());
@@ -228,11 +229,10 @@ class DurableEngineTest {
   void cancellingARunStopsItAndItCanBeResumed() throws Exception {
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, kit.registry())) {
-      UUID run = engine.submit(JournalKit.chain("test.count", "test.block", "test.count"),
-          Map.of("x", 1));
+      UUID run = engine.start(JournalKit.chain("test.count", "test.block", "test.count"), Bind.inputs(JournalKit.chain("test.count", "test.block", "test.count"), Map.of("x", 1))).id();
       assertThat(kit.started.await(10, TimeUnit.SECONDS)).isTrue();
-      engine.cancel(run);
-      assertThat(engine.await(run)).isEqualTo(RunStatus.CANCELLED);
+      engine.cancel(run, "cancelled on request");
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.CANCELLED);
       assertThat(journal.steps(run)).extracting(StepInfo::status)
           .containsExactlyInAnyOrder(StepStatus.SUCCEEDED, StepStatus.CANCELLED,
               StepStatus.SKIPPED);
@@ -242,7 +242,7 @@ class DurableEngineTest {
           .isEqualTo(InterruptedException.class.getName());
       kit.release.countDown();
       engine.resume(run);
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM effects")).isEqualTo(2);
     }
   }
@@ -260,14 +260,14 @@ class DurableEngineTest {
         }));
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, registry)) {
-      UUID run = engine.submit(JournalKit.chain("test.costly"), Map.of("x", 1),
+      UUID run = engine.start(JournalKit.chain("test.costly"), Bind.inputs(JournalKit.chain("test.costly"), Map.of("x", 1)),
           RunOptions.builder().limits(UsageLimits.maxCost(new BigDecimal("1.00"), "USD"))
-              .build());
-      assertThat(engine.await(run)).isEqualTo(RunStatus.FAILED);
+              .build()).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
       assertThat(journal.usage(run).cost()).isEqualByComparingTo("0.60");
       fail.set(false);
       engine.resume(run);
-      assertThat(engine.await(run)).as("0.60 + 0.60 exceeds the journaled 1.00 limit")
+      assertThat(engine.await(run, null)).as("0.60 + 0.60 exceeds the journaled 1.00 limit")
           .isEqualTo(RunStatus.CANCELLED);
       assertThat(journal.run(run).orElseThrow().error())
           .contains("cost 1.20 USD exceeds the limit 1.00 USD");
@@ -293,12 +293,11 @@ class DurableEngineTest {
     kit.broken.set(true);
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, registry)) {
-      UUID run = engine.submit(Workflow.of("prices", check.out()),
-          Map.of("price", new BigDecimal("19.99")));
-      assertThat(engine.await(run)).isEqualTo(RunStatus.FAILED);
+      UUID run = engine.start(Workflow.of("prices", check.out()), Bind.inputs(Workflow.of("prices", check.out()), Map.of("price", new BigDecimal("19.99")))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
       kit.broken.set(false);
       engine.resume(run);
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(engine.result(run).get(check.out())).isEqualTo(new BigDecimal("59.97"));
     }
   }
@@ -309,23 +308,23 @@ class DurableEngineTest {
         DurableEngine engine = DurableEngine.builder(journal).registry(kit.registry())
             .keptResults(2, 1 << 20).open()) {
       Workflow workflow = JournalKit.chain("test.count");
-      UUID first = engine.submit(workflow, Map.of("x", 1));
-      engine.await(first);
-      UUID second = engine.submit(workflow, Map.of("x", 2));
-      engine.await(second);
-      UUID third = engine.submit(workflow, Map.of("x", 3));
-      engine.await(third);
-      long held = List.of(first, second, third).stream().filter(run -> {
-        try {
-          engine.result(run);
-          return true;
-        } catch (IllegalStateException e) {
-          assertThat(e).hasMessageContaining("values were discarded (the last 2 runs' values")
-              .hasMessageContaining("Journal.committedOutputs(runId)");
-          return false;
-        }
-      }).count();
+      UUID first = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1))).id();
+      engine.await(first, null);
+      UUID second = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 2))).id();
+      engine.await(second, null);
+      UUID third = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 3))).id();
+      engine.await(third, null);
+      Cell<?> out = workflow.outputs().get(0);
+      long held = List.of(first, second, third).stream()
+          .filter(run -> engine.result(run).location(out).getScheme().equals("mem")).count();
       assertThat(held).as("runs whose values are held").isEqualTo(2);
+      UUID dropped = List.of(first, second, third).stream()
+          .filter(run -> !engine.result(run).location(out).getScheme().equals("mem"))
+          .findFirst().orElseThrow();
+      assertThat(engine.result(dropped).location(out).getScheme()).as("read from the journal")
+          .isEqualTo("journal");
+      assertThat(engine.result(dropped).get(out)).as("its value, decoded from the journal")
+          .isNotNull();
       assertThat(journal.committedOutputs(first)).as("the journal keeps everything").hasSize(1);
     }
   }
@@ -334,8 +333,8 @@ class DurableEngineTest {
   void oldFinishedRunsAreDeletedWithTheirStepsAttemptsAndValues() {
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, kit.registry())) {
-      UUID run = engine.submit(JournalKit.chain("test.count"), Map.of("x", 1));
-      engine.await(run);
+      UUID run = engine.start(JournalKit.chain("test.count"), Bind.inputs(JournalKit.chain("test.count"), Map.of("x", 1))).id();
+      engine.await(run, null);
       assertThat(journal.deleteRunsOlderThan(Duration.ofHours(1))).isZero();
       kit.clock.advance(Duration.ofHours(2));
       assertThat(journal.deleteRunsOlderThan(Duration.ofHours(1))).isEqualTo(1);
@@ -351,15 +350,15 @@ class DurableEngineTest {
     UUID run;
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, kit.registry())) {
-      run = engine.submit(JournalKit.chain("test.count"), Map.of("x", 1));
-      engine.await(run);
+      run = engine.start(JournalKit.chain("test.count"), Bind.inputs(JournalKit.chain("test.count"), Map.of("x", 1))).id();
+      engine.await(run, null);
     }
     try (Journal readOnly = Journal.open(file(), JournalOptions.builder().readOnly(true).build());
         DurableEngine engine = DurableEngine.open(readOnly, kit.registry())) {
-      assertThatThrownBy(() -> engine.submit(JournalKit.chain("test.count"), Map.of("x", 1)))
+      assertThatThrownBy(() -> engine.start(JournalKit.chain("test.count"), Bind.inputs(JournalKit.chain("test.count"), Map.of("x", 1))).id())
           .isInstanceOf(JournalException.class)
           .hasMessageContaining("The journal is read-only");
-      assertThat(readOnly.runs()).extracting(RunInfo::runId).containsExactly(run);
+      assertThat(readOnly.runs()).extracting(JournalRun::runId).containsExactly(run);
       assertThat(readOnly.run(run).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
     }
     assertThatThrownBy(() -> Journal.open(temp.resolve("missing.db"),
@@ -383,14 +382,14 @@ class DurableEngineTest {
     UUID done;
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, registry)) {
-      done = engine.submit(workflow, Map.of("x", 1));
-      engine.await(done);
-      UUID blocked = engine.submit(JournalKit.chain("test.block"), Map.of("x", 2));
+      done = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1))).id();
+      engine.await(done, null);
+      UUID blocked = engine.start(JournalKit.chain("test.block"), Bind.inputs(JournalKit.chain("test.block"), Map.of("x", 2))).id();
       engine.backup(backup);
       assertThatThrownBy(() -> engine.backup(backup))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exists");
       kit.release.countDown();
-      engine.await(blocked);
+      engine.await(blocked, null);
     }
     try (Journal copy = Journal.open(backup)) {
       assertThat(copy.run(done).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
@@ -418,8 +417,8 @@ class DurableEngineTest {
         dev.fancy.workflow.RetryPolicy.exponential(2, Duration.ofMillis(1))));
     try (Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, registry)) {
-      UUID run = engine.submit(Workflow.of("charge", charge.out()), Map.of("x", 1));
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      UUID run = engine.start(Workflow.of("charge", charge.out()), Bind.inputs(Workflow.of("charge", charge.out()), Map.of("x", 1))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(stepKeys).containsExactly(run + ":" + charge.id(), run + ":" + charge.id());
       assertThat(attemptKeys).containsExactly(run + ":" + charge.id() + ":1",
           run + ":" + charge.id() + ":2");
@@ -437,10 +436,10 @@ class DurableEngineTest {
       List<java.util.concurrent.Future<UUID>> runs = new java.util.ArrayList<>();
       for (int i = 0; i < 40; i++) {
         int x = i;
-        runs.add(submitters.submit(() -> engine.submit(workflow, Map.of("x", x))));
+        runs.add(submitters.submit(() -> engine.start(workflow, Bind.inputs(workflow, Map.of("x", x))).id()));
       }
       for (java.util.concurrent.Future<UUID> run : runs) {
-        assertThat(engine.await(run.get())).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(engine.await(run.get(), null)).isEqualTo(RunStatus.SUCCEEDED);
       }
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM effects")).isEqualTo(80);
     } finally {

@@ -1,10 +1,12 @@
 package dev.fancy.journal;
 
+import dev.fancy.fixtures.Bind;
+import dev.fancy.run.AttemptStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunStatus;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
@@ -93,13 +95,13 @@ class JournalFailureTest {
         new Call<String>("test.wide", INT_TO_STRING, first.out()).out());
     try (Journal journal = kit.open(file());
         DurableEngine engine = open(journal, registry)) {
-      UUID run = engine.submit(workflow, Map.of("x", 1));
+      UUID run = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1))).id();
       assertThat(kit.started.await(10, TimeUnit.SECONDS)).isTrue();
       long pages = JournalKit.count(journal.file(), "PRAGMA page_count");
       journal.executeForTesting("PRAGMA max_page_count = " + pages); // the disk is now full
       kit.release.countDown();
 
-      assertThatThrownBy(() -> engine.await(run))
+      assertThatThrownBy(() -> engine.await(run, null))
           .isInstanceOf(JournalFullException.class)
           .hasMessageStartingWith("journal disk is full: cannot commit attempt " + run)
           .hasMessageContaining("free space on the disk of " + temp);
@@ -111,7 +113,7 @@ class JournalFailureTest {
       journal.executeForTesting("PRAGMA max_page_count = 1073741823"); // space returns
       kit.clock.advance(Duration.ofSeconds(31)); // the unrenewed lease runs out
       assertThat(engine.recover()).isEqualTo(1);
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(engine.result(run).get(workflow.outputs().get(0))).isEqualTo(output);
       assertThat(journal.attempts(run)).extracting(AttemptInfo::status)
           .containsExactly(AttemptStatus.SUCCEEDED, AttemptStatus.ABANDONED,
@@ -132,7 +134,7 @@ class JournalFailureTest {
         DurableEngine engine = open(journal, registry)) {
       journal.executeForTesting("PRAGMA max_page_count = "
           + JournalKit.count(journal.file(), "PRAGMA page_count"));
-      assertThatThrownBy(() -> engine.submit(workflow, Map.of("text", "t".repeat(50_000))))
+      assertThatThrownBy(() -> engine.start(workflow, Bind.inputs(workflow, Map.of("text", "t".repeat(50_000)))).id())
           .isInstanceOf(JournalFullException.class)
           .hasMessageStartingWith("journal disk is full: cannot create run");
       assertThat(journal.runs()).isEmpty();
@@ -154,8 +156,8 @@ class JournalFailureTest {
           DurableEngine engine = open(journal, textRegistry(big, lengthFails))) {
         Files.write(ballast, new byte[(int) (Files.getFileStore(small).getUsableSpace()
             - 200_000)]);
-        UUID run = engine.submit(textThenLength(), Map.of("x", 1));
-        assertThatThrownBy(() -> engine.await(run))
+        UUID run = engine.start(textThenLength(), Bind.inputs(textThenLength(), Map.of("x", 1))).id();
+        assertThatThrownBy(() -> engine.await(run, null))
             .isInstanceOf(JournalFullException.class)
             .hasMessageStartingWith("journal disk is full");
         try (Stream<Path> files = Files.walk(small.resolve("journal.db.values"))) {
@@ -165,7 +167,7 @@ class JournalFailureTest {
         Files.delete(ballast);
         kit.clock.advance(Duration.ofSeconds(31));
         engine.recover();
-        assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(engine.result(run).get(textThenLengthOutput(engine, run)))
             .isEqualTo(big.length());
       }
@@ -198,21 +200,21 @@ class JournalFailureTest {
     UUID plain;
     try (Journal journal = kit.open(file());
         DurableEngine engine = open(journal, registry)) {
-      withFile = engine.submit(textThenLength(), Map.of("x", 1));
-      plain = engine.submit(JournalKit.chain("test.count", "test.count"), Map.of("x", 1));
-      engine.await(withFile);
-      engine.await(plain);
+      withFile = engine.start(textThenLength(), Bind.inputs(textThenLength(), Map.of("x", 1))).id();
+      plain = engine.start(JournalKit.chain("test.count", "test.count"), Bind.inputs(JournalKit.chain("test.count", "test.count"), Map.of("x", 1))).id();
+      engine.await(withFile, null);
+      engine.await(plain, null);
     }
     // both look abandoned by a dead process; then the value directory is lost
     JournalKit.execute(file(), "UPDATE runs SET status = 'RUNNING', owner = NULL");
     deleteTree(temp.resolve("journal.db.values"));
     try (Journal journal = kit.open(file());
         DurableEngine engine = open(journal, registry)) {
-      RunInfo broken = journal.run(withFile).orElseThrow();
+      JournalRun broken = journal.run(withFile).orElseThrow();
       assertThat(broken.status()).isEqualTo(RunStatus.FAILED);
       assertThat(broken.error()).contains("cannot resume", "cannot be read",
           "value file of output 0 is missing");
-      assertThat(engine.await(plain)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.await(plain, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM effects"))
           .as("the committed steps did not run again").isEqualTo(2);
     }
@@ -234,13 +236,13 @@ class JournalFailureTest {
     String huge = "x".repeat(25_000_000); // over Jackson's default limit of 20,000,000
     try (Journal journal = kit.open(file());
         DurableEngine engine = open(journal, textRegistry(huge, lengthFails))) {
-      UUID run = engine.submit(textThenLength(), Map.of("x", 1));
-      assertThat(engine.await(run)).isEqualTo(RunStatus.FAILED);
+      UUID run = engine.start(textThenLength(), Bind.inputs(textThenLength(), Map.of("x", 1))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
       assertThat(JournalKit.count(journal.file(), "SELECT MAX(LENGTH(outputs)) FROM attempts"))
           .as("the value lives in a file").isLessThan(100);
       lengthFails.set(false);
       engine.resume(run);
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(engine.result(run).get(engine.result(run).workflow().outputs().get(0)))
           .isEqualTo(25_000_000);
     }
@@ -271,18 +273,18 @@ class JournalFailureTest {
         new Call<Integer>("test.size", mapToInt, forge.out()).out());
     try (Journal journal = kit.open(file());
         DurableEngine engine = open(journal, registry)) {
-      UUID secret = engine.submit(textThenLength(), Map.of("x", 1));
-      engine.await(secret);
+      UUID secret = engine.start(textThenLength(), Bind.inputs(textThenLength(), Map.of("x", 1))).id();
+      engine.await(secret, null);
       try (Stream<Path> files = Files.walk(temp.resolve("journal.db.values"))) {
         Path real = files.filter(Files::isRegularFile).findFirst().orElseThrow();
         target.set(temp.resolve("journal.db.values").relativize(real).toString());
       }
       kit.broken.set(true);
-      UUID run = engine.submit(forged, Map.of("x", 1));
-      assertThat(engine.await(run)).isEqualTo(RunStatus.FAILED);
+      UUID run = engine.start(forged, Bind.inputs(forged, Map.of("x", 1))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
       kit.broken.set(false);
       engine.resume(run);
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(engine.result(run).get(forge.out()))
           .as("the resumed value is the step's own map, not another run's file")
           .isEqualTo(Map.of("$file", target.get()));
@@ -294,7 +296,7 @@ class JournalFailureTest {
     try (Journal journal = kit.open(file());
         DurableEngine engine = open(journal, kit.registry())) {
       for (int i = 0; i < 20; i++) {
-        engine.await(engine.submit(JournalKit.chain("test.count", "test.count"), Map.of("x", i)));
+        engine.await(engine.start(JournalKit.chain("test.count", "test.count"), Bind.inputs(JournalKit.chain("test.count", "test.count"), Map.of("x", i))).id(), null);
       }
     }
     try (RandomAccessFile raw = new RandomAccessFile(file().toFile(), "rw")) {
@@ -311,7 +313,7 @@ class JournalFailureTest {
     try (Journal unchecked = Journal.open(file(), JournalOptions.builder()
         .integrityCheck(JournalOptions.IntegrityCheck.NONE).build())) {
       assertThatThrownBy(() -> {
-        for (RunInfo run : unchecked.runs()) {
+        for (JournalRun run : unchecked.runs()) {
           unchecked.steps(run.runId());
           unchecked.attempts(run.runId());
         }
@@ -335,10 +337,10 @@ class JournalFailureTest {
     UUID corrupt;
     try (Journal journal = kit.open(file());
         DurableEngine engine = open(journal, kit.registry())) {
-      good = engine.submit(JournalKit.chain("test.count"), Map.of("x", 1));
-      engine.await(good);
-      corrupt = engine.submit(JournalKit.chain("test.count", "test.count"), Map.of("x", 1));
-      engine.await(corrupt);
+      good = engine.start(JournalKit.chain("test.count"), Bind.inputs(JournalKit.chain("test.count"), Map.of("x", 1))).id();
+      engine.await(good, null);
+      corrupt = engine.start(JournalKit.chain("test.count", "test.count"), Bind.inputs(JournalKit.chain("test.count", "test.count"), Map.of("x", 1))).id();
+      engine.await(corrupt, null);
     }
     JournalKit.execute(file(), "UPDATE runs SET status = 'RUNNING', owner = NULL WHERE id = '"
         + corrupt + "'");
@@ -355,7 +357,7 @@ class JournalFailureTest {
     assertThatThrownBy(() -> Journal.open(file()))
         .isInstanceOf(JournalException.class)
         .hasMessageContaining("has schema version 99, written by a newer Fancy; this Fancy "
-            + "reads up to version 2");
+            + "reads up to version 3");
   }
 
   @Test
@@ -403,7 +405,7 @@ class JournalFailureTest {
     Files.createDirectories(value.getParent());
     Files.writeString(value, "41");
     try (Journal journal = Journal.open(file())) {
-      assertThat(journal.schemaVersion()).isEqualTo(2);
+      assertThat(journal.schemaVersion()).isEqualTo(3);
       Map<UUID, ArrayNode> outputs = journal.committedOutputs(run);
       assertThat(outputs.get(UUID.fromString(first)).get(0).asInt())
           .as("the genuine marker now reads its file").isEqualTo(41);
@@ -424,13 +426,13 @@ class JournalFailureTest {
         Statement statement = other.createStatement()) {
       statement.execute("BEGIN IMMEDIATE"); // another process holds the write lock
       CompletableFuture<UUID> submitted = CompletableFuture.supplyAsync(
-          () -> engine.submit(JournalKit.chain("test.count"), Map.of("x", 1)));
+          () -> engine.start(JournalKit.chain("test.count"), Bind.inputs(JournalKit.chain("test.count"), Map.of("x", 1))).id());
       Poll.until("the writer retries", Duration.ofSeconds(10),
           () -> journal.statistics().busyRetries() > 0);
       assertThat(submitted).isNotDone();
       statement.execute("COMMIT");
       UUID run = submitted.get(20, TimeUnit.SECONDS);
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
     }
   }
 
@@ -442,7 +444,7 @@ class JournalFailureTest {
         Connection other = DriverManager.getConnection("jdbc:sqlite:" + file());
         Statement statement = other.createStatement()) {
       statement.execute("BEGIN IMMEDIATE");
-      assertThatThrownBy(() -> engine.submit(JournalKit.chain("test.count"), Map.of("x", 1)))
+      assertThatThrownBy(() -> engine.start(JournalKit.chain("test.count"), Bind.inputs(JournalKit.chain("test.count"), Map.of("x", 1))).id())
           .isInstanceOf(JournalBusyException.class)
           .hasMessageStartingWith("journal is busy: cannot create run");
       statement.execute("COMMIT");
@@ -476,8 +478,8 @@ class JournalFailureTest {
     deaf.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
     try (Journal journal = kit.open(file());
         DurableEngine engine = open(journal, registry)) {
-      UUID run = engine.submit(Workflow.of("deaf", deaf.out()), Map.of("x", 1));
-      assertThat(engine.await(run)).isEqualTo(RunStatus.FAILED);
+      UUID run = engine.start(Workflow.of("deaf", deaf.out()), Bind.inputs(Workflow.of("deaf", deaf.out()), Map.of("x", 1))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
       assertThat(engine.engine().lingeringAttempts()).isEqualTo(1);
       finish.countDown();
       Poll.until("the deaf attempt ends", Duration.ofSeconds(10),
@@ -505,8 +507,8 @@ class JournalFailureTest {
     step.options(StepOptions.DEFAULT.withRetry(RetryPolicy.exponential(2, Duration.ofMillis(1))));
     try (Journal journal = kit.open(file());
         DurableEngine engine = open(journal, registry)) {
-      UUID run = engine.submit(Workflow.of("effect", step.out()), Map.of("x", 1));
-      assertThat(engine.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      UUID run = engine.start(Workflow.of("effect", step.out()), Bind.inputs(Workflow.of("effect", step.out()), Map.of("x", 1))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
       List<AttemptInfo> attempts = journal.attempts(run);
       assertThat(attempts).extracting(AttemptInfo::status)
           .containsExactly(AttemptStatus.FAILED, AttemptStatus.SUCCEEDED);

@@ -1,7 +1,8 @@
 package dev.fancy.journal;
 
-import dev.fancy.engine.RunOptions;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.fixtures.Bind;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunStatus;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepRegistry;
@@ -71,8 +72,8 @@ public final class JournalWorker {
         .open();
     Workflow workflow = workflow(steps);
     for (int i = 0; i < runs; i++) {
-      engine.submit(workflow, Map.of("x", (name.hashCode() & 0xffff) * 1000 + i),
-          RunOptions.builder().runId(runId(name, i)).build());
+      engine.start(workflow, Bind.inputs(workflow, Map.of("x", (name.hashCode() & 0xffff) * 1000 + i)),
+          RunOptions.builder().runId(runId(name, i)).build()).id();
     }
     while (journal.runs().size() < total
         || journal.runs().stream().anyMatch(run -> run.status() == RunStatus.RUNNING)) {

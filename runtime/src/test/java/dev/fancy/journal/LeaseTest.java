@@ -1,9 +1,11 @@
 package dev.fancy.journal;
 
+import dev.fancy.fixtures.Bind;
+import dev.fancy.run.AttemptStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunStatus;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
@@ -58,8 +60,7 @@ class LeaseTest {
     CountDownLatch aRelease = new CountDownLatch(1);
     try (Journal journalA = kit.open(file());
         DurableEngine a = open(journalA, withSlow(kit.registry(), aStarted, aRelease))) {
-      UUID run = a.submit(JournalKit.chain("test.count", "test.slow", "test.count"),
-          Map.of("x", 1));
+      UUID run = a.start(JournalKit.chain("test.count", "test.slow", "test.count"), Bind.inputs(JournalKit.chain("test.count", "test.slow", "test.count"), Map.of("x", 1))).id();
       assertThat(aStarted.await(10, TimeUnit.SECONDS)).isTrue();
       a.pauseHeartbeat(true); // A stops, as a process paused by GC or a suspended VM
       kit.clock.advance(Duration.ofSeconds(31));
@@ -67,7 +68,7 @@ class LeaseTest {
       try (Journal journalB = kit.open(file());
           DurableEngine b = open(journalB, withSlow(kit.registry(), new CountDownLatch(1),
               null))) {
-        assertThat(b.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(b.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(b.result(run).workflow().outputs()).hasSize(1);
         assertThat(journalB.run(run).orElseThrow().epoch()).isEqualTo(2);
         assertThat(journalB.attempts(run)).extracting(AttemptInfo::status).as("A's attempt of "
@@ -80,7 +81,7 @@ class LeaseTest {
             .isInstanceOf(LeaseLostException.class)
             .hasMessageContaining("lost the lease of run " + run)
             .hasMessageContaining("its late write is refused");
-        assertThat(a.await(run)).as("await follows the run to where it went on")
+        assertThat(a.await(run, null)).as("await follows the run to where it went on")
             .isEqualTo(RunStatus.SUCCEEDED);
 
         assertThat(JournalKit.count(journalB.file(),
@@ -99,8 +100,7 @@ class LeaseTest {
   void aRunLeasedByALiveProcessIsNotTakenOverButAnAbandonedOneIs() throws Exception {
     Journal journalA = kit.open(file());
     DurableEngine a = open(journalA, kit.registry());
-    UUID run = a.submit(JournalKit.chain("test.count", "test.block", "test.count"),
-        Map.of("x", 1));
+    UUID run = a.start(JournalKit.chain("test.count", "test.block", "test.count"), Bind.inputs(JournalKit.chain("test.count", "test.block", "test.count"), Map.of("x", 1))).id();
     assertThat(kit.started.await(10, TimeUnit.SECONDS)).isTrue();
     try (Journal journalB = kit.open(file());
         DurableEngine b = open(journalB, kit.registry())) {
@@ -111,7 +111,7 @@ class LeaseTest {
       a.close(); // A dies: its heartbeat stops
       kit.clock.advance(Duration.ofSeconds(31));
       try (DurableEngine c = open(journalB, withBlockV1(kit.registry()))) {
-        assertThat(c.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(c.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(journalB.steps(run)).filteredOn(s -> s.slug().equals("test.count"))
             .extracting(StepInfo::attempts).containsExactly(1, 1);
       }
@@ -143,7 +143,7 @@ class LeaseTest {
           .lease(Duration.ofMillis(300)).takeoverInterval(Duration.ofMillis(50)).open();
       DurableEngine a = DurableEngine.builder(journalA).registry(kit.registry())
           .lease(Duration.ofMillis(300)).open();
-      UUID run = a.submit(JournalKit.chain("test.count", "test.block"), Map.of("x", 1));
+      UUID run = a.start(JournalKit.chain("test.count", "test.block"), Bind.inputs(JournalKit.chain("test.count", "test.block"), Map.of("x", 1))).id();
       assertThat(kit.started.await(10, TimeUnit.SECONDS)).isTrue();
       long died = System.nanoTime();
       a.close(); // no heartbeat any more; B notices by itself, without recover()
@@ -165,14 +165,14 @@ class LeaseTest {
   void aRemovedStepVersionFailsTheResumedRunInsteadOfMixingVersions() throws Exception {
     try (Journal journal = kit.open(file())) {
       DurableEngine a = open(journal, kit.registry());
-      UUID run = a.submit(JournalKit.chain("test.block"), Map.of("x", 1));
+      UUID run = a.start(JournalKit.chain("test.block"), Bind.inputs(JournalKit.chain("test.block"), Map.of("x", 1))).id();
       assertThat(kit.started.await(10, TimeUnit.SECONDS)).isTrue();
       a.close();
       kit.clock.advance(Duration.ofSeconds(31));
       StepRegistry v2 = StepRegistry.empty().register(new StepDefinition("test.block", 2, "",
           Call.unary(MathSteps.INT), (frame, args) -> new Object[] {args[0]}));
       try (DurableEngine b = open(journal, v2)) {
-        RunInfo info = journal.run(run).orElseThrow();
+        JournalRun info = journal.run(run).orElseThrow();
         assertThat(info.status()).isEqualTo(RunStatus.FAILED);
         assertThat(info.error()).contains("cannot resume", "test.block@1",
             "registered versions are [2]");
@@ -188,7 +188,7 @@ class LeaseTest {
         DurableEngine a = open(journalA, kit.registry());
         Journal journalB = kit.open(file());
         DurableEngine b = open(journalB, kit.registry())) {
-      UUID run = a.submit(JournalKit.chain("test.block"), Map.of("x", 1));
+      UUID run = a.start(JournalKit.chain("test.block"), Bind.inputs(JournalKit.chain("test.block"), Map.of("x", 1))).id();
       assertThat(kit.started.await(10, TimeUnit.SECONDS)).isTrue();
       assertThatThrownBy(() -> b.resume(run))
           .isInstanceOf(IllegalStateException.class)
@@ -197,9 +197,9 @@ class LeaseTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("running in this process");
       assertThatThrownBy(() -> b.resume(UUID.randomUUID()))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no run");
+          .isInstanceOf(dev.fancy.run.RunNotFoundException.class).hasMessageContaining("no run");
       kit.release.countDown();
-      assertThat(b.await(run)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(b.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.fancy.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

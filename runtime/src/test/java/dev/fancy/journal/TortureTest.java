@@ -1,9 +1,10 @@
 package dev.fancy.journal;
 
+import dev.fancy.fixtures.Bind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunStatus;
 import dev.fancy.workflow.Workflow;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,7 +89,7 @@ class TortureTest {
 
     try (Journal journal = Journal.open(file);
         Engine engine = Engine.builder().registry(JournalWorker.registry(0, false)).build()) {
-      List<RunInfo> all = journal.runs();
+      List<JournalRun> all = journal.runs();
       assertThat(all).hasSize(runs).allSatisfy(run -> assertThat(run.status())
           .as("run %s", run.runId()).isEqualTo(RunStatus.SUCCEEDED));
       assertThat(JournalKit.count(file, "SELECT COUNT(*) FROM side_effects"))
@@ -102,9 +103,9 @@ class TortureTest {
             + "'ABANDONED'")).as("attempts interrupted by kills").isPositive();
       }
       Workflow workflow = JournalWorker.workflow(STEPS);
-      for (RunInfo run : all) {
+      for (JournalRun run : all) {
         int x = journal.runInputs(run.runId()).get("x").asInt();
-        Object inMemory = engine.run(workflow, Map.of("x", x)).get(workflow.outputs().get(0));
+        Object inMemory = engine.run(workflow, Bind.inputs(workflow, Map.of("x", x))).get(workflow.outputs().get(0));
         Workflow stored = journal.loadWorkflow(run.workflowHash());
         UUID lastStep = stored.outputs().get(0).producer().id();
         assertThat(journal.committedOutputs(run.runId())).hasSize(STEPS);

@@ -35,7 +35,7 @@ class ModuleDescriptorTest {
     assertThat(module.name()).isEqualTo("dev.fancy.runtime");
     assertThat(module.exports()).allSatisfy(e -> assertThat(e.isQualified()).isFalse())
         .extracting(ModuleDescriptor.Exports::source).containsExactlyInAnyOrder(
-            "dev.fancy.cache", "dev.fancy.engine", "dev.fancy.frame", "dev.fancy.internal",
+            "dev.fancy", "dev.fancy.run", "dev.fancy.cache", "dev.fancy.engine", "dev.fancy.frame", "dev.fancy.internal",
             "dev.fancy.journal", "dev.fancy.registry", "dev.fancy.store", "dev.fancy.value",
             "dev.fancy.workflow");
     assertThat(module.packages()).contains("dev.fancy.engine.spi", "dev.fancy.workflow.spi");

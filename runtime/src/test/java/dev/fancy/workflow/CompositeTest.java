@@ -1,12 +1,13 @@
 package dev.fancy.workflow;
 
+import dev.fancy.fixtures.Bind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepStatus;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueType;
@@ -53,7 +54,7 @@ class CompositeTest {
     try (Engine engine = Engine.builder().registry(registry).build()) {
       Workflow fromJson = Workflow.fromJson(workflow.toJson());
       for (Workflow w : new Workflow[] {workflow, fromJson}) {
-        RunResult result = engine.run(w, Map.of("x", 1, "text", "hi"));
+        RunResult result = engine.run(w, Bind.inputs(w, Map.of("x", 1, "text", "hi")));
         assertThat(result.get(plus.out())).isEqualTo(12);
         assertThat(result.get(loudAgain)).isEqualTo("HI");
         assertThat(result.get(group.out()).members()).containsExactly(
@@ -84,11 +85,10 @@ class CompositeTest {
     Cell<CompositeValue> input = Cell.input("bundle", CompositeValue.class);
     Composite.Ungroup parts = Composite.ungroup(input, Map.of("missing", MathSteps.INT));
     try (Engine engine = Engine.builder().registry(registry).build()) {
-      RunResult result = engine.run(Workflow.of("u", parts.outputCell("missing")),
-          Map.of("bundle", new CompositeValue(Map.of("present", 1))));
+      RunResult result = engine.run(Workflow.of("u", parts.outputCell("missing")), Bind.inputs(Workflow.of("u", parts.outputCell("missing")), Map.of("bundle", new CompositeValue(Map.of("present", 1)))));
       assertThat(result.status()).isEqualTo(RunStatus.FAILED);
       assertThat(result.step(parts).status()).isEqualTo(StepStatus.FAILED);
-      assertThat(result.step(parts).errorMessage())
+      assertThat(result.step(parts).error().message())
           .isEqualTo("composite has no member 'missing'; members are [present]");
 
       Composite.Group group = Composite.group(Map.of("present", Cell.input("p", Integer.class)));

@@ -1,7 +1,7 @@
 package dev.fancy.examples.orders;
 
-import dev.fancy.engine.RunOptions;
-import dev.fancy.engine.RunStatus;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunStatus;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
 import dev.fancy.registry.StepRegistry;
@@ -56,11 +56,11 @@ public final class OrderFulfilmentMain {
           // One run ID per order: submitting again after a crash finds the run, not a new one.
           UUID runId = UUID.nameUUIDFromBytes(("order/" + order.id())
               .getBytes(StandardCharsets.UTF_8));
-          runs.add(engine.submit(fulfilment.workflow, fulfilment.inputs(order, simulation),
-              RunOptions.builder().runId(runId).build()));
+          runs.add(engine.start(fulfilment.workflow, fulfilment.inputs(order, simulation),
+              RunOptions.builder().runId(runId).build()).id());
         }
         for (UUID run : runs) {
-          engine.await(run); // unfinished runs of a killed process are taken over meanwhile
+          engine.handle(run).await(); // unfinished runs of a killed process are taken over meanwhile
         }
       }
       report(journal);

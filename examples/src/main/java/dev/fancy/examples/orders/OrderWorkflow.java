@@ -1,6 +1,6 @@
 package dev.fancy.examples.orders;
 
-import dev.fancy.engine.Inputs;
+import dev.fancy.run.Inputs;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.RetryPolicy;
 import dev.fancy.workflow.StepOptions;

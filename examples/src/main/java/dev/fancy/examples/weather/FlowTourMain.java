@@ -1,8 +1,8 @@
 package dev.fancy.examples.weather;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.Inputs;
-import dev.fancy.engine.RunResult;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunResult;
 import java.nio.file.Path;
 import java.util.Locale;
 

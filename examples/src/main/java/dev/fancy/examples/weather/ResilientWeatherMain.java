@@ -1,12 +1,12 @@
 package dev.fancy.examples.weather;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.Inputs;
-import dev.fancy.engine.RunListener;
-import dev.fancy.engine.RunOptions;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.StepEvent;
-import dev.fancy.engine.UsageLimitExceededException;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.StepEvent;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.frame.UsageLimits;
 import java.math.BigDecimal;
 import java.nio.file.Path;

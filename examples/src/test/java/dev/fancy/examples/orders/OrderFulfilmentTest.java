@@ -2,8 +2,8 @@ package dev.fancy.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepStatus;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
 import dev.fancy.journal.Durability;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
@@ -45,11 +45,11 @@ class OrderFulfilmentTest {
           .open()) {
         List<UUID> runs = new ArrayList<>();
         for (int i = 0; i < orders; i++) {
-          runs.add(engine.submit(fulfilment.workflow, fulfilment.inputs(new Order("A" + i,
-              "c" + i, "SKU", 1 + i % 2, Fulfilment.price(1 + i % 2)), simulation)));
+          runs.add(engine.start(fulfilment.workflow, fulfilment.inputs(new Order("A" + i,
+              "c" + i, "SKU", 1 + i % 2, Fulfilment.price(1 + i % 2)), simulation)).id());
         }
         for (UUID run : runs) {
-          outcome.put(run, engine.await(run));
+          outcome.put(run, engine.handle(run).await());
         }
         for (UUID run : runs) {
           long succeededSteps = journal.steps(run).stream()

@@ -2,12 +2,12 @@ package dev.fancy.examples.weather;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fancy.engine.ChildRun;
+import dev.fancy.run.ChildRun;
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.Inputs;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepRecord;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
 import dev.fancy.workflow.Workflow;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,16 +3,16 @@ package dev.fancy.examples.weather;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.fancy.engine.AttemptOutcome;
-import dev.fancy.engine.AttemptRecord;
-import dev.fancy.engine.ChildRun;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.ChildRun;
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.Inputs;
-import dev.fancy.engine.RunOptions;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepRecord;
-import dev.fancy.engine.UsageLimitExceededException;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.workflow.Workflow;
 import java.io.IOException;
@@ -92,13 +92,13 @@ class ResilientWeatherTest {
 
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
     StepRecord map = result.step(weather.summaries.producer());
-    assertThat(map.errorMessage()).contains("1 of 2 elements of map step failed: 1: ",
+    assertThat(map.error().message()).contains("1 of 2 elements of map step failed: 1: ",
         "validation failed after 3 attempts: validator '" + FullYear.class.getName()
             + "' of output 'out': 2013 has only 10 "
             + "days of data");
     StepRecord summary = map.children().get(1).steps().get(0);
-    assertThat(summary.attempts()).extracting(AttemptRecord::outcome)
-        .containsOnly(AttemptOutcome.VALIDATION_FAILED).hasSize(3);
+    assertThat(summary.attempts()).extracting(AttemptRecord::status)
+        .containsOnly(AttemptStatus.VALIDATION_FAILED).hasSize(3);
   }
 
   @Test

@@ -3,11 +3,11 @@ package dev.fancy.examples.weather;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.Inputs;
-import dev.fancy.engine.RunResult;
-import dev.fancy.engine.RunStatus;
-import dev.fancy.engine.StepRecord;
-import dev.fancy.engine.StepStatus;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.StepStatus;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.store.FileDatumStore;
@@ -116,7 +116,7 @@ class WeatherWorkflowTest {
   void aMissingFileFailsTheLoadStepAndSkipsTheRest() {
     RunResult result = run(weather.workflow, temp.resolve("missing.csv"));
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(result.history().get(0).errorType()).isEqualTo("java.nio.file.NoSuchFileException");
+    assertThat(result.history().get(0).error().type()).isEqualTo("java.nio.file.NoSuchFileException");
     assertThat(result.history().subList(1, 8)).extracting(StepRecord::status)
         .containsOnly(StepStatus.SKIPPED);
     assertThat(temp.resolve("report.md")).doesNotExist();

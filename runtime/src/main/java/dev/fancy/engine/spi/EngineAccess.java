@@ -1,8 +1,10 @@
 package dev.fancy.engine.spi;
 
+import dev.fancy.run.Inputs;
+
 import dev.fancy.engine.Engine;
-import dev.fancy.engine.RunOptions;
-import dev.fancy.engine.RunResult;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
 import dev.fancy.workflow.Workflow;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +24,7 @@ public final class EngineAccess {
      * {@code journaled.journal()} and restoring what it committed before; see
      * {@code Engine.start} for the errors.
      */
-    CompletableFuture<RunResult> start(Engine engine, Workflow workflow, Map<String, ?> inputs,
+    CompletableFuture<RunResult> start(Engine engine, Workflow workflow, Inputs inputs,
         RunOptions options, JournaledRun journaled);
   }
 
@@ -44,7 +46,7 @@ public final class EngineAccess {
 
   /** Starts a journaled run on {@code engine} (whose class is initialized, as it exists). */
   public static CompletableFuture<RunResult> startJournaled(Engine engine, Workflow workflow,
-      Map<String, ?> inputs, RunOptions options, JournaledRun journaled) {
+      Inputs inputs, RunOptions options, JournaledRun journaled) {
     return starter.start(engine, workflow, inputs, options, journaled);
   }
 }

@@ -1,5 +1,8 @@
 package dev.fancy.engine.spi;
 
+import dev.fancy.run.RunEvent;
+import java.util.function.Consumer;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.engine.Engine;
 import dev.fancy.frame.Usage;
@@ -16,9 +19,12 @@ import java.util.UUID;
  * @param journal where this run's attempts are recorded
  * @param committed outputs already committed, by workflow step ID (JSON, in output order)
  * @param usedBefore the usage the run's earlier attempts reported (counted against its limits)
+ * @param firstEventSequence the sequence number of this execution's first event (one more than
+ *     the last event the run journaled)
+ * @param events receives each event of this execution, numbered and in order, to journal it
  */
 public record JournaledRun(UUID runId, StepJournal journal, Map<UUID, ArrayNode> committed,
-    Usage usedBefore) {
+    Usage usedBefore, long firstEventSequence, Consumer<RunEvent> events) {
 
   /** Validates and copies. */
   public JournaledRun {
@@ -26,5 +32,6 @@ public record JournaledRun(UUID runId, StepJournal journal, Map<UUID, ArrayNode>
     Objects.requireNonNull(journal, "journal == null");
     committed = Map.copyOf(committed);
     Objects.requireNonNull(usedBefore, "usedBefore == null");
+    Objects.requireNonNull(events, "events == null");
   }
 }

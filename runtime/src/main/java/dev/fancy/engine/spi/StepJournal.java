@@ -1,7 +1,7 @@
 package dev.fancy.engine.spi;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.engine.StepStatus;
+import dev.fancy.run.StepStatus;
 import dev.fancy.frame.Usage;
 import dev.fancy.workflow.WorkflowStep;
 

@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.run;
 
 import dev.fancy.frame.Usage;
 import java.math.BigDecimal;
@@ -14,11 +14,11 @@ import java.util.Locale;
 final class HistoryTable {
   private HistoryTable() {}
 
-  static String of(RunResult result) {
-    boolean costs = hasCost(result.history());
+  static String of(List<StepRecord> history) {
+    boolean costs = hasCost(history);
     StringBuilder table = new StringBuilder();
     row(table, costs, "step", "status", "attempts", "duration", "cost", "note");
-    append(table, result.history(), 0, costs);
+    append(table, history, 0, costs);
     return table.toString();
   }
 
@@ -62,7 +62,7 @@ final class HistoryTable {
     if (step.fallbackUsed()) {
       return "from its fallback";
     }
-    return step.errorMessage() == null ? "" : step.errorMessage();
+    return step.error() == null ? "" : step.error().message();
   }
 
   private static String cost(Usage usage) {

@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.run;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -40,4 +40,7 @@ public interface RunListener {
 
   /** The step did not run; {@code reason} says why. */
   default void stepSkipped(StepEvent step, String reason) {}
+
+  /** The step was running when the run was stopped; its outputs were not stored. */
+  default void stepCancelled(StepEvent step, String reason) {}
 }

@@ -1,4 +1,6 @@
-package dev.fancy.engine;
+package dev.fancy.run;
+
+import dev.fancy.FancyException;
 
 import dev.fancy.frame.Usage;
 
@@ -7,13 +9,14 @@ import dev.fancy.frame.Usage;
  * were cancelled and pending ones skipped. {@link #result()} has the history, including the step
  * whose result breached the limit, and {@link #total()} the exact total at the breach.
  */
-public final class UsageLimitExceededException extends RuntimeException {
+public final class UsageLimitExceededException extends FancyException {
   private static final long serialVersionUID = 1L;
 
   private final transient RunResult result;
   private final Usage total;
 
-  UsageLimitExceededException(String message, RunResult result, Usage total) {
+  /** Creates the exception; engines throw it. */
+  public UsageLimitExceededException(String message, RunResult result, Usage total) {
     super(message);
     this.result = result;
     this.total = total;

@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.run;
 
 import dev.fancy.frame.UsageLimits;
 import java.util.ArrayList;
@@ -7,49 +7,69 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.Collections;
+import java.util.TreeMap;
 
 /**
- * Per-run settings: usage limits, the run context, listeners and the run's ID.
+ * Per-run settings: usage limits, the run context, listeners, labels and the run's ID.
  *
  * <p>On a durable engine the limits and the ID are journaled with the run, so a resumed run keeps
  * them; the context factory, the context rule and the listeners are code, which a journal cannot
  * hold: a resumed run gets those of the durable engine that resumes it.
  *
  * @param limits the run's usage limits
- * @param context creates the run context from the run's inputs (by alias), once per run; null
- *     for none
+ * @param context creates the run context from the run's inputs, once per run; null for none
  * @param listeners listeners of this run, after the engine's own
  * @param contextRule how parallel branches copy and merge the context; null to share it
  * @param runId the run's ID; null for a new random one. On a durable engine, submitting again
  *     with the ID of an existing run of the same workflow and inputs returns that run instead of
  *     starting another (idempotent submission)
+ * @param labels free key/value metadata (a sweep's config name, a team, a ticket); journaled with
+ *     the run and filtered on by {@link RunQuery}. Keys are 1 to 64 characters of letters,
+ *     digits, {@code . _ -}; values at most 1,024 characters
  */
-public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> context,
-    List<RunListener> listeners, ContextRule<?> contextRule, UUID runId) {
+public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
+    List<RunListener> listeners, ContextRule<?> contextRule, UUID runId,
+    Map<String, String> labels) {
+
+  private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** No limits, no context, no extra listeners, a new ID. */
   public static final RunOptions DEFAULT =
-      new RunOptions(UsageLimits.NONE, null, List.of(), null, null);
+      new RunOptions(UsageLimits.NONE, null, List.of(), null, null, Map.of());
 
   /**
    * Validates and copies the list.
    *
-   * @throws NullPointerException if {@code limits} or {@code listeners} is null
+   * @throws NullPointerException if {@code limits}, {@code listeners} or {@code labels} is null
+   * @throws IllegalArgumentException if a label's key or value is malformed
    */
   public RunOptions {
     Objects.requireNonNull(limits, "limits == null");
     listeners = List.copyOf(listeners);
+    labels = Collections.unmodifiableMap(new TreeMap<>(labels));
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      if (!LABEL_KEY.matcher(label.getKey()).matches()) {
+        throw new IllegalArgumentException("label key '" + label.getKey() + "' must be 1 to 64 "
+            + "letters, digits, '.', '_' or '-'");
+      }
+      if (label.getValue() == null || label.getValue().length() > 1024) {
+        throw new IllegalArgumentException("label '" + label.getKey() + "' needs a value of at "
+            + "most 1,024 characters");
+      }
+    }
   }
 
   /** These options with {@code limits}. */
   public RunOptions withLimits(UsageLimits limits) {
-    return new RunOptions(limits, context, listeners, contextRule, runId);
+    return new RunOptions(limits, context, listeners, contextRule, runId, labels);
   }
 
   /** These options with run ID {@code runId}. */
   public RunOptions withRunId(UUID runId) {
     return new RunOptions(limits, context, listeners, contextRule,
-        Objects.requireNonNull(runId, "runId == null"));
+        Objects.requireNonNull(runId, "runId == null"), labels);
   }
 
   /** A builder starting from {@link #DEFAULT}. */
@@ -60,7 +80,8 @@ public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> co
   /** Builds {@link RunOptions}. */
   public static final class Builder {
     private UsageLimits limits = UsageLimits.NONE;
-    private Function<Map<String, Object>, ?> context;
+    private Function<Inputs, ?> context;
+    private final Map<String, String> labels = new TreeMap<>();
     private final List<RunListener> listeners = new ArrayList<>();
     private ContextRule<?> contextRule;
     private UUID runId;
@@ -83,7 +104,7 @@ public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> co
      * How the run context is created from the run's inputs; steps read it with
      * {@code frame.context(type)}.
      */
-    public Builder context(Function<Map<String, Object>, ?> factory) {
+    public Builder context(Function<Inputs, ?> factory) {
       this.context = Objects.requireNonNull(factory, "factory == null");
       return this;
     }
@@ -100,9 +121,20 @@ public record RunOptions(UsageLimits limits, Function<Map<String, Object>, ?> co
       return this;
     }
 
-    /** The options. */
+    /** Adds the label {@code key=value} (see {@link RunOptions#labels()}). */
+    public Builder label(String key, String value) {
+      labels.put(Objects.requireNonNull(key, "key == null"),
+          Objects.requireNonNull(value, "value == null"));
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException if a label is malformed
+     */
     public RunOptions build() {
-      return new RunOptions(limits, context, listeners, contextRule, runId);
+      return new RunOptions(limits, context, listeners, contextRule, runId, labels);
     }
   }
 }

@@ -1,10 +1,12 @@
-package dev.fancy.engine;
+package dev.fancy.run;
 
 /**
- * The state of a run. A {@link RunResult} is always in a final state; a durable run is
- * {@link #RUNNING} in the journal until it reaches one.
+ * The state of a run, the same for every engine and surface. A {@link RunResult} is always in a
+ * final state.
  */
 public enum RunStatus {
+  /** Accepted (and, on a durable engine, recorded) but no step has started yet. */
+  PENDING,
   /** Started and not finished: steps are executing, or waiting to be resumed after a crash. */
   RUNNING,
   /** Every step succeeded. */
@@ -16,6 +18,6 @@ public enum RunStatus {
 
   /** Whether the run has ended: succeeded, failed or cancelled. */
   public boolean isFinal() {
-    return this != RUNNING;
+    return this != PENDING && this != RUNNING;
   }
 }

@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.run;
 
 /**
  * The state of one workflow step in a run. A {@link RunResult}'s history holds only final states;
