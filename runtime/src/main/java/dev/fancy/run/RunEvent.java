@@ -72,7 +72,8 @@ public record RunEvent(long sequence, UUID runId, Instant at, Type type, UUID st
     Objects.requireNonNull(type, "type == null");
   }
 
-  /** Whether this is the run's final event. */
+  /** Whether this is the run's final event. Not a field: the journal's JSON leaves it out. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isFinal() {
     return type == Type.RUN_FINISHED;
   }
