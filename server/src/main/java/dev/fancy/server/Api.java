@@ -644,7 +644,10 @@ final class Api implements AutoCloseable {
     BlockingQueue<RunEvent> queue = new LinkedBlockingQueue<>();
     ctx.status(200).contentType("text/event-stream; charset=utf-8")
         .header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
-    OutputStream out = ctx.outputStream();
+    // The servlet's own stream: Javalin's may buffer for compression.
+    ctx.res().setStatus(200);
+    ctx.res().setContentType("text/event-stream;charset=utf-8");
+    OutputStream out = ctx.res().getOutputStream();
     out.write(("retry: 1000\n\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
     AutoCloseable[] self = new AutoCloseable[1];

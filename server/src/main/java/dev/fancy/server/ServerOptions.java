@@ -28,6 +28,8 @@ import java.util.Objects;
  *       <td>1 MiB</td></tr>
  *   <tr><td>{@code --retention-days N}</td><td>{@code FANCY_RETENTION_DAYS}</td>
  *       <td>0: keep every run</td></tr>
+ *   <tr><td>{@code --lease-seconds N}</td><td>{@code FANCY_LEASE_SECONDS}</td>
+ *       <td>30</td></tr>
  * </table>
  *
  * @param port the TCP port, 0 to 65535 (0 picks a free one)
@@ -39,9 +41,12 @@ import java.util.Objects;
  * @param classPath jars and folders whose {@code @Step} modules are registered
  * @param maxBodyBytes the largest request body accepted, in bytes (larger: 413)
  * @param retentionDays finished runs older than this many days are deleted; 0 keeps them
+ * @param leaseSeconds how long the durable engine's lease on a run lasts without a heartbeat: a
+ *     crashed server's runs are taken over this long after it died (default 30)
  */
 public record ServerOptions(int port, String host, Path journal, String token,
-    List<String> corsOrigins, List<Path> classPath, long maxBodyBytes, int retentionDays) {
+    List<String> corsOrigins, List<Path> classPath, long maxBodyBytes, int retentionDays,
+    int leaseSeconds) {
 
   /** The default port. */
   public static final int DEFAULT_PORT = 8080;
@@ -54,7 +59,7 @@ public record ServerOptions(int port, String host, Path journal, String token,
 
   /** The defaults: port 8080 on 127.0.0.1, no token, no CORS, 1 MiB bodies. */
   public static final ServerOptions DEFAULT = new ServerOptions(DEFAULT_PORT, DEFAULT_HOST,
-      DEFAULT_JOURNAL, null, List.of(), List.of(), DEFAULT_MAX_BODY_BYTES, 0);
+      DEFAULT_JOURNAL, null, List.of(), List.of(), DEFAULT_MAX_BODY_BYTES, 0, 30);
 
   /**
    * Checks the options.
@@ -85,6 +90,9 @@ public record ServerOptions(int port, String host, Path journal, String token,
     if (retentionDays < 0) {
       throw new IllegalArgumentException("retention days " + retentionDays + " < 0");
     }
+    if (leaseSeconds < 1) {
+      throw new IllegalArgumentException("lease seconds " + leaseSeconds + " < 1");
+    }
   }
 
   /** Whether {@link #host()} is a loopback address (127.0.0.0/8, ::1 or localhost). */
@@ -110,13 +118,13 @@ public record ServerOptions(int port, String host, Path journal, String token,
   /** These options on {@code port}. */
   public ServerOptions withPort(int port) {
     return new ServerOptions(port, host, journal, token, corsOrigins, classPath, maxBodyBytes,
-        retentionDays);
+        retentionDays, leaseSeconds);
   }
 
   /** These options with {@code journal}. */
   public ServerOptions withJournal(Path journal) {
     return new ServerOptions(port, host, journal, token, corsOrigins, classPath, maxBodyBytes,
-        retentionDays);
+        retentionDays, leaseSeconds);
   }
 
   /** The usage text of the flags. */
@@ -133,6 +141,8 @@ public record ServerOptions(int port, String host, Path journal, String token,
             + "(FANCY_CLASS_PATH)",
         "  --max-body-bytes N   largest request body (FANCY_MAX_BODY_BYTES, default 1048576)",
         "  --retention-days N   delete finished runs older than N days (FANCY_RETENTION_DAYS)",
+        "  --lease-seconds N    a crashed server's runs are taken over after N s "
+            + "(FANCY_LEASE_SECONDS, default 30)",
         "  --help               print this text");
   }
 
@@ -158,6 +168,7 @@ public record ServerOptions(int port, String host, Path journal, String token,
     long maxBody = longValue("FANCY_MAX_BODY_BYTES", env.get("FANCY_MAX_BODY_BYTES"),
         DEFAULT_MAX_BODY_BYTES);
     int retention = intValue("FANCY_RETENTION_DAYS", env.get("FANCY_RETENTION_DAYS"), 0);
+    int lease = intValue("FANCY_LEASE_SECONDS", env.get("FANCY_LEASE_SECONDS"), 30);
     boolean corsFromFlags = false;
     boolean classPathFromFlags = false;
     for (int i = 0; i < args.size(); i++) {
@@ -170,7 +181,7 @@ public record ServerOptions(int port, String host, Path journal, String token,
         value = arg.substring(eq + 1);
       }
       if (!List.of("--port", "--host", "--journal", "--token", "--cors-origin", "--class-path",
-          "--max-body-bytes", "--retention-days").contains(name)) {
+          "--max-body-bytes", "--retention-days", "--lease-seconds").contains(name)) {
         throw new IllegalArgumentException("unknown option '" + arg + "'\n" + usage());
       }
       if (value == null) {
@@ -200,10 +211,12 @@ public record ServerOptions(int port, String host, Path journal, String token,
         }
         case "--max-body-bytes" -> maxBody = longValue(name, value, maxBody);
         case "--retention-days" -> retention = intValue(name, value, retention);
+        case "--lease-seconds" -> lease = intValue(name, value, lease);
         default -> throw new AssertionError(name);
       }
     }
-    return new ServerOptions(port, host, journal, token, cors, classPath, maxBody, retention);
+    return new ServerOptions(port, host, journal, token, cors, classPath, maxBody, retention,
+        lease);
   }
 
   private static String emptyToNull(String value) {
@@ -248,6 +261,7 @@ public record ServerOptions(int port, String host, Path journal, String token,
   public String toString() {
     return "ServerOptions[port=" + port + ", host=" + host + ", journal=" + journal + ", token="
         + (token == null ? "none" : "****") + ", corsOrigins=" + corsOrigins + ", classPath="
-        + classPath + ", maxBodyBytes=" + maxBodyBytes + ", retentionDays=" + retentionDays + "]";
+        + classPath + ", maxBodyBytes=" + maxBodyBytes + ", retentionDays=" + retentionDays
+        + ", leaseSeconds=" + leaseSeconds + "]";
   }
 }

@@ -338,11 +338,12 @@ public record TrackerDefinition(String name, List<TaskStepDefinition> steps) {
   /**
    * The Fancy workflow: one {@code tracker.task} step per tracker step, its {@link TaskSpec} a
    * constant aliased by the step's ID, ordered after its {@code depends_on} steps, with
-   * {@code max_retries + 1} attempts (backoff from 100 ms).
+   * {@code max_retries + 1} attempts (backoff from 100 ms); every step's output is a workflow
+   * output.
    */
   public Workflow toWorkflow() {
     Map<String, WorkflowStep> built = new HashMap<>();
-    List<WorkflowStep> all = new ArrayList<>();
+    List<Cell<String>> all = new ArrayList<>();
     List<TaskStepDefinition> pending = new ArrayList<>(steps);
     while (!pending.isEmpty()) {
       for (var it = pending.iterator(); it.hasNext(); ) {
@@ -359,7 +360,7 @@ public record TrackerDefinition(String name, List<TaskStepDefinition> steps) {
         step.options(StepOptions.DEFAULT.withRetry(new RetryPolicy(s.maxRetries() + 1,
             Duration.ofMillis(100), 2, Duration.ofSeconds(5), 0.2, List.of(), List.of())));
         built.put(s.id(), step);
-        all.add(step);
+        all.add(step.out());
         it.remove();
       }
     }
