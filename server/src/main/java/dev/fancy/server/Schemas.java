@@ -26,7 +26,11 @@ final class Schemas {
   static JsonNode of(JavaType type) {
     return CACHE.computeIfAbsent(type.toCanonical(), key -> {
       try {
-        return GENERATOR.generateSchema(type);
+        java.lang.reflect.Type[] parameters = new java.lang.reflect.Type[type.containedTypeCount()];
+        for (int i = 0; i < parameters.length; i++) {
+          parameters[i] = type.containedType(i).getRawClass();
+        }
+        return GENERATOR.generateSchema(type.getRawClass(), parameters);
       } catch (RuntimeException e) {
         return Json.object().put("description", "no schema: " + e.getMessage());
       }
