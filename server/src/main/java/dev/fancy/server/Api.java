@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
 final class Api implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FancyServer.class);
   static final String PROBLEM_JSON = "application/problem+json";
-  private static final Pattern INPUT_NAME = Pattern.compile("input '([^']+)'");
+  private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
   private final WorkflowEngine engine;
@@ -248,7 +248,8 @@ final class Api implements AutoCloseable {
       try {
         workflow = Workflow.fromJson(new String(bytes, StandardCharsets.UTF_8));
       } catch (WorkflowValidationException e) {
-        throw invalid("invalid-workflow", "Invalid workflow", e, "see docs/workflow-json.md");
+        throw invalid("invalid-workflow", "Invalid workflow", e, Set.of(),
+            "see docs/workflow-json.md");
       }
       checkRegistered(workflow);
       row = new Catalog.StoredWorkflow(id, workflow.name(), "fancy", workflow.toJson(),
@@ -276,12 +277,18 @@ final class Api implements AutoCloseable {
     }
   }
 
+  /**
+   * A 422 from a validation exception; a problem whose first quoted name is one of
+   * {@code fields} points at that field of the body.
+   */
   private static ApiProblem invalid(String type, String title, WorkflowValidationException e,
-      String hint) {
+      Set<String> fields, String hint) {
     List<ApiProblem.Error> errors = new ArrayList<>();
     for (String problem : e.problems()) {
-      Matcher m = INPUT_NAME.matcher(problem);
-      errors.add(new ApiProblem.Error(m.find() ? "/" + m.group(1) : "", problem));
+      Matcher m = QUOTED.matcher(problem);
+      String pointer = m.find() && fields.contains(m.group(1))
+          ? "/" + m.group(1).replace("~", "~0").replace("/", "~1") : "";
+      errors.add(new ApiProblem.Error(pointer, problem));
     }
     if (errors.isEmpty()) {
       errors.add(new ApiProblem.Error("", e.getMessage()));
@@ -322,8 +329,13 @@ final class Api implements AutoCloseable {
       inputs = engine.inputsFromJson(entry.workflow, body);
       engine.validate(entry.workflow, inputs);
     } catch (WorkflowValidationException e) {
-      throw invalid("invalid-inputs", "Invalid run inputs", e, "send a JSON object of input "
-          + "name to value; GET /workflows/{id} shows the workflow's inputs");
+      Set<String> names = new java.util.HashSet<>();
+      entry.workflow.inputs().forEach(cell -> names.add(cell.alias()));
+      if (body != null) {
+        body.fieldNames().forEachRemaining(names::add);
+      }
+      throw invalid("invalid-inputs", "Invalid run inputs", e, names, "send a JSON object of "
+          + "input name to value; GET /workflows/{id} shows the workflow's inputs");
     }
     RunOptions.Builder runOptions = RunOptions.builder()
         .label(Views.WORKFLOW_LABEL, entry.row.id());
@@ -364,7 +376,7 @@ final class Api implements AutoCloseable {
       if (key != null) {
         catalog.releaseRunRequest(entry.row.id(), key, runId);
       }
-      throw invalid("invalid-inputs", "Invalid run inputs", e, null);
+      throw invalid("invalid-inputs", "Invalid run inputs", e, Set.of(), null);
     }
     observe(handle, entry);
     accepted(ctx, handle, entry);

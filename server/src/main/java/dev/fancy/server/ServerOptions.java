@@ -121,6 +121,30 @@ public record ServerOptions(int port, String host, Path journal, String token,
         retentionDays, leaseSeconds);
   }
 
+  /** These options with a body limit of {@code maxBodyBytes}. */
+  public ServerOptions withMaxBodyBytes(long maxBodyBytes) {
+    return new ServerOptions(port, host, journal, token, corsOrigins, classPath, maxBodyBytes,
+        retentionDays, leaseSeconds);
+  }
+
+  /** These options with API token {@code token} (null for none). */
+  public ServerOptions withToken(String token) {
+    return new ServerOptions(port, host, journal, token, corsOrigins, classPath, maxBodyBytes,
+        retentionDays, leaseSeconds);
+  }
+
+  /** These options bound to {@code host}. */
+  public ServerOptions withHost(String host) {
+    return new ServerOptions(port, host, journal, token, corsOrigins, classPath, maxBodyBytes,
+        retentionDays, leaseSeconds);
+  }
+
+  /** These options allowing browser calls from {@code origins}. */
+  public ServerOptions withCorsOrigins(List<String> origins) {
+    return new ServerOptions(port, host, journal, token, origins, classPath, maxBodyBytes,
+        retentionDays, leaseSeconds);
+  }
+
   /** These options with {@code journal}. */
   public ServerOptions withJournal(Path journal) {
     return new ServerOptions(port, host, journal, token, corsOrigins, classPath, maxBodyBytes,
