@@ -100,6 +100,9 @@ final class Api implements AutoCloseable {
   void configure(JavalinConfig config) {
     config.http.maxRequestSize = options.maxBodyBytes();
     config.http.prefer405over404 = true;
+    // Jetty reuses header fields of earlier requests on a connection through a cache that
+    // ignores case by default: "Bearer abC" would arrive as an earlier "Bearer abc".
+    config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
     config.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, false));
     config.staticFiles.add(files -> {
       files.hostedPath = "/";

@@ -46,7 +46,8 @@ final class TestServer implements AutoCloseable {
   final Journal journal;
   final DurableEngine engine;
   final FancyServer server;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+      .version(HttpClient.Version.HTTP_1_1).build();
   String token;
 
   TestServer(Path dir) {
@@ -81,8 +82,9 @@ final class TestServer implements AutoCloseable {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return send("GET", path, null);
+  HttpResponse<String> get(String path, String... headers)
+      throws IOException, InterruptedException {
+    return send("GET", path, null, headers);
   }
 
   HttpResponse<String> post(String path, String body, String... headers)
