@@ -61,6 +61,9 @@ final class Api implements AutoCloseable {
   static final String PROBLEM_JSON = "application/problem+json";
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  /** Put in an event stream's queue to end it when the server stops. */
+  private static final RunEvent STOP = new RunEvent(Long.MAX_VALUE, new UUID(0, 0),
+      Instant.EPOCH, RunEvent.Type.RUN_FINISHED, null, null, 0, null, null, null, null, null);
 
   private final WorkflowEngine engine;
   private final Catalog catalog;
@@ -654,8 +657,10 @@ final class Api implements AutoCloseable {
         from = 1;
       }
     }
-    WorkflowEntry entry = entryOf(handle.history().run());
+    RunInfo info = handle.history().run();
+    WorkflowEntry entry = entryOf(info);
     Map<UUID, String> names = entry == null ? Map.of() : entry.stepNames;
+    boolean nothingMore = info.status().isFinal() && handle.events(from).isEmpty();
     BlockingQueue<RunEvent> queue = new LinkedBlockingQueue<>();
     ctx.status(200).contentType("text/event-stream; charset=utf-8")
         .header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
@@ -665,13 +670,23 @@ final class Api implements AutoCloseable {
     OutputStream out = ctx.res().getOutputStream();
     out.write(("retry: 1000\n\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
-    AutoCloseable[] self = new AutoCloseable[1];
+    if (nothingMore) {
+      // The client saw the final event already: end the stream (a client that reconnects
+      // with the final event's id gets an empty stream, not one that never ends).
+      return;
+    }
     var subscription = handle.subscribe(from, queue::add);
-    self[0] = subscription::close;
-    streams.add(self[0]);
+    AutoCloseable stop = () -> {
+      subscription.close();
+      queue.add(STOP);
+    };
+    streams.add(stop);
     try {
       while (!closed.get()) {
         RunEvent event = queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        if (event == STOP) {
+          break;
+        }
         if (event == null) {
           out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
           out.flush();
@@ -693,7 +708,7 @@ final class Api implements AutoCloseable {
       LOG.debug("event stream of run {} closed by the client", handle.id());
     } finally {
       subscription.close();
-      streams.remove(self[0]);
+      streams.remove(stop);
     }
   }
 
