@@ -1,15 +1,15 @@
 package dev.fancy.benchmarks;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepRecord;
 import dev.fancy.journal.Durability;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
 import dev.fancy.journal.JournalOptions;
 import dev.fancy.journal.JournalStatistics;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
 import dev.fancy.workflow.Workflow;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ public final class DurableThroughput {
     try (Journal journal = open(durability);
         DurableEngine engine = DurableEngine.builder(journal)
             .registry(StepRegistry.loadDefault()).maxConcurrency(shape.workers()).open()) {
-      engine.handle(engine.start(shape.workflow(), BenchmarkEngine.bind(shape.workflow(), Map.of("x", 0))).id()).await(); // warm-up
+      engine.start(shape.workflow(), BenchmarkEngine.bind(shape.workflow(), Map.of("x", 0))).await(); // warm-up
       JournalStatistics before = journal.statistics();
       long start = System.nanoTime();
       UUID run = engine.start(shape.workflow(), BenchmarkEngine.bind(shape.workflow(), Map.of("x", 0))).id();
@@ -104,7 +104,7 @@ public final class DurableThroughput {
         DurableEngine engine = DurableEngine.builder(journal)
             .registry(StepRegistry.loadDefault()).keptResults(runs, 1L << 30).open()) {
       for (int i = 0; i < 200; i++) {
-        engine.handle(engine.start(workflow, BenchmarkEngine.bind(workflow, Map.of("x", i))).id()).await(); // warm-up
+        engine.start(workflow, BenchmarkEngine.bind(workflow, Map.of("x", i))).await(); // warm-up
       }
       JournalStatistics before = journal.statistics();
       long start = System.nanoTime();

@@ -67,7 +67,7 @@ public class EngineOverheadBenchmark {
   @Benchmark
   @OperationsPerInvocation(STEPS)
   public Object engine() {
-    return engine.run(workflow, BenchmarkEngine.bind(workflow, inputs));
+    return engine.run(workflow, inputs);
   }
 
   @Benchmark

@@ -1,13 +1,14 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepStatus;
-import dev.fancy.run.ChildRun;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.ContextRule;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
+import dev.fancy.run.ChildRun;
+import dev.fancy.run.ContextRule;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.FlowStep;
 import dev.fancy.workflow.RouteLog;
@@ -108,11 +109,11 @@ final class FlowRunner {
     for (Cell<?> input : plan.workflow.inputs()) {
       bound.put(input.alias(), values.get(input.alias()));
     }
-    RunOptions options = new RunOptions(UsageLimits.NONE, null, run.options.listeners(),
+    RunOptions options = new RunOptions(UsageLimits.NONE, null, List.of(),
         run.options.contextRule(), null, Map.of());
     RunExecution child = new RunExecution(plan, Ids.newId(),
         inline ? run.services.inline() : run.services.forChildren(), options, context, run, s,
-        null, Usage.NONE, null);
+        null, Usage.NONE, null, run.listeners);
     Future<RunResult> future = child.start(plan.bindSources(bound, run.services.codec()));
     RunResult result;
     try {
@@ -283,9 +284,23 @@ final class FlowRunner {
     }
   }
 
-  /** A route's branch name: an enum constant's name, or the key as text. */
-  private static String branchOf(Object route) {
-    return route instanceof Enum<?> constant ? constant.name() : String.valueOf(route);
+  /**
+   * A route's branch: the branch whose key equals the route as JSON (value equality, so keys
+   * whose {@code toString} collide stay apart); for workflows written before keys were kept, the
+   * branch named by the enum constant's name or the key's text.
+   */
+  private String branchOf(Object route) {
+    Map<String, JsonNode> keys = step.settings().keys();
+    if (keys.isEmpty()) {
+      return route instanceof Enum<?> constant ? constant.name() : String.valueOf(route);
+    }
+    JsonNode json = run.services.codec().toTree(route);
+    for (Map.Entry<String, JsonNode> key : keys.entrySet()) {
+      if (key.getValue().equals(json)) {
+        return key.getKey();
+      }
+    }
+    return null;
   }
 
   private Object[] router() throws Exception {
@@ -296,7 +311,7 @@ final class FlowRunner {
     Map<String, Object> keys = new LinkedHashMap<>();
     for (Object route : routes) {
       String branch = branchOf(route);
-      if (!step.children().containsKey(branch)) {
+      if (branch == null || !step.children().containsKey(branch)) {
         throw new IllegalArgumentException("router step was routed to '" + route
             + "', which has no branch; its branches are " + step.children().keySet());
       }

@@ -1,5 +1,6 @@
 package dev.fancy.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.frame.Usage;
 import java.time.Duration;
@@ -72,8 +73,8 @@ public record RunEvent(long sequence, UUID runId, Instant at, Type type, UUID st
     Objects.requireNonNull(type, "type == null");
   }
 
-  /** Whether this is the run's final event. Not a field: the journal's JSON leaves it out. */
-  @com.fasterxml.jackson.annotation.JsonIgnore
+  /** Whether this is the run's final event. */
+  @JsonIgnore
   public boolean isFinal() {
     return type == Type.RUN_FINISHED;
   }
