@@ -84,6 +84,8 @@ final class Api implements AutoCloseable {
   private final Set<AutoCloseable> streams = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final byte[] token;
+  /** Writes output values as the engine's codec does, streaming to the response. */
+  private final com.fasterxml.jackson.databind.ObjectMapper valueMapper;
 
   Api(WorkflowEngine engine, Catalog catalog, ServerOptions options, CompletionStage<?> ready) {
     this.engine = engine;
@@ -93,6 +95,7 @@ final class Api implements AutoCloseable {
     this.token = options.token() == null ? null
         : options.token().getBytes(StandardCharsets.UTF_8);
     metrics.gauge("fancy_sse_clients", streams, Set::size);
+    this.valueMapper = engine.codec().newMapper();
   }
 
   boolean ready() {
@@ -600,7 +603,7 @@ final class Api implements AutoCloseable {
     }
     ctx.contentType("application/json");
     OutputStream out = ctx.outputStream();
-    engine.codec().mapper().writeValue(out, value);
+    valueMapper.writeValue(out, value);
   }
 
   private void cancel(Context ctx) {
