@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>For crash tests, when the system property {@value #EFFECTS_PROPERTY} (or the environment
  * variable {@code FANCY_TRACKER_EFFECTS}) names a file, each attempt that succeeds appends
- * {@code <run>:<step> <attempt>} to it just before returning: a committed step that ran again
+ * {@code <run>:<step> <attempt> <idempotency key>} to it just before returning: a committed step that ran again
  * would show up as a second line for the same step.
  */
 public final class TrackerTask {
@@ -58,7 +58,8 @@ public final class TrackerTask {
       return;
     }
     synchronized (TrackerTask.class) {
-      Files.writeString(Path.of(file), frame.stepKey() + " " + frame.attempt() + "\n",
+      Files.writeString(Path.of(file), frame.stepKey() + " " + frame.attempt() + " "
+          + frame.idempotencyKey() + "\n",
           StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
           StandardOpenOption.SYNC);
     }
