@@ -231,7 +231,8 @@ public final class Engine implements WorkflowEngine {
     Object context = options.context() == null ? null : options.context().apply(inputs);
     List<RunListener> listeners = new ArrayList<>(services.listeners());
     listeners.addAll(options.listeners());
-    EventLog events = new EventLog(runId, services.codec(), eventThreads.get(), clock,
+    EventLog events = new EventLog(runId, services.codec(), eventThreads.get(),
+        clock.instant(), System.nanoTime(),
         journaled == null ? 1 : journaled.firstEventSequence(),
         journaled == null ? null : journaled.events(), listeners);
     RunExecution execution = new RunExecution(plan, runId, services, options, context, null,

@@ -1,7 +1,7 @@
 package dev.fancy.engine;
 
 import dev.fancy.frame.StepFailure;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueCodecException;

@@ -246,9 +246,9 @@ final class RunExecution {
     });
   }
 
-  StepEvent event(int s) {
-    WorkflowStep step = plan.steps[s];
-    return new StepEvent(runId, step.id(), step.slug(), step.version());
+  /** The workflow step {@code s}, as the run's observer is told about it. */
+  WorkflowStep event(int s) {
+    return plan.steps[s];
   }
 
   /** A step's work on one thread: it returns the outputs, or null if a retry was scheduled. */

@@ -1,7 +1,7 @@
 package dev.fancy.engine;
 
 import dev.fancy.run.RunResult;
-
+import dev.fancy.workflow.WorkflowStep;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -19,29 +19,29 @@ interface RunObserver {
   default void runFinished(RunResult result) {}
 
   /** The step's inputs are resolved and its first attempt (or cache lookup) starts. */
-  default void stepStarted(StepEvent step) {}
+  default void stepStarted(WorkflowStep step) {}
 
   /** A chunk the step emitted through its frame; {@code sequence} counts from 0 per step. */
-  default void chunk(StepEvent step, int attempt, long sequence, Object chunk) {}
+  default void chunk(WorkflowStep step, int attempt, long sequence, Object chunk) {}
 
   /** An attempt failed (thrown, timed out, rejected by a validator or vetoed). */
-  default void attemptFailed(StepEvent step, int attempt, Throwable error) {}
+  default void attemptFailed(WorkflowStep step, int attempt, Throwable error) {}
 
   /** Another attempt will run after {@code delay}. */
-  default void retryScheduled(StepEvent step, int nextAttempt, Duration delay) {}
+  default void retryScheduled(WorkflowStep step, int nextAttempt, Duration delay) {}
 
   /** The step's outputs came from the cache; nothing ran. */
-  default void cacheHit(StepEvent step) {}
+  default void cacheHit(WorkflowStep step) {}
 
   /** The step's outputs are stored. */
-  default void stepSucceeded(StepEvent step) {}
+  default void stepSucceeded(WorkflowStep step) {}
 
   /** The step failed after its last attempt (and its fallback, if any). */
-  default void stepFailed(StepEvent step, Throwable error) {}
+  default void stepFailed(WorkflowStep step, Throwable error) {}
 
   /** The step did not run; {@code reason} says why. */
-  default void stepSkipped(StepEvent step, String reason) {}
+  default void stepSkipped(WorkflowStep step, String reason) {}
 
   /** The step was running when the run was stopped; its outputs were not stored. */
-  default void stepCancelled(StepEvent step, String reason) {}
+  default void stepCancelled(WorkflowStep step, String reason) {}
 }

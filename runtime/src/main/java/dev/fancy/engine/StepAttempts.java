@@ -87,7 +87,7 @@ final class StepAttempts {
     if (journaled != null) {
       frame.idempotencyKey(journaled.idempotencyKey());
     }
-    StepEvent event = run.event(s);
+    WorkflowStep event = run.event(s);
     long[] sequence = new long[1];
     frame.chunks(chunk -> run.listeners.chunk(event, attempt, sequence[0]++, chunk));
     return frame.build();

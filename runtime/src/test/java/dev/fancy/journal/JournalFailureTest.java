@@ -8,7 +8,7 @@ import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptStatus;
 import dev.fancy.run.RunStatus;

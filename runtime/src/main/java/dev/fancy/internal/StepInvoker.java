@@ -1,4 +1,4 @@
-package dev.fancy.registry;
+package dev.fancy.internal;
 
 import dev.fancy.frame.ExecutionFrame;
 
