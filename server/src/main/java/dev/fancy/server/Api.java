@@ -3,7 +3,7 @@ package dev.fancy.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunHandle;
