@@ -84,11 +84,14 @@ final class Api implements AutoCloseable {
   private final Set<AutoCloseable> streams = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final byte[] token;
+  private final Orders orders;
   /** Writes output values as the engine's codec does, streaming to the response. */
   private final com.fasterxml.jackson.databind.ObjectMapper valueMapper;
 
-  Api(WorkflowEngine engine, Catalog catalog, ServerOptions options, CompletionStage<?> ready) {
+  Api(WorkflowEngine engine, Catalog catalog, ServerOptions options, CompletionStage<?> ready,
+      java.nio.file.Path file) {
     this.engine = engine;
+    this.orders = new Orders(engine, catalog, file);
     this.catalog = catalog;
     this.options = options;
     this.readySignal = ready;
@@ -169,6 +172,11 @@ final class Api implements AutoCloseable {
     r.post("/runs/{id}/cancel", this::cancel);
     r.post("/runs/{id}/resume", this::resume);
     r.get("/steps", ctx -> ctx.json(steps()));
+    r.post("/orders", ctx -> {
+      ObjectNode order = orders.place(Json.parse(ctx.bodyAsBytes(), true));
+      ctx.header("Location", "/orders/" + order.get("id").asText()).status(201).json(order);
+    });
+    r.get("/orders/{id}", ctx -> ctx.json(orders.get(ctx.pathParam("id"))));
   }
 
   private static boolean isProblem(Context ctx) {

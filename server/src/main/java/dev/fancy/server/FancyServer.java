@@ -149,9 +149,16 @@ public final class FancyServer implements AutoCloseable {
         throw new IllegalStateException("no engine: call engine(...) before start()");
       }
       options.requireSafe();
-      Catalog tables = Catalog.open(catalogSet ? catalog : optionsSet ? options.journal() : null);
+      Path file = catalogSet ? catalog : optionsSet ? options.journal() : null;
+      Catalog tables = Catalog.open(file);
       List<Route> routes = Collections.synchronizedList(new ArrayList<>());
-      Api api = new Api(engine, tables, options, ready);
+      Api api;
+      try {
+        api = new Api(engine, tables, options, ready, file);
+      } catch (RuntimeException e) {
+        tables.close();
+        throw e;
+      }
       Catalog opened = tables;
       Javalin app;
       try {

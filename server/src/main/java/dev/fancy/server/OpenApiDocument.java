@@ -67,7 +67,9 @@ final class OpenApiDocument {
             "finished_at", "error", "labels", "steps"))
         .addSchemas("RunPage", object("runs", "next"))
         .addSchemas("Attempts", object("run_id", "step", "status", "attempts"))
-        .addSchemas("Steps", object("steps")));
+        .addSchemas("Steps", object("steps"))
+        .addSchemas("Order", object("id", "customer", "sku", "quantity", "amount", "status",
+            "run_id", "created_at")));
     api.addSecurityItem(new SecurityRequirement().addList("bearer"));
     Paths paths = new Paths();
     add(paths, "GET", "/health/live", "Liveness: 200 as soon as the server listens", null,
@@ -109,6 +111,12 @@ final class OpenApiDocument {
     add(paths, "POST", "/runs/{id}/resume", "Resume a failed or cancelled run from its last "
         + "committed step", null, Map.of("202", "#Run", "404", "unknown run",
         "409", "run cannot resume"));
+    add(paths, "POST", "/orders", "Place an order {customer, sku, quantity}: a durable "
+        + "fulfilment run whose effects commit exactly once", "Workflow", Map.of("201", "#Order",
+        "400", "malformed JSON", "409", "orders need the durable journal",
+        "422", "invalid order"));
+    add(paths, "GET", "/orders/{id}", "One order with its fulfilment status", null,
+        Map.of("200", "#Order", "404", "unknown order"));
     add(paths, "GET", "/steps", "Registered steps with their typed contracts and JSON Schemas",
         null, Map.of("200", "#Steps"));
     api.paths(paths);

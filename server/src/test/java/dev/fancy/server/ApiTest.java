@@ -214,4 +214,38 @@ class ApiTest {
     String runId = t.startRun(workflow.get("id").asText());
     assertThat(t.awaitFinished(runId).get("status").asText()).isEqualTo("SUCCEEDED");
   }
+
+  @Test
+  void placesAnOrderThatIsFulfilledWithEachEffectOnce() throws Exception {
+    HttpResponse<String> placed = t.post("/orders",
+        "{\"customer\": \"Ada\", \"sku\": \"SKU-1\", \"quantity\": 2}");
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    JsonNode order = TestServer.json(placed);
+    String id = order.get("id").asText();
+    assertThat(placed.headers().firstValue("Location")).hasValue("/orders/" + id);
+    assertThat(order.get("amount").decimalValue()).isEqualByComparingTo("39.98");
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (!TestServer.json(t.get("/orders/" + id)).get("status").asText().equals("NOTIFIED")) {
+      assertThat(System.nanoTime()).as("order fulfilled in time").isLessThan(deadline);
+      Thread.sleep(20); // polling interval; the deadline bounds the wait
+    }
+    JsonNode done = TestServer.json(t.get("/orders/" + id));
+    assertThat(done.get("run_status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(done.get("customer").asText()).isEqualTo("Ada");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + t.journalFile);
+        var p = c.prepareStatement("SELECT step, COUNT(*) FROM order_log WHERE order_id = ? "
+            + "GROUP BY step")) {
+      p.setString(1, id);
+      java.util.Map<String, Integer> effects = new java.util.TreeMap<>();
+      try (var rs = p.executeQuery()) {
+        while (rs.next()) {
+          effects.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+      assertThat(effects).containsOnlyKeys("validate", "reserve", "charge", "ship", "notify")
+          .allSatisfy((step, count) -> assertThat(count).as(step).isEqualTo(1));
+    }
+    assertThat(TestServer.json(t.get("/runs/" + done.get("run_id").asText()))
+        .get("labels").get("order").asText()).isEqualTo(id);
+  }
 }

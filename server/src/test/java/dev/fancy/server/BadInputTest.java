@@ -159,6 +159,20 @@ class BadInputTest {
   }
 
   @Test
+  void badOrdersAreRejectedAndNothingIsWritten() throws Exception {
+    String before = t.snapshot();
+    assertProblem(t.post("/orders", "{\"customer\": \"Ada\", \"sku\": \"S\", "
+        + "\"quantity\": 0}"), 422, "invalid-order", "/quantity");
+    assertProblem(t.post("/orders", "{\"customer\": \"\", \"sku\": \"S\", "
+        + "\"quantity\": 1}"), 422, "invalid-order", "/customer");
+    assertProblem(t.post("/orders", "{\"customer\": \"Ada\", \"sku\": \"S\", "
+        + "\"quantity\": 1, \"price\": 0}"), 422, "invalid-order", "/price");
+    assertProblem(t.post("/orders", "{\"customer\": "), 400, "malformed-json", "");
+    assertProblem(t.get("/orders/O-NOPE"), 404, "not-found", null);
+    assertThat(t.snapshot()).isEqualTo(before);
+  }
+
+  @Test
   void unknownIdsAre404() throws Exception {
     String before = t.snapshot();
     assertProblem(t.get("/workflows/nope"), 404, "not-found", null);
