@@ -2,9 +2,9 @@ package dev.fancy.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.engine.spi.StepJournal.JournalAttempt;
-import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.Usage;
+import dev.fancy.internal.core.StepJournal.JournalAttempt;
+import dev.fancy.internal.core.StepJournal;
 import dev.fancy.run.StepStatus;
 import dev.fancy.workflow.WorkflowStep;
 import java.io.IOException;

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.fancy.engine.Engine;
-import dev.fancy.engine.spi.EngineAccess;
-import dev.fancy.engine.spi.JournaledRun;
+import dev.fancy.internal.core.Core;
+import dev.fancy.internal.core.JournaledRun;
 import dev.fancy.frame.Resources;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
+import dev.fancy.internal.core.JournaledRun;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Capabilities;
 import dev.fancy.run.Capability;
@@ -40,7 +40,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +101,7 @@ public final class DurableEngine implements WorkflowEngine {
   private record Definition(String json, String hash) {}
 
   private final Journal journal;
-  private final Engine engine;
+  private final Core engine;
   private final ValueCodec codec;
   private final String owner = UUID.randomUUID().toString();
   private final Duration lease;
@@ -135,11 +134,11 @@ public final class DurableEngine implements WorkflowEngine {
       thread.setDaemon(true);
       return thread;
     });
-    Engine.Builder engineBuilder = Engine.builder().registry(builder.registry).executor(workers)
-        .maxConcurrency(builder.maxConcurrency)
-        .resources(builder.resources.with(JournalEffects.class, journal.effects()));
-    builder.jacksonModules.forEach(engineBuilder::jacksonModule);
-    this.engine = engineBuilder.build();
+    this.engine = new Core(new Core.Settings(
+        builder.registry != null ? builder.registry : StepRegistry.loadDefault(), workers,
+        builder.maxConcurrency, 256, null, null, null,
+        builder.resources.with(JournalEffects.class, journal.effects()), List.of(), List.of(),
+        List.copyOf(builder.jacksonModules), 0));
     this.codec = engine.codec();
     this.keptRuns = builder.keptRuns;
     this.keptBytes = builder.keptBytes;
@@ -190,9 +189,12 @@ public final class DurableEngine implements WorkflowEngine {
     return journal;
   }
 
-  /** The in-memory engine that executes runs (its registry, codec, lingering attempts). */
-  public Engine engine() {
-    return engine;
+  /**
+   * Attempts that timed out but whose code is still running because it ignores interrupts (see
+   * {@code Engine.lingeringAttempts()}).
+   */
+  public int lingeringAttempts() {
+    return engine.lingeringAttempts();
   }
 
   /**
@@ -561,7 +563,7 @@ public final class DurableEngine implements WorkflowEngine {
     LongAdder bytes = new LongAdder();
     committed.values().forEach(outputs -> bytes.add(outputs.toString().length()));
     try {
-      EngineAccess.startJournaled(engine, workflow, inputs, options, new JournaledRun(runId,
+      engine.startJournaled(workflow, inputs, options, new JournaledRun(runId,
               journal.attemptLog().forRun(lease, bytes), committed, usedBefore,
               journal.lastEventSequence(runId) + 1, journal::appendEvent))
           .whenComplete((result, error) -> finished(execution, result, error, bytes.sum()));
@@ -689,7 +691,7 @@ public final class DurableEngine implements WorkflowEngine {
 
     /**
      * Adds a Jackson module for value types Jackson cannot handle on its own; it serializes this
-     * engine's inputs, outputs and retry copies (see {@link Engine.Builder#jacksonModule}). Every
+     * engine's inputs, outputs and retry copies (see {@code Engine.Builder.jacksonModule}). Every
      * process that shares the journal needs the same modules to read the values back.
      */
     public Builder jacksonModule(Module module) {

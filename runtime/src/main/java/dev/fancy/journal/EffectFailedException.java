@@ -1,6 +1,6 @@
 package dev.fancy.journal;
 
-import dev.fancy.engine.spi.AttemptRejectedException;
+import dev.fancy.internal.core.AttemptRejectedException;
 
 /**
  * A statement an attempt staged through {@link JournalEffects} was rejected by the database (bad

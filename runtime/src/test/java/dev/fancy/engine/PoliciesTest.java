@@ -1,5 +1,8 @@
 package dev.fancy.engine;
 
+import dev.fancy.run.AttemptInterceptor;
+import dev.fancy.run.AttemptTimeoutException;
+import dev.fancy.run.AttemptVetoedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -271,7 +274,7 @@ class PoliciesTest {
       RunResult result = engine.run(Workflow.of("w", plain.out()), Bind.inputs(Workflow.of("w", plain.out()), Map.of("x", 1)));
       assertThat(result.status()).isEqualTo(RunStatus.FAILED);
       assertThat(result.step(plain).error().type())
-          .isEqualTo(InterceptorFailedException.class.getName());
+          .isEqualTo("dev.fancy.internal.core.InterceptorFailedException");
       assertThat(result.step(plain).error().message()).contains("failed after the attempt",
           "tracer down");
     }

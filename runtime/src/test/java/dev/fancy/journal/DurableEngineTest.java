@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import dev.fancy.engine.AttemptTimeoutException;
+import dev.fancy.run.AttemptTimeoutException;
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;

@@ -487,10 +487,10 @@ class JournalFailureTest {
         DurableEngine engine = open(journal, registry)) {
       UUID run = engine.start(Workflow.of("deaf", deaf.out()), Bind.inputs(Workflow.of("deaf", deaf.out()), Map.of("x", 1))).id();
       assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
-      assertThat(engine.engine().lingeringAttempts()).isEqualTo(1);
+      assertThat(engine.lingeringAttempts()).isEqualTo(1);
       finish.countDown();
       Poll.until("the deaf attempt ends", Duration.ofSeconds(10),
-          () -> engine.engine().lingeringAttempts() == 0);
+          () -> engine.lingeringAttempts() == 0);
       Poll.until("the late effect is refused", Duration.ofSeconds(10),
           () -> staging.get() != null);
       assertThat(staging.get()).isInstanceOf(IllegalStateException.class)

@@ -1,5 +1,6 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
+import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunResult;
 import dev.fancy.workflow.WorkflowStep;
 import java.time.Duration;

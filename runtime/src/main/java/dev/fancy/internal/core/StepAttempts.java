@@ -1,15 +1,16 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.cache.CacheKey;
-import dev.fancy.engine.spi.AttemptRejectedException;
-import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.ExecutionFrame;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageMeter;
+import dev.fancy.run.AttemptInterceptor;
 import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.AttemptTimeoutException;
+import dev.fancy.run.AttemptVetoedException;
 import dev.fancy.run.ErrorInfo;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.WorkflowStep;

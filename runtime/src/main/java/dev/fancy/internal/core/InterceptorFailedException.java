@@ -1,6 +1,7 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
 import dev.fancy.FancyException;
+import dev.fancy.run.AttemptInterceptor;
 
 /** An {@link AttemptInterceptor} threw; the cause is what it threw. */
 final class InterceptorFailedException extends FancyException {

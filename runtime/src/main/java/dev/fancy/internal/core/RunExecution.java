@@ -1,6 +1,5 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
-import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.CancellationSignal;
 import dev.fancy.frame.Usage;
 import dev.fancy.run.AttemptRecord;

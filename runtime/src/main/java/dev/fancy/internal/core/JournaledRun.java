@@ -1,7 +1,6 @@
-package dev.fancy.engine.spi;
+package dev.fancy.internal.core;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.engine.Engine;
 import dev.fancy.frame.Usage;
 import dev.fancy.run.RunEvent;
 import java.util.Map;
@@ -10,7 +9,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * How a durable engine starts a run on an {@link Engine}: under a known ID, journaled, and (when
+ * How a durable engine starts a run on an {@code Engine}: under a known ID, journaled, and (when
  * resuming) with the results and usage its steps already committed, which are never executed
  * again.
  *

@@ -1,4 +1,4 @@
-package dev.fancy.engine.spi;
+package dev.fancy.internal.core;
 
 import dev.fancy.FancyException;
 

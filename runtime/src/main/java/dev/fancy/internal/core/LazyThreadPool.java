@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

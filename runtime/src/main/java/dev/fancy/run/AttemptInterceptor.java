@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.run;
 
 import dev.fancy.frame.ExecutionFrame;
 
@@ -6,7 +6,7 @@ import dev.fancy.frame.ExecutionFrame;
  * A plugin around every step attempt (tracing, authorization, rate limits). {@code before} runs
  * ahead of the step's code and may veto the attempt by throwing {@link AttemptVetoedException};
  * {@code after} runs once the attempt's outcome is known. Any other exception from an interceptor
- * fails the attempt as an {@link InterceptorFailedException}, and the step's retry policy decides
+ * fails the attempt as an {@code InterceptorFailedException}, and the step's retry policy decides
  * whether another attempt runs.
  */
 public interface AttemptInterceptor {

@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.run;
 
 import dev.fancy.FancyException;
 

@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
 import dev.fancy.frame.Usage;
 import dev.fancy.run.AttemptRecord;

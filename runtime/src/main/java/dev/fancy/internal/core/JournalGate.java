@@ -1,8 +1,6 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.engine.spi.AttemptRejectedException;
-import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.Usage;
 import dev.fancy.run.StepStatus;
 import dev.fancy.workflow.WorkflowStep;

@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.run;
 
 import dev.fancy.FancyException;
 import java.time.Duration;
@@ -7,7 +7,7 @@ import java.time.Duration;
 public final class AttemptTimeoutException extends FancyException {
   private static final long serialVersionUID = 1L;
 
-  AttemptTimeoutException(String slug, int attempt, Duration timeout) {
+  public AttemptTimeoutException(String slug, int attempt, Duration timeout) {
     super("attempt " + attempt + " of step '" + slug + "' timed out after " + timeout);
   }
 }

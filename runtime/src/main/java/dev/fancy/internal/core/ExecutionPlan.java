@@ -1,8 +1,9 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
 import dev.fancy.frame.StepFailure;
 import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.Inputs;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueCodecException;
 import dev.fancy.value.ValueType;

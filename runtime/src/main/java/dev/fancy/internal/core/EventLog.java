@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -11,8 +11,8 @@ import dev.fancy.run.RunResult;
 import dev.fancy.run.StepStatus;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.workflow.WorkflowStep;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -1,5 +1,6 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
+import dev.fancy.run.AttemptTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;

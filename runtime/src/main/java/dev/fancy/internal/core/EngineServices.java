@@ -1,7 +1,8 @@
-package dev.fancy.engine;
+package dev.fancy.internal.core;
 
 import dev.fancy.cache.StepCache;
 import dev.fancy.frame.Resources;
+import dev.fancy.run.AttemptInterceptor;
 import dev.fancy.run.RunListener;
 import dev.fancy.store.DatumStore;
 import dev.fancy.value.ValueCodec;
