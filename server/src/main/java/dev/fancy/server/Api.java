@@ -113,6 +113,10 @@ final class Api implements AutoCloseable {
     // ignores case by default: "Bearer abC" would arrive as an earlier "Bearer abc".
     config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
     config.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, false));
+    // Javalin's pool, with idle threads let go after 10 s instead of 60 s.
+    var threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(250, 8, 10_000);
+    threads.setName("fancy-http");
+    config.jetty.threadPool = threads;
     config.staticFiles.add(files -> {
       files.hostedPath = "/";
       files.directory = "/dev/fancy/server/dashboard";
@@ -355,7 +359,7 @@ final class Api implements AutoCloseable {
           + "input name to value; GET /workflows/{id} shows the workflow's inputs");
     }
     RunOptions.Builder runOptions = RunOptions.builder()
-        .label(Views.WORKFLOW_LABEL, entry.row.id());
+        .label(Views.WORKFLOW_LABEL, entry.row.id()).listener(metricsListener());
     String key = ctx.header("Idempotency-Key");
     UUID runId = UUID.randomUUID();
     if (key != null) {
@@ -395,7 +399,6 @@ final class Api implements AutoCloseable {
       }
       throw invalid("invalid-inputs", "Invalid run inputs", e, Set.of(), null);
     }
-    observe(handle, entry);
     accepted(ctx, handle, entry);
   }
 
@@ -412,17 +415,21 @@ final class Api implements AutoCloseable {
     }
   }
 
-  /** Counts the run's outcome and its steps' latency in the metrics. */
-  private void observe(RunHandle handle, WorkflowEntry entry) {
+  /**
+   * A listener that counts the run's outcome and its steps' latency in the metrics. It is
+   * handed to the engine with the run's options, so events arrive in process as they happen
+   * (no subscription that reads them back from the journal).
+   */
+  private dev.fancy.run.RunListener metricsListener() {
     Counter.builder("fancy_runs_started").register(metrics).increment();
     Map<UUID, Instant> started = new ConcurrentHashMap<>();
-    handle.subscribe(1, event -> {
+    return event -> {
       switch (event.type()) {
         case ATTEMPT_STARTED -> started.putIfAbsent(event.stepId(), event.at());
         case STEP_SUCCEEDED, STEP_FAILED -> {
           Instant from = started.remove(event.stepId());
           if (from != null) {
-            Timer.builder("fancy_step_duration").tag("slug", event.slug())
+            Timer.builder("fancy_step_duration").tag("slug", String.valueOf(event.slug()))
                 .tag("status", event.type() == RunEvent.Type.STEP_SUCCEEDED ? "SUCCEEDED"
                     : "FAILED")
                 .publishPercentileHistogram().register(metrics)
@@ -433,7 +440,7 @@ final class Api implements AutoCloseable {
             .tag("status", String.valueOf(event.status())).register(metrics).increment();
         default -> { }
       }
-    });
+    };
   }
 
   private RunHandle handle(Context ctx) {
@@ -641,10 +648,6 @@ final class Api implements AutoCloseable {
           "only FAILED or CANCELLED runs resume", List.of());
     }
     previews.remove(handle.id());
-    WorkflowEntry entry = entryOf(resumed.history().run());
-    if (entry != null) {
-      observe(resumed, entry);
-    }
     ctx.header("Location", "/runs/" + resumed.id()).status(202).json(runView(resumed));
   }
 
@@ -686,9 +689,10 @@ final class Api implements AutoCloseable {
       // with the final event's id gets an empty stream, not one that never ends).
       return;
     }
-    var subscription = handle.subscribe(from, queue::add);
+    var subscription = new java.util.concurrent.atomic.AtomicReference<>(
+        handle.subscribe(from, queue::add));
     AutoCloseable stop = () -> {
-      subscription.close();
+      subscription.get().close();
       queue.add(STOP);
     };
     streams.add(stop);
@@ -712,13 +716,18 @@ final class Api implements AutoCloseable {
         }
         if (event.isFinal()) {
           out.flush();
-          break;
+          // A resumed run goes on after its earlier final event: follow it from there.
+          if (handle.status().isFinal() && handle.events(event.sequence() + 1).isEmpty()) {
+            break;
+          }
+          subscription.get().close();
+          subscription.set(handle.subscribe(event.sequence() + 1, queue::add));
         }
       }
     } catch (IOException e) {
       LOG.debug("event stream of run {} closed by the client", handle.id());
     } finally {
-      subscription.close();
+      subscription.get().close();
       streams.remove(stop);
     }
   }

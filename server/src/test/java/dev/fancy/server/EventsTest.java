@@ -106,4 +106,26 @@ class EventsTest {
       assertThat(read(restarted, runId, String.valueOf(all.size()), 10)).isEmpty();
     }
   }
+
+  @Test
+  void aResumedRunsStreamGoesOnAfterItsEarlierFinalEvent() throws Exception {
+    try (TestServer t = new TestServer(dir)) {
+      String id = t.createWorkflow("""
+          {"name": "slow", "steps": [
+            {"id": "quick", "type": "task"},
+            {"id": "slow", "type": "task", "config": {"duration_seconds": 0.5},
+             "depends_on": ["quick"]}]}
+          """);
+      String runId = t.startRun(id);
+      t.awaitRun(runId, r -> r.get("steps").get(1).get("status").asText().equals("RUNNING"));
+      assertThat(t.post("/runs/" + runId + "/cancel", null).statusCode()).isEqualTo(202);
+      t.awaitFinished(runId);
+      assertThat(t.post("/runs/" + runId + "/resume", null).statusCode()).isEqualTo(202);
+      List<Sse> events = read(t, runId, null, Integer.MAX_VALUE);
+      assertContiguous(events, 1);
+      List<String> finals = events.stream().filter(e -> e.event().equals("run_finished"))
+          .map(e -> e.data().get("status").asText()).toList();
+      assertThat(finals).containsExactly("CANCELLED", "SUCCEEDED");
+    }
+  }
 }

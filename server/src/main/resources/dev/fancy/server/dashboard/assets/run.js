@@ -132,8 +132,8 @@ function watch() {
     const data = JSON.parse(event.data);
     if (data.step && data.status) setNode(data.step, data.status);
     if (data.type === 'RUN_FINISHED') {
-      stopWatching();
-      refresh();
+      // An earlier end of a resumed run is replayed too: stop only if the run has ended now.
+      refresh().then(() => { if (finished) stopWatching(); });
       return;
     }
     // The table and timeline follow with a short delay (several events arrive together).
