@@ -64,7 +64,7 @@ async function loadWorkflows() {
     workflowNames.set(w.id, w.name);
     body.append(el('tr', {},
         el('td', {}, w.name),
-        el('td', {}, w.steps.map(s => s.id).join(' → ')),
+        el('td', {}, w.steps.map(s => s.id).join(', ')),
         el('td', {class: 'wide'}, time(w.created_at)),
         el('td', {}, el('button', {type: 'button', class: 'run-button',
           'aria-label': 'Run ' + w.name, onclick: () => startRun(w)}, 'Run'))));
