@@ -3,10 +3,10 @@ package com.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fancy.engine.DurableEngine;
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.Journal;
 import dev.fancy.frame.UsageLimits;
-import dev.fancy.journal.DurableEngine;
-import dev.fancy.journal.Journal;
 import dev.fancy.run.EventSubscription;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunHandle;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.Module;
 import dev.fancy.cache.StepCache;
 import dev.fancy.frame.Resources;
 import dev.fancy.internal.core.Core;
-import dev.fancy.journal.DurableEngine;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptInterceptor;
 import dev.fancy.run.Capabilities;

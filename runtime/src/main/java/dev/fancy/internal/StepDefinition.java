@@ -2,7 +2,6 @@ package dev.fancy.internal;
 
 import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.StepOptions;
-import dev.fancy.workflow.WorkflowStep;
 import dev.fancy.workflow.spi.StepIdentity;
 import java.util.Objects;
 

@@ -1,8 +1,5 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.AttemptInterceptor;
-import dev.fancy.run.AttemptTimeoutException;
-import dev.fancy.run.AttemptVetoedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,8 +9,11 @@ import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.AttemptInterceptor;
 import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.AttemptTimeoutException;
+import dev.fancy.run.AttemptVetoedException;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunListener;
 import dev.fancy.run.RunOptions;

@@ -2,6 +2,7 @@ package dev.fancy.internal.core;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.frame.Usage;
+import dev.fancy.journal.JournalException;
 import dev.fancy.run.StepStatus;
 import dev.fancy.workflow.WorkflowStep;
 
