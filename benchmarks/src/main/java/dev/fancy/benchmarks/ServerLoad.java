@@ -2,8 +2,8 @@ package dev.fancy.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fancy.journal.DurableEngine;
-import dev.fancy.journal.Journal;
+import dev.fancy.engine.DurableEngine;
+import dev.fancy.engine.Journal;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.server.FancyServer;
 import dev.fancy.server.ServerOptions;

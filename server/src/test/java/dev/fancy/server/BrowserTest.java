@@ -64,6 +64,8 @@ class BrowserTest {
         .withLogOutput(java.io.OutputStream.nullOutputStream()).build();
     driver = new ChromeDriver(service, options);
     wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50));
+    // The page re-renders its tables on every refresh: look elements up again, never hold them.
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     Files.createDirectories(SHOTS);
   }
 
@@ -141,12 +143,12 @@ class BrowserTest {
         .as("the page updated without reloading").isEqualTo(true);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-status"),
         "FAILED"));
-    WebElement brokenRow = wait.until(ExpectedConditions.presenceOfElementLocated(
-        By.cssSelector("#steps tr[data-step='broken'] .step-error")));
-    wait.until(d -> brokenRow.isDisplayed() && !d.findElement(By.cssSelector(
-        "#steps tr[data-step='broken'] .step-error")).getText().isEmpty());
-    assertThat(driver.findElement(By.cssSelector("#steps tr[data-step='broken'] .step-error"))
-        .getText()).contains("simulated failure");
+    String error = wait.until(d -> {
+      String text = d.findElement(By.cssSelector("#steps tr[data-step='broken'] .step-error"))
+          .getText();
+      return text.isEmpty() ? null : text;
+    });
+    assertThat(error).contains("simulated failure");
     assertThat(driver.findElements(By.cssSelector("#timeline .bar"))).hasSizeGreaterThan(2);
     screenshot("run-finished.png");
   }

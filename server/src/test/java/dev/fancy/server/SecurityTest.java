@@ -77,8 +77,8 @@ class SecurityTest {
   @Test
   void readyOnlyOnceRecoveryIsDone() throws Exception {
     CompletableFuture<Void> recovered = new CompletableFuture<>();
-    var journal = dev.fancy.journal.Journal.open(dir.resolve("j.db"));
-    var engine = dev.fancy.journal.DurableEngine.open(journal,
+    var journal = dev.fancy.engine.Journal.open(dir.resolve("j.db"));
+    var engine = dev.fancy.engine.DurableEngine.open(journal,
         dev.fancy.registry.StepRegistry.loadDefault());
     try (FancyServer server = FancyServer.builder().engine(engine).port(0).ready(recovered)
         .start()) {

@@ -3,8 +3,8 @@ package dev.fancy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fancy.journal.DurableEngine;
-import dev.fancy.journal.Journal;
+import dev.fancy.engine.DurableEngine;
+import dev.fancy.engine.Journal;
 import dev.fancy.registry.StepRegistry;
 import java.io.IOException;
 import java.net.URI;
