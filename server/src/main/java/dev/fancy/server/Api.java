@@ -601,13 +601,10 @@ final class Api implements AutoCloseable {
           + "output '" + name + "'", entry == null ? null : "its outputs are "
           + entry.outputs.keySet(), List.of());
     }
-    if (info.status() != RunStatus.SUCCEEDED && info.status().isFinal()
-        || !info.status().isFinal()) {
-      if (!info.status().isFinal()) {
-        throw new ApiProblem(409, "run-not-finished", "Run not finished", "run "
-            + handle.id() + " is " + info.status() + "; outputs are served once it ends",
-            "watch GET /runs/{id}/events", List.of());
-      }
+    if (!info.status().isFinal()) {
+      throw new ApiProblem(409, "run-not-finished", "Run not finished", "run "
+          + handle.id() + " is " + info.status() + "; outputs are served once it ends",
+          "watch GET /runs/{id}/events", List.of());
     }
     Object value;
     try {

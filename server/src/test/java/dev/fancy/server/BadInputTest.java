@@ -195,6 +195,16 @@ class BadInputTest {
   }
 
   @Test
+  void badQueryParametersAre400() throws Exception {
+    assertProblem(t.get("/runs?limit=0"), 400, "invalid-parameter", null);
+    assertProblem(t.get("/runs?limit=ten"), 400, "invalid-parameter", null);
+    assertProblem(t.get("/runs?status=DONE"), 400, "invalid-parameter", null);
+    assertProblem(t.get("/runs?cursor=not-a-cursor"), 400, "invalid-parameter", null);
+    assertProblem(t.get("/runs/" + runId + "/events", "Last-Event-ID", "x"), 400,
+        "invalid-parameter", null);
+  }
+
+  @Test
   void aWrongMethodIs405() throws Exception {
     String before = t.snapshot();
     assertProblem(t.send("DELETE", "/workflows", null), 405, "method-not-allowed", null);
