@@ -101,6 +101,10 @@ final class Api implements AutoCloseable {
     this.valueMapper = engine.codec().newMapper();
   }
 
+  void bindMetrics(java.util.function.Consumer<io.micrometer.core.instrument.MeterRegistry> b) {
+    b.accept(metrics);
+  }
+
   boolean ready() {
     var future = readySignal.toCompletableFuture();
     return future.isDone() && !future.isCompletedExceptionally();

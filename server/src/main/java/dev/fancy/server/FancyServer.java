@@ -91,6 +91,8 @@ public final class FancyServer implements AutoCloseable {
     private boolean catalogSet;
     private boolean optionsSet;
     private CompletionStage<?> ready = CompletableFuture.completedFuture(null);
+    private java.util.function.Consumer<io.micrometer.core.instrument.MeterRegistry> meters =
+        registry -> { };
 
     private Builder() {}
 
@@ -137,6 +139,16 @@ public final class FancyServer implements AutoCloseable {
     }
 
     /**
+     * Adds meters of the embedding application to {@code GET /metrics} (the program adds the
+     * journal's commit statistics this way); called once at start.
+     */
+    public Builder metrics(
+        java.util.function.Consumer<io.micrometer.core.instrument.MeterRegistry> binder) {
+      this.meters = Objects.requireNonNull(binder, "binder == null");
+      return this;
+    }
+
+    /**
      * Starts the server; it listens when this returns.
      *
      * @throws IllegalStateException if no engine is set
@@ -155,6 +167,7 @@ public final class FancyServer implements AutoCloseable {
       Api api;
       try {
         api = new Api(engine, tables, options, ready, file);
+        api.bindMetrics(meters);
       } catch (RuntimeException e) {
         tables.close();
         throw e;

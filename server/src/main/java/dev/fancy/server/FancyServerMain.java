@@ -99,7 +99,14 @@ public final class FancyServerMain {
     CompletableFuture<Void> ready = new CompletableFuture<>();
     FancyServer server;
     try {
-      server = FancyServer.builder().engine(engine).options(options).ready(ready).start();
+      server = FancyServer.builder().engine(engine).options(options).ready(ready)
+          .metrics(meters -> {
+            meters.gauge("fancy_journal_transactions", journal,
+                j -> j.statistics().transactions());
+            meters.gauge("fancy_journal_units", journal, j -> j.statistics().units());
+            meters.gauge("fancy_journal_busy_retries", journal,
+                j -> j.statistics().busyRetries());
+          }).start();
     } catch (RuntimeException e) {
       engine.close();
       journal.close();

@@ -73,6 +73,9 @@ class ApiTest {
     assertThat(attempts.get("attempts").get(0).get("idempotency_key").asText())
         .startsWith(runId + ":");
 
+    String metrics = t.get("/metrics").body();
+    assertThat(metrics).contains("fancy_runs_finished_total{status=\"SUCCEEDED\"} 1.0")
+        .contains("fancy_step_duration_seconds_count{slug=\"tracker.task\",status=\"SUCCEEDED\"} 3");
     HttpResponse<String> output = t.get("/runs/" + runId + "/outputs/load");
     assertThat(output.statusCode()).isEqualTo(200);
     assertThat(output.body()).isEqualTo("\"load done (attempt 1)\"");

@@ -177,6 +177,9 @@ class CrashTest {
         }
       }
       assertThat(effectsByStep).hasSize(steps);
+      String metrics = send(second.uri(), "GET", "/metrics", null).body();
+      assertThat(metrics).contains("fancy_journal_transactions ")
+          .contains("fancy_journal_busy_retries ");
     } finally {
       second.process().destroy(); // SIGTERM: the shutdown hook stops it cleanly
       assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
