@@ -61,6 +61,8 @@ final class Api implements AutoCloseable {
   static final String PROBLEM_JSON = "application/problem+json";
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  /** How often an event stream looks for new events. */
+  private static final Duration POLL = Duration.ofMillis(100);
   /** Put in an event stream's queue to end it when the server stops. */
   private static final RunEvent STOP = new RunEvent(Long.MAX_VALUE, new UUID(0, 0),
       Instant.EPOCH, RunEvent.Type.RUN_FINISHED, null, null, 0, null, null, null, null, null);
@@ -676,7 +678,7 @@ final class Api implements AutoCloseable {
     WorkflowEntry entry = entryOf(info);
     Map<UUID, String> names = entry == null ? Map.of() : entry.stepNames;
     boolean nothingMore = info.status().isFinal() && handle.events(from).isEmpty();
-    BlockingQueue<RunEvent> queue = new LinkedBlockingQueue<>();
+    BlockingQueue<RunEvent> stopSignal = new LinkedBlockingQueue<>();
     ctx.status(200).contentType("text/event-stream; charset=utf-8")
         .header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
     // The servlet's own stream: Javalin's may buffer for compression.
@@ -690,45 +692,45 @@ final class Api implements AutoCloseable {
       // with the final event's id gets an empty stream, not one that never ends).
       return;
     }
-    var subscription = new java.util.concurrent.atomic.AtomicReference<>(
-        handle.subscribe(from, queue::add));
-    AutoCloseable stop = () -> {
-      subscription.get().close();
-      queue.add(STOP);
-    };
+    // The stream reads the run's events with RunHandle.events(next) on this request's thread,
+    // every POLL: no engine thread is used per watcher (a durable engine's subscriptions poll
+    // on the thread that also renews its leases).
+    AutoCloseable stop = () -> stopSignal.add(STOP);
     streams.add(stop);
+    long next = from;
+    long quietSince = System.nanoTime();
     try {
       while (!closed.get()) {
-        RunEvent event = queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
-        if (event == STOP) {
-          break;
+        List<RunEvent> batch = handle.events(next);
+        RunEvent written = null;
+        for (RunEvent event : batch) {
+          String data = Views.event(event, names).toString();
+          out.write(("id: " + event.sequence() + "\nevent: " + event.type().name().toLowerCase(
+              java.util.Locale.ROOT) + "\ndata: " + data + "\n\n").getBytes(
+              StandardCharsets.UTF_8));
+          next = event.sequence() + 1;
+          written = event;
         }
-        if (event == null) {
-          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+        if (written != null) {
           out.flush();
-          continue;
-        }
-        String data = Views.event(event, names).toString();
-        out.write(("id: " + event.sequence() + "\nevent: " + event.type().name().toLowerCase(
-            java.util.Locale.ROOT) + "\ndata: " + data + "\n\n").getBytes(
-            StandardCharsets.UTF_8));
-        if (queue.isEmpty()) {
-          out.flush();
-        }
-        if (event.isFinal()) {
-          out.flush();
-          // A resumed run goes on after its earlier final event: follow it from there.
-          if (handle.status().isFinal() && handle.events(event.sequence() + 1).isEmpty()) {
+          quietSince = System.nanoTime();
+          // The end, unless the run was resumed after this final event.
+          if (written.isFinal() && handle.status().isFinal()
+              && handle.events(next).isEmpty()) {
             break;
           }
-          subscription.get().close();
-          subscription.set(handle.subscribe(event.sequence() + 1, queue::add));
+        } else if (System.nanoTime() - quietSince > HEARTBEAT.toNanos()) {
+          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          quietSince = System.nanoTime();
+        }
+        if (stopSignal.poll(POLL.toMillis(), TimeUnit.MILLISECONDS) == STOP) {
+          break;
         }
       }
     } catch (IOException e) {
       LOG.debug("event stream of run {} closed by the client", handle.id());
     } finally {
-      subscription.get().close();
       streams.remove(stop);
     }
   }
