@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * after. Targets on a 2-core machine: POST p99 under 50 ms, no errors, nothing lost, heap within
  * 10% of the baseline, threads back to baseline +-2.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.ServerLoad [runs]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.ServerLoad [runs] [watchers]</pre>
  */
 public final class ServerLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,11 +52,14 @@ public final class ServerLoad {
 
   private ServerLoad() {}
 
-  /** Runs the benchmark; {@code args[0]} is the number of runs (default 1,000). */
+  /**
+   * Runs the benchmark; {@code args[0]} is the number of runs (default 1,000), {@code args[1]}
+   * the number of SSE clients (default 100).
+   */
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
     int posters = 16;
-    int watchers = 100;
+    int watchers = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     Path dir = Files.createTempDirectory("fancy-server-load");
     Path file = dir.resolve("journal.db");
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -61,8 +61,10 @@ final class Api implements AutoCloseable {
   static final String PROBLEM_JSON = "application/problem+json";
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
-  /** How often an event stream looks for new events. */
+  /** How often an event stream looks for new events: at first, and after each new one... */
   private static final Duration POLL = Duration.ofMillis(100);
+  /** ...backing off to this while the run is quiet. */
+  private static final Duration MAX_POLL = Duration.ofSeconds(1);
   /** Put in an event stream's queue to end it when the server stops. */
   private static final RunEvent STOP = new RunEvent(Long.MAX_VALUE, new UUID(0, 0),
       Instant.EPOCH, RunEvent.Type.RUN_FINISHED, null, null, 0, null, null, null, null, null);
@@ -693,12 +695,13 @@ final class Api implements AutoCloseable {
       return;
     }
     // The stream reads the run's events with RunHandle.events(next) on this request's thread,
-    // every POLL: no engine thread is used per watcher (a durable engine's subscriptions poll
+    // every 100 ms, backing off to 1 s while nothing happens: no engine thread is used per watcher (a durable engine's subscriptions poll
     // on the thread that also renews its leases).
     AutoCloseable stop = () -> stopSignal.add(STOP);
     streams.add(stop);
     long next = from;
     long quietSince = System.nanoTime();
+    long poll = POLL.toMillis();
     try {
       while (!closed.get()) {
         List<RunEvent> batch = handle.events(next);
@@ -711,6 +714,7 @@ final class Api implements AutoCloseable {
           next = event.sequence() + 1;
           written = event;
         }
+        poll = written != null ? POLL.toMillis() : Math.min(MAX_POLL.toMillis(), poll * 2);
         if (written != null) {
           out.flush();
           quietSince = System.nanoTime();
@@ -724,7 +728,7 @@ final class Api implements AutoCloseable {
           out.flush();
           quietSince = System.nanoTime();
         }
-        if (stopSignal.poll(POLL.toMillis(), TimeUnit.MILLISECONDS) == STOP) {
+        if (stopSignal.poll(poll, TimeUnit.MILLISECONDS) == STOP) {
           break;
         }
       }
