@@ -270,7 +270,7 @@ final class RunExecution {
       state.settle(s, RunState.FAILED, t);
       journal.end(plan.steps[s], StepStatus.FAILED, t.getClass().getName() + ": "
           + t.getMessage());
-      listeners.stepFailed(event(s), t);
+      listeners.stepFailed(event(s), state.lastAttempt(s), t);
       skipDependents(s);
       return -1;
     }
@@ -283,7 +283,7 @@ final class RunExecution {
       return -1;
     }
     state.settle(s, RunState.SUCCEEDED, null);
-    listeners.stepSucceeded(event(s));
+    listeners.stepSucceeded(event(s), state.lastAttempt(s));
     int next = -1;
     if (!isStopped()) {
       for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {

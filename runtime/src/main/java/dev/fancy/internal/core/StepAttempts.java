@@ -145,6 +145,9 @@ final class StepAttempts {
     WorkflowStep step = plan.steps[s];
     while (loop.attempt < options.maxAttempts() && !run.isStopped()) {
       int attempt = ++loop.attempt;
+      if (attempt > 1) {
+        run.listeners.attemptStarted(step, attempt);
+      }
       StepJournal.JournalAttempt journaled = run.journal.begin(step);
       if (journaled != null && journaled.committedOutputs() != null) {
         return decode(s, journaled.committedOutputs());
