@@ -1,5 +1,7 @@
 package dev.fancy.config;
 
+import dev.fancy.registry.DuplicateWorkflowException;
+import dev.fancy.registry.WorkflowRegistry;
 import dev.fancy.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,30 +14,45 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Every workflow that the {@link WorkflowProvider}s on a class path provide, by name.
- * Immutable.
+ * Every workflow on a class path by name: the {@code @WorkflowDefinition} methods that the
+ * runtime's {@link WorkflowRegistry} finds (generated {@code WorkflowModule}s), and the
+ * hand-written {@link WorkflowProvider}s. Immutable.
  */
 public final class WorkflowCatalog {
 
-  private final Map<String, Supplier<Workflow>> workflows;
+  private final WorkflowRegistry registry;
+  private final Map<String, Supplier<Workflow>> provided;
   private final Map<String, String> sources;
 
-  private WorkflowCatalog(Map<String, Supplier<Workflow>> workflows,
+  private WorkflowCatalog(WorkflowRegistry registry, Map<String, Supplier<Workflow>> provided,
       Map<String, String> sources) {
-    this.workflows = workflows;
+    this.registry = registry;
+    this.provided = provided;
     this.sources = sources;
   }
 
   /**
-   * The workflows of every provider {@link ServiceLoader} finds through {@code loader}.
+   * The workflows of every {@code WorkflowModule} and {@link WorkflowProvider} that
+   * {@link ServiceLoader} finds through {@code loader}.
    *
-   * @throws ConfigException if two providers use the same name, naming both
-   * @throws java.util.ServiceConfigurationError if a listed provider cannot be created
+   * @throws ConfigException if two modules or providers use the same name, naming both
+   * @throws dev.fancy.registry.IncompatibleModuleException if a workflow module was generated
+   *     for another runtime version
+   * @throws java.util.ServiceConfigurationError if a listed module or provider cannot be created
    */
   public static WorkflowCatalog load(ClassLoader loader) {
     Objects.requireNonNull(loader, "loader == null");
-    Map<String, Supplier<Workflow>> workflows = new TreeMap<>();
+    WorkflowRegistry registry;
+    try {
+      registry = WorkflowRegistry.load(loader);
+    } catch (DuplicateWorkflowException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+    Map<String, Supplier<Workflow>> provided = new TreeMap<>();
     Map<String, String> sources = new TreeMap<>();
+    for (String name : registry.names()) {
+      sources.put(name, registry.source(name).orElseThrow());
+    }
     List<String> problems = new ArrayList<>();
     for (WorkflowProvider provider : ServiceLoader.load(WorkflowProvider.class, loader)) {
       String source = provider.getClass().getName();
@@ -45,42 +62,50 @@ public final class WorkflowCatalog {
           problems.add("workflow name '" + name + "' is provided by both " + other + " and "
               + source + "; rename one of them");
         } else {
-          workflows.put(name, Objects.requireNonNull(supplier, "supplier of '" + name + "'"));
+          provided.put(name, Objects.requireNonNull(supplier, "supplier of '" + name + "'"));
         }
       });
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new WorkflowCatalog(Collections.unmodifiableMap(workflows),
+    return new WorkflowCatalog(registry, Collections.unmodifiableMap(provided),
         Collections.unmodifiableMap(sources));
   }
 
   /** The names of every workflow, sorted. */
   public List<String> names() {
-    return List.copyOf(workflows.keySet());
+    return List.copyOf(sources.keySet());
   }
 
-  /** The provider class of the workflow named {@code name}, if there is one. */
+  /** The class that provides the workflow named {@code name} (module or provider), if any. */
   public Optional<String> source(String name) {
     return Optional.ofNullable(sources.get(name));
   }
 
-  /** Builds the workflow named {@code name}, if there is one. */
+  /**
+   * Builds the workflow named {@code name}, if there is one.
+   *
+   * @throws dev.fancy.workflow.WorkflowValidationException if a {@code @WorkflowDefinition}
+   *     built a workflow whose own name is not {@code name}
+   */
   public Optional<Workflow> find(String name) {
-    Supplier<Workflow> supplier = workflows.get(name);
-    return supplier == null ? Optional.empty() : Optional.of(supplier.get());
+    Supplier<Workflow> supplier = provided.get(name);
+    return supplier != null ? Optional.of(supplier.get()) : registry.find(name);
   }
 
   /**
    * Builds the workflow named {@code name}.
    *
    * @throws ConfigException if there is none, listing the names there are
+   * @throws dev.fancy.workflow.WorkflowValidationException if a {@code @WorkflowDefinition}
+   *     built a workflow whose own name is not {@code name}
    */
   public Workflow get(String name) {
     return find(name).orElseThrow(() -> new ConfigException("no workflow named '" + name
-        + "' on the class path" + (workflows.isEmpty()
-            ? " (no WorkflowProvider was found; pass your classes with --class-path)"
-            : "; known workflows: " + String.join(", ", workflows.keySet()))));
+        + "' on the class path" + (sources.isEmpty()
+            ? " (no @WorkflowDefinition or WorkflowProvider was found; pass your classes with "
+                + "--class-path)"
+            : "; known workflows: " + String.join(", ", sources.keySet()))));
   }
 }

@@ -5,21 +5,19 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Workflows a module provides by name, found with {@link java.util.ServiceLoader} (list the
- * implementation in {@code META-INF/services/dev.fancy.config.WorkflowProvider}) so that
- * {@code fancy run weather.report} and the server can find them. A name is what the CLI, the
- * server and the journal's labels all use.
- *
- * <p>Until the processor registers {@code @WorkflowDefinition} methods, modules implement this
- * by hand:
+ * Workflows a module provides by name, written by hand and found with
+ * {@link java.util.ServiceLoader} (list the implementation in
+ * {@code META-INF/services/dev.fancy.config.WorkflowProvider}). {@link WorkflowCatalog} reads
+ * them beside the workflows of {@code @WorkflowDefinition} methods, which are the simpler way:
  *
  * <pre>{@code
- * public final class WeatherWorkflows implements WorkflowProvider {
- *   public Map<String, Supplier<Workflow>> workflows() {
- *     return Map.of("weather.report", WeatherReport::workflow);
- *   }
- * }
+ * @WorkflowDefinition(name = "weather.report")
+ * public static Workflow report() { ... return Workflow.of("weather.report", ...); }
  * }</pre>
+ *
+ * <p>A name is what the CLI, the server and the journal's labels all use. Unlike a
+ * {@code @WorkflowDefinition}, whose workflow must carry its definition's name, a provider's
+ * workflow may have another name of its own.
  */
 public interface WorkflowProvider {
 

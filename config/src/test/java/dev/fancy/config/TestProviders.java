@@ -23,4 +23,12 @@ public final class TestProviders {
       return Map.of("test.small", TestWorkflows::small);
     }
   }
+
+  /** Provides a name that {@link AnnotatedWorkflows} defines. */
+  public static final class AnnotatedClash implements WorkflowProvider {
+    @Override
+    public Map<String, Supplier<Workflow>> workflows() {
+      return Map.of("test.annotated", TestWorkflows::small);
+    }
+  }
 }

@@ -16,13 +16,14 @@ class WorkflowCatalogTest {
   @Test
   void findsProvidedWorkflowsByName() {
     WorkflowCatalog catalog = WorkflowCatalog.load(getClass().getClassLoader());
-    assertThat(catalog.names()).containsExactly("test.small", "test.training");
+    assertThat(catalog.names()).containsExactly("test.annotated", "test.misnamed", "test.small",
+        "test.training");
     assertThat(catalog.get("test.small").inputs()).hasSize(3);
     assertThat(catalog.source("test.small")).contains(TestProviders.Training.class.getName());
     assertThat(catalog.find("nope")).isEmpty();
     assertThatThrownBy(() -> catalog.get("nope"))
-        .hasMessage("no workflow named 'nope' on the class path; known workflows: test.small, "
-            + "test.training");
+        .hasMessage("no workflow named 'nope' on the class path; known workflows: "
+            + "test.annotated, test.misnamed, test.small, test.training");
   }
 
   @Test
@@ -37,7 +38,7 @@ class WorkflowCatalogTest {
           .hasMessageContaining("workflow name 'test.small' is provided by both");
     }
     assertThatThrownBy(() -> WorkflowCatalog.load(ClassLoader.getPlatformClassLoader())
-        .get("x")).hasMessageContaining("no WorkflowProvider was found");
+        .get("x")).hasMessageContaining("no @WorkflowDefinition or WorkflowProvider was found");
   }
 
   @Test

@@ -84,6 +84,30 @@ class UsageLimitsTest {
   }
 
   @Test
+  void aBreachInsideAMapNamesTheElementAndItsStep() {
+    StepRegistry payers = StepRegistry.empty().register(Call.intStep("test.pay",
+        (frame, args) -> {
+          frame.usage().cost(CENTS_50);
+          return new Object[] {args[0]};
+        }));
+    Cell<List<Integer>> items = Cell.input("items", new dev.fancy.value.TypeRef<List<Integer>>() {});
+    Cell<List<Integer>> paid = dev.fancy.workflow.Flow.map(items, 1,
+        item -> new Call<Integer>("test.pay", Call.unary(MathSteps.INT), item).out());
+    Workflow workflow = Workflow.of("pay", paid);
+    try (Engine engine = Engine.builder().registry(payers).build()) {
+      UsageLimitExceededException e = catchThrowableOfType(UsageLimitExceededException.class,
+          () -> engine.run(workflow, dev.fancy.run.Inputs.of(items, List.of(1, 2, 3, 4)),
+              RunOptions.builder().limits(UsageLimits.maxCost(new BigDecimal("1.20"), "USD"))
+                  .build()));
+      assertThat(e).hasMessageContaining("usage limit exceeded after step 'test.pay' (element 2 "
+          + "of step 'fancy.flow.map'): cost 1.50 USD exceeds the limit 1.20 USD");
+      dev.fancy.run.ChildRun breaching = e.result().history().get(0).children().get(2);
+      assertThat(breaching.steps()).extracting(StepRecord::status)
+          .as("the breaching element keeps its result").containsExactly(StepStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
   void reachingALimitExactlyIsAllowed() {
     List<Call<Integer>> steps = new ArrayList<>();
     Workflow workflow = twoSteps(steps);
