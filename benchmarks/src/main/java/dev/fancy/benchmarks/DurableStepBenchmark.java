@@ -54,11 +54,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * nanoseconds per committed row and per committed step ({@code @OperationsPerInvocation}); a
  * durable run's own two writes (create and finish) are part of its 100 steps' cost.
  *
- * <p>Run through JMH directly, or through {@link #main}, which runs the same benchmarks (JMH
- * options may follow, e.g. {@code -f 5}) and prints the medians of the measured iterations over
- * every fork and the ratio durable step / raw commit for each {@code synchronous}:
+ * <p>Run through JMH directly, or through {@link #main}, which measures the two sides in
+ * alternating pairs of forks and prints the medians and the ratio durable step / raw commit for
+ * each {@code synchronous}:
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.DurableStepBenchmark -f 3</pre>
+ * <pre>java -Drounds=5 -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.DurableStepBenchmark -wi 2 -i 3 -w 1 -r 2</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -153,31 +153,56 @@ public class DurableStepBenchmark {
   }
 
   /**
-   * Runs this benchmark (JMH options may follow) and prints, per {@code synchronous}, the median
-   * ns per raw commit and per durable step over all measured iterations of all forks, and their
-   * ratio.
+   * Runs the benchmarks in rounds ({@code -Drounds=5}); each round measures, for each
+   * {@code synchronous}, the raw loop and the durable chain right after one another, each in a
+   * fork of its own, and takes their ratio. Prints, per {@code synchronous}, the medians over
+   * the rounds (each round's score is the median of its measured iterations) and the median,
+   * lowest and highest of the rounds' ratios. Pairing the two sides in time keeps the ratio
+   * meaningful on a shared machine where the disk's sync latency drifts by several times within
+   * minutes. JMH options may follow ({@code -wi 2 -i 3 -w 1 -r 2}); forks are always one.
    */
   public static void main(String[] args) throws Exception {
-    Options options = new OptionsBuilder().parent(new CommandLineOptions(args))
-        .include(DurableStepBenchmark.class.getSimpleName() + "\\.").build();
-    Map<String, Map<String, Double>> medians = new TreeMap<>();
-    for (RunResult result : new Runner(options).run()) {
-      String method = result.getParams().getBenchmark();
-      method = method.substring(method.lastIndexOf('.') + 1);
-      List<Double> scores = new ArrayList<>();
-      for (var benchmark : result.getBenchmarkResults()) {
-        for (IterationResult iteration : benchmark.getIterationResults()) {
-          scores.add(iteration.getPrimaryResult().getScore());
+    CommandLineOptions command = new CommandLineOptions(args);
+    int rounds = Integer.getInteger("rounds", 5);
+    Map<String, List<Double>> raw = new TreeMap<>();
+    Map<String, List<Double>> durable = new TreeMap<>();
+    Map<String, List<Double>> ratios = new TreeMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (String sync : List.of("FULL", "NORMAL")) {
+        // Alternate which side goes first, so that a drift in one direction favours neither.
+        List<String> order = round % 2 == 0 ? List.of("rawCommit", "durableChain")
+            : List.of("durableChain", "rawCommit");
+        Map<String, Double> scores = new TreeMap<>();
+        for (String method : order) {
+          Options options = new OptionsBuilder().parent(command)
+              .include(DurableStepBenchmark.class.getName() + "\\." + method + "$")
+              .param("sync", sync).forks(1).build();
+          RunResult result = new Runner(options).runSingle();
+          List<Double> iterations = new ArrayList<>();
+          for (var benchmark : result.getBenchmarkResults()) {
+            for (IterationResult iteration : benchmark.getIterationResults()) {
+              iterations.add(iteration.getPrimaryResult().getScore());
+            }
+          }
+          scores.put(method, median(iterations));
         }
+        raw.computeIfAbsent(sync, k -> new ArrayList<>()).add(scores.get("rawCommit"));
+        durable.computeIfAbsent(sync, k -> new ArrayList<>()).add(scores.get("durableChain"));
+        ratios.computeIfAbsent(sync, k -> new ArrayList<>())
+            .add(scores.get("durableChain") / scores.get("rawCommit"));
+        System.out.printf(Locale.ROOT, "round %d %s: raw %,.0f ns, durable step %,.0f ns, "
+                + "ratio %.2fx%n", round + 1, sync, scores.get("rawCommit"),
+            scores.get("durableChain"), scores.get("durableChain") / scores.get("rawCommit"));
       }
-      medians.computeIfAbsent(result.getParams().getParam("sync"), k -> new TreeMap<>())
-          .put(method, median(scores));
     }
-    System.out.printf(Locale.ROOT, "%n%-8s %18s %18s %8s%n", "sync", "raw commit ns",
-        "durable step ns", "ratio");
-    medians.forEach((sync, scores) -> System.out.printf(Locale.ROOT, "%-8s %,18.0f %,18.0f "
-            + "%7.2fx%n", sync, scores.get("rawCommit"), scores.get("durableChain"),
-        scores.get("durableChain") / scores.get("rawCommit")));
+    System.out.printf(Locale.ROOT, "%n%-8s %16s %18s %14s %16s%n", "sync", "raw commit ns",
+        "durable step ns", "median ratio", "ratio range");
+    for (String sync : raw.keySet()) {
+      List<Double> r = ratios.get(sync).stream().sorted().toList();
+      System.out.printf(Locale.ROOT, "%-8s %,16.0f %,18.0f %13.2fx %7.2f-%.2fx%n", sync,
+          median(raw.get(sync)), median(durable.get(sync)), median(r), r.get(0),
+          r.get(r.size() - 1));
+    }
   }
 
   private static double median(List<Double> values) {
