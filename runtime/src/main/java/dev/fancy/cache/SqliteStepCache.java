@@ -1,6 +1,5 @@
 package dev.fancy.cache;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.value.ValueCodec;
@@ -57,14 +56,14 @@ public final class SqliteStepCache implements StepCache, AutoCloseable {
         if (!row.next()) {
           return Optional.empty();
         }
-        JsonNode outputs = ValueCodec.defaults().mapper().readTree(row.getString(1));
+        JsonNode outputs = ValueCodec.defaults().parse(row.getString(1));
         if (!(outputs instanceof ArrayNode array)) {
           throw new CacheException("cache entry " + key + " in " + file + " is not a JSON array",
               null);
         }
         return Optional.of(array);
       }
-    } catch (SQLException | JsonProcessingException e) {
+    } catch (SQLException | dev.fancy.value.ValueCodecException e) {
       throw new CacheException("cannot read " + key + " from " + file + ": " + e, e);
     }
   }

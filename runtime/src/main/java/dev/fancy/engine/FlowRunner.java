@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
@@ -283,9 +284,23 @@ final class FlowRunner {
     }
   }
 
-  /** A route's branch name: an enum constant's name, or the key as text. */
-  private static String branchOf(Object route) {
-    return route instanceof Enum<?> constant ? constant.name() : String.valueOf(route);
+  /**
+   * A route's branch: the branch whose key equals the route as JSON (value equality, so keys
+   * whose {@code toString} collide stay apart); for workflows written before keys were kept, the
+   * branch named by the enum constant's name or the key's text.
+   */
+  private String branchOf(Object route) {
+    Map<String, JsonNode> keys = step.settings().keys();
+    if (keys.isEmpty()) {
+      return route instanceof Enum<?> constant ? constant.name() : String.valueOf(route);
+    }
+    JsonNode json = run.services.codec().toTree(route);
+    for (Map.Entry<String, JsonNode> key : keys.entrySet()) {
+      if (key.getValue().equals(json)) {
+        return key.getKey();
+      }
+    }
+    return null;
   }
 
   private Object[] router() throws Exception {
@@ -296,7 +311,7 @@ final class FlowRunner {
     Map<String, Object> keys = new LinkedHashMap<>();
     for (Object route : routes) {
       String branch = branchOf(route);
-      if (!step.children().containsKey(branch)) {
+      if (branch == null || !step.children().containsKey(branch)) {
         throw new IllegalArgumentException("router step was routed to '" + route
             + "', which has no branch; its branches are " + step.children().keySet());
       }

@@ -354,7 +354,7 @@ final class StepAttempts {
   }
 
   private ArrayNode encode(Object[] outputs) {
-    ArrayNode array = run.services.codec().mapper().createArrayNode();
+    ArrayNode array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
     for (Object output : outputs) {
       array.add(run.services.codec().toTree(output));
     }

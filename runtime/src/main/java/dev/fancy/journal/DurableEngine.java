@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fancy.engine.Engine;
 import dev.fancy.run.Capabilities;
 import dev.fancy.run.Capability;
+import dev.fancy.run.ErrorInfo;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunHandle;
 import dev.fancy.run.RunHistory;
@@ -589,8 +590,10 @@ public final class DurableEngine implements WorkflowEngine {
       return;
     }
     try {
-      journal.runTable().finish(lease, result.status(),
-          result.info().error() == null ? null : result.info().error().toString());
+      ErrorInfo failure = result.info().error();
+      journal.runTable().finish(lease, result.status(), failure == null ? null
+          : JournalJson.MAPPER.valueToTree(new ErrorInfo(failure.type(), failure.message(),
+              failure.retryable(), null)).toString());
     } catch (JournalException e) {
       LOG.warn("cannot record the end of run {}; it stays resumable: {}", lease.runId(),
           e.getMessage());

@@ -34,10 +34,26 @@ public record JournalRun(UUID runId, String workflowName, String workflowHash, R
    * @param usage what its attempts reported ({@link Journal#usage})
    */
   public dev.fancy.run.RunInfo toRunInfo(dev.fancy.frame.Usage usage) {
-    dev.fancy.run.ErrorInfo failure = error == null ? null
-        : dev.fancy.run.ErrorInfo.of(status == RunStatus.CANCELLED
-            ? dev.fancy.run.ErrorInfo.CANCELLED : "fancy.failed", error);
     return new dev.fancy.run.RunInfo(runId, workflowName, status, createdAt, createdAt,
-        finishedAt, failure, labels, usage);
+        finishedAt, errorInfo(), labels, usage);
+  }
+
+  /**
+   * The run's error in the history model: stored as JSON by this version, as plain text by
+   * earlier ones (read as a message of kind {@code fancy.failed} or {@code fancy.cancelled}).
+   */
+  public dev.fancy.run.ErrorInfo errorInfo() {
+    if (error == null) {
+      return null;
+    }
+    if (error.startsWith("{")) {
+      try {
+        return JournalJson.MAPPER.readValue(error, dev.fancy.run.ErrorInfo.class);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+        // not ours: fall through to text
+      }
+    }
+    return dev.fancy.run.ErrorInfo.of(status == RunStatus.CANCELLED
+        ? dev.fancy.run.ErrorInfo.CANCELLED : "fancy.failed", error);
   }
 }

@@ -1,5 +1,6 @@
 package dev.fancy.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.frame.Usage;
 import java.time.Duration;
@@ -73,6 +74,7 @@ public record RunEvent(long sequence, UUID runId, Instant at, Type type, UUID st
   }
 
   /** Whether this is the run's final event. */
+  @JsonIgnore
   public boolean isFinal() {
     return type == Type.RUN_FINISHED;
   }

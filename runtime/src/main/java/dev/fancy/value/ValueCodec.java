@@ -38,9 +38,13 @@ public final class ValueCodec {
 
   private final ObjectMapper mapper;
   private final List<Module> modules;
-  /** Resolved type names; bounded, as names may come from any number of workflows. */
-  private final Cache<String, JavaType> types = Caffeine.newBuilder().maximumSize(10_000).build();
-  private final TypeFactory names = new NonInitializingTypeFactory();
+  /**
+   * Resolved type names, the same for every codec (modules change how values are written, not
+   * which class a name means); bounded, as names may come from any number of workflows.
+   */
+  private static final Cache<String, JavaType> TYPES =
+      Caffeine.newBuilder().maximumSize(10_000).build();
+  private static final TypeFactory NAMES = new NonInitializingTypeFactory();
 
   private ValueCodec(List<Module> modules) {
     this.modules = List.copyOf(modules);
@@ -92,9 +96,26 @@ public final class ValueCodec {
     return modules;
   }
 
-  /** The configured Jackson mapper; callers must not reconfigure it. */
-  public ObjectMapper mapper() {
-    return mapper;
+  /**
+   * A new Jackson mapper configured like this codec (its modules and features), for callers that
+   * need one of their own, such as workflow JSON with indentation. Changing it changes nothing
+   * here: no mapper is shared.
+   */
+  public ObjectMapper newMapper() {
+    return mapper.copy();
+  }
+
+  /**
+   * Parses JSON text into a tree, with this codec's limits and duplicate-key check.
+   *
+   * @throws ValueCodecException if the text is not JSON
+   */
+  public JsonNode parse(String json) {
+    try {
+      return mapper.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new ValueCodecException("not valid JSON: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -105,9 +126,14 @@ public final class ValueCodec {
    *     malformed
    */
   public JavaType javaType(ValueType<?> type) {
-    return types.get(type.name(), name -> {
+    return resolve(type);
+  }
+
+  /** {@link #javaType}, which needs no codec: name resolution is the same for every one. */
+  static JavaType resolve(ValueType<?> type) {
+    return TYPES.get(type.name(), name -> {
       try {
-        return names.constructFromCanonical(name);
+        return NAMES.constructFromCanonical(name);
       } catch (IllegalArgumentException e) {
         throw new ValueCodecException("type '" + name + "' cannot be resolved: " + e.getMessage()
             + ". Put the class on the class path, or fix the type name in the workflow JSON", e);

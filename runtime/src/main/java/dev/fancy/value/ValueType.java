@@ -172,7 +172,7 @@ public final class ValueType<T> {
    * @throws ValueCodecException if a class in the name is not on the class path
    */
   public ValueType<?> elementType() {
-    com.fasterxml.jackson.databind.JavaType type = ValueCodec.defaults().javaType(this);
+    com.fasterxml.jackson.databind.JavaType type = ValueCodec.resolve(this);
     com.fasterxml.jackson.databind.JavaType element = type.isCollectionLikeType()
         ? type.getContentType() : null;
     if (element == null || !name.contains("<")) {
@@ -196,7 +196,7 @@ public final class ValueType<T> {
   public Class<?> rawType() {
     Class<?> raw = rawType;
     if (raw == null) {
-      raw = ValueCodec.defaults().javaType(this).getRawClass();
+      raw = ValueCodec.resolve(this).getRawClass();
       if (raw.isPrimitive()) {
         raw = BOXES.get(raw);
       }

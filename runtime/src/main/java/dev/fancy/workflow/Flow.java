@@ -114,7 +114,7 @@ public final class Flow {
     Workflow child = FlowBody.build("map body", run.scope(), List.of(run.result()),
         List.of(item), captures);
     FlowStep step = build(FlowStep.Kind.MAP, Map.of(FlowStep.BODY, child),
-        new FlowStep.Settings(maxConcurrency, 0, ITEM, null, null), FlowStep.ITEMS, items,
+        new FlowStep.Settings(maxConcurrency, 0, ITEM, null, null, null), FlowStep.ITEMS, items,
         captures.bindings());
     return output(step, 0);
   }
@@ -181,7 +181,7 @@ public final class Flow {
     Map<String, Cell<?>> inputs = new TreeMap<>(captures.bindings());
     inputs.put(STATE, initial);
     FlowStep step = build(FlowStep.Kind.LOOP, Map.of(FlowStep.BODY, child),
-        new FlowStep.Settings(0, maxIterations, null, 1, Map.of(STATE, 0)), null, null, inputs);
+        new FlowStep.Settings(0, maxIterations, null, 1, Map.of(STATE, 0), null), null, null, inputs);
     return output(step, 0);
   }
 
@@ -241,7 +241,7 @@ public final class Flow {
       all.add("branch" + i, branches.get(i));
     }
     return build(FlowStep.Kind.PARALLEL, all.children,
-        new FlowStep.Settings(maxConcurrency, 0, null, null, null), null, null,
+        new FlowStep.Settings(maxConcurrency, 0, null, null, null, null), null, null,
         all.captures.bindings());
   }
 
@@ -340,6 +340,8 @@ public final class Flow {
   public static final class Routes<K, T> {
     private final Cell<? extends Collection<K>> routes;
     private final Branches branches;
+    private final Map<String, com.fasterxml.jackson.databind.JsonNode> keys =
+        new java.util.LinkedHashMap<>();
 
     private Routes(Cell<? extends Collection<K>> routes) {
       this.routes = routes;
@@ -352,11 +354,26 @@ public final class Flow {
      * @throws IllegalArgumentException if a key of the same name has a branch already
      */
     public Routes<K, T> when(K key, Supplier<? extends Cell<T>> body) {
-      String name = key instanceof Enum<?> constant ? constant.name()
-          : String.valueOf(Objects.requireNonNull(key, "key == null"));
-      if (branches.children.containsKey(name)) {
-        throw new IllegalArgumentException("'" + name + "' has a branch already");
+      Objects.requireNonNull(key, "key == null");
+      com.fasterxml.jackson.databind.JsonNode json;
+      try {
+        json = dev.fancy.value.ValueCodec.defaults().toTree(key);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("route key " + key + " cannot be written as JSON, "
+            + "which a workflow keeps its keys as: " + e.getMessage(), e);
       }
+      String name = key instanceof Enum<?> constant ? constant.name()
+          : json.isTextual() ? json.textValue() : json.toString();
+      for (var existing : keys.entrySet()) {
+        if (existing.getValue().equals(json)) {
+          throw new IllegalArgumentException("key " + key + " has a branch already");
+        }
+      }
+      if (branches.children.containsKey(name)) {
+        throw new IllegalArgumentException("key " + key + " and another key are both named '"
+            + name + "' as branches; give keys of one router distinct texts");
+      }
+      keys.put(name, json);
       branches.add(name, Objects.requireNonNull(body, "body == null"));
       return this;
     }
@@ -368,7 +385,7 @@ public final class Flow {
      */
     public Cell<Map<K, T>> end() {
       FlowStep step = build(FlowStep.Kind.ROUTER, branches.children,
-          FlowStep.Settings.NONE, FlowStep.ROUTES, routes,
+          FlowStep.Settings.routes(keys), FlowStep.ROUTES, routes,
           branches.captures.bindings());
       return output(step, 0);
     }

@@ -30,8 +30,9 @@ import java.util.UUID;
  *     named {@code true}/{@code false} or by enum constant</td></tr>
  * <tr><td>loop</td><td>the body's inputs (carried ones start with these values)</td>
  *     <td>{@code out0..} = the body's outputs except the predicate</td><td>{@code body}</td></tr>
- * <tr><td>router</td><td>{@code routes} (a {@code Collection} of keys: enum constants or
- *     strings, naming branches), then the branches' inputs</td><td>{@code results}: a
+ * <tr><td>router</td><td>{@code routes} (a {@code Collection} of keys, compared by value:
+ *     each branch's key is kept as JSON in the settings' {@code keys}; a branch is named by its
+ *     enum constant, its string, or its key's JSON text), then the branches' inputs</td><td>{@code results}: a
  *     {@code Map} of each key routed to, to its branch's single output</td><td>one per key</td></tr>
  * <tr><td>parallel</td><td>the branches' inputs</td><td>{@code <branch>_out<i>}</td>
  *     <td>one per branch</td></tr>
@@ -85,15 +86,25 @@ public final class FlowStep extends WorkflowStep {
    *     iteration (loop-carried cells)
    */
   public record Settings(int maxConcurrency, int maxIterations, String itemInput,
-      Integer whileOutput, Map<String, Integer> carry) {
+      Integer whileOutput, Map<String, Integer> carry,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+      Map<String, com.fasterxml.jackson.databind.JsonNode> keys) {
 
-    /** No settings: for sub-workflows, conditionals and routers. */
-    static final Settings NONE = new Settings(0, 0, null, null, null);
+    /** No settings: for sub-workflows and conditionals. */
+    static final Settings NONE = new Settings(0, 0, null, null, null, null);
 
-    /** Copies the map (sorted by input alias). */
+    /** Copies the maps (sorted by input alias and branch name). */
     public Settings {
       carry = carry == null ? Map.of()
           : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(carry));
+      keys = keys == null ? Map.of()
+          : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(keys));
+    }
+
+    /** These settings for a router whose branches have the keys {@code keys} (as JSON). */
+    static Settings routes(Map<String, com.fasterxml.jackson.databind.JsonNode> keys) {
+      return new Settings(0, 0, null, null, null, keys);
     }
 
     /** What is wrong with these settings for {@code kind}, one sentence each. */

@@ -31,7 +31,7 @@ final class WorkflowJson {
   /** The schema version this code writes and reads. */
   static final int SCHEMA_VERSION = 1;
 
-  private static final ObjectMapper MAPPER = ValueCodec.defaults().mapper().copy()
+  private static final ObjectMapper MAPPER = ValueCodec.defaults().newMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 

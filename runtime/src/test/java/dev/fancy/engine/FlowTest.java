@@ -55,7 +55,7 @@ class FlowTest {
   private final AtomicInteger peak = new AtomicInteger();
   private final List<Integer> notes = Collections.synchronizedList(new ArrayList<>());
   private final StepRegistry registry = StepRegistry.empty().register(new MathSteps.Module())
-      .allowType(Sky.class) // workflow JSON names it, and no step's contract does
+      .allowType(Sky.class).allowType(Shelf.class) // workflow JSON names it, and no step's contract does
       .register(new StepDefinition("test.below", 1, "", BELOW,
           (frame, args) -> new Object[] {(Integer) args[0] < (Integer) args[1]}))
       .register(new StepDefinition("test.note", 1, "", NOTE, (frame, args) -> {
@@ -280,6 +280,37 @@ class FlowTest {
     assertThat(tally.routes).containsExactly("SUN", "FOG");
     assertThat(run.history().get(0).children()).filteredOn(c -> c.status() == null)
         .extracting(ChildRun::label).containsExactly("branch RAIN");
+  }
+
+  /** A key whose text is the same for every value: only its value tells keys apart. */
+  public record Shelf(String code) {
+    @Override
+    public String toString() {
+      return "shelf";
+    }
+  }
+
+  @Test
+  void routeKeysAreComparedByValueNotByTheirText() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    Cell<List<Shelf>> routes = Cell.input("routes", new TypeRef<List<Shelf>>() {});
+    Cell<Map<Shelf, Integer>> results = Flow.route(routes)
+        .when(new Shelf("a"), () -> MathSteps.add(x, 1).out())
+        .when(new Shelf("b"), () -> MathSteps.add(x, 2).out())
+        .end();
+    Workflow workflow = roundTrip(Workflow.of("shelves", results));
+
+    RunResult run = engine.run(workflow, Inputs.of(routes, List.of(new Shelf("b"))).and(x, 10));
+
+    assertThat(run.get(results)).containsExactly(Map.entry(new Shelf("b"), 12));
+    assertThat(run.history().get(0).children()).filteredOn(c -> c.status() == null)
+        .extracting(ChildRun::label).containsExactly("branch {\"code\":\"a\"}");
+    RunResult unknown = engine.run(workflow, Inputs.of(routes, List.of(new Shelf("c")))
+        .and(x, 10));
+    assertThat(unknown.history().get(0).error().message()).startsWith(
+        "router step was routed to 'shelf', which has no branch");
+    assertThatThrownBy(() -> Flow.route(routes).when(new Shelf("a"), () -> x)
+        .when(new Shelf("a"), () -> x)).hasMessageContaining("has a branch already");
   }
 
   @Test
