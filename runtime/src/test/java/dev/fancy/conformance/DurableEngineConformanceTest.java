@@ -7,6 +7,8 @@ import dev.fancy.run.WorkflowEngine;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The conformance suite on the durable engine, over a journal in a temporary directory. */
@@ -29,20 +31,6 @@ class DurableEngineConformanceTest extends EngineConformanceTest {
       journal.close();
     }
   }
-
-  private static final String EVENT_BUG = "runtime bug found by this suite: the journal writes "
-      + "RunEvent.isFinal() as a property 'final' and cannot read the event back "
-      + "(Journal.events: Unrecognized field \"final\"), so events() and subscribe() fail";
-
-  @Test
-  @Disabled(EVENT_BUG)
-  @Override
-  void eventsAreNumberedWithoutGapsFromStartToFinish() {}
-
-  @Test
-  @Disabled(EVENT_BUG)
-  @Override
-  void chunksReachSubscribersWhileTheStepRuns() {}
 
   @Test
   @Disabled("runtime bug found by this suite: DurableEngine keeps a usage breach's result as a "
