@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.run.Inputs;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.Inputs;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;

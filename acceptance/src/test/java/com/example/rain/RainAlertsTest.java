@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.rain.Rain.StationRain;
 import dev.fancy.engine.Engine;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunStatus;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
 import dev.fancy.workflow.Workflow;
 import java.io.IOException;
 import java.nio.file.Files;

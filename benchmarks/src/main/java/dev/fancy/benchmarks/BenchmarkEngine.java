@@ -2,10 +2,10 @@ package dev.fancy.benchmarks;
 
 import dev.fancy.cache.InMemoryStepCache;
 import dev.fancy.engine.Engine;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunStatus;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Inputs;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.workflow.Workflow;
 import java.util.Map;

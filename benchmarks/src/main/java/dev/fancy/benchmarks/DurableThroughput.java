@@ -1,15 +1,15 @@
 package dev.fancy.benchmarks;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepRecord;
 import dev.fancy.journal.Durability;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
 import dev.fancy.journal.JournalOptions;
 import dev.fancy.journal.JournalStatistics;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
 import dev.fancy.workflow.Workflow;
 import java.nio.file.Files;
 import java.nio.file.Path;

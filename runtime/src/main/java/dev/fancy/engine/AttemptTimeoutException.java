@@ -1,9 +1,10 @@
 package dev.fancy.engine;
 
+import dev.fancy.FancyException;
 import java.time.Duration;
 
 /** An attempt ran longer than its step's timeout and was interrupted. */
-public final class AttemptTimeoutException extends Exception {
+public final class AttemptTimeoutException extends FancyException {
   private static final long serialVersionUID = 1L;
 
   AttemptTimeoutException(String slug, int attempt, Duration timeout) {

@@ -1,9 +1,5 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.RunResult;
-import dev.fancy.run.Inputs;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunListener;
 import com.fasterxml.jackson.databind.Module;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -13,16 +9,20 @@ import dev.fancy.engine.spi.EngineAccess;
 import dev.fancy.engine.spi.JournaledRun;
 import dev.fancy.frame.Resources;
 import dev.fancy.frame.Usage;
+import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Capabilities;
 import dev.fancy.run.Capability;
+import dev.fancy.run.Inputs;
 import dev.fancy.run.RunHandle;
 import dev.fancy.run.RunInfo;
+import dev.fancy.run.RunListener;
 import dev.fancy.run.RunNotFoundException;
+import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunPage;
 import dev.fancy.run.RunQuery;
+import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.WorkflowEngine;
-import dev.fancy.registry.StepRegistry;
 import dev.fancy.store.DatumStore;
 import dev.fancy.store.FileDatumStore;
 import dev.fancy.value.ValueCodec;
@@ -229,17 +229,14 @@ public final class Engine implements WorkflowEngine {
           + "leave RunOptions.runId unset for a new ID");
     }
     Object context = options.context() == null ? null : options.context().apply(inputs);
+    List<RunListener> listeners = new ArrayList<>(services.listeners());
+    listeners.addAll(options.listeners());
     EventLog events = new EventLog(runId, services.codec(), eventThreads.get(), clock,
         journaled == null ? 1 : journaled.firstEventSequence(),
-        journaled == null ? null : journaled.events());
-    List<dev.fancy.run.RunListener> listeners = new ArrayList<>(options.listeners().size() + 1);
-    listeners.add(events);
-    listeners.addAll(options.listeners());
-    RunOptions withEvents = new RunOptions(options.limits(), options.context(), listeners,
-        options.contextRule(), options.runId(), options.labels());
-    RunExecution execution = new RunExecution(plan, runId, services, withEvents, context, null,
+        journaled == null ? null : journaled.events(), listeners);
+    RunExecution execution = new RunExecution(plan, runId, services, options, context, null,
         -1, journaled == null ? null : journaled.journal(),
-        journaled == null ? Usage.NONE : journaled.usedBefore(), restored);
+        journaled == null ? Usage.NONE : journaled.usedBefore(), restored, events);
     CompletableFuture<RunResult> done = new CompletableFuture<>();
     LocalRun run = new LocalRun(execution, done, events, options.labels());
     running.put(runId, run);

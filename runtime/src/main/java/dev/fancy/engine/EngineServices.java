@@ -1,8 +1,8 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.RunListener;
 import dev.fancy.cache.StepCache;
 import dev.fancy.frame.Resources;
+import dev.fancy.run.RunListener;
 import dev.fancy.store.DatumStore;
 import dev.fancy.value.ValueCodec;
 import java.util.List;

@@ -8,7 +8,6 @@ import dev.fancy.run.EventSubscription;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunListener;
 import dev.fancy.run.RunResult;
-import dev.fancy.run.StepEvent;
 import dev.fancy.run.StepStatus;
 import dev.fancy.value.ValueCodec;
 import java.time.Clock;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * slow subscriber never holds up the run or another subscriber. A durable engine passes a
  * {@code sink} that journals each event.
  */
-public final class EventLog implements RunListener {
+final class EventLog implements RunObserver {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
 
@@ -40,36 +39,39 @@ public final class EventLog implements RunListener {
   private final List<RunEvent> events = new ArrayList<>();
   private final long firstSequence;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<RunListener> listeners;
 
   /**
    * @param firstSequence the sequence number of this log's first event (a resumed run goes on
    *     from its journaled events)
    * @param sink receives each event as it is numbered (under the log's lock, so in order), or
    *     null
+   * @param listeners called with each event on the thread that caused it
    */
-  public EventLog(UUID runId, ValueCodec codec, Executor delivery, Clock clock,
-      long firstSequence, Consumer<RunEvent> sink) {
+  EventLog(UUID runId, ValueCodec codec, Executor delivery, Clock clock,
+      long firstSequence, Consumer<RunEvent> sink, List<RunListener> listeners) {
     this.runId = runId;
     this.codec = codec;
     this.delivery = delivery;
     this.clock = clock;
     this.firstSequence = firstSequence;
     this.sink = sink;
+    this.listeners = List.copyOf(listeners);
   }
 
   /** The events with {@code sequence >= from}, in order. */
-  public synchronized List<RunEvent> from(long from) {
+  synchronized List<RunEvent> from(long from) {
     int start = (int) Math.max(0, Math.min(events.size(), from - firstSequence));
     return List.copyOf(events.subList(start, events.size()));
   }
 
   /** Whether the run's final event is recorded. */
-  public synchronized boolean isFinished() {
+  synchronized boolean isFinished() {
     return !events.isEmpty() && events.get(events.size() - 1).isFinal();
   }
 
   /** Delivers events from {@code from} on, then new ones, until the final event or close. */
-  public EventSubscription subscribe(long from, Consumer<RunEvent> subscriber) {
+  EventSubscription subscribe(long from, Consumer<RunEvent> subscriber) {
     Subscription subscription = new Subscription(Math.max(from, firstSequence), subscriber);
     subscriptions.add(subscription);
     subscription.schedule();
@@ -78,13 +80,22 @@ public final class EventLog implements RunListener {
 
   private void append(RunEvent.Type type, StepEvent step, int attempt, String status,
       ErrorInfo error, Duration delay, Usage usage, JsonNode chunk) {
+    RunEvent event;
     synchronized (this) {
-      RunEvent event = new RunEvent(firstSequence + events.size(), runId, clock.instant(), type,
+      event = new RunEvent(firstSequence + events.size(), runId, clock.instant(), type,
           step == null ? null : step.stepId(), step == null ? null : step.slug(), attempt, status,
           error, delay, usage, chunk);
       events.add(event);
       if (sink != null) {
         sink.accept(event);
+      }
+    }
+    for (RunListener listener : listeners) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException | Error e) {
+        LOG.warn("run listener {} failed on event {} ({}) of run {}; the run goes on", listener,
+            event.sequence(), event.type(), runId, e);
       }
     }
     for (Subscription subscription : subscriptions) {

@@ -1,13 +1,14 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepStatus;
-import dev.fancy.run.ChildRun;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.ContextRule;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
+import dev.fancy.run.ChildRun;
+import dev.fancy.run.ContextRule;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.FlowStep;
 import dev.fancy.workflow.RouteLog;
@@ -19,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
@@ -109,11 +109,11 @@ final class FlowRunner {
     for (Cell<?> input : plan.workflow.inputs()) {
       bound.put(input.alias(), values.get(input.alias()));
     }
-    RunOptions options = new RunOptions(UsageLimits.NONE, null, run.options.listeners(),
+    RunOptions options = new RunOptions(UsageLimits.NONE, null, List.of(),
         run.options.contextRule(), null, Map.of());
     RunExecution child = new RunExecution(plan, Ids.newId(),
         inline ? run.services.inline() : run.services.forChildren(), options, context, run, s,
-        null, Usage.NONE, null);
+        null, Usage.NONE, null, run.listeners);
     Future<RunResult> future = child.start(plan.bindSources(bound, run.services.codec()));
     RunResult result;
     try {

@@ -1,7 +1,9 @@
 package dev.fancy.engine;
 
+import dev.fancy.FancyException;
+
 /** An {@link AttemptInterceptor} threw; the cause is what it threw. */
-public final class InterceptorFailedException extends Exception {
+final class InterceptorFailedException extends FancyException {
   private static final long serialVersionUID = 1L;
 
   InterceptorFailedException(String interceptor, String phase, Throwable cause) {

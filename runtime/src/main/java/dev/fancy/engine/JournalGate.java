@@ -1,9 +1,10 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.StepStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.fancy.engine.spi.AttemptRejectedException;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.Usage;
+import dev.fancy.run.StepStatus;
 import dev.fancy.workflow.WorkflowStep;
 
 /**

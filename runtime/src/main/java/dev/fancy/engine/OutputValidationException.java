@@ -1,7 +1,9 @@
 package dev.fancy.engine;
 
+import dev.fancy.FancyException;
+
 /** A registered output validator rejected an attempt's outputs. */
-public final class OutputValidationException extends Exception {
+final class OutputValidationException extends FancyException {
   private static final long serialVersionUID = 1L;
 
   OutputValidationException(String message) {

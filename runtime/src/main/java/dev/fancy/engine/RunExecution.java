@@ -1,16 +1,14 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.StepStatus;
-import dev.fancy.run.AttemptRecord;
-import dev.fancy.run.ChildRun;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunListener;
-import dev.fancy.run.StepEvent;
-import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.CancellationSignal;
 import dev.fancy.frame.Usage;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.ChildRun;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.workflow.WorkflowStep;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -53,7 +51,8 @@ final class RunExecution {
   final RunOptions options;
   /** The run context; replaced when a parallel group merges its branches' copies. */
   volatile Object context;
-  final Listeners listeners;
+  /** Where the run reports its state changes: the top-level run's event log. */
+  final RunObserver listeners;
   /** The run whose control-flow step started this child run, or null for a top-level run. */
   private final RunExecution parent;
   private final int parentStep;
@@ -97,11 +96,12 @@ final class RunExecution {
    * @param journal where the run's attempts are recorded, or null
    * @param usedBefore usage of earlier executions of this run
    * @param restored per step, the outputs an earlier execution committed, or null
+   * @param events where the run reports what happens (a child run: its top-level run's log)
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   RunExecution(ExecutionPlan plan, UUID runId, EngineServices services, RunOptions options,
       Object context, RunExecution parent, int parentStep, StepJournal journal, Usage usedBefore,
-      Object[][] restored) {
+      Object[][] restored, RunObserver events) {
     this.plan = plan;
     this.runId = runId;
     this.services = services;
@@ -110,9 +110,7 @@ final class RunExecution {
     this.parent = parent;
     this.parentStep = parentStep;
     this.journal = journal == null ? JournalGate.NONE : new JournalGate(journal, this::halt);
-    List<RunListener> all = new ArrayList<>(services.listeners());
-    all.addAll(options.listeners());
-    this.listeners = new Listeners(all);
+    this.listeners = events;
     int n = plan.steps.length;
     this.usage = new UsageAccount(options.limits(), n, usedBefore);
     this.restored = restored;
@@ -264,9 +262,7 @@ final class RunExecution {
       return -1;
     }
     startNanos[s] = System.nanoTime();
-    if (!listeners.isEmpty()) {
-      listeners.stepStarted(event(s));
-    }
+    listeners.stepStarted(event(s));
     return proceed(s, () -> attempts.run(s, arguments(s)));
   }
 
@@ -303,18 +299,14 @@ final class RunExecution {
           && (t instanceof CancellationException || t instanceof InterruptedException)) {
         state.set(s, CANCELLED);
         journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
-        if (!listeners.isEmpty()) {
-          listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
-        }
+        listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
         finish(1);
         return -1;
       }
       state.set(s, FAILED);
       journal.end(plan.steps[s], StepStatus.FAILED, t.getClass().getName() + ": "
           + t.getMessage());
-      if (!listeners.isEmpty()) {
-        listeners.stepFailed(event(s), t);
-      }
+      listeners.stepFailed(event(s), t);
       skipDependents(s);
       return -1;
     }
@@ -322,16 +314,12 @@ final class RunExecution {
     if (!keep) {
       state.set(s, CANCELLED);
       journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
-      if (!listeners.isEmpty()) {
-        listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
-      }
+      listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
       finish(1);
       return -1;
     }
     state.set(s, SUCCEEDED);
-    if (!listeners.isEmpty()) {
-      listeners.stepSucceeded(event(s));
-    }
+    listeners.stepSucceeded(event(s));
     int next = -1;
     if (!isStopped()) {
       for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
@@ -417,9 +405,7 @@ final class RunExecution {
         skippedBecause[s] = -1;
         skipped++;
         journal.end(plan.steps[s], StepStatus.SKIPPED, "the run was stopped: " + reason);
-        if (!listeners.isEmpty()) {
-          listeners.stepSkipped(event(s), "the run was stopped: " + reason);
-        }
+        listeners.stepSkipped(event(s), "the run was stopped: " + reason);
       } else {
         Thread thread = running.get(s);
         if (thread != null && thread != Thread.currentThread()) {
@@ -454,9 +440,7 @@ final class RunExecution {
           count++;
           journal.end(plan.steps[dependent], StepStatus.SKIPPED, reason);
           todo.push(dependent);
-          if (!listeners.isEmpty()) {
-            listeners.stepSkipped(event(dependent), reason);
-          }
+          listeners.stepSkipped(event(dependent), reason);
         }
       }
     }

@@ -1,16 +1,16 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.AttemptRecord;
-import dev.fancy.run.ErrorInfo;
-import dev.fancy.run.StepEvent;
-import dev.fancy.run.AttemptStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.cache.CacheKey;
+import dev.fancy.engine.spi.AttemptRejectedException;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.ExecutionFrame;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageMeter;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.ErrorInfo;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.WorkflowStep;
 import java.time.Duration;
@@ -87,11 +87,9 @@ final class StepAttempts {
     if (journaled != null) {
       frame.idempotencyKey(journaled.idempotencyKey());
     }
-    if (!run.listeners.isEmpty()) {
-      StepEvent event = run.event(s);
-      long[] sequence = new long[1];
-      frame.chunks(chunk -> run.listeners.chunk(event, attempt, sequence[0]++, chunk));
-    }
+    StepEvent event = run.event(s);
+    long[] sequence = new long[1];
+    frame.chunks(chunk -> run.listeners.chunk(event, attempt, sequence[0]++, chunk));
     return frame.build();
   }
 
@@ -133,9 +131,7 @@ final class StepAttempts {
       Optional<ArrayNode> hit = run.services.cache().get(key);
       if (hit.isPresent()) {
         run.cacheHit[s] = true;
-        if (!run.listeners.isEmpty()) {
-          run.listeners.cacheHit(run.event(s));
-        }
+        run.listeners.cacheHit(run.event(s));
         return decode(s, hit.get());
       }
     }
@@ -197,9 +193,7 @@ final class StepAttempts {
         return outputs;
       }
       loop.last = error;
-      if (!run.listeners.isEmpty()) {
-        run.listeners.attemptFailed(run.event(s), attempt, error);
-      }
+      run.listeners.attemptFailed(run.event(s), attempt, error);
       boolean retry = attempt < options.maxAttempts() && !run.isStopped()
           && options.retry().retries(error);
       run.journal.failure(step, journaled, error, used, !retry && plan.fallbacks[s] == null);
@@ -207,9 +201,7 @@ final class StepAttempts {
         break;
       }
       Duration delay = options.retry().backoff(attempt, ThreadLocalRandom.current().nextDouble());
-      if (!run.listeners.isEmpty()) {
-        run.listeners.retryScheduled(run.event(s), attempt + 1, delay);
-      }
+      run.listeners.retryScheduled(run.event(s), attempt + 1, delay);
       if (!delay.isZero()) {
         waiting.set(s, loop);
         loop.timer = run.services.timer().get().schedule(() -> run.requeue(s),

@@ -16,5 +16,5 @@ import java.util.UUID;
  * @param startedAt when it started
  * @param endedAt when it ended (or was closed as abandoned), or null
  */
-public record AttemptInfo(String idempotencyKey, UUID stepId, int attempt, AttemptStatus status,
+record AttemptInfo(String idempotencyKey, UUID stepId, int attempt, AttemptStatus status,
     String errorType, String errorMessage, Instant startedAt, Instant endedAt) {}

@@ -2,10 +2,10 @@ package dev.fancy.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.run.StepStatus;
 import dev.fancy.engine.spi.StepJournal.JournalAttempt;
 import dev.fancy.engine.spi.StepJournal;
 import dev.fancy.frame.Usage;
+import dev.fancy.run.StepStatus;
 import dev.fancy.workflow.WorkflowStep;
 import java.io.IOException;
 import java.nio.file.Path;

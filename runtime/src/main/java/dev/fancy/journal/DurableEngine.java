@@ -7,6 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.spi.EngineAccess;
+import dev.fancy.engine.spi.JournaledRun;
+import dev.fancy.frame.Resources;
+import dev.fancy.frame.Usage;
+import dev.fancy.frame.UsageLimits;
+import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Capabilities;
 import dev.fancy.run.Capability;
 import dev.fancy.run.ErrorInfo;
@@ -15,19 +21,13 @@ import dev.fancy.run.RunHandle;
 import dev.fancy.run.RunHistory;
 import dev.fancy.run.RunInfo;
 import dev.fancy.run.RunNotFoundException;
+import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunPage;
 import dev.fancy.run.RunQuery;
-import dev.fancy.run.WorkflowEngine;
-import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.UsageLimitExceededException;
-import dev.fancy.engine.spi.EngineAccess;
-import dev.fancy.engine.spi.JournaledRun;
-import dev.fancy.frame.Resources;
-import dev.fancy.frame.Usage;
-import dev.fancy.frame.UsageLimits;
-import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.WorkflowEngine;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueCodecException;
 import dev.fancy.workflow.Cell;
@@ -368,7 +368,7 @@ public final class DurableEngine implements WorkflowEngine {
         waitFor(execution, deadline);
       }
       JournalException stopped = stoppedHere.getIfPresent(runId);
-      if (stopped != null && !(stopped instanceof LeaseLostException)) {
+      if (stopped != null && stopped.reason() != JournalException.Reason.LEASE_LOST) {
         throw stopped; // a lost lease is no failure: the run goes on elsewhere
       }
       RunStatus status = journalRun(runId).status();
@@ -391,7 +391,7 @@ public final class DurableEngine implements WorkflowEngine {
       }
     } catch (CompletionException | java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof JournalException failure
-          && !(failure instanceof LeaseLostException)) {
+          && failure.reason() != JournalException.Reason.LEASE_LOST) {
         throw failure;
       }
       // lost the lease: the run goes on elsewhere; its status is in the journal
@@ -411,7 +411,7 @@ public final class DurableEngine implements WorkflowEngine {
    *
    * @throws RunNotFoundException if the journal has no such run
    * @throws JournalException if this process's execution of the run stopped on a journal failure,
-   *     or a {@link LeaseLostException} if another process took the run over from this one
+   *     (of reason {@code LEASE_LOST} if another process took the run over from this one)
    */
   RunResult result(UUID runId) {
     Execution execution = active.get(runId);
@@ -523,10 +523,11 @@ public final class DurableEngine implements WorkflowEngine {
       usedBefore = journal.usage(runId);
       options = readOptions(runId);
       start(lease, workflow, inputs, options, committed, usedBefore);
-    } catch (JournalBusyException | JournalFullException | JournalCorruptException
-        | LeaseLostException e) {
-      LOG.warn("cannot resume run {} now; it stays resumable: {}", runId, e.getMessage());
     } catch (RuntimeException e) {
+      if (e instanceof JournalException journalFailure && journalFailure.isTransient()) {
+        LOG.warn("cannot resume run {} now; it stays resumable: {}", runId, e.getMessage());
+        return;
+      }
       LOG.error("run {} cannot be resumed and is failed: {}", runId, e.getMessage());
       try {
         journal.runTable().finish(lease, RunStatus.FAILED, "cannot resume: " + e.getMessage());

@@ -1,17 +1,17 @@
 package dev.fancy.journal;
 
-import dev.fancy.engine.AttemptRejectedException;
+import dev.fancy.engine.spi.AttemptRejectedException;
 
 /**
  * A statement an attempt staged through {@link JournalEffects} was rejected by the database (bad
  * SQL, a constraint). The attempt's commit was rolled back as a whole and the attempt counts as
  * failed: its step may be retried.
  */
-public final class EffectFailedException extends AttemptRejectedException {
+final class EffectFailedException extends AttemptRejectedException {
   private static final long serialVersionUID = 1L;
 
   /** Creates the exception. */
-  public EffectFailedException(String message, Throwable cause) {
+  EffectFailedException(String message, Throwable cause) {
     super(message, cause);
   }
 }

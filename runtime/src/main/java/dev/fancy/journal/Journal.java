@@ -3,8 +3,10 @@ package dev.fancy.journal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.run.RunStatus;
 import dev.fancy.frame.Usage;
+import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunQuery;
+import dev.fancy.run.RunStatus;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.io.IOException;
@@ -24,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import dev.fancy.run.RunEvent;
-import dev.fancy.run.RunQuery;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +106,7 @@ public final class Journal implements AutoCloseable {
    * Opens (creating if needed) the journal in {@code file}, checks its integrity (as
    * {@link JournalOptions#integrityCheck()} says) and migrates it to the current schema.
    *
-   * @throws JournalCorruptException if the file is damaged or not a SQLite database; the message
+   * @throws JournalException of reason {@code CORRUPT} if the file is damaged or not a SQLite database; the message
    *     says how to recover
    * @throws JournalException if the file cannot be opened, was written by a newer Fancy, or is a
    *     read-only journal that does not exist or needs migrating
@@ -241,12 +241,12 @@ public final class Journal implements AutoCloseable {
   }
 
   /** The run with this ID, if recorded. */
-  public Optional<JournalRun> run(UUID runId) {
+  Optional<JournalRun> run(UUID runId) {
     return reader.run(runId);
   }
 
   /** Every recorded run, newest first. */
-  public List<JournalRun> runs() {
+  List<JournalRun> runs() {
     List<JournalRun> all = new java.util.ArrayList<>();
     RunQuery query = RunQuery.builder().limit(RunQuery.MAX_LIMIT).build();
     while (true) {
@@ -271,7 +271,7 @@ public final class Journal implements AutoCloseable {
   }
 
   /** The runs with {@code status}, newest first. */
-  public List<JournalRun> runs(RunStatus status) {
+  List<JournalRun> runs(RunStatus status) {
     return runs().stream().filter(run -> run.status() == status).toList();
   }
 
@@ -280,7 +280,7 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException if a stored event is corrupt
    */
-  public List<RunEvent> events(UUID runId, long from) {
+  List<RunEvent> events(UUID runId, long from) {
     List<RunEvent> events = new java.util.ArrayList<>();
     for (String json : reader.events(runId, from)) {
       try {
@@ -322,7 +322,7 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException if there is no such run or the stored JSON is corrupt
    */
-  public JsonNode runInputs(UUID runId) {
+  JsonNode runInputs(UUID runId) {
     String json = reader.runInputs(runId).orElseThrow(
         () -> new JournalException("the journal " + file + " has no run " + runId, null));
     return JournalJson.parse(json, "the inputs of run " + runId + " in " + file);
@@ -335,12 +335,12 @@ public final class Journal implements AutoCloseable {
   }
 
   /** Every step a run recorded. */
-  public List<StepInfo> steps(UUID runId) {
+  List<StepInfo> steps(UUID runId) {
     return reader.steps(runId);
   }
 
   /** Every attempt of a run, in the order they were allocated. */
-  public List<AttemptInfo> attempts(UUID runId) {
+  List<AttemptInfo> attempts(UUID runId) {
     return reader.attempts(runId);
   }
 
@@ -350,7 +350,7 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException naming the step if its stored outputs cannot be read
    */
-  public Map<UUID, ArrayNode> committedOutputs(UUID runId) {
+  Map<UUID, ArrayNode> committedOutputs(UUID runId) {
     Map<UUID, ArrayNode> outputs = new HashMap<>();
     for (JournalReader.CommittedRow row : reader.committed(runId)) {
       outputs.put(row.stepId(), attemptLog.outputs(runId, row.stepId(), row.attempt(),
@@ -364,7 +364,7 @@ public final class Journal implements AutoCloseable {
    *
    * @throws JournalException if a stored usage is corrupt
    */
-  public Usage usage(UUID runId) {
+  Usage usage(UUID runId) {
     Usage total = Usage.NONE;
     for (String json : reader.usage(runId)) {
       try {

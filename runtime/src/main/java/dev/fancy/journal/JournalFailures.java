@@ -58,7 +58,7 @@ final class JournalFailures {
         return corrupt(file, String.valueOf(e.getMessage()), e);
       }
       if (isBusy(sql)) {
-        return new JournalBusyException("journal is busy: cannot " + what + " in " + file
+        return new JournalException(JournalException.Reason.BUSY, null, "journal is busy: cannot " + what + " in " + file
             + ": another process held its write lock too long (" + e.getMessage() + "). Check for "
             + "a process holding a long transaction on the file, or raise "
             + "JournalOptions.busyTimeout", e);
@@ -76,14 +76,14 @@ final class JournalFailures {
         + e.getMessage(), e);
   }
 
-  static JournalFullException full(Path file, String what, Throwable e) {
-    return new JournalFullException("journal disk is full: cannot " + what + " in " + file + " ("
+  static JournalException full(Path file, String what, Throwable e) {
+    return new JournalException(JournalException.Reason.FULL, null, "journal disk is full: cannot " + what + " in " + file + " ("
         + e.getMessage() + "). Nothing was half-written; free space on the disk of "
         + file.getParent() + " and the runs resume", e);
   }
 
-  static JournalCorruptException corrupt(Path file, String problem, Throwable e) {
-    return new JournalCorruptException("the journal " + file + " is corrupt (" + problem + "). "
+  static JournalException corrupt(Path file, String problem, Throwable e) {
+    return new JournalException(JournalException.Reason.CORRUPT, null, "the journal " + file + " is corrupt (" + problem + "). "
         + "Stop every process using it, then restore the last backup (Journal.backup and "
         + "DurableEngine.backup write one), or salvage what is readable into a new file with "
         + "`sqlite3 " + file + " \".recover\" | sqlite3 recovered.db` or "

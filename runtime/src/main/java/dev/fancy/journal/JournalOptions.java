@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param durability how hard commits are pushed to disk; default {@link Durability#FULL}
  * @param readOnly whether the journal may only be inspected; default false
  * @param busyTimeout how long a write waits for another process's write lock, with retries and
- *     backoff, before it fails with a {@link JournalBusyException}; default 60 s
+ *     backoff, before it fails with a {@link JournalException} of reason {@code BUSY}; default 60 s
  * @param integrityCheck what to check when the journal is opened; default
  *     {@link IntegrityCheck#QUICK}
  * @param writeQueueCapacity how many units of work may wait for the writer thread; beyond it,

@@ -1,6 +1,7 @@
 package dev.fancy.journal;
 
 import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.RunQuery;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.StepStatus;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import dev.fancy.run.RunQuery;
 
 /**
  * Queries of the journal on a connection of their own that only reads ({@code query_only}): in

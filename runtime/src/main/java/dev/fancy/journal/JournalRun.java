@@ -19,7 +19,7 @@ import java.util.UUID;
  * @param finishedAt when it ended, or null
  * @param labels the labels it was started with
  */
-public record JournalRun(UUID runId, String workflowName, String workflowHash, RunStatus status,
+record JournalRun(UUID runId, String workflowName, String workflowHash, RunStatus status,
     String error, String owner, long epoch, Instant leaseUntil, Instant createdAt,
     Instant finishedAt, java.util.Map<String, String> labels) {
 

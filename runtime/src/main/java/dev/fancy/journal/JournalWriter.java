@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.LoggerFactory;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journal's only writer: one thread owns the write connection and runs every unit of work
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * unit never has to upgrade a read to a write, which is the case where SQLite cannot wait for
  * another process (its busy handler is not called then). While another process holds the lock,
  * {@code BEGIN IMMEDIATE} is retried with exponential backoff until the busy timeout; only then do
- * the batch's units fail, with a {@link JournalBusyException}. Each unit runs under its own
+ * the batch's units fail, with a {@link JournalException} of reason {@code BUSY}. Each unit runs under its own
  * savepoint, so a unit that fails alone is rolled back alone; an error after which SQLite may have
  * rolled back the whole transaction (a full disk, an I/O error, corruption) fails every unit of the
  * batch with that error. A caller returns only after the transaction holding its unit committed,

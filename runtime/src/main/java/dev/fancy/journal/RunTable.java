@@ -190,7 +190,7 @@ final class RunTable {
    * Records how a run ended and releases its lease; attempts still {@code RUNNING} (interrupted
    * by a cancellation) are closed as abandoned.
    *
-   * @throws LeaseLostException if the lease is no longer held
+   * @throws JournalException of reason {@code LEASE_LOST} if the lease is no longer held
    */
   void finish(Lease lease, RunStatus status, String error) {
     writer.run("finish run " + lease.runId(), sql -> {
@@ -212,7 +212,7 @@ final class RunTable {
   /**
    * Checks, inside the current transaction, that {@code lease} still holds its run.
    *
-   * @throws LeaseLostException if another owner or a later epoch holds it, or it ended
+   * @throws JournalException of reason {@code LEASE_LOST} if another owner or a later epoch holds it, or it ended
    */
   static void fence(JournalWriter.Sql sql, Lease lease) throws SQLException {
     PreparedStatement query =
@@ -220,17 +220,18 @@ final class RunTable {
     query.setString(1, lease.runId().toString());
     try (ResultSet row = query.executeQuery()) {
       if (!row.next()) {
-        throw new LeaseLostException(lease.runId(), "run " + lease.runId() + " is no longer in "
-            + "the journal (deleted by retention?); this process stops executing it");
+        throw new JournalException(JournalException.Reason.LEASE_LOST, lease.runId(), "run " + lease.runId() + " is no longer in "
+            + "the journal (deleted by retention?); this process stops executing it", null);
       }
       String owner = row.getString(1);
       long epoch = row.getLong(2);
       String status = row.getString(3);
       if (!lease.owner().equals(owner) || lease.epoch() != epoch || !"RUNNING".equals(status)) {
-        throw new LeaseLostException(lease.runId(), "this process (owner " + lease.owner()
+        throw new JournalException(JournalException.Reason.LEASE_LOST, lease.runId(),
+            "this process (owner " + lease.owner()
             + ", epoch " + lease.epoch() + ") lost the lease of run " + lease.runId() + ": it is "
             + status + (owner == null ? "" : " and leased by " + owner) + " at epoch " + epoch
-            + "; its late write is refused and it stops executing the run");
+            + "; its late write is refused and it stops executing the run", null);
       }
     }
   }

@@ -14,5 +14,5 @@ import java.util.UUID;
  * @param attempts how many attempts were allocated, across every process
  * @param error why it did not succeed, or null
  */
-public record StepInfo(UUID stepId, String slug, int version, StepStatus status, int attempts,
+record StepInfo(UUID stepId, String slug, int version, StepStatus status, int attempts,
     String error) {}

@@ -2,14 +2,13 @@ package dev.fancy.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.value.ValueCodec;
+import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.util.ArrayList;
-import java.util.List;
-
-import dev.fancy.workflow.Cell;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,46 +1,19 @@
 package dev.fancy.run;
 
-import java.time.Duration;
-import java.util.UUID;
-
 /**
- * Receives a run's events as they happen; progress bars, dashboards and logs are built on it.
- * Every method has an empty default. Calls come from the engine's worker threads, concurrently for
- * parallel steps but in order for one step (a step's chunks arrive in the order emitted). A
- * listener that throws is logged and otherwise ignored: it never changes a run's outcome.
+ * Receives a run's events as they happen, numbered as {@link RunHandle#events} has them: for
+ * progress bars, logs and metrics in the process that executes the run (a process that only
+ * watches uses {@link RunHandle#subscribe}). Engine-wide with {@code Engine.builder().listener},
+ * per run with {@link RunOptions.Builder#listener}.
+ *
+ * <p>Calls come from the engine's worker threads, concurrently for parallel steps but in order
+ * for one step (a step's chunks arrive in the order emitted); sequence numbers give the order
+ * across steps. A listener that throws is logged and otherwise ignored: it never changes a run's
+ * outcome. A listener should return quickly; it runs on the step's thread.
  */
+@FunctionalInterface
 public interface RunListener {
 
-  /** The run's inputs were bound and its first steps are about to start. */
-  default void runStarted(UUID runId, String workflowName) {}
-
-  /** Every step is succeeded, failed, skipped or cancelled. */
-  default void runFinished(RunResult result) {}
-
-  /** The step's inputs are resolved and its first attempt (or cache lookup) starts. */
-  default void stepStarted(StepEvent step) {}
-
-  /** A chunk the step emitted through its frame; {@code sequence} counts from 0 per step. */
-  default void chunk(StepEvent step, int attempt, long sequence, Object chunk) {}
-
-  /** An attempt failed (thrown, timed out, rejected by a validator or vetoed). */
-  default void attemptFailed(StepEvent step, int attempt, Throwable error) {}
-
-  /** Another attempt will run after {@code delay}. */
-  default void retryScheduled(StepEvent step, int nextAttempt, Duration delay) {}
-
-  /** The step's outputs came from the cache; nothing ran. */
-  default void cacheHit(StepEvent step) {}
-
-  /** The step's outputs are stored. */
-  default void stepSucceeded(StepEvent step) {}
-
-  /** The step failed after its last attempt (and its fallback, if any). */
-  default void stepFailed(StepEvent step, Throwable error) {}
-
-  /** The step did not run; {@code reason} says why. */
-  default void stepSkipped(StepEvent step, String reason) {}
-
-  /** The step was running when the run was stopped; its outputs were not stored. */
-  default void stepCancelled(StepEvent step, String reason) {}
+  /** One event of a run. */
+  void onEvent(RunEvent event);
 }

@@ -1,7 +1,6 @@
 package dev.fancy.run;
 
 import dev.fancy.FancyException;
-
 import java.util.UUID;
 
 /** No run with the given ID is known to the engine (or its journal). */

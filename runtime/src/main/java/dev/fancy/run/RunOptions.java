@@ -2,14 +2,14 @@ package dev.fancy.run;
 
 import dev.fancy.frame.UsageLimits;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.Collections;
-import java.util.TreeMap;
 
 /**
  * Per-run settings: usage limits, the run context, listeners, labels and the run's ID.

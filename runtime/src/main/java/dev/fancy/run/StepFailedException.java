@@ -1,7 +1,6 @@
 package dev.fancy.run;
 
 import dev.fancy.FancyException;
-
 import java.util.Objects;
 import java.util.UUID;
 

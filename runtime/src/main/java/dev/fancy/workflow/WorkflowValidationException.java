@@ -1,7 +1,6 @@
 package dev.fancy.workflow;
 
 import dev.fancy.FancyException;
-
 import java.util.List;
 
 /**

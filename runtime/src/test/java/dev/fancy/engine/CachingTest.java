@@ -1,11 +1,5 @@
 package dev.fancy.engine;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.Inputs;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunListener;
-import dev.fancy.run.StepEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,10 +9,15 @@ import dev.fancy.cache.CacheKey;
 import dev.fancy.cache.InMemoryStepCache;
 import dev.fancy.cache.SqliteStepCache;
 import dev.fancy.cache.StepCache;
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
@@ -59,10 +58,9 @@ class CachingTest {
   void aHitSkipsTheStepAndIsMarkedInTheHistory() {
     StepRegistry registry = StepRegistry.empty().register(square(1)).register(square(2));
     List<String> hits = new java.util.ArrayList<>();
-    try (Engine engine = Engine.builder().registry(registry).listener(new RunListener() {
-      @Override
-      public void cacheHit(StepEvent step) {
-        hits.add(step.slug());
+    try (Engine engine = Engine.builder().registry(registry).listener(event -> {
+      if (event.type() == RunEvent.Type.CACHE_HIT) {
+        hits.add(event.slug());
       }
     }).build()) {
       RunResult first = run(engine, 1, 7);

@@ -1,19 +1,19 @@
 package dev.fancy.engine;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepStatus;
-import dev.fancy.run.StepRecord;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.Inputs;
-import dev.fancy.run.RunFailedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fancy.fixtures.MathSteps;
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.MathSteps.AddStep;
+import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunFailedException;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.StepStatus;
 import dev.fancy.store.FileDatumStore;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;

@@ -1,13 +1,5 @@
 package dev.fancy.engine;
 
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepRecord;
-import dev.fancy.run.ChildRun;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.Inputs;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.ContextRule;
-import dev.fancy.run.UsageLimitExceededException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -17,6 +9,14 @@ import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.ChildRun;
+import dev.fancy.run.ContextRule;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.value.TypeRef;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;

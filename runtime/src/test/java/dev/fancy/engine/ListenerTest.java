@@ -1,16 +1,16 @@
 package dev.fancy.engine;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunListener;
-import dev.fancy.run.StepEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import java.util.ArrayList;
@@ -35,45 +35,22 @@ class ListenerTest {
           throw new IllegalStateException("no");
         }));
     List<String> events = Collections.synchronizedList(new ArrayList<>());
-    RunListener recorder = new RunListener() {
-      @Override
-      public void runStarted(UUID runId, String workflowName) {
-        events.add("run started " + workflowName);
-      }
-
-      @Override
-      public void stepStarted(StepEvent step) {
-        events.add("started " + step.slug());
-      }
-
-      @Override
-      public void chunk(StepEvent step, int attempt, long sequence, Object chunk) {
-        events.add("chunk " + sequence + " " + chunk);
-      }
-
-      @Override
-      public void stepSucceeded(StepEvent step) {
-        events.add("succeeded " + step.slug());
-      }
-
-      @Override
-      public void stepFailed(StepEvent step, Throwable error) {
-        events.add("failed " + step.slug());
-      }
-
-      @Override
-      public void stepSkipped(StepEvent step, String reason) {
-        events.add("skipped " + step.slug() + ": " + reason);
-      }
-
-      @Override
-      public void runFinished(RunResult result) {
-        events.add("run finished " + result.status());
-      }
+    List<Long> sequences = Collections.synchronizedList(new ArrayList<>());
+    RunListener recorder = event -> {
+      sequences.add(event.sequence());
+      events.add(switch (event.type()) {
+        case RUN_STARTED -> "run started";
+        case ATTEMPT_STARTED -> "started " + event.slug();
+        case CHUNK -> "chunk " + event.chunk().asText();
+        case STEP_SUCCEEDED -> "succeeded " + event.slug();
+        case STEP_FAILED -> "failed " + event.slug() + ": " + event.error().message();
+        case STEP_SKIPPED -> "skipped " + event.slug() + ": " + event.error().message();
+        case RUN_FINISHED -> "run finished " + event.status();
+        default -> event.type().toString();
+      });
     };
-    RunListener broken = new RunListener() {
-      @Override
-      public void chunk(StepEvent step, int attempt, long sequence, Object chunk) {
+    RunListener broken = event -> {
+      if (event.type() == RunEvent.Type.CHUNK) {
         throw new IllegalStateException("listener bug");
       }
     };
@@ -87,16 +64,18 @@ class ListenerTest {
       assertThat(result.status()).isEqualTo(RunStatus.FAILED);
     }
     List<String> expected = new ArrayList<>();
-    expected.add("run started talk");
+    expected.add("run started");
     expected.add("started test.chatty");
     for (int i = 0; i < 100; i++) {
-      expected.add("chunk " + i + " token " + i);
+      expected.add("chunk token " + i);
     }
     expected.add("succeeded test.chatty");
     expected.add("started test.fail");
-    expected.add("failed test.fail");
+    expected.add("failed test.fail: no");
     expected.add("skipped test.chatty: step 'test.fail' failed");
     expected.add("run finished FAILED");
     assertThat(events).containsExactlyElementsOf(expected);
+    assertThat(sequences).as("numbered in order, without gaps").isSorted()
+        .doesNotHaveDuplicates().hasSize(expected.size()).startsWith(1L);
   }
 }

@@ -1,24 +1,24 @@
 package dev.fancy.engine;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepStatus;
-import dev.fancy.run.StepRecord;
-import dev.fancy.run.AttemptRecord;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunListener;
-import dev.fancy.run.StepEvent;
-import dev.fancy.run.UsageLimitExceededException;
-import dev.fancy.run.AttemptStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunListener;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Contract;
@@ -45,15 +45,12 @@ class PoliciesTest {
 
   private final Cell<Integer> x = Cell.input("x", Integer.class);
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
-  private final RunListener recorder = new RunListener() {
-    @Override
-    public void attemptFailed(StepEvent step, int attempt, Throwable error) {
-      events.add("failed " + attempt + " " + error.getClass().getSimpleName());
-    }
-
-    @Override
-    public void retryScheduled(StepEvent step, int nextAttempt, Duration delay) {
-      events.add("retry " + nextAttempt);
+  private final RunListener recorder = event -> {
+    if (event.type() == RunEvent.Type.ATTEMPT_FAILED) {
+      String type = event.error().type();
+      events.add("failed " + event.attempt() + " " + type.substring(type.lastIndexOf('.') + 1));
+    } else if (event.type() == RunEvent.Type.RETRY_SCHEDULED) {
+      events.add("retry " + event.attempt());
     }
   };
 
@@ -418,9 +415,8 @@ class PoliciesTest {
               spend.out()), Bind.inputs(Workflow.of("w", flaky.out(),
               spend.out()), Map.of("x", 1)), RunOptions.builder()
               .limits(dev.fancy.frame.UsageLimits.maxCost(java.math.BigDecimal.ONE, "USD"))
-              .listener(new RunListener() {
-                @Override
-                public void retryScheduled(StepEvent step, int nextAttempt, Duration delay) {
+              .listener(event -> {
+                if (event.type() == RunEvent.Type.RETRY_SCHEDULED) {
                   waiting.countDown();
                 }
               })

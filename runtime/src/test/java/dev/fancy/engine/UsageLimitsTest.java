@@ -1,22 +1,22 @@
 package dev.fancy.engine;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepStatus;
-import dev.fancy.run.StepRecord;
-import dev.fancy.run.RunResult;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunFailedException;
-import dev.fancy.run.UsageLimitExceededException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.RunFailedException;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import java.math.BigDecimal;

@@ -1,7 +1,5 @@
 package dev.fancy.journal;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.AttemptStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,15 +8,17 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.fancy.engine.AttemptTimeoutException;
-import dev.fancy.run.Inputs;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepStatus;
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Contract;

@@ -1,17 +1,17 @@
 package dev.fancy.journal;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.AttemptStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.run.RunStatus;
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.RunStatus;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Contract;
@@ -102,7 +102,8 @@ class JournalFailureTest {
       kit.release.countDown();
 
       assertThatThrownBy(() -> engine.await(run, null))
-          .isInstanceOf(JournalFullException.class)
+          .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
+            .isEqualTo(JournalException.Reason.FULL))
           .hasMessageStartingWith("journal disk is full: cannot commit attempt " + run)
           .hasMessageContaining("free space on the disk of " + temp);
       assertThat(journal.run(run).orElseThrow().status()).as("left resumable")
@@ -135,7 +136,8 @@ class JournalFailureTest {
       journal.executeForTesting("PRAGMA max_page_count = "
           + JournalKit.count(journal.file(), "PRAGMA page_count"));
       assertThatThrownBy(() -> engine.start(workflow, Bind.inputs(workflow, Map.of("text", "t".repeat(50_000)))).id())
-          .isInstanceOf(JournalFullException.class)
+          .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
+            .isEqualTo(JournalException.Reason.FULL))
           .hasMessageStartingWith("journal disk is full: cannot create run");
       assertThat(journal.runs()).isEmpty();
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM workflows")).isZero();
@@ -158,7 +160,8 @@ class JournalFailureTest {
             - 200_000)]);
         UUID run = engine.start(textThenLength(), Bind.inputs(textThenLength(), Map.of("x", 1))).id();
         assertThatThrownBy(() -> engine.await(run, null))
-            .isInstanceOf(JournalFullException.class)
+            .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
+            .isEqualTo(JournalException.Reason.FULL))
             .hasMessageStartingWith("journal disk is full");
         try (Stream<Path> files = Files.walk(small.resolve("journal.db.values"))) {
           assertThat(files.filter(p -> p.toString().endsWith(".tmp"))).as("no partial files")
@@ -306,7 +309,8 @@ class JournalFailureTest {
       raw.write(junk);
     }
     assertThatThrownBy(() -> kit.open(file()))
-        .isInstanceOf(JournalCorruptException.class)
+        .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
+            .isEqualTo(JournalException.Reason.CORRUPT))
         .hasMessageContaining("the journal " + file() + " is corrupt")
         .hasMessageContaining("restore the last backup")
         .hasMessageContaining(".recover");
@@ -318,7 +322,8 @@ class JournalFailureTest {
           unchecked.attempts(run.runId());
         }
       }).as("reading the damaged page reports corruption, not a vague SQL error")
-          .isInstanceOf(JournalCorruptException.class)
+          .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
+            .isEqualTo(JournalException.Reason.CORRUPT))
           .hasMessageContaining("is corrupt");
     }
   }
@@ -327,7 +332,8 @@ class JournalFailureTest {
   void aFileThatIsNotADatabaseIsReportedAsCorrupt() throws Exception {
     Files.writeString(file(), "this is not SQLite ".repeat(500));
     assertThatThrownBy(() -> kit.open(file()))
-        .isInstanceOf(JournalCorruptException.class)
+        .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
+            .isEqualTo(JournalException.Reason.CORRUPT))
         .hasMessageContaining("the journal " + file() + " is corrupt");
   }
 
@@ -445,7 +451,8 @@ class JournalFailureTest {
         Statement statement = other.createStatement()) {
       statement.execute("BEGIN IMMEDIATE");
       assertThatThrownBy(() -> engine.start(JournalKit.chain("test.count"), Bind.inputs(JournalKit.chain("test.count"), Map.of("x", 1))).id())
-          .isInstanceOf(JournalBusyException.class)
+          .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
+            .isEqualTo(JournalException.Reason.BUSY))
           .hasMessageStartingWith("journal is busy: cannot create run");
       statement.execute("COMMIT");
       assertThat(journal.runs()).isEmpty();

@@ -1,11 +1,11 @@
 package dev.fancy.journal;
 
 import dev.fancy.fixtures.Bind;
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunStatus;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunStatus;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import java.nio.charset.StandardCharsets;

@@ -1,16 +1,16 @@
 package dev.fancy.journal;
 
-import dev.fancy.fixtures.Bind;
-import dev.fancy.run.AttemptStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fancy.run.RunStatus;
+import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
 import dev.fancy.registry.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.RunStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -78,7 +78,8 @@ class LeaseTest {
 
         aRelease.countDown(); // A wakes up and tries to commit its late result
         assertThatThrownBy(() -> a.result(run))
-            .isInstanceOf(LeaseLostException.class)
+            .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
+            .isEqualTo(JournalException.Reason.LEASE_LOST))
             .hasMessageContaining("lost the lease of run " + run)
             .hasMessageContaining("its late write is refused");
         assertThat(a.await(run, null)).as("await follows the run to where it went on")

@@ -1,9 +1,9 @@
 package dev.fancy.journal;
 
-import dev.fancy.fixtures.Bind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.Engine;
+import dev.fancy.fixtures.Bind;
 import dev.fancy.run.RunStatus;
 import dev.fancy.workflow.Workflow;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package dev.fancy.workflow;
 
-import dev.fancy.fixtures.Bind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.engine.Engine;
+import dev.fancy.fixtures.Bind;
+import dev.fancy.fixtures.MathSteps;
+import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.StepStatus;
-import dev.fancy.fixtures.MathSteps;
-import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,12 @@
 package dev.fancy.examples.orders;
 
-import dev.fancy.run.RunOptions;
-import dev.fancy.run.RunStatus;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunPage;
+import dev.fancy.run.RunQuery;
+import dev.fancy.run.RunStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,14 +42,15 @@ public final class OrderFulfilmentMain {
         OrderWorkflow.createTables(connection);
       }
       OrderWorkflow fulfilment = new OrderWorkflow(maxRetries);
-      int known = journal.runs().size();
-      if (known > 0) {
-        System.out.println("resuming: " + journal.runs(RunStatus.RUNNING).size() + " of " + known
-            + " orders were unfinished");
-      }
       try (DurableEngine engine = DurableEngine.builder(journal)
           .registry(StepRegistry.loadDefault()).lease(Duration.ofSeconds(2)).maxConcurrency(8)
           .open()) {
+        int known = count(engine, RunQuery.builder().workflow(fulfilment.workflow.name()));
+        if (known > 0) {
+          System.out.println("resuming: " + count(engine, RunQuery.builder()
+              .workflow(fulfilment.workflow.name()).status(RunStatus.RUNNING)) + " of " + known
+              + " orders were unfinished");
+        }
         List<UUID> runs = new ArrayList<>();
         for (int i = 0; i < orders; i++) {
           int quantity = 1 + i % 3;
@@ -57,7 +60,7 @@ public final class OrderFulfilmentMain {
           UUID runId = UUID.nameUUIDFromBytes(("order/" + order.id())
               .getBytes(StandardCharsets.UTF_8));
           runs.add(engine.start(fulfilment.workflow, fulfilment.inputs(order, simulation),
-              RunOptions.builder().runId(runId).build()).id());
+              RunOptions.builder().runId(runId).label("order", order.id()).build()).id());
         }
         for (UUID run : runs) {
           engine.handle(run).await(); // unfinished runs of a killed process are taken over meanwhile
@@ -65,6 +68,18 @@ public final class OrderFulfilmentMain {
       }
       report(journal);
     }
+  }
+
+  /** How many runs match {@code query}, page by page. */
+  private static int count(DurableEngine engine, RunQuery.Builder query) {
+    RunQuery first = query.limit(RunQuery.MAX_LIMIT).build();
+    RunPage page = engine.runs(first);
+    int count = page.runs().size();
+    while (page.next() != null) {
+      page = engine.runs(first.after(page.next()));
+      count += page.runs().size();
+    }
+    return count;
   }
 
   private static void report(Journal journal) throws Exception {

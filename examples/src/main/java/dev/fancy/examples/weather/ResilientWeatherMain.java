@@ -1,13 +1,13 @@
 package dev.fancy.examples.weather;
 
 import dev.fancy.engine.Engine;
+import dev.fancy.frame.UsageLimits;
 import dev.fancy.run.Inputs;
+import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunListener;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
-import dev.fancy.run.StepEvent;
 import dev.fancy.run.UsageLimitExceededException;
-import dev.fancy.frame.UsageLimits;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -31,10 +31,9 @@ public final class ResilientWeatherMain {
     }
     BigDecimal budget = new BigDecimal(args.length == 2 ? args[1] : "1.00");
     ResilientWeatherWorkflow weather = new ResilientWeatherWorkflow();
-    RunListener chunks = new RunListener() {
-      @Override
-      public void chunk(StepEvent step, int attempt, long sequence, Object chunk) {
-        System.out.println("  [" + step.slug() + "] " + chunk);
+    RunListener chunks = event -> {
+      if (event.type() == RunEvent.Type.CHUNK) {
+        System.out.println("  [" + event.slug() + "] " + event.chunk().asText());
       }
     };
     try (Engine engine = Engine.inMemory()) {

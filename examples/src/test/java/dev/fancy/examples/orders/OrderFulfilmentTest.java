@@ -2,14 +2,16 @@ package dev.fancy.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fancy.run.RunStatus;
-import dev.fancy.run.StepStatus;
 import dev.fancy.journal.Durability;
 import dev.fancy.journal.DurableEngine;
 import dev.fancy.journal.Journal;
 import dev.fancy.journal.JournalOptions;
-import dev.fancy.journal.StepInfo;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.RunHistory;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.StepStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,20 +48,22 @@ class OrderFulfilmentTest {
         List<UUID> runs = new ArrayList<>();
         for (int i = 0; i < orders; i++) {
           runs.add(engine.start(fulfilment.workflow, fulfilment.inputs(new Order("A" + i,
-              "c" + i, "SKU", 1 + i % 2, Fulfilment.price(1 + i % 2)), simulation)).id());
+              "c" + i, "SKU", 1 + i % 2, Fulfilment.price(1 + i % 2)), simulation),
+              RunOptions.builder().label("order", "A" + i).build()).id());
         }
         for (UUID run : runs) {
           outcome.put(run, engine.handle(run).await());
         }
         for (UUID run : runs) {
-          long succeededSteps = journal.steps(run).stream()
+          RunHistory history = engine.handle(run).history();
+          long succeededSteps = history.steps().stream()
               .filter(step -> step.status() == StepStatus.SUCCEEDED).count();
-          String orderId = journal.runInputs(run).get("order").get("id").asText();
+          String orderId = history.run().labels().get("order");
           assertThat(count(file, "SELECT COUNT(*) FROM order_log WHERE order_id = '" + orderId
               + "'")).as("effects of order %s", orderId).isEqualTo(succeededSteps);
           if (outcome.get(run) == RunStatus.SUCCEEDED) {
             assertThat(status(file, orderId)).isEqualTo("NOTIFIED");
-            assertThat(journal.steps(run)).extracting(StepInfo::status)
+            assertThat(history.steps()).extracting(StepRecord::status)
                 .containsOnly(StepStatus.SUCCEEDED);
           }
         }

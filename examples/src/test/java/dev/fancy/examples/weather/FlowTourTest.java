@@ -2,8 +2,8 @@ package dev.fancy.examples.weather;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fancy.run.ChildRun;
 import dev.fancy.engine.Engine;
+import dev.fancy.run.ChildRun;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;

@@ -3,13 +3,13 @@ package dev.fancy.examples.weather;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.Engine;
+import dev.fancy.registry.StepDefinition;
+import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.StepRecord;
 import dev.fancy.run.StepStatus;
-import dev.fancy.registry.StepDefinition;
-import dev.fancy.registry.StepRegistry;
 import dev.fancy.store.FileDatumStore;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.StorageKind;

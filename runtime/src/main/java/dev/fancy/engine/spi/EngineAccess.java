@@ -1,8 +1,7 @@
 package dev.fancy.engine.spi;
 
-import dev.fancy.run.Inputs;
-
 import dev.fancy.engine.Engine;
+import dev.fancy.run.Inputs;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
 import dev.fancy.workflow.Workflow;

@@ -1,14 +1,13 @@
 package dev.fancy.engine.spi;
 
-import dev.fancy.run.RunEvent;
-import java.util.function.Consumer;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.engine.Engine;
 import dev.fancy.frame.Usage;
+import dev.fancy.run.RunEvent;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * How a durable engine starts a run on an {@link Engine}: under a known ID, journaled, and (when

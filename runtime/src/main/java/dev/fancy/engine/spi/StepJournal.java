@@ -1,8 +1,8 @@
 package dev.fancy.engine.spi;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fancy.run.StepStatus;
 import dev.fancy.frame.Usage;
+import dev.fancy.run.StepStatus;
 import dev.fancy.workflow.WorkflowStep;
 
 /**

@@ -1,4 +1,4 @@
-package dev.fancy.run;
+package dev.fancy.engine;
 
 import java.util.UUID;
 
@@ -10,4 +10,4 @@ import java.util.UUID;
  * @param slug the step's slug
  * @param version the step's version
  */
-public record StepEvent(UUID runId, UUID stepId, String slug, int version) {}
+record StepEvent(UUID runId, UUID stepId, String slug, int version) {}

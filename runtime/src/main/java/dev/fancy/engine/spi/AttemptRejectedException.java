@@ -1,4 +1,4 @@
-package dev.fancy.engine;
+package dev.fancy.engine.spi;
 
 import dev.fancy.FancyException;
 
