@@ -9,6 +9,8 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.WorkflowImplementationOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -37,16 +39,22 @@ public final class FancyWorker implements AutoCloseable {
         WorkflowClientOptions.newBuilder().setNamespace(builder.namespace)
             .setDataConverter(FancyPayloadConverter.dataConverter(builder.codec, builder.claims))
             .build());
-    this.factory = WorkerFactory.newInstance(client);
-    Worker worker = factory.newWorker(builder.taskQueue);
-    worker.registerWorkflowImplementationFactory(InterpreterWorkflow.class, Interpreter::new,
-        WorkflowImplementationOptions.newBuilder()
-            // A bug of the interpreter fails the run visibly instead of retrying its task.
-            .setFailWorkflowExceptionTypes(RuntimeException.class)
-            .build());
+    this.factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkflowCacheSize(builder.workflowCacheSize).build());
+    Worker worker = factory.newWorker(builder.taskQueue, WorkerOptions.newBuilder()
+        .setStickyQueueScheduleToStartTimeout(builder.stickyTimeout).build());
+    if (builder.interpreter) {
+      worker.registerWorkflowImplementationFactory(InterpreterWorkflow.class, Interpreter::new,
+          WorkflowImplementationOptions.newBuilder()
+              // A bug of the interpreter fails the run visibly instead of retrying its task.
+              .setFailWorkflowExceptionTypes(RuntimeException.class)
+              .build());
+    }
     this.activities = new StepActivities(builder.registry, builder.codec, builder.cache, client,
         builder.heartbeatEvery);
-    worker.registerActivitiesImplementations(activities);
+    if (builder.steps) {
+      worker.registerActivitiesImplementations(activities);
+    }
     factory.start();
   }
 
@@ -81,6 +89,10 @@ public final class FancyWorker implements AutoCloseable {
     private ClaimCheckStore claims;
     private StepCache cache = new InMemoryStepCache(10_000);
     private Duration heartbeatEvery = Duration.ofSeconds(1);
+    private Duration stickyTimeout = Duration.ofSeconds(5);
+    private int workflowCacheSize = 600;
+    private boolean interpreter = true;
+    private boolean steps = true;
 
     private Builder(WorkflowServiceStubs service) {
       this.service = service;
@@ -134,6 +146,47 @@ public final class FancyWorker implements AutoCloseable {
         throw new IllegalArgumentException("heartbeat interval " + every + " must be positive");
       }
       this.heartbeatEvery = every;
+      return this;
+    }
+
+    /**
+     * How long a run's next workflow task waits for this worker (which holds the run in its
+     * cache) before any worker may take it: how soon runs move on when this worker dies. Default
+     * five seconds, Temporal's default.
+     */
+    public Builder stickyTimeout(Duration timeout) {
+      this.stickyTimeout = Objects.requireNonNull(timeout, "timeout == null");
+      return this;
+    }
+
+    /**
+     * How many runs this worker keeps in memory between their workflow tasks (Temporal's sticky
+     * execution); default 600. Zero turns sticky execution off: every workflow task replays the
+     * run's history, and any worker may take it at once. Temporal's Java test server never gives
+     * a dead worker's sticky tasks to another worker, so workers that may die under it run with
+     * zero.
+     */
+    public Builder workflowCacheSize(int size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("workflow cache size " + size + " < 0");
+      }
+      this.workflowCacheSize = size;
+      return this;
+    }
+
+    /**
+     * Which tasks this worker takes: workflow tasks of the interpreter, step activities, or both
+     * (the default). Separate pools scale separately: few interpreter workers, many step
+     * workers with the resources steps need.
+     *
+     * @throws IllegalArgumentException if both are false
+     */
+    public Builder roles(boolean interpreter, boolean steps) {
+      if (!interpreter && !steps) {
+        throw new IllegalArgumentException("a worker needs at least one role");
+      }
+      this.interpreter = interpreter;
+      this.steps = steps;
       return this;
     }
 
