@@ -44,11 +44,7 @@ public final class FancyWorker implements AutoCloseable {
     Worker worker = factory.newWorker(builder.taskQueue, WorkerOptions.newBuilder()
         .setStickyQueueScheduleToStartTimeout(builder.stickyTimeout).build());
     if (builder.interpreter) {
-      worker.registerWorkflowImplementationFactory(InterpreterWorkflow.class, Interpreter::new,
-          WorkflowImplementationOptions.newBuilder()
-              // A bug of the interpreter fails the run visibly instead of retrying its task.
-              .setFailWorkflowExceptionTypes(RuntimeException.class)
-              .build());
+      registerInterpreter(worker);
     }
     this.activities = new StepActivities(builder.registry, builder.codec, builder.cache, client,
         builder.heartbeatEvery);
@@ -56,6 +52,15 @@ public final class FancyWorker implements AutoCloseable {
       worker.registerActivitiesImplementations(activities);
     }
     factory.start();
+  }
+
+  /** Registers the interpreter workflow on {@code worker} (also used to replay histories). */
+  static void registerInterpreter(Worker worker) {
+    worker.registerWorkflowImplementationFactory(InterpreterWorkflow.class, Interpreter::new,
+        WorkflowImplementationOptions.newBuilder()
+            // A bug of the interpreter fails the run visibly instead of retrying its task.
+            .setFailWorkflowExceptionTypes(RuntimeException.class)
+            .build());
   }
 
   /** A builder of a worker on {@code service}. */

@@ -55,6 +55,11 @@ import java.util.UUID;
  * run on a workflow thread of their own, with their child workflows interpreted the same way.
  * Every decision depends only on the workflow's history (activity results, signals and
  * Temporal's clock), so replays take the same path.
+ *
+ * <p>Histories recorded with each release are committed under the module's test resources and
+ * replayed by {@code ReplayTest}; a change that would schedule different commands for an old
+ * history goes behind {@code Workflow.getVersion(VERSION_CHANGE, ...)} with a new maximum
+ * version, so runs in flight keep replaying.
  */
 final class Interpreter implements InterpreterWorkflow {
 
@@ -62,6 +67,10 @@ final class Interpreter implements InterpreterWorkflow {
   static final Duration TIMEOUT_GRACE = Duration.ofSeconds(10);
   /** Start-to-close timeout of steps without a timeout of their own. */
   static final Duration DEFAULT_START_TO_CLOSE = Duration.ofDays(1);
+  /** The change ID of {@code Workflow.getVersion}; version 1 is the first release. */
+  static final String VERSION_CHANGE = "fancy.interpreter";
+  /** The newest interpreter version. */
+  static final int VERSION = 1;
   /** Error type of a failed child run of a control-flow step. */
   static final String CHILD_FAILED = "dev.fancy.engine.ChildRunFailedException";
 
@@ -171,6 +180,8 @@ final class Interpreter implements InterpreterWorkflow {
 
   @Override
   public RunOutcome run(RunRequest request) {
+    io.temporal.workflow.Workflow.getVersion(VERSION_CHANGE,
+        io.temporal.workflow.Workflow.DEFAULT_VERSION, VERSION);
     this.request = request;
     this.runId = UUID.fromString(request.runId());
     this.createdAt = Instant.ofEpochMilli(request.createdAtMillis());
