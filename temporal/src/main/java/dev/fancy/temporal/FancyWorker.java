@@ -44,10 +44,10 @@ public final class FancyWorker implements AutoCloseable {
     Worker worker = factory.newWorker(builder.taskQueue, WorkerOptions.newBuilder()
         .setStickyQueueScheduleToStartTimeout(builder.stickyTimeout).build());
     if (builder.interpreter) {
-      registerInterpreter(worker);
+      registerInterpreter(worker, new ClaimedValues(builder.claims, builder.codec));
     }
     this.activities = new StepActivities(builder.registry, builder.codec, builder.cache, client,
-        builder.heartbeatEvery);
+        builder.heartbeatEvery, builder.claims);
     if (builder.steps) {
       worker.registerActivitiesImplementations(activities);
     }
@@ -55,8 +55,9 @@ public final class FancyWorker implements AutoCloseable {
   }
 
   /** Registers the interpreter workflow on {@code worker} (also used to replay histories). */
-  static void registerInterpreter(Worker worker) {
-    worker.registerWorkflowImplementationFactory(InterpreterWorkflow.class, Interpreter::new,
+  static void registerInterpreter(Worker worker, ClaimedValues claims) {
+    worker.registerWorkflowImplementationFactory(InterpreterWorkflow.class,
+        () -> new Interpreter(claims),
         WorkflowImplementationOptions.newBuilder()
             // A bug of the interpreter fails the run visibly instead of retrying its task.
             .setFailWorkflowExceptionTypes(RuntimeException.class)

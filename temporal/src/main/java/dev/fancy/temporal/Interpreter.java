@@ -162,6 +162,7 @@ final class Interpreter implements InterpreterWorkflow {
   /** An activity's end: its outcome or its failure. */
   private record Settled(StepOutcome outcome, RuntimeException failure) {}
 
+  private final ClaimedValues claims;
   private RunRequest request;
   private UUID runId;
   private String workflowName = "";
@@ -177,6 +178,10 @@ final class Interpreter implements InterpreterWorkflow {
   private final Map<UUID, Rec> top = new LinkedHashMap<>();
   private final Map<String, Rec> live = new HashMap<>();
   private final Set<CancellationScope> running = new LinkedHashSet<>();
+
+  Interpreter(ClaimedValues claims) {
+    this.claims = claims;
+  }
 
   @Override
   public RunOutcome run(RunRequest request) {
@@ -552,7 +557,7 @@ final class Interpreter implements InterpreterWorkflow {
   }
 
   private JsonNode map(FlowStep flow, Rec rec, Map<String, JsonNode> inputs) {
-    JsonNode items = inputs.get(FlowStep.ITEMS);
+    JsonNode items = claims.resolve(inputs.get(FlowStep.ITEMS));
     if (items == null || !items.isArray()) {
       throw new FlowFailure(NullPointerException.class.getName(), "the items of map step '"
           + flow.slug() + "' are null");
@@ -599,7 +604,7 @@ final class Interpreter implements InterpreterWorkflow {
   }
 
   private List<JsonNode> conditional(FlowStep flow, Rec rec, Map<String, JsonNode> inputs) {
-    JsonNode condition = inputs.get(FlowStep.CONDITION);
+    JsonNode condition = claims.resolve(inputs.get(FlowStep.CONDITION));
     String chosen = condition == null ? "null" : condition.asText();
     if (!flow.children().containsKey(chosen)) {
       throw new FlowFailure(IllegalArgumentException.class.getName(), "conditional step has "
@@ -614,7 +619,8 @@ final class Interpreter implements InterpreterWorkflow {
     for (int iteration = 1; ; iteration++) {
       Map<UUID, JsonNode> result =
           child(flow, rec, FlowStep.BODY, values, "iteration " + iteration);
-      JsonNode goOn = result.get(body.outputs().get(flow.settings().whileOutput()).id());
+      JsonNode goOn = claims.resolve(
+          result.get(body.outputs().get(flow.settings().whileOutput()).id()));
       for (Map.Entry<String, Integer> carried : flow.settings().carry().entrySet()) {
         values.put(carried.getKey(), result.get(body.outputs().get(carried.getValue()).id()));
       }
@@ -630,7 +636,7 @@ final class Interpreter implements InterpreterWorkflow {
   }
 
   private JsonNode router(FlowStep flow, Rec rec, Map<String, JsonNode> inputs) {
-    JsonNode routes = inputs.get(FlowStep.ROUTES);
+    JsonNode routes = claims.resolve(inputs.get(FlowStep.ROUTES));
     if (routes == null || !routes.isArray()) {
       throw new FlowFailure(NullPointerException.class.getName(), "the routes of router step '"
           + flow.slug() + "' are null");

@@ -65,6 +65,7 @@ final class StepActivities implements FancyActivities, AutoCloseable {
   private final StepCache cache;
   private final WorkflowClient client;
   private final Duration heartbeatEvery;
+  private final ClaimedValues claims;
   private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "fancy-temporal-step");
     thread.setDaemon(true);
@@ -79,7 +80,8 @@ final class StepActivities implements FancyActivities, AutoCloseable {
       });
 
   StepActivities(StepRegistry registry, ValueCodec codec, StepCache cache, WorkflowClient client,
-      Duration heartbeatEvery) {
+      Duration heartbeatEvery, ClaimCheckStore claimStore) {
+    this.claims = new ClaimedValues(claimStore, codec);
     this.registry = registry;
     this.codec = codec;
     this.cache = cache;
@@ -125,7 +127,7 @@ final class StepActivities implements FancyActivities, AutoCloseable {
       if (hit.isPresent()) {
         Map<String, JsonNode> outputs = new LinkedHashMap<>();
         for (int i = 0; i < step.outputNames().size(); i++) {
-          outputs.put(step.outputNames().get(i), hit.get().get(i));
+          outputs.put(step.outputNames().get(i), claims.claim(hit.get().get(i)));
         }
         return new StepOutcome(outputs, null, true, List.of());
       }
@@ -175,7 +177,7 @@ final class StepActivities implements FancyActivities, AutoCloseable {
     ArrayNode array = JsonNodeFactory.instance.arrayNode();
     for (int i = 0; i < outputs.length; i++) {
       JsonNode tree = codec.toTree(outputs[i]);
-      encoded.put(step.outputNames().get(i), tree);
+      encoded.put(step.outputNames().get(i), claims.claim(tree));
       array.add(tree);
     }
     if (cacheKey != null) {
@@ -251,7 +253,8 @@ final class StepActivities implements FancyActivities, AutoCloseable {
     Object[] args = new Object[step.inputNames().size()];
     for (int i = 0; i < args.length; i++) {
       String name = step.inputNames().get(i);
-      args[i] = codec.fromTree(request.inputs().get(name), step.inputCells().get(i).type());
+      args[i] = codec.fromTree(claims.resolve(request.inputs().get(name)),
+          step.inputCells().get(i).type());
     }
     return args;
   }
@@ -262,7 +265,8 @@ final class StepActivities implements FancyActivities, AutoCloseable {
     for (int i = 0; i < args.length; i++) {
       Port port = ports.get(i);
       args[i] = port.name().equals("failure") && port.type().rawType() == StepFailure.class
-          ? request.fallback() : codec.fromTree(request.inputs().get(port.name()), port.type());
+          ? request.fallback()
+          : codec.fromTree(claims.resolve(request.inputs().get(port.name())), port.type());
     }
     return args;
   }

@@ -102,6 +102,7 @@ public final class TemporalEngine implements WorkflowEngine {
   private final Engine validator;
   private final FancyWorker localWorker;
   private final Clock clock = Clock.systemUTC();
+  final ClaimedValues claims;
   private final Map<UUID, Workflow> workflows = new ConcurrentHashMap<>();
   private final Map<UUID, RunOutcome> outcomes = new ConcurrentHashMap<>();
   final List<TemporalRun.Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -115,6 +116,7 @@ public final class TemporalEngine implements WorkflowEngine {
     this.codec = builder.codec;
     this.heartbeatTimeout = builder.heartbeatTimeout;
     this.converter = FancyPayloadConverter.dataConverter(codec, builder.claims);
+    this.claims = new ClaimedValues(builder.claims, codec);
     this.client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
         .setNamespace(namespace).setDataConverter(converter).build());
     // Validation is the in-memory engine's, which runs nothing and starts no thread here.
@@ -168,7 +170,7 @@ public final class TemporalEngine implements WorkflowEngine {
     UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
     Map<String, JsonNode> values = new LinkedHashMap<>();
     for (Cell<?> input : workflow.inputs()) {
-      values.put(input.id().toString(), codec.toTree(inputs.get(input)));
+      values.put(input.id().toString(), claims.claim(codec.toTree(inputs.get(input))));
     }
     RunRequest request = new RunRequest(runId.toString(), workflow.toJson(), values,
         options.limits(), effectiveOptions(workflow, new LinkedHashMap<>()), options.labels(),

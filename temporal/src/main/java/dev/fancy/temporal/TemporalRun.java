@@ -115,7 +115,7 @@ final class TemporalRun implements RunHandle {
   private RunResult result(RunOutcome outcome) {
     Workflow workflow = engine.workflow(runId);
     return new RunResult(outcome.info(), workflow, Duration.ofMillis(outcome.durationMillis()),
-        outcome::steps, new Values(workflow, outcome), null);
+        outcome::steps, new Values(workflow, outcome, engine.claims, engine.codec()), null);
   }
 
   @Override
@@ -211,9 +211,13 @@ final class TemporalRun implements RunHandle {
     private final Set<UUID> known = new HashSet<>();
     private volatile Map<String, JsonNode> json;
     private final Map<UUID, Object> decoded = new ConcurrentHashMap<>();
-    private final dev.fancy.value.ValueCodec codec = dev.fancy.value.ValueCodec.defaults();
+    private final ClaimedValues claims;
+    private final dev.fancy.value.ValueCodec codec;
 
-    Values(Workflow workflow, RunOutcome outcome) {
+    Values(Workflow workflow, RunOutcome outcome, ClaimedValues claims,
+        dev.fancy.value.ValueCodec codec) {
+      this.claims = claims;
+      this.codec = codec;
       this.runId = outcome.info().runId();
       this.json = outcome.values();
       workflow.inputs().forEach(c -> known.add(c.id()));
@@ -249,7 +253,7 @@ final class TemporalRun implements RunHandle {
             + (record == null ? "did not run" : describe(record.status())));
       }
       return decoded.computeIfAbsent(cell.id(),
-          id -> codec.fromTree(values.get(id.toString()), cell.type()));
+          id -> codec.fromTree(claims.resolve(values.get(id.toString())), cell.type()));
     }
 
     private static String describe(StepStatus status) {

@@ -115,7 +115,8 @@ class ReplayTest {
     assertThat(histories).as("committed histories").hasSizeGreaterThanOrEqualTo(cases().size());
     try (TestWorkflowEnvironment environment = environment()) {
       Worker worker = environment.newWorker("replay");
-      FancyWorker.registerInterpreter(worker);
+      FancyWorker.registerInterpreter(worker,
+          new ClaimedValues(null, ValueCodec.defaults()));
       ReplayResults results = WorkflowReplayer.replayWorkflowExecutions(histories, false,
           worker);
       assertThat(results.allErrors()).as("replay errors").isEmpty();
@@ -135,7 +136,8 @@ class ReplayTest {
         io.temporal.api.history.v1.History.newBuilder().addAllEvents(events).build());
     try (TestWorkflowEnvironment environment = environment()) {
       Worker worker = environment.newWorker("replay");
-      FancyWorker.registerInterpreter(worker);
+      FancyWorker.registerInterpreter(worker,
+          new ClaimedValues(null, ValueCodec.defaults()));
       ReplayResults results = WorkflowReplayer.replayWorkflowExecutions(List.of(spliced), false,
           worker);
       assertThat(results.allErrors()).as("a history the interpreter would not produce")
