@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.rain.Rain.StationRain;
+import dev.fancy.engine.DurableEngine;
 import dev.fancy.engine.Engine;
-import dev.fancy.journal.DurableEngine;
-import dev.fancy.journal.Journal;
+import dev.fancy.engine.Journal;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.workflow.Workflow;

@@ -1,9 +1,9 @@
 package dev.fancy.benchmarks;
 
+import dev.fancy.engine.DurableEngine;
 import dev.fancy.engine.Engine;
+import dev.fancy.engine.Journal;
 import dev.fancy.journal.Durability;
-import dev.fancy.journal.DurableEngine;
-import dev.fancy.journal.Journal;
 import dev.fancy.journal.JournalOptions;
 import dev.fancy.journal.JournalStatistics;
 import dev.fancy.registry.StepRegistry;

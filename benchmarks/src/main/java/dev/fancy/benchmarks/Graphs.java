@@ -1,7 +1,7 @@
 package dev.fancy.benchmarks;
 
-import dev.fancy.workflow.Cell;
 import dev.fancy.value.TypeRef;
+import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Composite;
 import dev.fancy.workflow.Flow;
 import dev.fancy.workflow.StepOptions;

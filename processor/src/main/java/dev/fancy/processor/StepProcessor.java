@@ -1,17 +1,17 @@
 package dev.fancy.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
 import dev.fancy.annotations.Cached;
 import dev.fancy.annotations.Reference;
 import dev.fancy.annotations.Retry;
 import dev.fancy.annotations.Step;
 import dev.fancy.annotations.Timeout;
-import com.palantir.javapoet.ClassName;
 import dev.fancy.processor.model.GeneratedNames;
 import dev.fancy.processor.model.StepClass;
 import dev.fancy.processor.validation.Message;
-import dev.fancy.processor.validation.OutputElements;
 import dev.fancy.processor.validation.OrphanPolicyValidator;
+import dev.fancy.processor.validation.OutputElements;
 import dev.fancy.processor.validation.StepClassValidator;
 import dev.fancy.processor.validation.StepMethodValidator;
 import dev.fancy.processor.validation.TypeScan;

@@ -1,6 +1,7 @@
 package dev.fancy.cache;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.fancy.workflow.StepOptions;
 import java.util.Optional;
 
 /**

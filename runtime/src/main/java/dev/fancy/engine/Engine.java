@@ -1,49 +1,32 @@
 package dev.fancy.engine;
 
 import com.fasterxml.jackson.databind.Module;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.fancy.cache.InMemoryStepCache;
 import dev.fancy.cache.StepCache;
-import dev.fancy.engine.spi.EngineAccess;
-import dev.fancy.engine.spi.JournaledRun;
 import dev.fancy.frame.Resources;
-import dev.fancy.frame.Usage;
+import dev.fancy.internal.core.Core;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.AttemptInterceptor;
 import dev.fancy.run.Capabilities;
-import dev.fancy.run.Capability;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunHandle;
-import dev.fancy.run.RunInfo;
 import dev.fancy.run.RunListener;
 import dev.fancy.run.RunNotFoundException;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunPage;
 import dev.fancy.run.RunQuery;
 import dev.fancy.run.RunResult;
-import dev.fancy.run.RunStatus;
 import dev.fancy.run.WorkflowEngine;
 import dev.fancy.store.DatumStore;
-import dev.fancy.store.FileDatumStore;
 import dev.fancy.value.ValueCodec;
-import dev.fancy.value.ValueCodecException;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Runs workflows in this JVM. Before any step runs, the workflow is checked against the registry
@@ -66,67 +49,10 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class Engine implements WorkflowEngine {
 
-  private final StepRegistry registry;
-  private final ExecutorService ownedExecutor;
-  private final EngineServices services;
-  private final TimedAttempts timedAttempts;
-  private final LazyThreadPool<ExecutorService> flowThreads = LazyThreadPool.cached("fancy-flow-");
-  private final LazyThreadPool<ScheduledExecutorService> timer =
-      LazyThreadPool.timer("fancy-timer-");
-  /** The reference store the engine made itself (in a temporary directory), or null. */
-  private final FileDatumStore ownedReferences;
-  private volatile boolean closed;
-  private final Map<UUID, LocalRun> running = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Finished runs kept for {@link #handle} and {@link #runs}, weighed by their step count. */
-  private final Cache<UUID, LocalRun> finished;
-  private final LazyThreadPool<ExecutorService> eventThreads =
-      LazyThreadPool.cached("fancy-events-");
-  private final Clock clock = Clock.systemUTC();
+  private final Core core;
 
-  private static final Capabilities CAPABILITIES = Capabilities.all()
-      .without(Capability.DURABLE_RUNS, "the in-memory engine keeps runs in this process only")
-      .without(Capability.RESUME, "the in-memory engine keeps no journal to resume a run from; "
-          + "use a DurableEngine")
-      .without(Capability.TRANSACTIONAL_EFFECTS, "the in-memory engine has no journal to commit "
-          + "effects with results")
-      .without(Capability.SINGLE_FLIGHT_CACHE, "identical cached steps running at the same time "
-          + "each compute");
-  /**
-   * Checked plans by workflow object (identity). Keys are weak and values soft: a plan refers to
-   * its workflow, so a strong value would keep every key alive forever; a soft one lets both go
-   * under memory pressure or once the workflow is unreachable.
-   */
-  private final Cache<Workflow, ExecutionPlan> plans =
-      Caffeine.newBuilder().weakKeys().softValues().build();
-
-  private Engine(Builder builder) {
-    this.registry = builder.registry != null ? builder.registry : StepRegistry.loadDefault();
-    this.finished = Caffeine.newBuilder().maximumWeight(builder.keptSteps)
-        .weigher((UUID id, LocalRun run) -> run.weight()).build();
-    Executor executor;
-    if (builder.executor != null) {
-      executor = builder.executor;
-      this.ownedExecutor = null;
-    } else {
-      this.ownedExecutor = Executors.newFixedThreadPool(builder.maxConcurrency,
-          LazyThreadPool.daemonThreads("fancy-engine-"));
-      executor = ownedExecutor;
-    }
-    ValueCodec codec = ValueCodec.defaults().withModules(builder.jacksonModules);
-    DatumStore references = builder.referenceStore;
-    if (references == null) {
-      ownedReferences = new FileDatumStore(Path.of(System.getProperty("java.io.tmpdir"),
-          "fancy-values-" + UUID.randomUUID()), codec);
-      references = ownedReferences;
-    } else {
-      ownedReferences = null;
-    }
-    this.timedAttempts = new TimedAttempts(builder.maxTimedAttempts);
-    this.services = new EngineServices(executor, builder.maxConcurrency,
-        builder.valueStore,
-        references, builder.cache != null ? builder.cache : new InMemoryStepCache(10_000),
-        codec, builder.resources, List.copyOf(builder.interceptors),
-        List.copyOf(builder.listeners), timedAttempts, flowThreads::get, timer::get);
+  private Engine(Core core) {
+    this.core = core;
   }
 
   /**
@@ -146,13 +72,13 @@ public final class Engine implements WorkflowEngine {
   /** The registry steps are looked up in. */
   @Override
   public StepRegistry registry() {
-    return registry;
+    return core.registry();
   }
 
   /** The codec values are converted to and from JSON with. */
   @Override
   public ValueCodec codec() {
-    return services.codec();
+    return core.codec();
   }
 
   /**
@@ -160,7 +86,7 @@ public final class Engine implements WorkflowEngine {
    * holds one of the threads for timed attempts ({@link Builder#maxTimedAttempts}).
    */
   public int lingeringAttempts() {
-    return timedAttempts.lingering();
+    return core.lingeringAttempts();
   }
 
   /**
@@ -169,19 +95,12 @@ public final class Engine implements WorkflowEngine {
    * @throws WorkflowValidationException listing every problem
    */
   public void validate(Workflow workflow) {
-    plan(workflow);
+    core.validate(workflow);
   }
 
-  /**
-   * Checks {@code workflow} against the registry and {@code inputs} against the workflow without
-   * running anything.
-   *
-   * @throws WorkflowValidationException listing every problem
-   */
   @Override
   public void validate(Workflow workflow, Inputs inputs) {
-    Objects.requireNonNull(inputs, "inputs == null");
-    plan(workflow).bindSources(inputs.asMap(), services.codec());
+    core.validate(workflow, inputs);
   }
 
   /**
@@ -194,91 +113,7 @@ public final class Engine implements WorkflowEngine {
    */
   @Override
   public RunHandle start(Workflow workflow, Inputs inputs, RunOptions options) {
-    return start(workflow, inputs, options, null);
-  }
-
-  static {
-    EngineAccess.setStarter((engine, workflow, inputs, options, journaled) ->
-        engine.start(workflow, inputs, options, journaled).done());
-  }
-
-  /**
-   * Starts a run, journaled for durable engines (through {@link EngineAccess}): under
-   * {@code journaled.runId()}, recording its attempts in {@code journaled.journal()}, with the
-   * steps whose outputs are in {@code journaled.committed()} restored instead of run.
-   *
-   * @param journaled the run's journal and what it committed before, or null for an in-memory run
-   * @throws WorkflowValidationException as for {@link #start(Workflow, Inputs, RunOptions)}
-   * @throws IllegalStateException if the engine is closed, or a committed output cannot be read
-   *     back as its cell's type (nothing ran then)
-   */
-  private LocalRun start(Workflow workflow, Inputs inputs, RunOptions options,
-      JournaledRun journaled) {
-    Objects.requireNonNull(inputs, "inputs == null");
-    Objects.requireNonNull(options, "options == null");
-    if (closed) {
-      throw new IllegalStateException("the engine is closed; build a new one to run workflows");
-    }
-    ExecutionPlan plan = plan(workflow);
-    Object[] values = plan.bindSources(inputs.asMap(), services.codec());
-    Object[][] restored = journaled == null ? null : restore(plan, journaled);
-    UUID runId = journaled != null ? journaled.runId()
-        : options.runId() != null ? options.runId() : UUID.randomUUID();
-    if (journaled == null && (running.containsKey(runId) || finished.getIfPresent(runId) != null)) {
-      throw new IllegalArgumentException("run " + runId + " exists already in this engine; "
-          + "leave RunOptions.runId unset for a new ID");
-    }
-    Object context = options.context() == null ? null : options.context().apply(inputs);
-    List<RunListener> listeners = new ArrayList<>(services.listeners());
-    listeners.addAll(options.listeners());
-    EventLog events = new EventLog(runId, services.codec(), eventThreads.get(), clock,
-        journaled == null ? 1 : journaled.firstEventSequence(),
-        journaled == null ? null : journaled.events(), listeners);
-    RunExecution execution = new RunExecution(plan, runId, services, options, context, null,
-        -1, journaled == null ? null : journaled.journal(),
-        journaled == null ? Usage.NONE : journaled.usedBefore(), restored, events);
-    CompletableFuture<RunResult> done = new CompletableFuture<>();
-    LocalRun run = new LocalRun(execution, done, events, options.labels());
-    running.put(runId, run);
-    execution.start(values).whenComplete((result, error) -> {
-      finished.put(runId, run);
-      running.remove(runId, run);
-      if (error != null) {
-        done.completeExceptionally(error);
-      } else {
-        done.complete(result);
-      }
-    });
-    return run;
-  }
-
-  /** The committed outputs of a resumed run, decoded per step before anything starts. */
-  private Object[][] restore(ExecutionPlan plan, JournaledRun journaled) {
-    Object[][] restored = new Object[plan.steps.length][];
-    for (int s = 0; s < plan.steps.length; s++) {
-      var outputs = journaled.committed().get(plan.steps[s].id());
-      if (outputs != null) {
-        try {
-          restored[s] = plan.decodeOutputs(s, outputs, services.codec());
-        } catch (ValueCodecException | IllegalStateException e) {
-          throw new IllegalStateException("the committed outputs of step '"
-              + plan.steps[s].slug() + "' (" + plan.steps[s].id() + ") cannot be read back: "
-              + e.getMessage(), e);
-        }
-      }
-    }
-    return restored;
-  }
-
-  /**
-   * Stops a run this engine is executing: pending steps are skipped, running ones interrupted
-   * and recorded cancelled; the run ends {@link RunStatus#CANCELLED}.
-   *
-   * @return whether the run was executing here
-   */
-  public boolean cancel(UUID runId, String reason) {
-    LocalRun run = running.get(runId);
-    return run != null && run.cancel(Objects.requireNonNull(reason, "reason == null"));
+    return core.start(workflow, inputs, options);
   }
 
   /**
@@ -289,15 +124,7 @@ public final class Engine implements WorkflowEngine {
    */
   @Override
   public RunHandle handle(UUID runId) {
-    LocalRun run = running.get(runId);
-    if (run == null) {
-      run = finished.getIfPresent(runId);
-    }
-    if (run == null) {
-      throw new RunNotFoundException(runId, "this in-memory engine (it keeps the runs it executes "
-          + "and its most recent finished ones)");
-    }
-    return run;
+    return core.handle(runId);
   }
 
   /**
@@ -308,31 +135,18 @@ public final class Engine implements WorkflowEngine {
    */
   @Override
   public RunHandle resume(UUID runId) {
-    throw new UnsupportedOperationException(CAPABILITIES.reasonMissing(Capability.RESUME)
-        .orElseThrow());
+    return core.resume(runId);
   }
 
   /** The runs this engine executes and the finished ones it keeps, newest first. */
   @Override
   public RunPage runs(RunQuery query) {
-    List<RunInfo> all = new ArrayList<>();
-    for (LocalRun run : running.values()) {
-      all.add(run.info());
-    }
-    for (LocalRun run : finished.asMap().values()) {
-      all.add(run.info());
-    }
-    return query.page(all);
+    return core.runs(query);
   }
 
   @Override
   public Capabilities capabilities() {
-    return CAPABILITIES;
-  }
-
-  private ExecutionPlan plan(Workflow workflow) {
-    Objects.requireNonNull(workflow, "workflow == null");
-    return plans.get(workflow, w -> ExecutionPlan.compile(w, registry));
+    return core.capabilities();
   }
 
   /**
@@ -344,18 +158,7 @@ public final class Engine implements WorkflowEngine {
    */
   @Override
   public void close() {
-    finished.invalidateAll();
-    closed = true;
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-    }
-    timedAttempts.shutdown();
-    flowThreads.shutdown();
-    eventThreads.shutdown();
-    timer.shutdown();
-    if (ownedReferences != null) {
-      ownedReferences.deleteAll();
-    }
+    core.close();
   }
 
   /** Configures an {@link Engine}; every setting has a default. */
@@ -494,7 +297,10 @@ public final class Engine implements WorkflowEngine {
 
     /** The engine. */
     public Engine build() {
-      return new Engine(this);
+      return new Engine(new Core(new Core.Settings(
+          registry != null ? registry : StepRegistry.loadDefault(), executor, maxConcurrency,
+          maxTimedAttempts, valueStore, referenceStore, cache, resources, List.copyOf(interceptors),
+          List.copyOf(listeners), List.copyOf(jacksonModules), keptSteps)));
     }
   }
 }

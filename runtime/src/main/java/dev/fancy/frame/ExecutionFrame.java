@@ -1,5 +1,6 @@
 package dev.fancy.frame;
 
+import dev.fancy.journal.JournalEffects;
 import dev.fancy.workflow.WorkflowStep;
 import java.util.Objects;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package dev.fancy.internal;
 
+import dev.fancy.registry.StepModule;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.Port;

@@ -24,7 +24,7 @@ public class JournalException extends FancyException {
     /**
      * The file is damaged ({@code SQLITE_CORRUPT}, {@code SQLITE_NOTADB}, problems found by
      * {@code PRAGMA quick_check}, or a row that does not parse); the message says how to recover:
-     * restore a backup written by {@link Journal#backup}, or copy out what is still readable.
+     * restore a backup written by {@code Journal.backup}, or copy out what is still readable.
      */
     CORRUPT,
     /**
@@ -73,8 +73,11 @@ public class JournalException extends FancyException {
     return Optional.ofNullable(runId);
   }
 
-  /** Whether the failure is one the journal recovers from by itself (busy, full, lease lost). */
-  boolean isTransient() {
+  /**
+   * Whether the journal recovers from the failure by itself (busy, full, corrupt until restored,
+   * lease lost): a run it stopped stays resumable rather than failing.
+   */
+  public boolean isTransient() {
     return reason == Reason.BUSY || reason == Reason.FULL || reason == Reason.LEASE_LOST
         || reason == Reason.CORRUPT;
   }

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link Journal} is opened. Build with {@link #builder()}; every setting has a default.
+ * How a {@code Journal} is opened. Build with {@link #builder()}; every setting has a default.
  *
  * @param durability how hard commits are pushed to disk; default {@link Durability#FULL}
  * @param readOnly whether the journal may only be inspected; default false
@@ -22,7 +22,7 @@ import java.util.Objects;
 public record JournalOptions(Durability durability, boolean readOnly, Duration busyTimeout,
     IntegrityCheck integrityCheck, int writeQueueCapacity, int valueFileThreshold, Clock clock) {
 
-  /** What {@link Journal#open(java.nio.file.Path, JournalOptions)} checks in the file. */
+  /** What {@code Journal.open(java.nio.file.Path, JournalOptions)} checks in the file. */
   public enum IntegrityCheck {
     /** Nothing (fastest open). */
     NONE,

@@ -1,6 +1,7 @@
 package dev.fancy.registry;
 
 import dev.fancy.frame.ExecutionFrame;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.workflow.Composite;
 import dev.fancy.workflow.CompositeValue;
 import dev.fancy.workflow.Contract;

@@ -1,5 +1,6 @@
 package dev.fancy.registry;
 
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.workflow.Contract;
 import dev.fancy.workflow.FlowStep;
 import java.util.Arrays;

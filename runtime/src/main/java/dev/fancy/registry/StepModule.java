@@ -1,5 +1,6 @@
 package dev.fancy.registry;
 
+import dev.fancy.internal.StepDefinition;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.fancy.run;
 
+import dev.fancy.journal.JournalEffects;
 /**
  * A feature an engine may lack; {@link WorkflowEngine#capabilities()} says which it has, so a
  * surface can grey out what an engine cannot do and a conformance suite can skip with a reason.

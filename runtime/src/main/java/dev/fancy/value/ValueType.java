@@ -1,5 +1,6 @@
 package dev.fancy.value;
 
+import dev.fancy.registry.StepRegistry;
 import java.util.Map;
 import java.util.Objects;
 

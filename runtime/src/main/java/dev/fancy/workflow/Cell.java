@@ -1,6 +1,7 @@
 package dev.fancy.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fancy.run.RunResult;
 import dev.fancy.value.TypeRef;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueType;

@@ -1,5 +1,6 @@
 package dev.fancy.workflow;
 
+import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.spi.Ids;
 import java.util.ArrayList;

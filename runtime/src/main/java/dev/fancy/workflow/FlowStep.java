@@ -1,5 +1,6 @@
 package dev.fancy.workflow;
 
+import dev.fancy.run.Inputs;
 import dev.fancy.value.ValueType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

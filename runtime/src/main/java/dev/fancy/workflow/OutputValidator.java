@@ -1,5 +1,6 @@
 package dev.fancy.workflow;
 
+import dev.fancy.registry.StepRegistry;
 /**
  * Checks one output of a step attempt. Attach it with
  * {@link WorkflowStep#validate(Cell, OutputValidator)}, typed by the output it checks. Validators

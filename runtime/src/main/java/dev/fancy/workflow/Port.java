@@ -33,7 +33,8 @@ public record Port(String name, ValueType<?> type, StorageKind kind) {
     return new Port(name, type, StorageKind.VALUE);
   }
 
-  static boolean isIdentifier(String name) {
+  /** Whether {@code name} is a Java identifier (what ports and composite members are named). */
+  public static boolean isIdentifier(String name) {
     if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0))) {
       return false;
     }

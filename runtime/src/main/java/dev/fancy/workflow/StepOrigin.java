@@ -1,5 +1,6 @@
 package dev.fancy.workflow;
 
+import dev.fancy.registry.StepModule;
 import java.util.Objects;
 
 /**

@@ -3,7 +3,7 @@ package dev.fancy.conformance;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.StepFailure;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;

@@ -1,7 +1,7 @@
 package dev.fancy.conformance;
 
-import dev.fancy.journal.DurableEngine;
-import dev.fancy.journal.Journal;
+import dev.fancy.engine.DurableEngine;
+import dev.fancy.engine.Journal;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.WorkflowEngine;
 import java.nio.file.Path;

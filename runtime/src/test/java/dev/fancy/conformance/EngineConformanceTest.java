@@ -395,7 +395,7 @@ public abstract class EngineConformanceTest {
     StepRecord record = result.step(sleepy);
     assertThat(record.attempts()).extracting(AttemptRecord::status)
         .containsExactly(AttemptStatus.TIMED_OUT, AttemptStatus.TIMED_OUT);
-    assertThat(record.error().type()).isEqualTo("dev.fancy.engine.AttemptTimeoutException");
+    assertThat(record.error().type()).isEqualTo(dev.fancy.run.AttemptTimeoutException.class.getName());
   }
 
   // ---------------------------------------------------------------- usage

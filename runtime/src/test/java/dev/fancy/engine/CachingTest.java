@@ -12,7 +12,7 @@ import dev.fancy.cache.StepCache;
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunEvent;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.MathSteps.AddStep;
 import dev.fancy.fixtures.MathSteps;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunFailedException;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.UsageLimits;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.ChildRun;
 import dev.fancy.run.ContextRule;
@@ -192,7 +192,7 @@ class FlowTest {
         Inputs.of(numbers, List.of(1, 7, 3, 17)));
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     StepRecord record = run.history().get(0);
-    assertThat(record.error().type()).isEqualTo(ChildRunFailedException.class.getName());
+    assertThat(record.error().type()).isEqualTo("dev.fancy.internal.core.ChildRunFailedException");
     assertThat(record.error().message()).startsWith("2 of 4 elements of map step failed: 1: ")
         .contains("no sevens: 7", "; 3: ", "no sevens: 17");
     assertThat(record.children()).filteredOn(c -> c.status() == RunStatus.FAILED)

@@ -7,10 +7,13 @@ import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.StepFailure;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.AttemptInterceptor;
 import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.AttemptTimeoutException;
+import dev.fancy.run.AttemptVetoedException;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunListener;
 import dev.fancy.run.RunOptions;
@@ -271,7 +274,7 @@ class PoliciesTest {
       RunResult result = engine.run(Workflow.of("w", plain.out()), Bind.inputs(Workflow.of("w", plain.out()), Map.of("x", 1)));
       assertThat(result.status()).isEqualTo(RunStatus.FAILED);
       assertThat(result.step(plain).error().type())
-          .isEqualTo(InterceptorFailedException.class.getName());
+          .isEqualTo("dev.fancy.internal.core.InterceptorFailedException");
       assertThat(result.step(plain).error().message()).contains("failed after the attempt",
           "tracer down");
     }

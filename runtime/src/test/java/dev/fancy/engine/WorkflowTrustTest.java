@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;

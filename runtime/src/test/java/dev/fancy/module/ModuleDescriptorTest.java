@@ -38,7 +38,7 @@ class ModuleDescriptorTest {
             "dev.fancy", "dev.fancy.run", "dev.fancy.cache", "dev.fancy.engine", "dev.fancy.frame", "dev.fancy.internal",
             "dev.fancy.journal", "dev.fancy.registry", "dev.fancy.store", "dev.fancy.value",
             "dev.fancy.workflow");
-    assertThat(module.packages()).contains("dev.fancy.engine.spi", "dev.fancy.workflow.spi");
+    assertThat(module.packages()).contains("dev.fancy.internal.core", "dev.fancy.workflow.spi");
     assertThat(module.uses()).containsExactly("dev.fancy.registry.StepModule");
     assertThat(module.requires()).extracting(ModuleDescriptor.Requires::name)
         .doesNotContain("dev.fancy.processor");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.fixtures.MathSteps;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.workflow.Contract;
 import java.util.List;
 import org.junit.jupiter.api.Test;

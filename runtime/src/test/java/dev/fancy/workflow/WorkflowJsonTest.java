@@ -3,8 +3,8 @@ package dev.fancy.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.MathSteps.AddStep;
+import dev.fancy.fixtures.MathSteps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

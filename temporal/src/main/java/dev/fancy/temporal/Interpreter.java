@@ -72,7 +72,7 @@ final class Interpreter implements InterpreterWorkflow {
   /** The newest interpreter version. */
   static final int VERSION = 1;
   /** Error type of a failed child run of a control-flow step. */
-  static final String CHILD_FAILED = "dev.fancy.engine.ChildRunFailedException";
+  static final String CHILD_FAILED = "dev.fancy.internal.core.ChildRunFailedException";
 
   /** The record of one workflow step in progress, top-level or inside a child run. */
   private final class Rec {

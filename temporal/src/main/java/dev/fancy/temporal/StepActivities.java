@@ -8,7 +8,7 @@ import dev.fancy.cache.StepCache;
 import dev.fancy.frame.ExecutionFrame;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.frame.UsageMeter;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.AttemptStatus;
@@ -54,9 +54,9 @@ final class StepActivities implements FancyActivities, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StepActivities.class);
 
   /** Error type of an attempt over its timeout, as the local engines report it. */
-  static final String TIMEOUT_TYPE = "dev.fancy.engine.AttemptTimeoutException";
+  static final String TIMEOUT_TYPE = dev.fancy.run.AttemptTimeoutException.class.getName();
   /** Error type of an attempt whose outputs a validator rejected. */
-  static final String VALIDATION_TYPE = "dev.fancy.engine.OutputValidationException";
+  static final String VALIDATION_TYPE = "dev.fancy.internal.core.OutputValidationException";
   /** Error type of an attempt stopped by the run's cancellation. */
   static final String CANCELLED_TYPE = "java.util.concurrent.CancellationException";
 

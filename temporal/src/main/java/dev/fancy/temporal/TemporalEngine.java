@@ -2,7 +2,7 @@ package dev.fancy.temporal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.engine.Engine;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Capabilities;
 import dev.fancy.run.Capability;

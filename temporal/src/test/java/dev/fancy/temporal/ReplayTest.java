@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.fixtures.Call;
 import dev.fancy.fixtures.MathSteps;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunHandle;

@@ -1,7 +1,7 @@
 package dev.fancy.examples.orders;
 
-import dev.fancy.journal.DurableEngine;
-import dev.fancy.journal.Journal;
+import dev.fancy.engine.DurableEngine;
+import dev.fancy.engine.Journal;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunPage;

@@ -3,8 +3,8 @@ package dev.fancy.examples.weather;
 import dev.fancy.annotations.Step;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /** Steps of the control-flow tour: outlier removal, choosing analyses, two analyses. */
 public final class TourAnalysis {

@@ -2,9 +2,9 @@ package dev.fancy.examples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fancy.engine.DurableEngine;
+import dev.fancy.engine.Journal;
 import dev.fancy.journal.Durability;
-import dev.fancy.journal.DurableEngine;
-import dev.fancy.journal.Journal;
 import dev.fancy.journal.JournalOptions;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.RunHistory;

@@ -3,7 +3,7 @@ package dev.fancy.examples.weather;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.engine.Engine;
-import dev.fancy.registry.StepDefinition;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunResult;

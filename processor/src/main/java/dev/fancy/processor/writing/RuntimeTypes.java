@@ -15,9 +15,9 @@ final class RuntimeTypes {
   static final ClassName STORAGE_KIND = ClassName.get("dev.fancy.workflow", "StorageKind");
   static final ClassName WORKFLOW_STEP = ClassName.get("dev.fancy.workflow", "WorkflowStep");
   static final ClassName VALUE_TYPE = ClassName.get("dev.fancy.value", "ValueType");
-  static final ClassName STEP_DEFINITION = ClassName.get("dev.fancy.registry", "StepDefinition");
+  static final ClassName STEP_DEFINITION = ClassName.get("dev.fancy.internal", "StepDefinition");
   static final ClassName STEP_MODULE = ClassName.get("dev.fancy.registry", "StepModule");
-  static final ClassName STEP_INVOKER = ClassName.get("dev.fancy.registry", "StepInvoker");
+  static final ClassName STEP_INVOKER = ClassName.get("dev.fancy.internal", "StepInvoker");
   static final ClassName STEP_OPTIONS = ClassName.get("dev.fancy.workflow", "StepOptions");
   static final ClassName RETRY_POLICY = ClassName.get("dev.fancy.workflow", "RetryPolicy");
   static final ClassName FRAME = ClassName.get("dev.fancy.frame", "ExecutionFrame");

@@ -1,0 +1,124 @@
+package dev.fancy.internal.core;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.fancy.frame.Usage;
+import dev.fancy.run.StepStatus;
+import dev.fancy.workflow.WorkflowStep;
+
+/**
+ * A run's way to its {@link StepJournal}, if it has one. The first exception from the journal
+ * (other than an {@link AttemptRejectedException}) is the run's fault: the run halts in this
+ * process at once and writes nothing more, so a full disk, a corrupt file or a lost lease can
+ * neither kill a worker thread nor leave the run half-recorded; the run stays resumable in the
+ * journal. Calls after the fault throw {@link RunHaltedException} (or, for {@link #end}, do
+ * nothing).
+ */
+final class JournalGate {
+
+  /** What a halted run does: stop without journaling. */
+  interface Halt {
+    void halt(RuntimeException fault);
+  }
+
+  static final JournalGate NONE = new JournalGate(null, fault -> { });
+
+  private final StepJournal journal;
+  private final Halt halt;
+  private volatile RuntimeException fault;
+
+  JournalGate(StepJournal journal, Halt halt) {
+    this.journal = journal;
+    this.halt = halt;
+  }
+
+  /** Whether the run is journaled. */
+  boolean isActive() {
+    return journal != null;
+  }
+
+  /** The journal's failure that halted the run, or null. */
+  RuntimeException fault() {
+    return fault;
+  }
+
+  /** Allocates an attempt; null for a run without journal. */
+  StepJournal.JournalAttempt begin(WorkflowStep step) {
+    if (journal == null) {
+      return null;
+    }
+    requireHealthy();
+    try {
+      return journal.beginAttempt(step);
+    } catch (RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  /**
+   * Commits a successful attempt.
+   *
+   * @throws AttemptRejectedException if the journal rejected the attempt's effects
+   * @throws RunHaltedException if the journal failed
+   */
+  void commit(WorkflowStep step, StepJournal.JournalAttempt attempt, ArrayNode outputs,
+      Usage usage) {
+    if (attempt == null) {
+      return;
+    }
+    requireHealthy();
+    try {
+      journal.commitSuccess(step, attempt, outputs, usage);
+    } catch (AttemptRejectedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  /** Records a failed attempt. */
+  void failure(WorkflowStep step, StepJournal.JournalAttempt attempt, Throwable error,
+      Usage usage, boolean last) {
+    if (attempt == null) {
+      return;
+    }
+    requireHealthy();
+    try {
+      journal.recordFailure(step, attempt, error, usage, last);
+    } catch (RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  /** Records how a step ended without success; never throws (it is called while stopping). */
+  void end(WorkflowStep step, StepStatus status, String reason) {
+    if (journal == null || fault != null) {
+      return;
+    }
+    try {
+      journal.recordEnd(step, status, reason);
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void requireHealthy() {
+    RuntimeException current = fault;
+    if (current != null) {
+      throw new RunHaltedException(current);
+    }
+  }
+
+  private RunHaltedException fail(RuntimeException e) {
+    boolean first;
+    synchronized (this) {
+      first = fault == null;
+      if (first) {
+        fault = e;
+      }
+    }
+    if (first) {
+      halt.halt(e);
+    }
+    return new RunHaltedException(fault);
+  }
+}

@@ -1,0 +1,476 @@
+package dev.fancy.internal.core;
+
+import dev.fancy.frame.CancellationSignal;
+import dev.fancy.frame.Usage;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.ChildRun;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.StepStatus;
+import dev.fancy.run.UsageLimitExceededException;
+import dev.fancy.workflow.WorkflowStep;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The state of one run while it executes, and its scheduling.
+ *
+ * <p>A step becomes ready when its last dependency succeeds. At most {@code maxConcurrency}
+ * workers run on the executor; each takes ready steps from a shared queue, and after finishing a
+ * step runs one newly ready dependent itself (no hand-off for chains) and queues the others,
+ * starting more workers while under the bound. When a step fails, every step that transitively
+ * depends on it is marked skipped; independent steps go on. The run completes when every step is
+ * succeeded, failed, skipped or cancelled. What one step's attempts do is {@link StepAttempts}'s
+ * business; usage is added up in a {@link UsageAccount}; a journaled run writes through a
+ * {@link JournalGate}, whose first failure halts the run here.
+ */
+final class RunExecution {
+
+  static final int PENDING = 0;
+  static final int RUNNING = 1;
+  static final int SUCCEEDED = 2;
+  static final int FAILED = 3;
+  static final int SKIPPED = 4;
+  static final int CANCELLED = 5;
+
+  final ExecutionPlan plan;
+  final UUID runId;
+  final EngineServices services;
+  final RunOptions options;
+  /** The run context; replaced when a parallel group merges its branches' copies. */
+  volatile Object context;
+  /** Where the run reports its state changes: the top-level run's event log. */
+  final RunObserver listeners;
+  /** The run whose control-flow step started this child run, or null for a top-level run. */
+  private final RunExecution parent;
+  private final int parentStep;
+  /** Where attempts are recorded durably; inactive for in-memory runs and child runs. */
+  final JournalGate journal;
+  final UsageAccount usage;
+  /** The run's cell values, by slot. */
+  final RunValues values;
+  private final StepAttempts attempts;
+  /** Per control-flow step, its child runs; null for other steps. */
+  private final List<ChildRun>[] childRuns;
+  /** Per step, outputs an earlier execution committed (a resumed run), or null. */
+  private final Object[][] restored;
+
+  final AtomicIntegerArray state;
+  private final AtomicIntegerArray waitingFor;
+  final long[] startNanos;
+  final long[] endNanos;
+  final Throwable[] errors;
+  /** For a skipped step, the index of the failed step that caused it, or -1 if the run stopped. */
+  final int[] skippedBecause;
+  /** Per step, its attempts if it went through the attempt machinery; null otherwise. */
+  final List<AttemptRecord>[] attemptRecords;
+  final boolean[] cacheHit;
+  final boolean[] fallbackUsed;
+  private final AtomicReferenceArray<Thread> running;
+  final Instant startedAt = Instant.now();
+  final long startedNanos = System.nanoTime();
+  volatile long finishedNanos;
+
+  private volatile boolean stopped;
+  volatile String stopReason;
+
+  final CancellationSignal cancellation = this::isStopped;
+  private final ConcurrentLinkedQueue<Integer> ready = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger workers = new AtomicInteger();
+  private final AtomicInteger finished = new AtomicInteger();
+  private final CompletableFuture<RunResult> result = new CompletableFuture<>();
+
+  /**
+   * @param journal where the run's attempts are recorded, or null
+   * @param usedBefore usage of earlier executions of this run
+   * @param restored per step, the outputs an earlier execution committed, or null
+   * @param events where the run reports what happens (a child run: its top-level run's log)
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  RunExecution(ExecutionPlan plan, UUID runId, EngineServices services, RunOptions options,
+      Object context, RunExecution parent, int parentStep, StepJournal journal, Usage usedBefore,
+      Object[][] restored, RunObserver events) {
+    this.plan = plan;
+    this.runId = runId;
+    this.services = services;
+    this.options = options;
+    this.context = context;
+    this.parent = parent;
+    this.parentStep = parentStep;
+    this.journal = journal == null ? JournalGate.NONE : new JournalGate(journal, this::halt);
+    this.listeners = events;
+    int n = plan.steps.length;
+    this.usage = new UsageAccount(options.limits(), n, usedBefore);
+    this.restored = restored;
+    this.values = new RunValues(plan, runId, services.values(), services.references());
+    this.state = new AtomicIntegerArray(n);
+    this.waitingFor = new AtomicIntegerArray(plan.dependencyCount);
+    this.startNanos = new long[n];
+    this.endNanos = new long[n];
+    this.errors = new Throwable[n];
+    this.skippedBecause = new int[n];
+    this.attemptRecords = new List[n];
+    this.cacheHit = new boolean[n];
+    this.fallbackUsed = new boolean[n];
+    this.running = new AtomicReferenceArray<>(n);
+    this.childRuns = new List[n];
+    this.attempts = new StepAttempts(this);
+  }
+
+  /** Whether this run, or a run it is a child of, was stopped. */
+  boolean isStopped() {
+    return stopped || (parent != null && parent.isStopped());
+  }
+
+  /** Stores the bound values of the source slots, then starts every step that waits for nothing. */
+  CompletableFuture<RunResult> start(Object[] sourceValues) {
+    for (int slot = 0; slot < sourceValues.length; slot++) {
+      values.put(slot, sourceValues[slot]);
+    }
+    if (parent == null) {
+      listeners.runStarted(runId, plan.workflow.name());
+    }
+    if (plan.steps.length == 0) {
+      complete();
+      return result;
+    }
+    int committed = restoreCommitted();
+    if (committed == plan.steps.length) {
+      finish(committed);
+      return result;
+    }
+    for (int s = 0; s < plan.steps.length; s++) {
+      if (waitingFor.get(s) == 0 && state.get(s) == PENDING) {
+        ready.add(s);
+      }
+    }
+    finish(committed);
+    int initial = Math.min(services.maxConcurrency(), ready.size());
+    for (int i = 0; i < initial; i++) {
+      spawnWorker();
+    }
+    return result;
+  }
+
+  /**
+   * Marks the steps whose results an earlier execution committed (a resumed run) as succeeded
+   * with those outputs, so they never run again; returns how many.
+   */
+  private int restoreCommitted() {
+    if (restored == null) {
+      return 0;
+    }
+    int count = 0;
+    long now = System.nanoTime();
+    for (int s = 0; s < plan.steps.length; s++) {
+      if (restored[s] == null) {
+        continue;
+      }
+      storeOutputs(s, restored[s]);
+      startNanos[s] = now;
+      endNanos[s] = now;
+      state.set(s, SUCCEEDED);
+      count++;
+      for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
+        waitingFor.decrementAndGet(plan.dependent[d]);
+      }
+    }
+    return count;
+  }
+
+  private void storeOutputs(int s, Object[] outputs) {
+    int first = plan.outStart[s];
+    for (int i = 0; i < outputs.length; i++) {
+      int slot = plan.outSlot[first + i];
+      values.put(slot, outputs[i]);
+    }
+  }
+
+  private void spawnWorker() {
+    for (;;) {
+      int current = workers.get();
+      if (current >= services.maxConcurrency()) {
+        return;
+      }
+      if (workers.compareAndSet(current, current + 1)) {
+        try {
+          services.executor().execute(this::work);
+        } catch (RejectedExecutionException e) {
+          // The executor is saturated or shut down: keep the run going on this thread.
+          work();
+        }
+        return;
+      }
+    }
+  }
+
+  private void work() {
+    for (;;) {
+      Integer next;
+      while ((next = ready.poll()) != null) {
+        int s = next >= 0 ? execute(next) : resume(-next - 1);
+        while (s >= 0) {
+          s = execute(s);
+        }
+      }
+      workers.decrementAndGet();
+      // A step may have been queued after the poll above returned null; take it over if no
+      // other worker will.
+      if (ready.isEmpty()) {
+        return;
+      }
+      int current = workers.get();
+      if (current >= services.maxConcurrency() || !workers.compareAndSet(current, current + 1)) {
+        return;
+      }
+    }
+  }
+
+  /** Puts step {@code s}, waiting for a retry, back in the ready queue (from a flow thread). */
+  void requeue(int s) {
+    services.flowThreads().get().execute(() -> {
+      ready.add(-s - 1);
+      spawnWorker();
+    });
+  }
+
+  /** The workflow step {@code s}, as the run's observer is told about it. */
+  WorkflowStep event(int s) {
+    return plan.steps[s];
+  }
+
+  /** A step's work on one thread: it returns the outputs, or null if a retry was scheduled. */
+  private interface StepWork {
+    Object[] run() throws Throwable;
+  }
+
+  /** Runs step {@code s}; returns a newly ready dependent to run next on this thread, or -1. */
+  private int execute(int s) {
+    if (!state.compareAndSet(s, PENDING, RUNNING)) {
+      return -1;
+    }
+    startNanos[s] = System.nanoTime();
+    listeners.stepStarted(event(s));
+    return proceed(s, () -> attempts.run(s, arguments(s)));
+  }
+
+  /** Continues step {@code s} after its retry backoff; returns as {@link #execute} does. */
+  private int resume(int s) {
+    StepAttempts.AttemptLoop loop = attempts.takeWaiting(s);
+    if (loop == null) {
+      return -1;
+    }
+    return proceed(s, () -> attempts.proceed(s, loop));
+  }
+
+  /** Runs {@code work} for step {@code s} and settles the step's state from its outcome. */
+  private int proceed(int s, StepWork work) {
+    running.set(s, Thread.currentThread());
+    boolean keep;
+    try {
+      Object[] outputs = work.run();
+      if (outputs == null) {
+        // A retry is scheduled: the step stays RUNNING without holding this worker.
+        running.set(s, null);
+        Thread.interrupted();
+        return -1;
+      }
+      // Once the run is stopped only the step whose result breached the limit commits it.
+      keep = !isStopped() || usage.breachingStep() == s;
+      if (keep) {
+        storeOutputs(s, outputs);
+      }
+    } catch (Throwable t) {
+      leave(s);
+      errors[s] = t;
+      if (isStopped()
+          && (t instanceof CancellationException || t instanceof InterruptedException)) {
+        state.set(s, CANCELLED);
+        journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
+        listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
+        finish(1);
+        return -1;
+      }
+      state.set(s, FAILED);
+      journal.end(plan.steps[s], StepStatus.FAILED, t.getClass().getName() + ": "
+          + t.getMessage());
+      listeners.stepFailed(event(s), t);
+      skipDependents(s);
+      return -1;
+    }
+    leave(s);
+    if (!keep) {
+      state.set(s, CANCELLED);
+      journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
+      listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
+      finish(1);
+      return -1;
+    }
+    state.set(s, SUCCEEDED);
+    listeners.stepSucceeded(event(s));
+    int next = -1;
+    if (!isStopped()) {
+      for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
+        int dependent = plan.dependent[d];
+        if (waitingFor.decrementAndGet(dependent) == 0) {
+          if (next < 0) {
+            next = dependent;
+          } else {
+            ready.add(dependent);
+            spawnWorker();
+          }
+        }
+      }
+    }
+    finish(1);
+    return next;
+  }
+
+  private void leave(int s) {
+    endNanos[s] = System.nanoTime();
+    running.set(s, null);
+    Thread.interrupted(); // an interrupt meant for this step must not reach the next one
+  }
+
+  private Object[] arguments(int s) {
+    int first = plan.argStart[s];
+    Object[] args = new Object[plan.argStart[s + 1] - first];
+    for (int i = 0; i < args.length; i++) {
+      int slot = plan.argSlot[first + i];
+      Object value = values.get(slot);
+      if (value == null && plan.argPrimitive[first + i]) {
+        throw new NullPointerException("an input of step '" + plan.steps[s].slug()
+            + "' is a primitive but cell '" + plan.cells[slot].alias() + "' holds null");
+      }
+      args[i] = value;
+    }
+    return args;
+  }
+
+  /** Adds a step's usage to the run's total; stops the run on the first breach of its limits. */
+  void account(int s, Usage used) {
+    if (used.equals(Usage.NONE)) {
+      return;
+    }
+    String breach = usage.add(s, used, stopped);
+    if (breach != null) {
+      stop("usage limit exceeded after step '" + plan.steps[s].slug() + "': " + breach);
+    }
+    if (parent != null) {
+      parent.account(parentStep, used);
+    }
+  }
+
+  /** Records a child run of control-flow step {@code s}. */
+  void addChildRun(int s, ChildRun child) {
+    synchronized (childRuns) {
+      if (childRuns[s] == null) {
+        childRuns[s] = new ArrayList<>();
+      }
+      childRuns[s].add(child);
+    }
+  }
+
+  /** Every control-flow step's child runs, by step index (null for other steps). A copy. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  List<ChildRun>[] childRuns() {
+    synchronized (childRuns) {
+      List<ChildRun>[] copy = new List[childRuns.length];
+      for (int s = 0; s < copy.length; s++) {
+        copy[s] = childRuns[s] == null ? null : List.copyOf(childRuns[s]);
+      }
+      return copy;
+    }
+  }
+
+  /** Stops the run: pending steps are skipped, running ones interrupted and then cancelled. */
+  void stop(String reason) {
+    stopReason = reason;
+    stopped = true;
+    int skipped = 0;
+    for (int s = 0; s < plan.steps.length; s++) {
+      if (state.compareAndSet(s, PENDING, SKIPPED)) {
+        skippedBecause[s] = -1;
+        skipped++;
+        journal.end(plan.steps[s], StepStatus.SKIPPED, "the run was stopped: " + reason);
+        listeners.stepSkipped(event(s), "the run was stopped: " + reason);
+      } else {
+        Thread thread = running.get(s);
+        if (thread != null && thread != Thread.currentThread()) {
+          thread.interrupt();
+        }
+        if (attempts.wakeWaiting(s)) {
+          requeue(s); // end it now instead of after its backoff
+        }
+      }
+    }
+    if (skipped > 0) {
+      finish(skipped);
+    }
+  }
+
+  /** Stops the run because its journal failed: nothing more is written for it here. */
+  private void halt(RuntimeException fault) {
+    stop("its journal failed: " + fault.getMessage());
+  }
+
+  private void skipDependents(int failed) {
+    int count = 1;
+    Deque<Integer> todo = new ArrayDeque<>();
+    todo.push(failed);
+    String reason = "step '" + plan.steps[failed].slug() + "' failed";
+    while (!todo.isEmpty()) {
+      int step = todo.pop();
+      for (int d = plan.depStart[step]; d < plan.depStart[step + 1]; d++) {
+        int dependent = plan.dependent[d];
+        if (state.compareAndSet(dependent, PENDING, SKIPPED)) {
+          skippedBecause[dependent] = failed;
+          count++;
+          journal.end(plan.steps[dependent], StepStatus.SKIPPED, reason);
+          todo.push(dependent);
+          listeners.stepSkipped(event(dependent), reason);
+        }
+      }
+    }
+    finish(count);
+  }
+
+  private void finish(int steps) {
+    if (finished.addAndGet(steps) == plan.steps.length) {
+      complete();
+    }
+  }
+
+  private void complete() {
+    finishedNanos = System.nanoTime();
+    RunResult runResult = new RunSnapshot(this).result(options.labels());
+    if (parent == null) {
+      listeners.runFinished(runResult);
+    }
+    RuntimeException fault = journal.fault();
+    if (fault != null) {
+      result.completeExceptionally(fault);
+    } else if (usage.atBreach() != null) {
+      result.completeExceptionally(new UsageLimitExceededException("run " + runId
+          + " of workflow '" + plan.workflow.name() + "' stopped: " + stopReason, runResult,
+          usage.atBreach()));
+    } else {
+      result.complete(runResult);
+    }
+  }
+
+  Instant instant(long nanos) {
+    return startedAt.plusNanos(nanos - startedNanos);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.fancy.internal.core;
+
+import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunResult;
+import dev.fancy.workflow.WorkflowStep;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * What the execution core reports while a run executes, one call per state change; the
+ * {@link EventLog} numbers these into the contract's {@code RunEvent}s. Calls come from the
+ * engine's worker threads, concurrently for parallel steps but in order for one step.
+ */
+interface RunObserver {
+
+  /** The run's inputs were bound and its first steps are about to start. */
+  default void runStarted(UUID runId, String workflowName) {}
+
+  /** Every step is succeeded, failed, skipped or cancelled. */
+  default void runFinished(RunResult result) {}
+
+  /** The step's inputs are resolved and its first attempt (or cache lookup) starts. */
+  default void stepStarted(WorkflowStep step) {}
+
+  /** A chunk the step emitted through its frame; {@code sequence} counts from 0 per step. */
+  default void chunk(WorkflowStep step, int attempt, long sequence, Object chunk) {}
+
+  /** An attempt failed (thrown, timed out, rejected by a validator or vetoed). */
+  default void attemptFailed(WorkflowStep step, int attempt, Throwable error) {}
+
+  /** Another attempt will run after {@code delay}. */
+  default void retryScheduled(WorkflowStep step, int nextAttempt, Duration delay) {}
+
+  /** The step's outputs came from the cache; nothing ran. */
+  default void cacheHit(WorkflowStep step) {}
+
+  /** The step's outputs are stored. */
+  default void stepSucceeded(WorkflowStep step) {}
+
+  /** The step failed after its last attempt (and its fallback, if any). */
+  default void stepFailed(WorkflowStep step, Throwable error) {}
+
+  /** The step did not run; {@code reason} says why. */
+  default void stepSkipped(WorkflowStep step, String reason) {}
+
+  /** The step was running when the run was stopped; its outputs were not stored. */
+  default void stepCancelled(WorkflowStep step, String reason) {}
+}

@@ -1,0 +1,366 @@
+package dev.fancy.internal.core;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.fancy.cache.CacheKey;
+import dev.fancy.frame.ExecutionFrame;
+import dev.fancy.frame.StepFailure;
+import dev.fancy.frame.Usage;
+import dev.fancy.frame.UsageMeter;
+import dev.fancy.run.AttemptInterceptor;
+import dev.fancy.run.AttemptRecord;
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.AttemptTimeoutException;
+import dev.fancy.run.AttemptVetoedException;
+import dev.fancy.run.ErrorInfo;
+import dev.fancy.workflow.StepOptions;
+import dev.fancy.workflow.WorkflowStep;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * What one step's attempts do, for one run (see docs/semantics.md): cache lookup (if cached) →
+ * for each attempt: the journal allocates it (a committed result is used instead) → fresh input
+ * copies (if retried) → interceptors' {@code before} → the step's code (on a thread of its own if
+ * it has a timeout) → output validators → interceptors' {@code after} → the journal commits the
+ * outputs → the result is cached → usage is added to the run and checked against its limits → on
+ * failure, a retry after a backoff if the policy allows, else the fallback, else the step fails.
+ * While a step waits for its backoff no thread is held: a timer puts it back in the run's ready
+ * queue (a durable timer, in Temporal's terms, without the durability).
+ */
+final class StepAttempts {
+
+  /** Where a step's attempt loop stands; kept while the step waits for a retry's backoff. */
+  static final class AttemptLoop {
+    final Object[] args;
+    final byte[][] snapshot;
+    final CacheKey key;
+    int attempt;
+    Throwable last;
+    Future<?> timer;
+
+    AttemptLoop(Object[] args, byte[][] snapshot, CacheKey key) {
+      this.args = args;
+      this.snapshot = snapshot;
+      this.key = key;
+    }
+  }
+
+  private final RunExecution run;
+  private final ExecutionPlan plan;
+  /** Per step waiting for a retry's backoff, where its attempt loop stands. */
+  private final AtomicReferenceArray<AttemptLoop> waiting;
+
+  StepAttempts(RunExecution run) {
+    this.run = run;
+    this.plan = run.plan;
+    this.waiting = new AtomicReferenceArray<>(plan.steps.length);
+  }
+
+  /** Runs step {@code s}'s attempts; returns the outputs, or null if a retry waits its backoff. */
+  Object[] run(int s, Object[] args) throws Throwable {
+    return plan.guarded[s] || !run.services.interceptors().isEmpty() ? guarded(s, args)
+        : plain(s, args);
+  }
+
+  /** The loop of a step whose backoff ended, or null if none waits. */
+  AttemptLoop takeWaiting(int s) {
+    return waiting.getAndSet(s, null);
+  }
+
+  /** Ends step {@code s}'s backoff early (the run stopped); returns whether one was waiting. */
+  boolean wakeWaiting(int s) {
+    AttemptLoop loop = waiting.get(s);
+    return loop != null && loop.timer != null && loop.timer.cancel(false);
+  }
+
+  private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
+      StepJournal.JournalAttempt journaled) {
+    ExecutionFrame.Builder frame = ExecutionFrame.builder(plan.steps[s]).runId(run.runId)
+        .attempt(attempt).usage(meter).context(run.context).resources(run.services.resources())
+        .cancellation(run.cancellation);
+    if (journaled != null) {
+      frame.idempotencyKey(journaled.idempotencyKey());
+    }
+    WorkflowStep event = run.event(s);
+    long[] sequence = new long[1];
+    frame.chunks(chunk -> run.listeners.chunk(event, attempt, sequence[0]++, chunk));
+    return frame.build();
+  }
+
+  /** One attempt, no policies, no interceptors: the fast path. */
+  private Object[] plain(int s, Object[] args) throws Exception {
+    WorkflowStep step = plan.steps[s];
+    StepJournal.JournalAttempt journaled = run.journal.begin(step);
+    if (journaled != null && journaled.committedOutputs() != null) {
+      return decode(s, journaled.committedOutputs());
+    }
+    UsageMeter meter = new UsageMeter();
+    Object[] outputs;
+    try {
+      outputs = invoke(s, frame(s, 1, meter, journaled), args);
+      if (journaled != null) {
+        run.journal.commit(step, journaled, encode(outputs), meter.snapshot());
+      }
+    } catch (RunHaltedException e) {
+      run.account(s, meter.snapshot());
+      throw e;
+    } catch (Exception e) {
+      Usage used = meter.snapshot();
+      run.account(s, used);
+      run.journal.failure(step, journaled, e, used, true);
+      throw e;
+    }
+    run.account(s, meter.snapshot());
+    return outputs;
+  }
+
+  /** The attempt machinery: cache, retries with fresh copies, timeouts, validators, fallback. */
+  private Object[] guarded(int s, Object[] args) throws Throwable {
+    StepOptions options = plan.options[s];
+    run.attemptRecords[s] = new ArrayList<>(options.maxAttempts());
+    CacheKey key = null;
+    if (options.cached()) {
+      key = CacheKey.of(plan.steps[s].slug(), plan.steps[s].version(), inputNames(s), args,
+          run.services.codec());
+      Optional<ArrayNode> hit = run.services.cache().get(key);
+      if (hit.isPresent()) {
+        run.cacheHit[s] = true;
+        run.listeners.cacheHit(run.event(s));
+        return decode(s, hit.get());
+      }
+    }
+    byte[][] snapshot = options.maxAttempts() > 1
+        ? InputCopies.snapshot(args, inputNames(s), plan.steps[s].slug(), run.services.codec())
+        : null;
+    return proceed(s, new AttemptLoop(args, snapshot, key));
+  }
+
+  /** Runs attempts from where {@code loop} stands; null when the next waits for its backoff. */
+  Object[] proceed(int s, AttemptLoop loop) throws Throwable {
+    StepOptions options = plan.options[s];
+    WorkflowStep step = plan.steps[s];
+    while (loop.attempt < options.maxAttempts() && !run.isStopped()) {
+      int attempt = ++loop.attempt;
+      StepJournal.JournalAttempt journaled = run.journal.begin(step);
+      if (journaled != null && journaled.committedOutputs() != null) {
+        return decode(s, journaled.committedOutputs());
+      }
+      Object[] attemptArgs = loop.snapshot == null ? loop.args : InputCopies.copies(loop.args,
+          loop.snapshot, plan.argType, plan.argStart[s], run.services.codec());
+      UsageMeter meter = new UsageMeter();
+      ExecutionFrame frame = frame(s, attempt, meter, journaled);
+      long start = System.nanoTime();
+      Object[] outputs = null;
+      Throwable error = null;
+      try {
+        outputs = attempt(s, frame, attemptArgs, options);
+      } catch (Throwable t) {
+        error = t;
+      }
+      Usage used = meter.snapshot();
+      if (error == null && journaled != null) {
+        try {
+          run.journal.commit(step, journaled, encode(outputs), used);
+        } catch (AttemptRejectedException rejected) {
+          error = rejected;
+        } catch (RunHaltedException halted) {
+          run.account(s, used);
+          throw halted;
+        }
+      }
+      long end = System.nanoTime();
+      AttemptRecord record = new AttemptRecord(attempt, outcome(error),
+          journaled != null ? journaled.idempotencyKey()
+              : run.runId + ":" + step.id() + ":" + attempt, run.instant(start), run.instant(end),
+          Duration.ofNanos(end - start), error == null ? null
+              : ErrorInfo.of(error, attempt < options.maxAttempts()
+                  && options.retry().retries(error)), used);
+      List<AttemptRecord> records = run.attemptRecords[s];
+      synchronized (records) {
+        records.add(record);
+      }
+      run.account(s, used);
+      if (error == null) {
+        if (loop.key != null) {
+          run.services.cache().put(loop.key, encode(outputs));
+        }
+        return outputs;
+      }
+      loop.last = error;
+      run.listeners.attemptFailed(run.event(s), attempt, error);
+      boolean retry = attempt < options.maxAttempts() && !run.isStopped()
+          && options.retry().retries(error);
+      run.journal.failure(step, journaled, error, used, !retry && plan.fallbacks[s] == null);
+      if (!retry) {
+        break;
+      }
+      Duration delay = options.retry().backoff(attempt, ThreadLocalRandom.current().nextDouble());
+      run.listeners.retryScheduled(run.event(s), attempt + 1, delay);
+      if (!delay.isZero()) {
+        waiting.set(s, loop);
+        loop.timer = run.services.timer().get().schedule(() -> run.requeue(s),
+            delay.toNanos(), TimeUnit.NANOSECONDS);
+        // A stop that came before the timer existed could not end the wait: end it here.
+        if (run.isStopped() && loop.timer.cancel(false)) {
+          run.requeue(s);
+        }
+        return null;
+      }
+    }
+    if (run.isStopped()) {
+      throw new CancellationException("the run was stopped before attempt "
+          + (loop.attempt + 1) + " of step '" + step.slug() + "'");
+    }
+    int attempt = loop.attempt;
+    Throwable last = loop.last;
+    Throwable failure = last instanceof OutputValidationException
+        ? new OutputValidationException("validation failed after " + attempt + " attempt"
+            + (attempt == 1 ? "" : "s") + ": " + last.getMessage())
+        : last;
+    if (plan.fallbacks[s] != null) {
+      return fallback(s, loop.args, attempt, failure);
+    }
+    throw failure;
+  }
+
+  private Object[] attempt(int s, ExecutionFrame frame, Object[] args, StepOptions options)
+      throws Throwable {
+    List<AttemptInterceptor> interceptors = run.services.interceptors();
+    for (AttemptInterceptor interceptor : interceptors) {
+      try {
+        interceptor.before(frame);
+      } catch (AttemptVetoedException vetoed) {
+        throw vetoed;
+      } catch (Exception e) {
+        throw new InterceptorFailedException(interceptor.getClass().getName(), "before", e);
+      }
+    }
+    Object[] outputs = null;
+    Throwable error = null;
+    try {
+      outputs = options.timeout() == null ? invoke(s, frame, args)
+          : run.services.timedAttempts().call(plan.steps[s].slug(), frame.attempt(),
+              options.timeout(), () -> invoke(s, frame, args));
+      for (ExecutionPlan.Validation validation : plan.validators[s]) {
+        String problem = validation.validator().problem(outputs[validation.output()]);
+        if (problem != null) {
+          throw new OutputValidationException(validation.description() + ": " + problem);
+        }
+      }
+    } catch (Throwable t) {
+      error = t;
+    }
+    for (AttemptInterceptor interceptor : interceptors) {
+      try {
+        interceptor.after(frame, error);
+      } catch (Exception e) {
+        InterceptorFailedException failed =
+            new InterceptorFailedException(interceptor.getClass().getName(), "after", e);
+        if (error == null) {
+          error = failed;
+        } else {
+          error.addSuppressed(failed);
+        }
+      }
+    }
+    if (error != null) {
+      throw error;
+    }
+    return outputs;
+  }
+
+  private static AttemptStatus outcome(Throwable error) {
+    if (error == null) {
+      return AttemptStatus.SUCCEEDED;
+    } else if (error instanceof AttemptTimeoutException) {
+      return AttemptStatus.TIMED_OUT;
+    } else if (error instanceof OutputValidationException) {
+      return AttemptStatus.VALIDATION_FAILED;
+    } else if (error instanceof AttemptVetoedException) {
+      return AttemptStatus.VETOED;
+    } else if (error instanceof CancellationException || error instanceof InterruptedException) {
+      return AttemptStatus.CANCELLED;
+    }
+    return AttemptStatus.FAILED;
+  }
+
+  private Object[] fallback(int s, Object[] args, int attemptsMade, Throwable failure)
+      throws Exception {
+    WorkflowStep step = plan.steps[s];
+    int[] mapping = plan.fallbackArgs[s];
+    StepFailure why = new StepFailure(step.slug(), attemptsMade, failure.getClass().getName(),
+        failure.getMessage());
+    Object[] fallbackArgs = new Object[mapping.length];
+    for (int i = 0; i < mapping.length; i++) {
+      fallbackArgs[i] = mapping[i] < 0 ? why : args[mapping[i]];
+    }
+    StepJournal.JournalAttempt journaled = run.journal.begin(step);
+    if (journaled != null && journaled.committedOutputs() != null) {
+      run.fallbackUsed[s] = true;
+      return decode(s, journaled.committedOutputs());
+    }
+    UsageMeter meter = new UsageMeter();
+    try {
+      Object[] outputs = plan.fallbacks[s].invoker()
+          .invoke(frame(s, attemptsMade + 1, meter, journaled), fallbackArgs);
+      requireOutputs(s, outputs, "the fallback " + plan.fallbacks[s].key());
+      run.journal.commit(step, journaled, encode(outputs), meter.snapshot());
+      run.fallbackUsed[s] = true;
+      return outputs;
+    } catch (RunHaltedException e) {
+      throw e;
+    } catch (Exception e) {
+      e.addSuppressed(failure);
+      run.journal.failure(step, journaled, e, meter.snapshot(), true);
+      throw e;
+    } finally {
+      run.account(s, meter.snapshot());
+    }
+  }
+
+  private List<String> inputNames(int s) {
+    var contract = plan.definitions[s].contract();
+    return contract.openInputs() ? plan.steps[s].inputNames() : contract.inputNames();
+  }
+
+  private Object[] invoke(int s, ExecutionFrame frame, Object[] args) throws Exception {
+    Object[] outputs = plan.children[s] != null ? FlowRunner.run(run, s, args)
+        : plan.definitions[s].invoker().invoke(frame, args);
+    requireOutputs(s, outputs, "the invoker of " + plan.definitions[s].key());
+    return outputs;
+  }
+
+  private void requireOutputs(int s, Object[] outputs, String what) {
+    int expected = plan.outStart[s + 1] - plan.outStart[s];
+    if (outputs == null || outputs.length != expected) {
+      throw new IllegalStateException(what + " returned " + (outputs == null ? "null"
+          : outputs.length + " values") + " for " + expected + " outputs; regenerate the step "
+          + "module");
+    }
+  }
+
+  private ArrayNode encode(Object[] outputs) {
+    ArrayNode array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    for (Object output : outputs) {
+      array.add(run.services.codec().toTree(output));
+    }
+    return array;
+  }
+
+  /**
+   * Step {@code s}'s outputs read from JSON (a cache hit or a committed attempt).
+   *
+   * @throws IllegalStateException if the number of outputs differs
+   * @throws dev.fancy.value.ValueCodecException if a value does not fit its cell's type
+   */
+  Object[] decode(int s, ArrayNode array) {
+    return plan.decodeOutputs(s, array, run.services.codec());
+  }
+}

@@ -1,0 +1,46 @@
+package dev.fancy.internal.core;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.fancy.frame.Usage;
+import dev.fancy.journal.JournalException;
+import dev.fancy.run.StepStatus;
+import dev.fancy.workflow.WorkflowStep;
+
+/**
+ * Where the engine records the attempts of one run durably; a durable engine makes one per run it
+ * executes (the SQLite journal implements it, fencing every write with the run's lease). The
+ * engine calls it for every attempt of every top-level step, in this order: {@link #beginAttempt}
+ * (allocates the attempt's idempotency key and marks the step running; committed before the
+ * step's code runs) → if {@link JournalAttempt#committedOutputs()} is set, that result is used and
+ * nothing runs → the step's code → {@link #commitSuccess} (outputs, usage, status and the
+ * attempt's staged effects in one transaction, durable before dependents start) or
+ * {@link #recordFailure}. Implementations must be thread-safe.
+ *
+ * <p>A method that throws a {@code JournalException} (disk full, lease lost, ...) stops the run in
+ * this process at once, without further writes: the run stays resumable in the journal. Any other
+ * exception from {@link #commitSuccess} fails the attempt (a staged effect was rejected).
+ */
+public interface StepJournal {
+
+  /**
+   * An allocated attempt.
+   *
+   * @param attempt the attempt's number across every process that ran the step, from 1
+   * @param idempotencyKey the key of this attempt's effects, handed to the step's frame
+   * @param committedOutputs outputs the step already committed (in an earlier attempt), or null
+   */
+  record JournalAttempt(int attempt, String idempotencyKey, ArrayNode committedOutputs) {}
+
+  /** Allocates the next attempt of {@code step} and marks it running. */
+  JournalAttempt beginAttempt(WorkflowStep step);
+
+  /** Commits a successful attempt: its outputs (JSON, in output order), usage and the success. */
+  void commitSuccess(WorkflowStep step, JournalAttempt attempt, ArrayNode outputs, Usage usage);
+
+  /** Records a failed attempt; {@code last} says whether the step has failed for good. */
+  void recordFailure(WorkflowStep step, JournalAttempt attempt, Throwable error, Usage usage,
+      boolean last);
+
+  /** Records that a step ended without succeeding: skipped or cancelled. */
+  void recordEnd(WorkflowStep step, StepStatus status, String reason);
+}

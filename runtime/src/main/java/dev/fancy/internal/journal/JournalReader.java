@@ -1,0 +1,352 @@
+package dev.fancy.internal.journal;
+
+import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.RunQuery;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepStatus;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Queries of the journal on a connection of their own that only reads ({@code query_only}): in
+ * WAL mode readers see the last committed state and never wait for the writer, nor it for them.
+ * Thread-safe (serialized access to the one connection).
+ */
+final class JournalReader implements AutoCloseable {
+
+  /** A query on the read connection. */
+  private interface Query<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * A committed attempt as stored.
+   *
+   * @param stepId the workflow step
+   * @param attempt its number
+   * @param outputs the inline outputs JSON
+   * @param valueFiles the positions kept in files (JSON), or null
+   */
+  record CommittedRow(UUID stepId, int attempt, String outputs, String valueFiles) {}
+
+  private static final String RUN_COLUMNS = "SELECT r.id, w.name, r.workflow_hash, r.status, "
+      + "r.error, r.owner, r.epoch, r.lease_until, r.created_at, r.finished_at, r.labels "
+      + "FROM runs r JOIN workflows w ON w.hash = r.workflow_hash ";
+
+  private final Path file;
+  private final Connection connection;
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+  JournalReader(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+  }
+
+  private synchronized <T> T read(String what, Query<T> query) {
+    try {
+      return query.run();
+    } catch (SQLException e) {
+      reset();
+      throw JournalFailures.of(file, what, e);
+    }
+  }
+
+  private PreparedStatement prepare(String sql) throws SQLException {
+    PreparedStatement statement = statements.get(sql);
+    if (statement == null) {
+      statement = connection.prepareStatement(sql);
+      statements.put(sql, statement);
+    }
+    return statement;
+  }
+
+  private void reset() {
+    for (PreparedStatement statement : statements.values()) {
+      try {
+        statement.close();
+      } catch (SQLException ignored) {
+        // prepared again on next use
+      }
+    }
+    statements.clear();
+  }
+
+  Optional<JournalRun> run(UUID runId) {
+    return read("read run " + runId, () -> {
+      PreparedStatement query = prepare(RUN_COLUMNS + "WHERE r.id = ?");
+      query.setString(1, runId.toString());
+      List<JournalRun> runs = rows(query);
+      return runs.isEmpty() ? Optional.<JournalRun>empty() : Optional.of(runs.get(0));
+    });
+  }
+
+  /**
+   * One page of runs matching {@code query}, newest first, plus one more if there is a next page.
+   * The SQL is assembled only from fixed fragments; every value is a bound parameter.
+   */
+  List<JournalRun> runs(RunQuery query) {
+    StringBuilder where = new StringBuilder("WHERE 1 = 1");
+    List<Object> parameters = new ArrayList<>();
+    if (!query.statuses().isEmpty()) {
+      where.append(" AND r.status IN (")
+          .append(String.join(", ", java.util.Collections.nCopies(query.statuses().size(), "?")))
+          .append(')');
+      query.statuses().stream().map(Enum::name).sorted().forEach(parameters::add);
+    }
+    if (query.workflowName() != null) {
+      where.append(" AND w.name = ?");
+      parameters.add(query.workflowName());
+    }
+    for (var label : new java.util.TreeMap<>(query.labels()).entrySet()) {
+      where.append(" AND EXISTS (SELECT 1 FROM run_labels l WHERE l.run_id = r.id "
+          + "AND l.key = ? AND l.value = ?)");
+      parameters.add(label.getKey());
+      parameters.add(label.getValue());
+    }
+    if (query.createdFrom() != null) {
+      where.append(" AND r.created_at >= ?");
+      parameters.add(query.createdFrom().toEpochMilli());
+    }
+    if (query.createdBefore() != null) {
+      where.append(" AND r.created_at < ?");
+      parameters.add(query.createdBefore().toEpochMilli());
+    }
+    if (query.cursor() != null) {
+      var last = RunQuery.decodeCursor(query.cursor());
+      where.append(" AND (r.created_at < ? OR (r.created_at = ? AND r.id < ?))");
+      parameters.add(last.createdAt().toEpochMilli());
+      parameters.add(last.createdAt().toEpochMilli());
+      parameters.add(last.runId().toString());
+    }
+    String sql = RUN_COLUMNS + where + " ORDER BY r.created_at DESC, r.id DESC LIMIT ?";
+    parameters.add(query.limit() + 1);
+    return read("list runs", () -> {
+      PreparedStatement statement = prepare(sql);
+      for (int i = 0; i < parameters.size(); i++) {
+        statement.setObject(i + 1, parameters.get(i));
+      }
+      return rows(statement);
+    });
+  }
+
+  private static List<JournalRun> rows(PreparedStatement query) throws SQLException {
+    List<JournalRun> runs = new ArrayList<>();
+    try (ResultSet row = query.executeQuery()) {
+      while (row.next()) {
+        runs.add(new JournalRun(UUID.fromString(row.getString(1)), row.getString(2),
+            row.getString(3), RunStatus.valueOf(row.getString(4)), row.getString(5),
+            row.getString(6), row.getLong(7), instant(row, 8), instant(row, 9),
+            instant(row, 10), labels(row.getString(11))));
+      }
+    }
+    return runs;
+  }
+
+  private static java.util.Map<String, String> labels(String json) {
+    if (json == null) {
+      return java.util.Map.of();
+    }
+    try {
+      return JournalJson.MAPPER.readValue(json,
+          new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {});
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return java.util.Map.of("fancy.corrupt-labels", e.getOriginalMessage());
+    }
+  }
+
+  /** The events of a run from sequence {@code from} on, as stored (JSON), in order. */
+  List<String> events(UUID runId, long from) {
+    return read("read the events of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT event FROM events WHERE run_id = ? AND seq >= ? "
+          + "ORDER BY seq");
+      query.setString(1, runId.toString());
+      query.setLong(2, from);
+      List<String> events = new ArrayList<>();
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          events.add(row.getString(1));
+        }
+      }
+      return events;
+    });
+  }
+
+  /** The highest event sequence a run journaled, 0 if none. */
+  long lastEventSequence(UUID runId) {
+    return read("read the last event of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT COALESCE(MAX(seq), 0) FROM events "
+          + "WHERE run_id = ?");
+      query.setString(1, runId.toString());
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? row.getLong(1) : 0L;
+      }
+    });
+  }
+
+  /** IDs of running runs nobody holds: no owner, or the owner's lease ran out before {@code now}. */
+  List<UUID> claimable(Instant now) {
+    return read("list claimable runs", () -> {
+      PreparedStatement query = prepare("SELECT id FROM runs WHERE status = 'RUNNING' AND "
+          + "(owner IS NULL OR lease_until < ?) ORDER BY created_at, id");
+      query.setLong(1, now.toEpochMilli());
+      List<UUID> ids = new ArrayList<>();
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          ids.add(UUID.fromString(row.getString(1)));
+        }
+      }
+      return ids;
+    });
+  }
+
+  private static Instant instant(ResultSet row, int column) throws SQLException {
+    long millis = row.getLong(column);
+    return row.wasNull() ? null : Instant.ofEpochMilli(millis);
+  }
+
+  List<StepInfo> steps(UUID runId) {
+    return read("list the steps of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT step_id, slug, version, status, attempts, error "
+          + "FROM steps WHERE run_id = ? ORDER BY updated_at, step_id");
+      query.setString(1, runId.toString());
+      List<StepInfo> steps = new ArrayList<>();
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          steps.add(new StepInfo(UUID.fromString(row.getString(1)), row.getString(2),
+              row.getInt(3), StepStatus.valueOf(row.getString(4)), row.getInt(5),
+              row.getString(6)));
+        }
+      }
+      return steps;
+    });
+  }
+
+  List<AttemptInfo> attempts(UUID runId) {
+    return read("list the attempts of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT idempotency_key, step_id, attempt, status, "
+          + "error_type, error_message, started_at, ended_at FROM attempts WHERE run_id = ? "
+          + "ORDER BY rowid");
+      query.setString(1, runId.toString());
+      List<AttemptInfo> attempts = new ArrayList<>();
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          attempts.add(new AttemptInfo(row.getString(1), UUID.fromString(row.getString(2)),
+              row.getInt(3), AttemptStatus.valueOf(row.getString(4)), row.getString(5),
+              row.getString(6), instant(row, 7), instant(row, 8)));
+        }
+      }
+      return attempts;
+    });
+  }
+
+  /** A run's inputs JSON, or empty if no such run. */
+  Optional<String> runInputs(UUID runId) {
+    return textColumn(runId, "inputs", "SELECT inputs FROM runs WHERE id = ?");
+  }
+
+  /** A run's options JSON, or empty if no such run (or none were stored). */
+  Optional<String> runOptions(UUID runId) {
+    return textColumn(runId, "options", "SELECT options FROM runs WHERE id = ?");
+  }
+
+  private Optional<String> textColumn(UUID runId, String what, String sql) {
+    return read("read the " + what + " of run " + runId, () -> {
+      PreparedStatement query = prepare(sql);
+      query.setString(1, runId.toString());
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.<String>empty();
+      }
+    });
+  }
+
+  /** The workflow JSON stored under {@code hash}, or empty. */
+  Optional<String> workflow(String hash) {
+    return read("read workflow " + hash, () -> {
+      PreparedStatement query = prepare("SELECT definition FROM workflows WHERE hash = ?");
+      query.setString(1, hash);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.of(row.getString(1)) : Optional.<String>empty();
+      }
+    });
+  }
+
+  /** The committed attempt of every step of a run that committed one. */
+  List<CommittedRow> committed(UUID runId) {
+    return read("read the committed steps of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT step_id, attempt, outputs, value_files FROM "
+          + "attempts WHERE run_id = ? AND status = 'SUCCEEDED'");
+      query.setString(1, runId.toString());
+      List<CommittedRow> rows = new ArrayList<>();
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          rows.add(new CommittedRow(UUID.fromString(row.getString(1)), row.getInt(2),
+              row.getString(3), row.getString(4)));
+        }
+      }
+      return rows;
+    });
+  }
+
+  /** The usage JSON of every attempt of a run that reported some. */
+  List<String> usage(UUID runId) {
+    return read("read the usage of run " + runId, () -> {
+      PreparedStatement query =
+          prepare("SELECT usage FROM attempts WHERE run_id = ? AND usage IS NOT NULL");
+      query.setString(1, runId.toString());
+      List<String> usage = new ArrayList<>();
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          usage.add(row.getString(1));
+        }
+      }
+      return usage;
+    });
+  }
+
+  /** {@code PRAGMA user_version}. */
+  int schemaVersion() {
+    return read("read the schema version", () -> JournalSchema.version(connection));
+  }
+
+  /**
+   * The problems {@code PRAGMA quick_check} (or {@code integrity_check} if {@code full}) finds,
+   * at most ten; empty if the file is sound.
+   */
+  List<String> check(boolean full) {
+    return read("check the journal's integrity", () -> {
+      List<String> problems = new ArrayList<>();
+      try (Statement statement = connection.createStatement();
+          ResultSet row = statement.executeQuery(full ? "PRAGMA integrity_check(10)"
+              : "PRAGMA quick_check(10)")) {
+        while (row.next()) {
+          String line = row.getString(1);
+          if (!"ok".equals(line)) {
+            problems.add(line);
+          }
+        }
+      }
+      return problems;
+    });
+  }
+
+  @Override
+  public synchronized void close() {
+    reset();
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // nothing left to lose: reads only
+    }
+  }
+}

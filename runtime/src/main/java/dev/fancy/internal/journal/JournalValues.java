@@ -1,0 +1,108 @@
+package dev.fancy.internal.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.fancy.run.RunResult;
+import dev.fancy.value.ValueCodec;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Workflow;
+import dev.fancy.workflow.WorkflowStep;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A journaled run's cell values read back from the journal (committed outputs, inputs and
+ * constants), decoded lazily with the engine's codec: what a process that did not execute the
+ * run (or no longer keeps its values) reads a result's cells from.
+ */
+final class JournalValues implements RunResult.Values {
+
+  private final UUID runId;
+  private final JournalStore journal;
+  private final Workflow workflow;
+  private final ValueCodec codec;
+  private final Map<UUID, Cell<?>> cells = new HashMap<>();
+  private Map<UUID, ArrayNode> committed;
+  private JsonNode inputs;
+
+  JournalValues(UUID runId, JournalStore journal, Workflow workflow, ValueCodec codec) {
+    this.runId = runId;
+    this.journal = journal;
+    this.workflow = workflow;
+    this.codec = codec;
+    for (Cell<?> input : workflow.inputs()) {
+      cells.put(input.id(), input);
+    }
+    for (WorkflowStep step : workflow.steps()) {
+      for (Cell<?> cell : step.inputCells()) {
+        cells.put(cell.id(), cell);
+      }
+      for (Cell<?> cell : step.outputCells()) {
+        cells.put(cell.id(), cell);
+      }
+    }
+  }
+
+  private Cell<?> known(Cell<?> cell) {
+    Cell<?> known = cells.get(cell.id());
+    if (known == null) {
+      throw new IllegalArgumentException("cell '" + cell.alias() + "' (" + cell.id()
+          + ") is not part of workflow '" + workflow.name() + "' of run " + runId);
+    }
+    return known;
+  }
+
+  private synchronized Map<UUID, ArrayNode> committed() {
+    if (committed == null) {
+      committed = journal.committedOutputs(runId);
+    }
+    return committed;
+  }
+
+  private synchronized JsonNode inputs() {
+    if (inputs == null) {
+      inputs = journal.runInputs(runId);
+    }
+    return inputs;
+  }
+
+  @Override
+  public Object get(Cell<?> cell) {
+    Cell<?> known = known(cell);
+    JsonNode json = switch (known.role()) {
+      case INPUT -> inputs().get(known.alias());
+      case CONSTANT -> known.constantValue();
+      default -> {
+        ArrayNode outputs = committed().get(known.producer().id());
+        if (outputs == null) {
+          throw new IllegalStateException("cell '" + cell.alias() + "' has no value: step '"
+              + known.producer().slug() + "' committed no result in run " + runId);
+        }
+        yield outputs.get(known.outputIndex());
+      }
+    };
+    return json == null ? null : codec.fromTree(json, known.type());
+  }
+
+  @Override
+  public URI location(Cell<?> cell) {
+    Cell<?> known = known(cell);
+    return URI.create("journal:" + journal.file().toUri().getPath() + "#" + runId + "/"
+        + known.id());
+  }
+
+  @Override
+  public boolean isAvailable(Cell<?> cell) {
+    Cell<?> known = known(cell);
+    return known.producer() == null || committed().containsKey(known.producer().id());
+  }
+
+  @Override
+  public void discard() {
+    synchronized (this) {
+      committed = Map.of();
+    }
+  }
+}

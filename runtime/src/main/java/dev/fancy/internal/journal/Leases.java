@@ -1,0 +1,102 @@
+package dev.fancy.internal.journal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This process's leases on the runs it executes: a heartbeat renews them every third of the
+ * lease (and stops the runs whose lease another process took), and a scan takes over runs whose
+ * lease ran out every {@code takeoverInterval}. Lease ends are measured on the journal's clock.
+ */
+final class Leases {
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.fancy.engine.DurableEngine");
+
+  private final JournalStore journal;
+  private final String owner;
+  private final Duration lease;
+  private final ScheduledExecutorService scheduler;
+  private volatile boolean paused;
+
+  Leases(JournalStore journal, String owner, Duration lease, int id) {
+    this.journal = journal;
+    this.owner = owner;
+    this.lease = lease;
+    this.scheduler = Executors.newScheduledThreadPool(2, task -> {
+      Thread thread = new Thread(task, "fancy-lease-" + id);
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Starts the heartbeat and the takeover scan.
+   *
+   * @param held the leases of the runs executing here now
+   * @param lost called with each run whose lease another process took
+   * @param takeover takes over runs whose lease ran out
+   */
+  void start(Duration takeoverInterval, Supplier<List<Lease>> held, Consumer<UUID> lost,
+      Runnable takeover) {
+    long heartbeat = Math.max(1, lease.toMillis() / 3);
+    scheduler.scheduleWithFixedDelay(() -> renew(held, lost), heartbeat, heartbeat,
+        TimeUnit.MILLISECONDS);
+    long scan = Math.max(1, takeoverInterval.toMillis());
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        takeover.run();
+      } catch (RuntimeException e) {
+        LOG.warn("cannot look for runs to take over: {}", e.getMessage());
+      }
+    }, scan, scan, TimeUnit.MILLISECONDS);
+  }
+
+  /** When a lease taken or renewed now runs out. */
+  Instant leaseEnd() {
+    return journal.clock().instant().plus(lease);
+  }
+
+  /** The scheduler, also for event subscriptions' polls. */
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** Stops or resumes renewal: a test hook that simulates a process paused past its lease. */
+  void pause(boolean pause) {
+    paused = pause;
+  }
+
+  private void renew(Supplier<List<Lease>> held, Consumer<UUID> lost) {
+    if (paused) {
+      return;
+    }
+    List<Lease> leases = held.get();
+    if (leases.isEmpty()) {
+      return;
+    }
+    try {
+      Set<UUID> gone = journal.runTable().renew(leases, leaseEnd());
+      for (UUID runId : gone) {
+        LOG.warn("run {} lost its lease to another process; stopping it here", runId);
+        lost.accept(runId);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot renew the leases of {}: {}", owner, e.getMessage());
+    }
+  }
+
+  /** Stops the heartbeat and the scan. */
+  void close() {
+    scheduler.shutdownNow();
+  }
+}
