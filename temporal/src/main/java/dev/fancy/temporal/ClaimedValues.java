@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fancy.value.ValueCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -80,8 +79,7 @@ final class ClaimedValues {
       return array == null ? value : array;
     }
     ObjectNode object = null;
-    for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
       JsonNode resolved = resolve(field.getValue());
       if (resolved != field.getValue()) {
         object = object == null ? ((ObjectNode) value).deepCopy() : object;

@@ -311,8 +311,9 @@ final class StepActivities implements FancyActivities, AutoCloseable {
       // The interpreter sees only an activity's last attempt; earlier ones are told by signal.
       try {
         ActivityExecutionContext context = Activity.getExecutionContext();
-        client.newUntypedWorkflowStub(context.getInfo().getWorkflowId(),
-            Optional.of(context.getInfo().getRunId()), Optional.empty())
+        client.newUntypedWorkflowStub(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+            .setWorkflowId(context.getInfo().getWorkflowId())
+            .setRunId(context.getInfo().getWorkflowRunId()).build(), Optional.empty())
             .signal(InterpreterWorkflow.ATTEMPT_FAILED, report);
       } catch (RuntimeException e) {
         LOG.warn("cannot report failed attempt {} of step '{}' to run {}: {}", attempt,

@@ -289,8 +289,7 @@ public final class TemporalEngine implements WorkflowEngine {
     if (queue != null) {
       return converter.fromPayload(queue, String.class, String.class);
     }
-    return client.newUntypedWorkflowStub(execution.getExecution().getWorkflowId(),
-        java.util.Optional.of(execution.getExecution().getRunId()), java.util.Optional.empty())
+    return client.newUntypedWorkflowStub(execution.getExecution(), java.util.Optional.empty())
         .describe().getRawDescription().getExecutionConfig().getTaskQueue().getName();
   }
 

@@ -1,0 +1,87 @@
+package dev.fancy.temporal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fancy.fixtures.MathSteps;
+import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.Capability;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunHandle;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Workflow;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the conformance suite does not cover: engines in other processes, refusals. */
+class TemporalEngineTest {
+
+  private TestWorkflowEnvironment environment;
+
+  @BeforeEach
+  void start() {
+    environment = TestWorkflowEnvironment.newInstance(
+        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+  }
+
+  @AfterEach
+  void stop() {
+    environment.close();
+  }
+
+  private TemporalEngine.Builder engine(String queue) {
+    return TemporalEngine.builder(environment.getWorkflowServiceStubs())
+        .namespace(environment.getNamespace()).taskQueue(queue)
+        .registry(StepRegistry.empty().register(new MathSteps.Module()));
+  }
+
+  @Test
+  void anotherEngineReadsARunItDidNotStartFromTemporalAlone() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    MathSteps.AddStep add = MathSteps.add(x, 1);
+    Workflow workflow = Workflow.of("shared", add.out());
+    try (TemporalEngine starter = engine("shared").localWorker(true).build();
+        TemporalEngine reader = engine("shared").build()) {
+      RunHandle run = starter.start(workflow, Inputs.of(x, 41));
+      assertThat(run.await(Duration.ofSeconds(30))).isEqualTo(RunStatus.SUCCEEDED);
+
+      RunHandle seen = reader.handle(run.id());
+      RunResult result = seen.result();
+      assertThat(result.get(add.out())).isEqualTo(42);
+      assertThat(result.workflow()).isEqualTo(workflow);
+      assertThat(seen.events(1)).extracting(RunEvent::type).startsWith(RunEvent.Type.RUN_STARTED)
+          .endsWith(RunEvent.Type.RUN_FINISHED);
+      assertThat(reader.capabilities().supports(Capability.DURABLE_RUNS)).isTrue();
+    }
+  }
+
+  @Test
+  void aRunContextIsRefusedWithTheRuleTemporalFollows() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    try (TemporalEngine engine = engine("context").build()) {
+      assertThatThrownBy(() -> engine.start(Workflow.of("w", MathSteps.add(x, 1).out()),
+          Inputs.of(x, 1), RunOptions.builder().context(inputs -> List.of()).build()))
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("steps exchange data only through cells");
+      assertThat(engine.capabilities().reasonMissing(Capability.SHARED_RUN_CONTEXT)).isPresent();
+    }
+  }
+
+  @Test
+  void aClosedEngineRefusesRuns() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    TemporalEngine engine = engine("closed").build();
+    engine.close();
+    assertThatThrownBy(() -> engine.start(Workflow.of("w", MathSteps.add(x, 1).out()),
+        Inputs.of(x, 1))).isInstanceOf(IllegalStateException.class);
+  }
+}
