@@ -56,12 +56,13 @@ public final class FancyWorker implements AutoCloseable {
 
   /** Registers the interpreter workflow on {@code worker} (also used to replay histories). */
   static void registerInterpreter(Worker worker, ClaimedValues claims) {
+    // A bug of the interpreter fails the run visibly instead of retrying its task.
+    WorkflowImplementationOptions options = WorkflowImplementationOptions.newBuilder()
+        .setFailWorkflowExceptionTypes(RuntimeException.class).build();
     worker.registerWorkflowImplementationFactory(InterpreterWorkflow.class,
-        () -> new Interpreter(claims),
-        WorkflowImplementationOptions.newBuilder()
-            // A bug of the interpreter fails the run visibly instead of retrying its task.
-            .setFailWorkflowExceptionTypes(RuntimeException.class)
-            .build());
+        () -> new Interpreter(claims), options);
+    worker.registerWorkflowImplementationFactory(MapBatchWorkflow.class,
+        () -> new MapBatch(new Interpreter(claims)), options);
   }
 
   /** A builder of a worker on {@code service}. */

@@ -15,6 +15,8 @@ import dev.fancy.run.RunStatus;
 import dev.fancy.run.StepRecord;
 import dev.fancy.run.StepStatus;
 import dev.fancy.temporal.Messages.AttemptReport;
+import dev.fancy.temporal.Messages.BatchOutcome;
+import dev.fancy.temporal.Messages.BatchRequest;
 import dev.fancy.temporal.Messages.RunOutcome;
 import dev.fancy.temporal.Messages.RunRequest;
 import dev.fancy.temporal.Messages.RunState;
@@ -32,9 +34,11 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +75,10 @@ final class Interpreter implements InterpreterWorkflow {
   static final String VERSION_CHANGE = "fancy.interpreter";
   /** The newest interpreter version. */
   static final int VERSION = 1;
+  /** The most elements of a map one execution runs; larger maps run in child workflows. */
+  static final int MAP_BATCH = 1000;
+  /** The change ID under which large maps run in batches. */
+  static final String MAP_BATCHES_CHANGE = "fancy.map-batches";
   /** Error type of a failed child run of a control-flow step. */
   static final String CHILD_FAILED = "dev.fancy.internal.core.ChildRunFailedException";
 
@@ -178,6 +186,7 @@ final class Interpreter implements InterpreterWorkflow {
   private final Map<UUID, Rec> top = new LinkedHashMap<>();
   private final Map<String, Rec> live = new HashMap<>();
   private final Set<CancellationScope> running = new LinkedHashSet<>();
+  private final Set<String> runningBatches = new LinkedHashSet<>();
 
   Interpreter(ClaimedValues claims) {
     this.claims = claims;
@@ -469,6 +478,10 @@ final class Interpreter implements InterpreterWorkflow {
     for (CancellationScope scope : new ArrayList<>(running)) {
       scope.cancel(stopReason());
     }
+    for (String batch : new ArrayList<>(runningBatches)) {
+      io.temporal.workflow.Workflow.newUntypedExternalWorkflowStub(batch)
+          .signal("cancel", stopReason());
+    }
   }
 
   private boolean stopped() {
@@ -565,27 +578,11 @@ final class Interpreter implements InterpreterWorkflow {
     int size = items.size();
     JsonNode[] results = new JsonNode[size];
     String[] failures = new String[size];
-    int[] next = {0};
-    boolean[] halted = {false};
-    List<Promise<Void>> workers = new ArrayList<>();
-    for (int w = 0; w < Math.min(Math.max(1, flow.settings().maxConcurrency()), size); w++) {
-      workers.add(Async.procedure(() -> {
-        for (int i = next[0]++; i < size; i = next[0]++) {
-          Map<String, JsonNode> byAlias = new HashMap<>(inputs);
-          byAlias.put(flow.settings().itemInput(), items.get(i));
-          try {
-            results[i] = outputs(flow, FlowStep.BODY,
-                child(flow, rec, FlowStep.BODY, byAlias, "element " + i)).get(0);
-          } catch (FlowFailure e) {
-            failures[i] = e.getMessage();
-          } catch (Stopped e) {
-            halted[0] = true;
-          }
-        }
-      }));
-    }
-    Promise.allOf(workers).get();
-    if (halted[0] || stopped()) {
+    boolean batched = size > MAP_BATCH && io.temporal.workflow.Workflow.getVersion(
+        MAP_BATCHES_CHANGE, io.temporal.workflow.Workflow.DEFAULT_VERSION, 1) == 1;
+    boolean halted = batched ? runBatches(flow, rec, inputs, items, results, failures)
+        : runElements(flow, rec, inputs, items, 0, results, failures);
+    if (halted || stopped()) {
       throw new Stopped();
     }
     List<String> failed = new ArrayList<>();
@@ -601,6 +598,108 @@ final class Interpreter implements InterpreterWorkflow {
     ArrayNode list = JsonNodeFactory.instance.arrayNode();
     Arrays.stream(results).forEach(list::add);
     return list;
+  }
+
+  /**
+   * Runs the elements {@code items} (the whole list's from {@code offset}) with the map's
+   * concurrency, filling {@code results} and {@code failures} at their index in the slice.
+   *
+   * @return whether the run was stopped meanwhile
+   */
+  private boolean runElements(FlowStep flow, Rec rec, Map<String, JsonNode> inputs,
+      JsonNode items, int offset, JsonNode[] results, String[] failures) {
+    int size = items.size();
+    int[] next = {0};
+    boolean[] halted = {false};
+    List<Promise<Void>> workers = new ArrayList<>();
+    for (int w = 0; w < Math.min(Math.max(1, flow.settings().maxConcurrency()), size); w++) {
+      workers.add(Async.procedure(() -> {
+        for (int i = next[0]++; i < size; i = next[0]++) {
+          Map<String, JsonNode> byAlias = new HashMap<>(inputs);
+          byAlias.put(flow.settings().itemInput(), items.get(i));
+          try {
+            results[i] = outputs(flow, FlowStep.BODY,
+                child(flow, rec, FlowStep.BODY, byAlias, "element " + (offset + i))).get(0);
+          } catch (FlowFailure e) {
+            failures[i] = e.getMessage();
+          } catch (Stopped e) {
+            halted[0] = true;
+          }
+        }
+      }));
+    }
+    Promise.allOf(workers).get();
+    return halted[0];
+  }
+
+  /**
+   * Runs a large map's elements in child workflows of {@link #MAP_BATCH} elements, one batch
+   * after another (each with the map's concurrency), so that no history outgrows Temporal's
+   * limit.
+   *
+   * @return whether the run was stopped meanwhile
+   */
+  private boolean runBatches(FlowStep flow, Rec rec, Map<String, JsonNode> inputs,
+      JsonNode items, JsonNode[] results, String[] failures) {
+    RunRequest parent = new RunRequest(request.runId(), request.workflowJson(), request.inputs(),
+        null, request.options(), request.labels(), request.createdAtMillis(),
+        request.heartbeatTimeoutMillis(), null);
+    for (int offset = 0; offset < items.size(); offset += MAP_BATCH) {
+      if (stopped()) {
+        return true;
+      }
+      ArrayNode slice = JsonNodeFactory.instance.arrayNode();
+      for (int i = offset; i < Math.min(items.size(), offset + MAP_BATCH); i++) {
+        slice.add(items.get(i));
+      }
+      String childId = request.runId() + "/" + rec.path + "/batch-" + (offset / MAP_BATCH);
+      MapBatchWorkflow batch = io.temporal.workflow.Workflow.newChildWorkflowStub(
+          MapBatchWorkflow.class, ChildWorkflowOptions.newBuilder().setWorkflowId(childId)
+              .build());
+      runningBatches.add(childId);
+      BatchOutcome outcome;
+      try {
+        outcome = batch.run(new BatchRequest(parent, flow.id().toString(), rec.path, inputs,
+            slice, offset));
+      } catch (ChildWorkflowFailure e) {
+        throw new FlowFailure(CHILD_FAILED, "batch " + childId + " failed: "
+            + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+      } finally {
+        runningBatches.remove(childId);
+      }
+      for (int i = 0; i < slice.size(); i++) {
+        results[offset + i] = outcome.results().get(i);
+        failures[offset + i] = outcome.failures().get(i);
+      }
+      for (Rec r = rec; r != null; r = r.parent) {
+        r.usage = r.usage.plus(outcome.usage());
+      }
+      total = total.plus(outcome.usage());
+      checkLimits(rec);
+      if (outcome.stopped()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs one batch of a large map: the body of {@link MapBatch}. */
+  BatchOutcome runBatch(BatchRequest batch) {
+    this.request = batch.run();
+    this.runId = UUID.fromString(request.runId());
+    Workflow workflow = Workflow.fromJson(request.workflowJson());
+    this.workflowName = workflow.name();
+    FlowStep flow = (FlowStep) StepActivities.find(workflow, UUID.fromString(batch.flowStepId()));
+    status = RunStatus.RUNNING;
+    startedAt = now();
+    Rec rec = new Rec(flow, batch.path(), null);
+    JsonNode[] results = new JsonNode[batch.items().size()];
+    String[] failures = new String[batch.items().size()];
+    boolean halted = runElements(flow, rec, batch.inputs(), batch.items(), batch.offset(),
+        results, failures);
+    status = RunStatus.SUCCEEDED;
+    return new BatchOutcome(Arrays.asList(results), Arrays.asList(failures), total,
+        halted || stopped());
   }
 
   private List<JsonNode> conditional(FlowStep flow, Rec rec, Map<String, JsonNode> inputs) {

@@ -98,4 +98,29 @@ public final class Messages {
    */
   public record RunOutcome(RunInfo info, List<StepRecord> steps, Map<String, JsonNode> values,
       List<RunEvent> events, String breach, Usage total, long durationMillis) {}
+
+  /**
+   * One batch of a large map's elements, run as a child workflow so that no execution's history
+   * outgrows Temporal's limit.
+   *
+   * @param run the parent run's request (without a resumed outcome)
+   * @param flowStepId the map step
+   * @param path the map step's path in the parent run
+   * @param inputs the map step's inputs by name
+   * @param items this batch's elements
+   * @param offset the index of its first element in the whole list
+   */
+  public record BatchRequest(RunRequest run, String flowStepId, String path,
+      Map<String, JsonNode> inputs, JsonNode items, int offset) {}
+
+  /**
+   * What a batch returns.
+   *
+   * @param results each element's result, null where it failed
+   * @param failures each element's failure, null where it succeeded
+   * @param usage what the batch's steps reported
+   * @param stopped whether the batch was cancelled before it ended
+   */
+  public record BatchOutcome(List<JsonNode> results, List<String> failures, Usage usage,
+      boolean stopped) {}
 }

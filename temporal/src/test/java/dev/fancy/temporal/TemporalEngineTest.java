@@ -13,7 +13,12 @@ import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.workflow.Cell;
+import dev.fancy.value.TypeRef;
+import dev.fancy.workflow.Flow;
 import dev.fancy.workflow.Workflow;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import java.util.stream.IntStream;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
@@ -61,6 +66,30 @@ class TemporalEngineTest {
       assertThat(seen.events(1)).extracting(RunEvent::type).startsWith(RunEvent.Type.RUN_STARTED)
           .endsWith(RunEvent.Type.RUN_FINISHED);
       assertThat(reader.capabilities().supports(Capability.DURABLE_RUNS)).isTrue();
+    }
+  }
+
+  @Test
+  void aMapOverTenThousandElementsRunsInChildWorkflowsWithinHistoryLimits() {
+    Cell<List<Integer>> numbers = Cell.input("numbers", new TypeRef<List<Integer>>() {});
+    Cell<Integer> offset = Cell.input("offset", Integer.class);
+    Cell<List<Integer>> shifted = Flow.map(numbers, 200, n -> MathSteps.add(n, offset).out());
+    List<Integer> input = IntStream.range(0, 10_000).boxed().toList();
+    try (TemporalEngine engine = engine("large-map").localWorker(true).build()) {
+      RunResult result = engine.run(Workflow.of("large map", shifted),
+          Inputs.of(numbers, input).and(offset, 7)).requireSucceeded();
+
+      assertThat(result.get(shifted)).isEqualTo(input.stream().map(i -> i + 7).toList());
+      List<HistoryEvent> parent = engine.client().fetchHistory(result.runId().toString())
+          .getEvents();
+      assertThat(parent).filteredOn(e -> e.getEventType()
+          == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED).hasSize(10);
+      assertThat(parent.size()).as("the parent's history").isLessThan(1_000);
+      String firstBatch = parent.stream().filter(HistoryEvent::hasStartChildWorkflowExecutionInitiatedEventAttributes)
+          .findFirst().orElseThrow().getStartChildWorkflowExecutionInitiatedEventAttributes()
+          .getWorkflowId();
+      assertThat(engine.client().fetchHistory(firstBatch).getEvents().size())
+          .as("a batch's history").isLessThan(50_000);
     }
   }
 
