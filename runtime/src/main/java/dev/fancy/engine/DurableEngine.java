@@ -2,6 +2,7 @@ package dev.fancy.engine;
 
 import com.fasterxml.jackson.databind.Module;
 import dev.fancy.frame.Resources;
+import dev.fancy.internal.core.Ticker;
 import dev.fancy.internal.journal.DurableCore;
 import dev.fancy.journal.JournalEffects;
 import dev.fancy.journal.JournalException;
@@ -227,6 +228,7 @@ public final class DurableEngine implements WorkflowEngine {
     private int keptRuns = 1_000;
     private long keptBytes = 256L << 20;
     private final List<Module> jacksonModules = new ArrayList<>();
+    private Ticker ticker;
 
     private Builder(Journal journal) {
       this.journal = journal;
@@ -332,6 +334,15 @@ public final class DurableEngine implements WorkflowEngine {
     }
 
     /**
+     * Backoffs, timeouts, heartbeats and takeover scans on {@code ticker} instead of real time:
+     * for this package's tests (lease ends follow the journal's clock).
+     */
+    Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker == null");
+      return this;
+    }
+
+    /**
      * Opens the engine and resumes every run left running whose lease has run out. A run that
      * cannot be read back is failed with its cause; it never stops the engine from opening.
      */
@@ -339,7 +350,8 @@ public final class DurableEngine implements WorkflowEngine {
       return new DurableEngine(journal, DurableCore.open(new DurableCore.Settings(journal.store(),
           registry != null ? registry : StepRegistry.loadDefault(), lease,
           takeoverInterval != null ? takeoverInterval : lease.dividedBy(3), maxConcurrency,
-          workerThreads, resources, defaults, keptRuns, keptBytes, List.copyOf(jacksonModules))));
+          workerThreads, resources, defaults, keptRuns, keptBytes, List.copyOf(jacksonModules),
+          ticker)));
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.Module;
 import dev.fancy.cache.StepCache;
 import dev.fancy.frame.Resources;
 import dev.fancy.internal.core.Core;
+import dev.fancy.internal.core.Ticker;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptInterceptor;
 import dev.fancy.run.Capabilities;
@@ -175,6 +176,7 @@ public final class Engine implements WorkflowEngine {
     private final List<RunListener> listeners = new ArrayList<>();
     private final List<Module> jacksonModules = new ArrayList<>();
     private long keptSteps = 100_000;
+    private Ticker ticker;
 
     private Builder() {}
 
@@ -295,12 +297,18 @@ public final class Engine implements WorkflowEngine {
       return this;
     }
 
+    /** Backoffs and timeouts on {@code ticker} instead of real time: for this package's tests. */
+    Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker == null");
+      return this;
+    }
+
     /** The engine. */
     public Engine build() {
       return new Engine(new Core(new Core.Settings(
           registry != null ? registry : StepRegistry.loadDefault(), executor, maxConcurrency,
           maxTimedAttempts, valueStore, referenceStore, cache, resources, List.copyOf(interceptors),
-          List.copyOf(listeners), List.copyOf(jacksonModules), keptSteps)));
+          List.copyOf(listeners), List.copyOf(jacksonModules), keptSteps, ticker)));
     }
   }
 }

@@ -114,7 +114,7 @@ public final class Cell<T> implements Arg<T>, WorkflowElement {
           + " but is " + (value == null ? "null" : value.getClass().getName()));
     }
     return new Cell<>(Ids.newId(), requireAlias(alias), StorageKind.VALUE, type, Role.CONSTANT,
-        ValueCodec.defaults().toTree(value), null, -1);
+        WorkflowJson.canonical(ValueCodec.defaults().toTree(value)), null, -1);
   }
 
   /**

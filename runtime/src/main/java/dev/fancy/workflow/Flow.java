@@ -358,7 +358,7 @@ public final class Flow {
       Objects.requireNonNull(key, "key == null");
       com.fasterxml.jackson.databind.JsonNode json;
       try {
-        json = dev.fancy.value.ValueCodec.defaults().toTree(key);
+        json = WorkflowJson.canonical(dev.fancy.value.ValueCodec.defaults().toTree(key));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("route key " + key + " cannot be written as JSON, "
             + "which a workflow keeps its keys as: " + e.getMessage(), e);

@@ -42,9 +42,9 @@ public final class Workflow {
   }
 
   /**
-   * Builds the workflow that computes the cells among {@code roots} (its outputs, in order) and
-   * runs the steps among them even if nobody reads their outputs ({@code void} steps, steps with
-   * effects). The graph is every step the roots need, found by walking producers and ordering
+   * Builds the workflow that computes the cells among {@code roots} and runs the steps among them
+   * even if nobody reads their outputs ({@code void} steps, steps with effects). Its outputs are
+   * the cells among the roots and every output of the steps among them, in order. The graph is every step the roots need, found by walking producers and ordering
    * edges back from them.
    *
    * <pre>{@code
@@ -66,7 +66,9 @@ public final class Workflow {
       if (Objects.requireNonNull(root, "root == null") instanceof Cell<?> cell) {
         outputs.add(cell);
       } else {
-        steps.add((WorkflowStep) root);
+        WorkflowStep step = (WorkflowStep) root;
+        steps.add(step);
+        outputs.addAll(step.outputCells()); // a step given as a root is an output of the workflow
       }
     }
     return build(name, outputs, steps, List.of(), FlowScope.current());

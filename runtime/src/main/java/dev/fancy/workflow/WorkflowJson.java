@@ -31,11 +31,26 @@ final class WorkflowJson {
   /** The schema version this code writes and reads. */
   static final int SCHEMA_VERSION = 1;
 
+  /** Reads numbers with a fraction as exact decimals, so constants keep every digit. */
   private static final ObjectMapper MAPPER = ValueCodec.defaults().newMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private WorkflowJson() {}
+
+  /**
+   * {@code tree} as workflow JSON reads it back: written and parsed once, so a constant built in
+   * code equals the same constant read from a file (a {@code BigDecimal} 2 is an integer node
+   * either way, 0.1 an exact decimal either way).
+   */
+  static JsonNode canonical(JsonNode tree) {
+    try {
+      return MAPPER.readTree(MAPPER.writeValueAsString(tree));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree did not read back: " + e.getMessage(), e);
+    }
+  }
 
   @JsonPropertyOrder({"schemaVersion", "name", "inputs", "constants", "steps", "outputs"})
   record WorkflowDocument(Integer schemaVersion, String name, List<CellDocument> inputs,

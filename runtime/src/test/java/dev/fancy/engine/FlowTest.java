@@ -53,6 +53,9 @@ class FlowTest {
 
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger peak = new AtomicInteger();
+  /** When set, slow_double elements wait until this many of them run at the same time. */
+  private volatile java.util.concurrent.CountDownLatch gate;
+  private volatile int gateSize;
   private final List<Integer> notes = Collections.synchronizedList(new ArrayList<>());
   private final StepRegistry registry = StepRegistry.empty().register(new MathSteps.Module())
       .allowType(Sky.class).allowType(Shelf.class) // workflow JSON names it, and no step's contract does
@@ -64,7 +67,16 @@ class FlowTest {
       }))
       .register(Call.intStep("test.slow_double", (frame, args) -> {
         peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-        Thread.sleep(2); // the step's work: long enough for elements to overlap
+        java.util.concurrent.CountDownLatch together = gate;
+        if (together != null) {
+          together.countDown();
+          // The first elements go on only once as many run at once as the gate counts: an engine
+          // that ran them one at a time would fail here.
+          if (!together.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            running.decrementAndGet();
+            throw new AssertionError("elements never ran " + gateSize + " at a time");
+          }
+        }
         running.decrementAndGet();
         int value = (Integer) args[0];
         if (value % 10 == 7) {
@@ -159,11 +171,13 @@ class FlowTest {
     Cell<List<Integer>> doubled = Flow.map(numbers, 3, FlowTest::slowDouble);
     Workflow workflow = roundTrip(Workflow.of("map", doubled));
     List<Integer> input = IntStream.range(0, 40).map(i -> i * 10).boxed().toList();
+    gateSize = 3;
+    gate = new java.util.concurrent.CountDownLatch(3);
 
     RunResult run = engine.run(workflow, Inputs.of(numbers, input));
 
     assertThat(run.get(doubled)).isEqualTo(input.stream().map(i -> 2 * i).toList());
-    assertThat(peak.get()).isBetween(1, 3);
+    assertThat(peak.get()).as("three at a time, never more").isEqualTo(3);
     assertThat(run.history().get(0).children()).hasSize(40)
         .extracting(ChildRun::label).startsWith("element 0", "element 1");
     assertThat(run.usage().cost()).isEqualByComparingTo("10.00");

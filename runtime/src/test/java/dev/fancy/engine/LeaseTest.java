@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.ManualTicker;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
 import dev.fancy.internal.StepDefinition;
 import dev.fancy.internal.journal.AttemptInfo;
 import dev.fancy.internal.journal.JournalRun;
 import dev.fancy.internal.journal.StepInfo;
-import dev.fancy.journal.Durability;
 import dev.fancy.journal.JournalEffects;
 import dev.fancy.journal.JournalException;
-import dev.fancy.journal.JournalOptions;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptStatus;
 import dev.fancy.run.RunStatus;
@@ -141,28 +140,39 @@ class LeaseTest {
   }
 
   @Test
-  void runsOfADeadProcessAreTakenOverWhileAnotherEngineLives() throws Exception {
-    JournalOptions.Builder realTime = JournalOptions.builder()
-        .clock(java.time.Clock.systemUTC());
-    try (Journal journalA = Journal.open(file(), realTime.durability(Durability.NORMAL).build());
-        Journal journalB = Journal.open(file(), realTime.build())) {
-      JournalKit.execute(journalA.file(), "CREATE TABLE effects (step_key TEXT)");
+  void runsOfADeadProcessAreTakenOverWithinALeaseAndOneScan() throws Exception {
+    Duration lease = Duration.ofSeconds(30);
+    Duration scan = Duration.ofSeconds(10);
+    ManualTicker tickerB = new ManualTicker();
+    try (Journal journalA = kit.open(file()); Journal journalB = kit.open(file())) {
       DurableEngine b = DurableEngine.builder(journalB).registry(withBlockV1(kit.registry()))
-          .lease(Duration.ofMillis(300)).takeoverInterval(Duration.ofMillis(50)).open();
-      DurableEngine a = DurableEngine.builder(journalA).registry(kit.registry())
-          .lease(Duration.ofMillis(300)).open();
-      UUID run = a.start(JournalKit.chain("test.count", "test.block"), Bind.inputs(JournalKit.chain("test.count", "test.block"), Map.of("x", 1))).id();
+          .lease(lease).takeoverInterval(scan).ticker(tickerB).open();
+      DurableEngine a = DurableEngine.builder(journalA).registry(kit.registry()).lease(lease)
+          .ticker(new ManualTicker()).open();
+      UUID run = a.start(JournalKit.chain("test.count", "test.block"),
+          Bind.inputs(JournalKit.chain("test.count", "test.block"), Map.of("x", 1))).id();
       assertThat(kit.started.await(10, TimeUnit.SECONDS)).isTrue();
-      long died = System.nanoTime();
+      java.time.Instant leaseUntil = journalB.run(run).orElseThrow().leaseUntil();
+      java.time.Instant died = kit.clock.instant();
       a.close(); // no heartbeat any more; B notices by itself, without recover()
-      Poll.until("B takes the run over", Duration.ofSeconds(20),
+
+      java.time.Instant takenAt = null;
+      for (int step = 0; step < 10 && takenAt == null; step++) {
+        kit.clock.advance(scan);
+        tickerB.advance(scan);
+        if (journalB.run(run).orElseThrow().epoch() == 2) {
+          takenAt = kit.clock.instant();
+        }
+      }
+      assertThat(takenAt).as("B took the run over").isNotNull();
+      assertThat(takenAt).as("not before the lease ran out").isAfter(leaseUntil);
+      assertThat(Duration.between(died, takenAt)).as("within a lease and one scan")
+          .isLessThanOrEqualTo(lease.plus(scan));
+      Poll.until("B finishes the run", Duration.ofSeconds(20),
           () -> journalB.run(run).orElseThrow().status() == RunStatus.SUCCEEDED);
-      long tookMillis = (System.nanoTime() - died) / 1_000_000;
-      assertThat(journalB.run(run).orElseThrow().epoch()).isEqualTo(2);
       assertThat(journalB.attempts(run)).extracting(AttemptInfo::status)
           .containsExactly(AttemptStatus.SUCCEEDED, AttemptStatus.ABANDONED,
               AttemptStatus.SUCCEEDED);
-      System.out.printf("taken over %d ms after its owner died (lease 300 ms)%n", tookMillis);
       b.close();
     } finally {
       kit.release.countDown();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.ManualTicker;
 import dev.fancy.fixtures.MathSteps;
+import dev.fancy.fixtures.Poll;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
@@ -14,7 +16,9 @@ import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.AttemptStatus;
 import dev.fancy.run.AttemptTimeoutException;
 import dev.fancy.run.AttemptVetoedException;
+import dev.fancy.run.Inputs;
 import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunHandle;
 import dev.fancy.run.RunListener;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
@@ -121,10 +125,12 @@ class PoliciesTest {
   @Test
   void anAttemptOverItsTimeoutIsInterruptedAndRecordedTimedOut() {
     AtomicInteger interrupted = new AtomicInteger();
+    java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(0);
     StepRegistry registry = StepRegistry.empty().register(Call.intStep("test.sleepy",
         (frame, args) -> {
+          running.release();
           try {
-            Thread.sleep(10_000);
+            new java.util.concurrent.CountDownLatch(1).await(); // until interrupted
           } catch (InterruptedException e) {
             interrupted.incrementAndGet();
             throw e;
@@ -134,22 +140,29 @@ class PoliciesTest {
     Call<Integer> call = new Call<>("test.sleepy", Call.unary(MathSteps.INT), x);
     call.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)).withRetry(
         new RetryPolicy(2, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of())));
+    ManualTicker ticker = new ManualTicker();
 
-    RunResult result = run(registry, call, 1);
+    try (Engine engine = Engine.builder().registry(registry).listener(recorder).ticker(ticker)
+        .build()) {
+      RunHandle run = engine.start(Workflow.of("w", call.out()), Inputs.of(x, 1));
+      for (int attempt = 1; attempt <= 2; attempt++) {
+        acquire(running);
+        ticker.advance(Duration.ofMillis(49));
+        assertThat(run.status()).as("before its timeout").isEqualTo(RunStatus.RUNNING);
+        ticker.advance(Duration.ofMillis(1));
+      }
+      RunResult result = run.result();
 
-    assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-    StepRecord record = result.step(call);
-    assertThat(record.attempts()).extracting(AttemptRecord::status)
-        .containsExactly(AttemptStatus.TIMED_OUT, AttemptStatus.TIMED_OUT);
-    assertThat(record.error().type()).isEqualTo(AttemptTimeoutException.class.getName());
-    assertThat(record.error().message()).isEqualTo("attempt 2 of step 'test.sleepy' timed out after "
-        + "PT0.05S");
-    // The interrupted attempt threads notice asynchronously; give them a bounded while.
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (interrupted.get() < 2 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+      assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+      StepRecord record = result.step(call);
+      assertThat(record.attempts()).extracting(AttemptRecord::status)
+          .containsExactly(AttemptStatus.TIMED_OUT, AttemptStatus.TIMED_OUT);
+      assertThat(record.error().type()).isEqualTo(AttemptTimeoutException.class.getName());
+      assertThat(record.error().message()).isEqualTo("attempt 2 of step 'test.sleepy' timed out "
+          + "after PT0.05S");
     }
-    assertThat(interrupted).hasValue(2);
+    Poll.until("both timed-out attempts see their interrupt", Duration.ofSeconds(10),
+        () -> interrupted.get() == 2);
   }
 
   /** A validator of an integer output. */
@@ -157,6 +170,15 @@ class PoliciesTest {
     @Override
     public String problem(Integer output) {
       return output >= 10 ? null : output + " is below 10";
+    }
+  }
+
+  private static void acquire(java.util.concurrent.Semaphore semaphore) {
+    try {
+      assertThat(semaphore.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the attempt started").isTrue();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
     }
   }
 
@@ -382,14 +404,23 @@ class PoliciesTest {
           return new Object[] {args[0]};
         }));
     Call<Integer> later = new Call<>("test.later", Call.unary(MathSteps.INT), x);
-    later.options(StepOptions.DEFAULT.withRetry(new RetryPolicy(2, Duration.ofMillis(300), 1,
-        Duration.ofMillis(300), 0, List.of(), List.of())));
+    later.options(StepOptions.DEFAULT.withRetry(new RetryPolicy(2, Duration.ofSeconds(300), 1,
+        Duration.ofSeconds(300), 0, List.of(), List.of())));
     Call<Integer> now = new Call<>("test.now", Call.unary(MathSteps.INT), x);
-    try (Engine engine = Engine.builder().registry(registry).maxConcurrency(1).build()) {
-      RunResult result = engine.run(Workflow.of("w", later.out(), now.out()), Bind.inputs(Workflow.of("w", later.out(), now.out()), Map.of("x", 1)));
-      assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+    ManualTicker ticker = new ManualTicker();
+    try (Engine engine = Engine.builder().registry(registry).maxConcurrency(1).ticker(ticker)
+        .build()) {
+      RunHandle run = engine.start(Workflow.of("w", later.out(), now.out()), Inputs.of(x, 1));
+      // One worker: "now" can only run while "later" waits its backoff if the wait holds none.
+      Poll.until("both steps ran, the first one waiting for its backoff", Duration.ofSeconds(10),
+          () -> order.size() == 2 && ticker.pending() == 1);
+      assertThat(order).containsExactly("later attempt 1", "now");
+      assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+      ticker.advance(Duration.ofSeconds(299));
+      assertThat(order).as("still in its backoff").hasSize(2);
+      ticker.advance(Duration.ofSeconds(1));
+      assertThat(run.result().status()).isEqualTo(RunStatus.SUCCEEDED);
     }
-    // One worker: "now" could only run between the attempts if the waiting step let it go.
     assertThat(order).containsExactly("later attempt 1", "now", "later attempt 2");
   }
 

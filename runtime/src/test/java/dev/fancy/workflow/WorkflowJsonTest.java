@@ -21,6 +21,22 @@ class WorkflowJsonTest {
   }
 
   @Test
+  void decimalConstantsRoundTripExactlyAndEqual() {
+    Cell<java.math.BigDecimal> price = Cell.constant(new java.math.BigDecimal("2"));
+    Cell<java.math.BigDecimal> rate = Cell.constant(new java.math.BigDecimal(
+        "0.10000000000000000000000000000001"));
+    Cell<String> text = Cell.input("text", String.class);
+    Workflow workflow = Workflow.of("prices", MathSteps.shout(text).out(), price, rate);
+
+    Workflow back = Workflow.fromJson(workflow.toJson());
+
+    assertThat(back).isEqualTo(workflow);
+    assertThat(back.toJson()).isEqualTo(workflow.toJson());
+    assertThat(back.constants().get(1).constantValue().decimalValue())
+        .isEqualByComparingTo("0.10000000000000000000000000000001");
+  }
+
+  @Test
   void roundTripIsLossless() {
     Cell<Integer> x = Cell.input("x", Integer.class);
     AddStep a = MathSteps.add(x, 1);

@@ -36,6 +36,18 @@ class WorkflowTest {
   }
 
   @Test
+  void aWorkflowOfStepsExposesTheirOutputs() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    AddStep first = MathSteps.add(x, 1);
+    AddStep second = MathSteps.add(first.out(), 2);
+    Workflow workflow = Workflow.of("steps", second);
+    assertThat(workflow.outputs()).containsExactly(second.out());
+    assertThat(Workflow.fromJson(workflow.toJson()).outputs()).hasSize(1);
+    Workflow mixed = Workflow.of("mixed", first.out(), second);
+    assertThat(mixed.outputs()).containsExactly(first.out(), second.out());
+  }
+
+  @Test
   void orderingCyclesAreRejectedNamingBothSteps() {
     Cell<Integer> x = Cell.input("x", Integer.class);
     AddStep a = MathSteps.add(x, 1);

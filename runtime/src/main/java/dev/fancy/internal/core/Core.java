@@ -57,6 +57,7 @@ public final class Core {
   private final LazyThreadPool<ExecutorService> flowThreads = LazyThreadPool.cached("fancy-flow-");
   private final LazyThreadPool<ScheduledExecutorService> timer =
       LazyThreadPool.timer("fancy-timer-");
+  private final Ticker ticker;
   /** The reference store the engine made itself (in a temporary directory), or null. */
   private final FileDatumStore ownedReferences;
   private volatile boolean closed;
@@ -94,11 +95,12 @@ public final class Core {
    *     {@link #close()} deletes
    * @param cache the step cache, or null for an in-memory one of 10,000 entries
    * @param keptSteps how many workflow steps' worth of finished runs to keep for handles
+   * @param ticker when backoffs and timeouts end, or null for real time
    */
   public record Settings(StepRegistry registry, Executor executor, int maxConcurrency,
       int maxTimedAttempts, DatumStore valueStore, DatumStore referenceStore, StepCache cache,
       Resources resources, List<AttemptInterceptor> interceptors, List<RunListener> listeners,
-      List<Module> jacksonModules, long keptSteps) {}
+      List<Module> jacksonModules, long keptSteps, Ticker ticker) {}
 
   /** A core with {@code builder}'s settings. */
   public Core(Settings builder) {
@@ -123,12 +125,13 @@ public final class Core {
     } else {
       ownedReferences = null;
     }
-    this.timedAttempts = new TimedAttempts(builder.maxTimedAttempts());
+    this.ticker = builder.ticker() != null ? builder.ticker() : Ticker.system(timer::get);
+    this.timedAttempts = new TimedAttempts(builder.maxTimedAttempts(), ticker);
     this.services = new EngineServices(executor, builder.maxConcurrency(),
         builder.valueStore(),
         references, builder.cache() != null ? builder.cache() : new InMemoryStepCache(10_000),
         codec, builder.resources(), List.copyOf(builder.interceptors()),
-        List.copyOf(builder.listeners()), timedAttempts, flowThreads::get, timer::get);
+        List.copyOf(builder.listeners()), timedAttempts, flowThreads::get, ticker);
   }
 
   /** The registry steps are looked up in. */

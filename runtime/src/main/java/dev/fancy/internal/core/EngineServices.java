@@ -9,14 +9,13 @@ import dev.fancy.value.ValueCodec;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /**
  * What every run of one engine shares: where steps run, where values and cached results go, the
  * plugins and listeners, resources, the threads that run attempts with a timeout, and the threads
  * of control-flow child runs (a cached pool, so a control step waiting for its children can never
- * starve them of workers), and the timer that wakes steps after a retry's backoff.
+ * starve them of workers), and the ticker that wakes steps after a retry's backoff.
  *
  * @param values the configured store for {@code VALUE} and {@code COMPOSITE} cells, or null to
  *     keep them in each run ({@link RunValues})
@@ -25,17 +24,17 @@ record EngineServices(Executor executor, int maxConcurrency, DatumStore values,
     DatumStore references, StepCache cache, ValueCodec codec, Resources resources,
     List<AttemptInterceptor> interceptors, List<RunListener> listeners,
     TimedAttempts timedAttempts, Supplier<ExecutorService> flowThreads,
-    Supplier<ScheduledExecutorService> timer) {
+    Ticker ticker) {
 
   /** These services with a child run's steps run one at a time on the thread that starts it. */
   EngineServices inline() {
     return new EngineServices(Runnable::run, 1, values, references, cache, codec, resources,
-        interceptors, listeners, timedAttempts, flowThreads, timer);
+        interceptors, listeners, timedAttempts, flowThreads, ticker);
   }
 
   /** These services with child runs' steps on the flow threads, which never run out. */
   EngineServices forChildren() {
     return new EngineServices(flowThreads.get(), maxConcurrency, values, references, cache, codec,
-        resources, interceptors, listeners, timedAttempts, flowThreads, timer);
+        resources, interceptors, listeners, timedAttempts, flowThreads, ticker);
   }
 }

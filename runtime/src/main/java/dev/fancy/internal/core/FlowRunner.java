@@ -289,6 +289,11 @@ final class FlowRunner {
    * whose {@code toString} collide stay apart); for workflows written before keys were kept, the
    * branch named by the enum constant's name or the key's text.
    */
+  /** JSON equality with numbers compared by value (2 equals 2.0, whatever the node class). */
+  private static final java.util.Comparator<JsonNode> SAME_VALUE = (a, b) ->
+      a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue())
+          : a.equals(b) ? 0 : 1;
+
   private String branchOf(Object route) {
     Map<String, JsonNode> keys = step.settings().keys();
     if (keys.isEmpty()) {
@@ -296,7 +301,7 @@ final class FlowRunner {
     }
     JsonNode json = run.services.codec().toTree(route);
     for (Map.Entry<String, JsonNode> key : keys.entrySet()) {
-      if (key.getValue().equals(json)) {
+      if (key.getValue().equals(SAME_VALUE, json)) {
         return key.getKey();
       }
     }

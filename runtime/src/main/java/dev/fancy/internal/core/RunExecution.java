@@ -2,7 +2,6 @@ package dev.fancy.internal.core;
 
 import dev.fancy.frame.CancellationSignal;
 import dev.fancy.frame.Usage;
-import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.ChildRun;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
@@ -11,9 +10,7 @@ import dev.fancy.run.UsageLimitExceededException;
 import dev.fancy.workflow.WorkflowStep;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +18,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The state of one run while it executes, and its scheduling.
@@ -36,13 +32,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@link JournalGate}, whose first failure halts the run here.
  */
 final class RunExecution {
-
-  static final int PENDING = 0;
-  static final int RUNNING = 1;
-  static final int SUCCEEDED = 2;
-  static final int FAILED = 3;
-  static final int SKIPPED = 4;
-  static final int CANCELLED = 5;
 
   final ExecutionPlan plan;
   final UUID runId;
@@ -61,23 +50,13 @@ final class RunExecution {
   /** The run's cell values, by slot. */
   final RunValues values;
   private final StepAttempts attempts;
-  /** Per control-flow step, its child runs; null for other steps. */
-  private final List<ChildRun>[] childRuns;
   /** Per step, outputs an earlier execution committed (a resumed run), or null. */
   private final Object[][] restored;
 
-  final AtomicIntegerArray state;
+  /** The steps' statuses, timings, errors and attempts. */
+  final RunState state;
+  /** Per step, how many of the steps it depends on have not succeeded yet. */
   private final AtomicIntegerArray waitingFor;
-  final long[] startNanos;
-  final long[] endNanos;
-  final Throwable[] errors;
-  /** For a skipped step, the index of the failed step that caused it, or -1 if the run stopped. */
-  final int[] skippedBecause;
-  /** Per step, its attempts if it went through the attempt machinery; null otherwise. */
-  final List<AttemptRecord>[] attemptRecords;
-  final boolean[] cacheHit;
-  final boolean[] fallbackUsed;
-  private final AtomicReferenceArray<Thread> running;
   final Instant startedAt = Instant.now();
   final long startedNanos = System.nanoTime();
   volatile long finishedNanos;
@@ -97,7 +76,6 @@ final class RunExecution {
    * @param restored per step, the outputs an earlier execution committed, or null
    * @param events where the run reports what happens (a child run: its top-level run's log)
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   RunExecution(ExecutionPlan plan, UUID runId, EngineServices services, RunOptions options,
       Object context, RunExecution parent, int parentStep, StepJournal journal, Usage usedBefore,
       Object[][] restored, RunObserver events) {
@@ -114,17 +92,8 @@ final class RunExecution {
     this.usage = new UsageAccount(options.limits(), n, usedBefore);
     this.restored = restored;
     this.values = new RunValues(plan, runId, services.values(), services.references());
-    this.state = new AtomicIntegerArray(n);
+    this.state = new RunState(n);
     this.waitingFor = new AtomicIntegerArray(plan.dependencyCount);
-    this.startNanos = new long[n];
-    this.endNanos = new long[n];
-    this.errors = new Throwable[n];
-    this.skippedBecause = new int[n];
-    this.attemptRecords = new List[n];
-    this.cacheHit = new boolean[n];
-    this.fallbackUsed = new boolean[n];
-    this.running = new AtomicReferenceArray<>(n);
-    this.childRuns = new List[n];
     this.attempts = new StepAttempts(this);
   }
 
@@ -151,7 +120,7 @@ final class RunExecution {
       return result;
     }
     for (int s = 0; s < plan.steps.length; s++) {
-      if (waitingFor.get(s) == 0 && state.get(s) == PENDING) {
+      if (waitingFor.get(s) == 0 && state.status(s) == RunState.PENDING) {
         ready.add(s);
       }
     }
@@ -178,9 +147,7 @@ final class RunExecution {
         continue;
       }
       storeOutputs(s, restored[s]);
-      startNanos[s] = now;
-      endNanos[s] = now;
-      state.set(s, SUCCEEDED);
+      state.restored(s, now);
       count++;
       for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
         waitingFor.decrementAndGet(plan.dependent[d]);
@@ -257,10 +224,9 @@ final class RunExecution {
 
   /** Runs step {@code s}; returns a newly ready dependent to run next on this thread, or -1. */
   private int execute(int s) {
-    if (!state.compareAndSet(s, PENDING, RUNNING)) {
+    if (!state.tryStart(s, System.nanoTime())) {
       return -1;
     }
-    startNanos[s] = System.nanoTime();
     listeners.stepStarted(event(s));
     return proceed(s, () -> attempts.run(s, arguments(s)));
   }
@@ -276,13 +242,13 @@ final class RunExecution {
 
   /** Runs {@code work} for step {@code s} and settles the step's state from its outcome. */
   private int proceed(int s, StepWork work) {
-    running.set(s, Thread.currentThread());
+    state.runsOn(s, Thread.currentThread());
     boolean keep;
     try {
       Object[] outputs = work.run();
       if (outputs == null) {
-        // A retry is scheduled: the step stays RUNNING without holding this worker.
-        running.set(s, null);
+        // A retry is scheduled: the step stays running without holding this worker.
+        state.runsOn(s, null);
         Thread.interrupted();
         return -1;
       }
@@ -293,16 +259,15 @@ final class RunExecution {
       }
     } catch (Throwable t) {
       leave(s);
-      errors[s] = t;
       if (isStopped()
           && (t instanceof CancellationException || t instanceof InterruptedException)) {
-        state.set(s, CANCELLED);
+        state.settle(s, RunState.CANCELLED, t);
         journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
         listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
         finish(1);
         return -1;
       }
-      state.set(s, FAILED);
+      state.settle(s, RunState.FAILED, t);
       journal.end(plan.steps[s], StepStatus.FAILED, t.getClass().getName() + ": "
           + t.getMessage());
       listeners.stepFailed(event(s), t);
@@ -311,13 +276,13 @@ final class RunExecution {
     }
     leave(s);
     if (!keep) {
-      state.set(s, CANCELLED);
+      state.settle(s, RunState.CANCELLED, null);
       journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
       listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
       finish(1);
       return -1;
     }
-    state.set(s, SUCCEEDED);
+    state.settle(s, RunState.SUCCEEDED, null);
     listeners.stepSucceeded(event(s));
     int next = -1;
     if (!isStopped()) {
@@ -338,8 +303,7 @@ final class RunExecution {
   }
 
   private void leave(int s) {
-    endNanos[s] = System.nanoTime();
-    running.set(s, null);
+    state.left(s, System.nanoTime());
     Thread.interrupted(); // an interrupt meant for this step must not reach the next one
   }
 
@@ -374,24 +338,7 @@ final class RunExecution {
 
   /** Records a child run of control-flow step {@code s}. */
   void addChildRun(int s, ChildRun child) {
-    synchronized (childRuns) {
-      if (childRuns[s] == null) {
-        childRuns[s] = new ArrayList<>();
-      }
-      childRuns[s].add(child);
-    }
-  }
-
-  /** Every control-flow step's child runs, by step index (null for other steps). A copy. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  List<ChildRun>[] childRuns() {
-    synchronized (childRuns) {
-      List<ChildRun>[] copy = new List[childRuns.length];
-      for (int s = 0; s < copy.length; s++) {
-        copy[s] = childRuns[s] == null ? null : List.copyOf(childRuns[s]);
-      }
-      return copy;
-    }
+    state.addChild(s, child);
   }
 
   /** Stops the run: pending steps are skipped, running ones interrupted and then cancelled. */
@@ -400,13 +347,12 @@ final class RunExecution {
     stopped = true;
     int skipped = 0;
     for (int s = 0; s < plan.steps.length; s++) {
-      if (state.compareAndSet(s, PENDING, SKIPPED)) {
-        skippedBecause[s] = -1;
+      if (state.trySkip(s, -1)) {
         skipped++;
         journal.end(plan.steps[s], StepStatus.SKIPPED, "the run was stopped: " + reason);
         listeners.stepSkipped(event(s), "the run was stopped: " + reason);
       } else {
-        Thread thread = running.get(s);
+        Thread thread = state.thread(s);
         if (thread != null && thread != Thread.currentThread()) {
           thread.interrupt();
         }
@@ -434,8 +380,7 @@ final class RunExecution {
       int step = todo.pop();
       for (int d = plan.depStart[step]; d < plan.depStart[step + 1]; d++) {
         int dependent = plan.dependent[d];
-        if (state.compareAndSet(dependent, PENDING, SKIPPED)) {
-          skippedBecause[dependent] = failed;
+        if (state.trySkip(dependent, failed)) {
           count++;
           journal.end(plan.steps[dependent], StepStatus.SKIPPED, reason);
           todo.push(dependent);

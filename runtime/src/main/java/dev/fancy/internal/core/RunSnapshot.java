@@ -50,27 +50,33 @@ final class RunSnapshot implements RunResult.Values {
     this.usage = run.usage.total();
     this.stepUsage = run.usage.steps();
     this.finishedNanos = run.finishedNanos;
+    RunState live = run.state;
     int n = plan.steps.length;
     this.state = new int[n];
+    this.startNanos = new long[n];
+    this.endNanos = new long[n];
+    this.errors = new Throwable[n];
+    this.skippedBecause = new int[n];
+    this.attemptRecords = newLists(n);
+    this.cacheHit = new boolean[n];
+    this.fallbackUsed = new boolean[n];
+    this.childRuns = newLists(n);
     for (int s = 0; s < n; s++) {
-      state[s] = run.state.get(s);
+      state[s] = live.status(s);
+      startNanos[s] = live.start(s);
+      endNanos[s] = live.end(s);
+      errors[s] = live.error(s);
+      skippedBecause[s] = live.skippedBecause(s);
+      attemptRecords[s] = live.attempts(s);
+      cacheHit[s] = live.cacheHit(s);
+      fallbackUsed[s] = live.fallbackUsed(s);
+      childRuns[s] = live.children(s);
     }
-    this.startNanos = run.startNanos.clone();
-    this.endNanos = run.endNanos.clone();
-    this.errors = run.errors.clone();
-    this.skippedBecause = run.skippedBecause.clone();
-    this.attemptRecords = run.attemptRecords.clone();
-    for (int s = 0; s < n; s++) {
-      List<AttemptRecord> attempts = attemptRecords[s];
-      if (attempts != null) {
-        synchronized (attempts) {
-          attemptRecords[s] = List.copyOf(attempts);
-        }
-      }
-    }
-    this.cacheHit = run.cacheHit.clone();
-    this.fallbackUsed = run.fallbackUsed.clone();
-    this.childRuns = run.childRuns();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <T> List<T>[] newLists(int n) {
+    return new List[n];
   }
 
   /** The run's status as of this snapshot. */
@@ -82,7 +88,7 @@ final class RunSnapshot implements RunResult.Values {
       return RunStatus.CANCELLED;
     }
     for (int s : state) {
-      if (s != RunExecution.SUCCEEDED) {
+      if (s != RunState.SUCCEEDED) {
         return RunStatus.FAILED;
       }
     }
@@ -97,7 +103,7 @@ final class RunSnapshot implements RunResult.Values {
       error = ErrorInfo.of(ErrorInfo.CANCELLED, stopReason);
     } else if (status == RunStatus.FAILED) {
       for (int s = 0; s < state.length && error == null; s++) {
-        if (state[s] == RunExecution.FAILED) {
+        if (state[s] == RunState.FAILED) {
           error = errorOf(s);
         }
       }
@@ -115,7 +121,7 @@ final class RunSnapshot implements RunResult.Values {
 
   private Throwable firstError() {
     for (int s = 0; s < state.length; s++) {
-      if (state[s] == RunExecution.FAILED && errors[s] != null) {
+      if (state[s] == RunState.FAILED && errors[s] != null) {
         return errors[s];
       }
     }
@@ -142,16 +148,16 @@ final class RunSnapshot implements RunResult.Values {
     Usage used = stepUsage[s] == null ? Usage.NONE : stepUsage[s];
     List<ChildRun> children = childRuns[s] == null ? List.of() : childRuns[s];
     switch (state[s]) {
-      case RunExecution.PENDING:
+      case RunState.PENDING:
         return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.PENDING, null,
             null, Duration.ZERO, null, List.of(), false, false, used, children);
-      case RunExecution.RUNNING: {
+      case RunState.RUNNING: {
         List<AttemptRecord> attempts = attemptRecords[s] == null ? List.of() : attemptRecords[s];
         return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.RUNNING,
             run.instant(startNanos[s]), null, Duration.ZERO, null, attempts, false, false, used,
             children);
       }
-      case RunExecution.SKIPPED: {
+      case RunState.SKIPPED: {
         int cause = skippedBecause[s];
         String reason = cause < 0 ? "skipped because the run was stopped: " + stopReason
             : "skipped because step '" + plan.steps[cause].slug() + "' ("
@@ -167,8 +173,8 @@ final class RunSnapshot implements RunResult.Values {
     Instant end = run.instant(endNanos[s]);
     Duration duration = Duration.ofNanos(endNanos[s] - startNanos[s]);
     StepStatus status = switch (state[s]) {
-      case RunExecution.SUCCEEDED -> StepStatus.SUCCEEDED;
-      case RunExecution.CANCELLED -> StepStatus.CANCELLED;
+      case RunState.SUCCEEDED -> StepStatus.SUCCEEDED;
+      case RunState.CANCELLED -> StepStatus.CANCELLED;
       default -> StepStatus.FAILED;
     };
     ErrorInfo error = switch (status) {
@@ -195,10 +201,10 @@ final class RunSnapshot implements RunResult.Values {
     WorkflowStep producer = plan.cells[slot].producer();
     if (producer != null) {
       int s = indexOf(producer);
-      if (state[s] != RunExecution.SUCCEEDED) {
+      if (state[s] != RunState.SUCCEEDED) {
         throw new IllegalStateException("cell '" + cell.alias() + "' has no value: step '"
-            + producer.slug() + "' " + (state[s] == RunExecution.FAILED ? "failed"
-                : state[s] == RunExecution.CANCELLED ? "was cancelled" : "was skipped")
+            + producer.slug() + "' " + (state[s] == RunState.FAILED ? "failed"
+                : state[s] == RunState.CANCELLED ? "was cancelled" : "was skipped")
             + " in run " + run.runId);
       }
     }
@@ -213,7 +219,7 @@ final class RunSnapshot implements RunResult.Values {
   @Override
   public boolean isAvailable(Cell<?> cell) {
     WorkflowStep producer = plan.cells[slot(cell)].producer();
-    return producer == null || state[indexOf(producer)] == RunExecution.SUCCEEDED;
+    return producer == null || state[indexOf(producer)] == RunState.SUCCEEDED;
   }
 
   @Override

@@ -15,13 +15,10 @@ import dev.fancy.run.ErrorInfo;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.WorkflowStep;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -43,7 +40,7 @@ final class StepAttempts {
     final CacheKey key;
     int attempt;
     Throwable last;
-    Future<?> timer;
+    Ticker.Scheduled timer;
 
     AttemptLoop(Object[] args, byte[][] snapshot, CacheKey key) {
       this.args = args;
@@ -77,7 +74,7 @@ final class StepAttempts {
   /** Ends step {@code s}'s backoff early (the run stopped); returns whether one was waiting. */
   boolean wakeWaiting(int s) {
     AttemptLoop loop = waiting.get(s);
-    return loop != null && loop.timer != null && loop.timer.cancel(false);
+    return loop != null && loop.timer != null && loop.timer.cancel();
   }
 
   private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
@@ -124,14 +121,14 @@ final class StepAttempts {
   /** The attempt machinery: cache, retries with fresh copies, timeouts, validators, fallback. */
   private Object[] guarded(int s, Object[] args) throws Throwable {
     StepOptions options = plan.options[s];
-    run.attemptRecords[s] = new ArrayList<>(options.maxAttempts());
+    run.state.expectAttempts(s, options.maxAttempts());
     CacheKey key = null;
     if (options.cached()) {
       key = CacheKey.of(plan.steps[s].slug(), plan.steps[s].version(), inputNames(s), args,
           run.services.codec());
       Optional<ArrayNode> hit = run.services.cache().get(key);
       if (hit.isPresent()) {
-        run.cacheHit[s] = true;
+        run.state.markCacheHit(s);
         run.listeners.cacheHit(run.event(s));
         return decode(s, hit.get());
       }
@@ -182,10 +179,7 @@ final class StepAttempts {
           Duration.ofNanos(end - start), error == null ? null
               : ErrorInfo.of(error, attempt < options.maxAttempts()
                   && options.retry().retries(error)), used);
-      List<AttemptRecord> records = run.attemptRecords[s];
-      synchronized (records) {
-        records.add(record);
-      }
+      run.state.attempted(s, record);
       run.account(s, used);
       if (error == null) {
         if (loop.key != null) {
@@ -205,10 +199,9 @@ final class StepAttempts {
       run.listeners.retryScheduled(run.event(s), attempt + 1, delay);
       if (!delay.isZero()) {
         waiting.set(s, loop);
-        loop.timer = run.services.timer().get().schedule(() -> run.requeue(s),
-            delay.toNanos(), TimeUnit.NANOSECONDS);
+        loop.timer = run.services.ticker().schedule(delay, () -> run.requeue(s));
         // A stop that came before the timer existed could not end the wait: end it here.
-        if (run.isStopped() && loop.timer.cancel(false)) {
+        if (run.isStopped() && loop.timer.cancel()) {
           run.requeue(s);
         }
         return null;
@@ -303,7 +296,7 @@ final class StepAttempts {
     }
     StepJournal.JournalAttempt journaled = run.journal.begin(step);
     if (journaled != null && journaled.committedOutputs() != null) {
-      run.fallbackUsed[s] = true;
+      run.state.markFallbackUsed(s);
       return decode(s, journaled.committedOutputs());
     }
     UsageMeter meter = new UsageMeter();
@@ -312,7 +305,7 @@ final class StepAttempts {
           .invoke(frame(s, attemptsMade + 1, meter, journaled), fallbackArgs);
       requireOutputs(s, outputs, "the fallback " + plan.fallbacks[s].key());
       run.journal.commit(step, journaled, encode(outputs), meter.snapshot());
-      run.fallbackUsed[s] = true;
+      run.state.markFallbackUsed(s);
       return outputs;
     } catch (RunHaltedException e) {
       throw e;

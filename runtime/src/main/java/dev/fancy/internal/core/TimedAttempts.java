@@ -4,13 +4,13 @@ import dev.fancy.run.AttemptTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +33,13 @@ final class TimedAttempts {
   private static final int TIMED_OUT = 3;
 
   private final int maxThreads;
+  private final Ticker ticker;
   private final LazyThreadPool<ThreadPoolExecutor> pool;
   private final AtomicInteger lingering = new AtomicInteger();
 
-  TimedAttempts(int maxThreads) {
+  TimedAttempts(int maxThreads, Ticker ticker) {
     this.maxThreads = maxThreads;
+    this.ticker = ticker;
     this.pool = new LazyThreadPool<>("fancy-attempt-", threads -> new ThreadPoolExecutor(0,
         maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads));
   }
@@ -54,20 +56,31 @@ final class TimedAttempts {
       throws Throwable {
     AtomicInteger state = new AtomicInteger(NOT_STARTED);
     long[] timedOutAt = new long[1];
-    Future<Object[]> call;
+    CompletableFuture<Object[]> outcome = new CompletableFuture<>();
+    Future<?> call;
     try {
       call = pool.get().submit(() -> {
         if (!state.compareAndSet(NOT_STARTED, RUNNING)) {
-          return null; // timed out before it started
+          return; // timed out before it started
         }
+        Object[] result = null;
+        Throwable error = null;
         try {
-          return body.call();
-        } finally {
-          if (!state.compareAndSet(RUNNING, ENDED)) {
-            lingering.decrementAndGet();
-            LOG.warn("attempt {} of step '{}' ended {} ms after it timed out; its code ignored "
-                + "the interrupt", attempt, slug, (System.nanoTime() - timedOutAt[0]) / 1_000_000);
+          result = body.call();
+        } catch (Throwable t) {
+          error = t;
+        }
+        // The state decides: an attempt the timeout has claimed is over, whatever it returns.
+        if (state.compareAndSet(RUNNING, ENDED)) {
+          if (error == null) {
+            outcome.complete(result);
+          } else {
+            outcome.completeExceptionally(error);
           }
+        } else {
+          lingering.decrementAndGet();
+          LOG.warn("attempt {} of step '{}' ended {} ms after it timed out; its code ignored "
+              + "the interrupt", attempt, slug, (System.nanoTime() - timedOutAt[0]) / 1_000_000);
         }
       });
     } catch (RejectedExecutionException e) {
@@ -76,27 +89,42 @@ final class TimedAttempts {
           + lingering.get() + " of them with attempts that timed out and ignore interrupts. Make "
           + "those steps stop when interrupted, or raise Engine.Builder.maxTimedAttempts", e);
     }
+    Ticker.Scheduled timer = ticker.schedule(timeout, () -> {
+      if (abandon(call, state, timedOutAt)) {
+        outcome.completeExceptionally(new AttemptTimeoutException(slug, attempt, timeout));
+      }
+    });
     try {
-      return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      abandon(call, state, timedOutAt);
-      throw new AttemptTimeoutException(slug, attempt, timeout);
+      return outcome.get();
     } catch (ExecutionException e) {
       throw e.getCause();
     } catch (InterruptedException e) {
       abandon(call, state, timedOutAt);
       throw new CancellationException("the run was stopped while step '" + slug + "' ran");
+    } finally {
+      timer.cancel();
     }
   }
 
-  private void abandon(Future<?> call, AtomicInteger state, long[] timedOutAt) {
+  /**
+   * Claims the attempt as over (timed out or cancelled) unless it has ended, and interrupts it;
+   * an attempt whose code still runs is counted as lingering until it ends.
+   *
+   * @return whether this call claimed it
+   */
+  private boolean abandon(Future<?> call, AtomicInteger state, long[] timedOutAt) {
     timedOutAt[0] = System.nanoTime();
+    boolean claimed;
     if (state.compareAndSet(RUNNING, TIMED_OUT)) {
       lingering.incrementAndGet();
+      claimed = true;
     } else {
-      state.compareAndSet(NOT_STARTED, TIMED_OUT);
+      claimed = state.compareAndSet(NOT_STARTED, TIMED_OUT);
     }
-    call.cancel(true);
+    if (claimed) {
+      call.cancel(true);
+    }
+    return claimed;
   }
 
   /** Attempts that timed out and whose code has not ended yet. */

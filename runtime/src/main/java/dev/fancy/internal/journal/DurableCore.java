@@ -8,6 +8,7 @@ import dev.fancy.frame.Resources;
 import dev.fancy.frame.Usage;
 import dev.fancy.internal.core.Core;
 import dev.fancy.internal.core.JournaledRun;
+import dev.fancy.internal.core.Ticker;
 import dev.fancy.journal.JournalEffects;
 import dev.fancy.journal.JournalException;
 import dev.fancy.registry.StepRegistry;
@@ -67,10 +68,13 @@ public final class DurableCore {
    * @param keptRuns how many finished runs keep their values in memory
    * @param keptBytes their total size in JSON characters
    * @param jacksonModules Jackson modules for value types
+   * @param ticker when backoffs, timeouts, heartbeats and takeover scans happen, or null for real
+   *     time
    */
   public record Settings(JournalStore journal, StepRegistry registry, Duration lease,
       Duration takeoverInterval, int maxConcurrency, int workerThreads, Resources resources,
-      RunOptions defaults, int keptRuns, long keptBytes, List<Module> jacksonModules) {}
+      RunOptions defaults, int keptRuns, long keptBytes, List<Module> jacksonModules,
+      Ticker ticker) {}
 
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.fancy.engine.DurableEngine");
@@ -112,11 +116,11 @@ public final class DurableCore {
     this.engine = new Core(new Core.Settings(settings.registry(), workers,
         settings.maxConcurrency(), 256, null, null, null,
         settings.resources().with(JournalEffects.class, journal.effects()), List.of(), List.of(),
-        List.copyOf(settings.jacksonModules()), 0));
+        List.copyOf(settings.jacksonModules()), 0, settings.ticker()));
     this.codec = engine.codec();
     this.submissions = new Submissions(codec);
     this.kept = new KeptResults(journal, codec, settings.keptRuns(), settings.keptBytes());
-    this.leases = new Leases(journal, owner, settings.lease(), id);
+    this.leases = new Leases(journal, owner, settings.lease(), id, settings.ticker());
     this.recovery = new Recovery(journal, engine, owner, settings.defaults(), leases,
         this::isActive, this::execute);
     leases.start(settings.takeoverInterval(), this::held,

@@ -1,5 +1,6 @@
 package dev.fancy.internal.journal;
 
+import dev.fancy.internal.core.Ticker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -26,9 +26,15 @@ final class Leases {
   private final String owner;
   private final Duration lease;
   private final ScheduledExecutorService scheduler;
+  private final Ticker ticker;
   private volatile boolean paused;
+  private volatile boolean closed;
 
-  Leases(JournalStore journal, String owner, Duration lease, int id) {
+  /**
+   * @param ticker when heartbeats and scans happen, or null for real time on this object's own
+   *     scheduler thread
+   */
+  Leases(JournalStore journal, String owner, Duration lease, int id, Ticker ticker) {
     this.journal = journal;
     this.owner = owner;
     this.lease = lease;
@@ -37,6 +43,7 @@ final class Leases {
       thread.setDaemon(true);
       return thread;
     });
+    this.ticker = ticker != null ? ticker : Ticker.system(() -> scheduler);
   }
 
   /**
@@ -48,17 +55,29 @@ final class Leases {
    */
   void start(Duration takeoverInterval, Supplier<List<Lease>> held, Consumer<UUID> lost,
       Runnable takeover) {
-    long heartbeat = Math.max(1, lease.toMillis() / 3);
-    scheduler.scheduleWithFixedDelay(() -> renew(held, lost), heartbeat, heartbeat,
-        TimeUnit.MILLISECONDS);
-    long scan = Math.max(1, takeoverInterval.toMillis());
-    scheduler.scheduleWithFixedDelay(() -> {
+    Duration heartbeat = Duration.ofMillis(Math.max(1, lease.toMillis() / 3));
+    repeat(heartbeat, () -> renew(held, lost));
+    repeat(takeoverInterval, () -> {
       try {
         takeover.run();
       } catch (RuntimeException e) {
         LOG.warn("cannot look for runs to take over: {}", e.getMessage());
       }
-    }, scan, scan, TimeUnit.MILLISECONDS);
+    });
+  }
+
+  /** Runs {@code task} every {@code every} (after each run ends) until closed. */
+  private void repeat(Duration every, Runnable task) {
+    if (closed) {
+      return;
+    }
+    ticker.schedule(every, () -> {
+      try {
+        task.run();
+      } finally {
+        repeat(every, task);
+      }
+    });
   }
 
   /** When a lease taken or renewed now runs out. */
@@ -97,6 +116,7 @@ final class Leases {
 
   /** Stops the heartbeat and the scan. */
   void close() {
+    closed = true;
     scheduler.shutdownNow();
   }
 }
