@@ -172,6 +172,7 @@ final class Interpreter implements InterpreterWorkflow {
 
   private final ClaimedValues claims;
   private RunRequest request;
+  private String workflowHash;
   private UUID runId;
   private String workflowName = "";
   private RunStatus status = RunStatus.PENDING;
@@ -197,6 +198,7 @@ final class Interpreter implements InterpreterWorkflow {
     io.temporal.workflow.Workflow.getVersion(VERSION_CHANGE,
         io.temporal.workflow.Workflow.DEFAULT_VERSION, VERSION);
     this.request = request;
+    this.workflowHash = sha256(request.workflowJson());
     this.runId = UUID.fromString(request.runId());
     this.createdAt = Instant.ofEpochMilli(request.createdAtMillis());
     Workflow workflow = Workflow.fromJson(request.workflowJson());
@@ -345,7 +347,7 @@ final class Interpreter implements InterpreterWorkflow {
       return Async.function(() -> runFlow(flow, rec, inputs, values));
     }
     StepOptions options = options(rec.step);
-    StepRequest call = new StepRequest(request.runId(), rec.path, request.workflowJson(),
+    StepRequest call = new StepRequest(request.runId(), rec.path, workflowHash,
         rec.step.id().toString(), inputs, options, null);
     return schedule(call, activityOptions(options, options.retry()))
         .thenCompose(settled -> settle(rec, values, call, options, settled));
@@ -379,7 +381,7 @@ final class Interpreter implements InterpreterWorkflow {
     }
     if (options.fallback() != null && call.fallback() == null) {
       int attempts = rec.attempts.isEmpty() ? 1 : rec.attempts.lastKey();
-      StepRequest fallback = new StepRequest(call.runId(), call.path(), call.workflowJson(),
+      StepRequest fallback = new StepRequest(call.runId(), call.path(), call.workflowHash(),
           call.stepId(), call.inputs(), options, new StepFailure(rec.step.slug(), attempts,
               last.type(), last.message()));
       return schedule(fallback, activityOptions(options, RetryPolicy.NONE))
@@ -686,6 +688,7 @@ final class Interpreter implements InterpreterWorkflow {
   /** Runs one batch of a large map: the body of {@link MapBatch}. */
   BatchOutcome runBatch(BatchRequest batch) {
     this.request = batch.run();
+    this.workflowHash = sha256(request.workflowJson());
     this.runId = UUID.fromString(request.runId());
     Workflow workflow = Workflow.fromJson(request.workflowJson());
     this.workflowName = workflow.name();
@@ -903,6 +906,16 @@ final class Interpreter implements InterpreterWorkflow {
     events.add(new RunEvent(events.size() + 1, runId, now(), type,
         rec == null ? null : rec.step.id(), rec == null ? null : rec.step.slug(), attempt,
         stepStatus, error, delay, usage, null));
+  }
+
+  /** The SHA-256 of {@code text} in hex: how activities name the run's workflow. */
+  static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Instant now() {

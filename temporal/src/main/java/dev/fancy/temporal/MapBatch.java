@@ -19,6 +19,11 @@ final class MapBatch implements MapBatchWorkflow {
   }
 
   @Override
+  public String workflowJson() {
+    return interpreter.workflowJson();
+  }
+
+  @Override
   public void cancel(String reason) {
     interpreter.cancel(reason);
   }

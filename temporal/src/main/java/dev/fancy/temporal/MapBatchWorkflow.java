@@ -3,6 +3,7 @@ package dev.fancy.temporal;
 import dev.fancy.temporal.Messages.AttemptReport;
 import dev.fancy.temporal.Messages.BatchOutcome;
 import dev.fancy.temporal.Messages.BatchRequest;
+import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -21,6 +22,10 @@ public interface MapBatchWorkflow {
   /** Runs the batch's elements with the map's concurrency. */
   @WorkflowMethod(name = TYPE)
   BatchOutcome run(BatchRequest request);
+
+  /** The Fancy workflow of the parent run, as JSON (asked for by workers that lack it). */
+  @QueryMethod(name = "workflow")
+  String workflowJson();
 
   /** Stops the batch (sent by the parent run when it stops). */
   @SignalMethod(name = "cancel")

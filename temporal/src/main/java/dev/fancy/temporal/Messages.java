@@ -46,13 +46,15 @@ public final class Messages {
    * @param runId the Fancy run
    * @param path where the step runs in the run ({@code <stepId>} at the top level, prefixed by
    *     the control-flow step and child run inside one); the interpreter's key of its record
-   * @param workflowJson the run's workflow, where the step is found by ID
+   * @param workflowHash the SHA-256 of the run's workflow JSON, where the step is found by ID; a
+   *     worker that has not seen it yet asks the run for it (the JSON does not travel with every
+   *     step, which would put it into the history once per step)
    * @param stepId the workflow step
    * @param inputs its input values by input name
    * @param options its effective options
    * @param fallback for a fallback call, why the step failed; null otherwise
    */
-  public record StepRequest(String runId, String path, String workflowJson, String stepId,
+  public record StepRequest(String runId, String path, String workflowHash, String stepId,
       Map<String, JsonNode> inputs, StepOptions options, StepFailure fallback) {}
 
   /**

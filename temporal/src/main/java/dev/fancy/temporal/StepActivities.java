@@ -272,7 +272,20 @@ final class StepActivities implements FancyActivities, AutoCloseable {
   }
 
   private WorkflowStep step(StepRequest request) {
-    Workflow workflow = workflows.computeIfAbsent(request.workflowJson(), Workflow::fromJson);
+    Workflow workflow = workflows.get(request.workflowHash());
+    if (workflow == null) {
+      ActivityExecutionContext context = Activity.getExecutionContext();
+      String json = client.newUntypedWorkflowStub(io.temporal.api.common.v1.WorkflowExecution
+          .newBuilder().setWorkflowId(context.getInfo().getWorkflowId())
+          .setRunId(context.getInfo().getWorkflowRunId()).build(), Optional.empty())
+          .query("workflow", String.class);
+      if (json == null || !Interpreter.sha256(json).equals(request.workflowHash())) {
+        throw nonRetryable("run " + request.runId() + " answered with another workflow than "
+            + request.workflowHash(), IllegalStateException.class.getName(), null);
+      }
+      workflow = Workflow.fromJson(json);
+      workflows.put(request.workflowHash(), workflow);
+    }
     UUID id = UUID.fromString(request.stepId());
     WorkflowStep step = find(workflow, id);
     if (step == null) {
