@@ -79,6 +79,9 @@ final class Interpreter implements InterpreterWorkflow {
   static final int MAP_BATCH = 1000;
   /** The change ID under which large maps run in batches. */
   static final String MAP_BATCHES_CHANGE = "fancy.map-batches";
+  /** The stop reason of a run whose workflow execution was cancelled through Temporal. */
+  static final String STOPPED_THROUGH_TEMPORAL =
+      "stopped through Temporal: its workflow execution was cancelled";
   /** Error type of a failed child run of a control-flow step. */
   static final String CHILD_FAILED = "dev.fancy.internal.core.ChildRunFailedException";
 
@@ -214,11 +217,12 @@ final class Interpreter implements InterpreterWorkflow {
     RunOutcome resumed = request.resumed();
     if (resumed != null) {
       events.addAll(resumed.events());
+      // Usage limits count what every execution of the run used, failed attempts included.
+      total = resumed.total();
       for (StepRecord record : resumed.steps()) {
         Rec rec = top.get(record.stepId());
         if (rec != null && record.status() == StepStatus.SUCCEEDED) {
           rec.restore(record);
-          total = total.plus(record.usage());
           for (Cell<?> output : rec.step.outputCells()) {
             values.put(output.id(), resumed.values().get(output.id().toString()));
           }
@@ -255,7 +259,7 @@ final class Interpreter implements InterpreterWorkflow {
     Map<String, JsonNode> out = new LinkedHashMap<>();
     values.forEach((id, value) -> out.put(id.toString(), value));
     return new RunOutcome(info(), records(), out, List.copyOf(events), breach, total,
-        Duration.between(startedAt, finishedAt).toMillis());
+        Duration.between(startedAt, finishedAt).toMillis(), request.limits());
   }
 
   @Override
@@ -319,7 +323,16 @@ final class Interpreter implements InterpreterWorkflow {
           : Promise.allOf(needs).thenApply(v -> needs.stream().allMatch(Promise::get));
       done.put(step.id(), ready.thenCompose(ok -> start(rec, values, ok)));
     }
-    Promise.allOf(done.values()).get();
+    Promise<Void> all = Promise.allOf(done.values());
+    try {
+      io.temporal.workflow.Workflow.await(all::isCompleted);
+    } catch (CanceledFailure e) {
+      // Cancelled through Temporal (its UI, CLI or API): stop like a Fancy cancel, and let the
+      // running steps settle outside the cancelled scope.
+      cancel(STOPPED_THROUGH_TEMPORAL);
+      io.temporal.workflow.Workflow.newDetachedCancellationScope(
+          () -> io.temporal.workflow.Workflow.await(all::isCompleted)).run();
+    }
     for (Rec rec : recs.values()) {
       live.remove(rec.path);
     }

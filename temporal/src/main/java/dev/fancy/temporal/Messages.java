@@ -97,9 +97,11 @@ public final class Messages {
    * @param breach the usage limit breach that stopped the run, or null
    * @param total the run's total usage
    * @param durationMillis from the first step's start to the run's end, workflow time
+   * @param limits the run's usage limits (kept for a resume), or null
    */
   public record RunOutcome(RunInfo info, List<StepRecord> steps, Map<String, JsonNode> values,
-      List<RunEvent> events, String breach, Usage total, long durationMillis) {}
+      List<RunEvent> events, String breach, Usage total, long durationMillis,
+      UsageLimits limits) {}
 
   /**
    * One batch of a large map's elements, run as a child workflow so that no execution's history

@@ -249,8 +249,9 @@ public final class TemporalEngine implements WorkflowEngine {
     for (Cell<?> input : workflow.inputs()) {
       inputs.put(input.id().toString(), previous.values().get(input.id().toString()));
     }
-    RunRequest request = new RunRequest(runId.toString(), workflow.toJson(), inputs, null,
-        effectiveOptions(workflow, new LinkedHashMap<>()), previous.info().labels(),
+    RunRequest request = new RunRequest(runId.toString(), workflow.toJson(), inputs,
+        previous.limits(), effectiveOptions(workflow, new LinkedHashMap<>()),
+        previous.info().labels(),
         previous.info().createdAt().toEpochMilli(), heartbeatTimeout.toMillis(), previous);
     outcomes.remove(runId);
     launch(request, runId);

@@ -15,7 +15,13 @@ import dev.fancy.temporal.Messages.RunState;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowStep;
+import dev.fancy.frame.Usage;
+import dev.fancy.run.ErrorInfo;
+import dev.fancy.run.RunInfo;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TerminatedFailure;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -81,7 +87,50 @@ final class TemporalRun implements RunHandle {
       return outcome;
     } catch (TimeoutException e) {
       return null;
+    } catch (WorkflowFailedException e) {
+      RunOutcome outcome = ended(e);
+      engine.keep(runId, outcome);
+      return outcome;
     }
+  }
+
+  /**
+   * The outcome of an execution that did not return one: cancelled or terminated through
+   * Temporal (its UI, CLI or API), timed out, or failed by a bug of the interpreter. The steps
+   * are as the run's query last saw them.
+   */
+  private RunOutcome ended(WorkflowFailedException e) {
+    Throwable cause = e.getCause();
+    boolean cancelled = cause instanceof CanceledFailure || cause instanceof TerminatedFailure;
+    RunState state = null;
+    try {
+      state = state(Long.MAX_VALUE);
+    } catch (RuntimeException unavailable) {
+      LOG.warn("run {} ended without an outcome and cannot be queried: {}", runId,
+          unavailable.toString());
+    }
+    ErrorInfo error = cancelled
+        ? ErrorInfo.of(ErrorInfo.CANCELLED, "stopped through Temporal: " + cause.getMessage())
+        : new ErrorInfo(cause == null ? e.getClass().getName() : cause.getClass().getName(),
+            "the run's workflow execution failed: " + (cause == null ? e.getMessage()
+                : cause.getMessage()), false, null);
+    RunInfo seen = state == null ? null : state.info();
+    RunInfo info = new RunInfo(runId, seen == null ? engine.workflow(runId).name()
+        : seen.workflowName(), cancelled ? RunStatus.CANCELLED : RunStatus.FAILED,
+        seen == null ? java.time.Instant.now() : seen.createdAt(),
+        seen == null ? null : seen.startedAt(), java.time.Instant.now(), error,
+        seen == null ? Map.of() : seen.labels(), seen == null ? Usage.NONE : seen.usage());
+    List<StepRecord> steps = state == null ? List.of() : state.steps().stream()
+        .map(step -> step.status().isFinal() ? step : new StepRecord(step.stepId(), step.slug(),
+            step.version(), StepStatus.CANCELLED, step.startedAt(), info.finishedAt(),
+            step.duration(), error, step.attempts(), step.cacheHit(), step.fallbackUsed(),
+            step.usage(), step.children()))
+        .toList();
+    List<RunEvent> events = new java.util.ArrayList<>(state == null ? List.of() : state.events());
+    events.add(new RunEvent(events.size() + 1, runId, info.finishedAt(),
+        RunEvent.Type.RUN_FINISHED, null, null, 0, info.status().name(), error, null,
+        info.usage(), null));
+    return new RunOutcome(info, steps, Map.of(), events, null, info.usage(), 0, null);
   }
 
   private RunState state(long fromSequence) {

@@ -94,6 +94,40 @@ class TemporalEngineTest {
   }
 
   @Test
+  void aRunCancelledOrTerminatedThroughTemporalEndsCancelledForFancy() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
+    StepRegistry registry = StepRegistry.empty().register(new MathSteps.Module())
+        .register(dev.fancy.fixtures.Call.intStep("test.wait", (frame, args) -> {
+          started.countDown();
+          new java.util.concurrent.CountDownLatch(1).await(); // until interrupted
+          return new Object[] {args[0]};
+        }));
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    dev.fancy.fixtures.Call<Integer> wait = new dev.fancy.fixtures.Call<>("test.wait",
+        dev.fancy.fixtures.Call.unary(MathSteps.INT), MathSteps.add(x, 1).out());
+    Workflow workflow = Workflow.of("stopped", wait.out());
+    try (TemporalEngine engine = engine("stopped").registry(registry).localWorker(true)
+        .heartbeatTimeout(Duration.ofSeconds(1)).build()) {
+      RunHandle cancelled = engine.start(workflow, Inputs.of(x, 1));
+      RunHandle terminated = engine.start(workflow, Inputs.of(x, 2));
+      assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      engine.client().newUntypedWorkflowStub(cancelled.id().toString()).cancel();
+      engine.client().newUntypedWorkflowStub(terminated.id().toString()).terminate("operator");
+
+      for (RunHandle run : List.of(cancelled, terminated)) {
+        assertThat(run.await(Duration.ofSeconds(30))).isEqualTo(RunStatus.CANCELLED);
+        RunResult result = run.result();
+        assertThat(result.stopReason()).hasValueSatisfying(reason -> assertThat(reason)
+            .startsWith("stopped through Temporal"));
+        assertThat(result.step(wait).status()).isEqualTo(dev.fancy.run.StepStatus.CANCELLED);
+        assertThat(run.events(1)).last().extracting(RunEvent::type)
+            .isEqualTo(RunEvent.Type.RUN_FINISHED);
+      }
+    }
+  }
+
+  @Test
   void aRunContextIsRefusedWithTheRuleTemporalFollows() {
     Cell<Integer> x = Cell.input("x", Integer.class);
     try (TemporalEngine engine = engine("context").build()) {
