@@ -8,6 +8,7 @@ import dev.fancy.frame.StepFailure;
 import dev.fancy.frame.Usage;
 import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.ChildRun;
 import dev.fancy.run.ErrorInfo;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunInfo;
@@ -98,6 +99,7 @@ final class Interpreter implements InterpreterWorkflow {
     boolean cacheHit;
     boolean fallbackUsed;
     Usage usage = Usage.NONE;
+    final TreeMap<Integer, ChildRun> children = new TreeMap<>();
 
     Rec(WorkflowStep step, String path, Rec parent) {
       this.step = step;
@@ -149,7 +151,7 @@ final class Interpreter implements InterpreterWorkflow {
           ? Duration.between(startedAt, endedAt) : Duration.ZERO;
       return new StepRecord(step.id(), step.slug(), step.version(), status, startedAt, endedAt,
           duration, error, List.copyOf(attempts.values()), cacheHit, fallbackUsed, usage,
-          List.of());
+          List.copyOf(children.values()));
     }
   }
 
@@ -559,6 +561,15 @@ final class Interpreter implements InterpreterWorkflow {
       recs.put(step.id(), new Rec(step, rec.path + "/" + label + "/" + step.id(), rec));
     }
     boolean succeeded = runGraph(child, values, recs);
+    List<StepRecord> steps = new ArrayList<>();
+    Usage used = Usage.NONE;
+    for (Rec step : recs.values()) {
+      steps.add(step.record());
+      used = used.plus(step.usage);
+    }
+    rec.children.put(position(flow, name, label), new ChildRun(label,
+        stopped() ? RunStatus.CANCELLED : succeeded ? RunStatus.SUCCEEDED : RunStatus.FAILED,
+        null, steps, used));
     if (stopped()) {
       throw new Stopped();
     }
@@ -569,6 +580,20 @@ final class Interpreter implements InterpreterWorkflow {
           + first);
     }
     return values;
+  }
+
+  /** Where a child run goes among its step's: element index, iteration, branch position. */
+  private static int position(FlowStep flow, String name, String label) {
+    if (label.startsWith("element ") || label.startsWith("iteration ")) {
+      return Integer.parseInt(label.substring(label.indexOf(' ') + 1));
+    }
+    return new ArrayList<>(flow.children().keySet()).indexOf(name);
+  }
+
+  /** Records a branch that did not run. */
+  private static void notRun(FlowStep flow, Rec rec, String branch, String note) {
+    rec.children.put(position(flow, branch, "branch " + branch),
+        new ChildRun("branch " + branch, null, note, List.of(), Usage.NONE));
   }
 
   /** The child's exposed outputs (all but a loop's predicate), in order. */
@@ -725,6 +750,11 @@ final class Interpreter implements InterpreterWorkflow {
       throw new FlowFailure(IllegalArgumentException.class.getName(), "conditional step has "
           + "no branch '" + chosen + "'; its branches are " + flow.children().keySet());
     }
+    for (String branch : flow.children().keySet()) {
+      if (!branch.equals(chosen)) {
+        notRun(flow, rec, branch, "not taken: the condition was " + chosen);
+      }
+    }
     return outputs(flow, chosen, child(flow, rec, chosen, inputs, "branch " + chosen));
   }
 
@@ -780,6 +810,8 @@ final class Interpreter implements InterpreterWorkflow {
     for (String branch : flow.children().keySet()) {
       if (chosenKeys.containsKey(branch)) {
         chosen.add(branch);
+      } else {
+        notRun(flow, rec, branch, "not routed");
       }
     }
     Map<String, List<JsonNode>> outputs = branches(flow, rec, inputs, chosen, chosen.size());

@@ -128,6 +128,31 @@ class TemporalEngineTest {
   }
 
   @Test
+  void controlFlowStepsRecordTheirChildRunsLikeTheLocalEngines() {
+    Cell<Boolean> big = Cell.input("big", Boolean.class);
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    Cell<Integer> out = Flow.ifElse(big, () -> MathSteps.add(x, 1000).out(),
+        () -> MathSteps.add(x, 1).out());
+    Cell<List<Integer>> numbers = Cell.input("numbers", new TypeRef<List<Integer>>() {});
+    Cell<List<Integer>> shifted = Flow.map(numbers, 2, n -> MathSteps.add(n, x).out());
+    Workflow workflow = Workflow.of("children", out, shifted);
+    try (TemporalEngine engine = engine("children").localWorker(true).build()) {
+      RunResult result = engine.run(workflow,
+          Inputs.of(big, true).and(x, 1).and(numbers, List.of(5, 6, 7))).requireSucceeded();
+      assertThat(result.step((dev.fancy.workflow.WorkflowStep) out.producer()).children())
+          .extracting(dev.fancy.run.ChildRun::label, dev.fancy.run.ChildRun::status,
+              dev.fancy.run.ChildRun::note)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple("branch true", RunStatus.SUCCEEDED, null),
+              org.assertj.core.groups.Tuple.tuple("branch false", null,
+                  "not taken: the condition was true"));
+      assertThat(result.step((dev.fancy.workflow.WorkflowStep) shifted.producer()).children())
+          .extracting(dev.fancy.run.ChildRun::label)
+          .containsExactly("element 0", "element 1", "element 2");
+    }
+  }
+
+  @Test
   void aRunContextIsRefusedWithTheRuleTemporalFollows() {
     Cell<Integer> x = Cell.input("x", Integer.class);
     try (TemporalEngine engine = engine("context").build()) {
