@@ -45,4 +45,5 @@ module dev.fancy.runtime {
   opens dev.fancy.workflow to com.fasterxml.jackson.databind;
 
   uses dev.fancy.registry.StepModule;
+  uses dev.fancy.registry.WorkflowModule;
 }

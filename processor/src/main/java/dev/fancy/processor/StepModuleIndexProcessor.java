@@ -4,29 +4,16 @@ import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
 import dev.fancy.annotations.Step;
 import dev.fancy.processor.model.GeneratedNames;
-import dev.fancy.processor.validation.Message;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
-import javax.tools.Diagnostic;
-import javax.tools.FileObject;
-import javax.tools.StandardLocation;
 
 /**
  * Writes {@code META-INF/services/dev.fancy.registry.StepModule}, listing the generated module of
@@ -43,8 +30,8 @@ public final class StepModuleIndexProcessor extends AbstractProcessor {
 
   static final String SERVICE_FILE = "META-INF/services/" + GeneratedNames.STEP_MODULE;
 
-  private final Set<String> modules = new TreeSet<>();
-  private final List<Element> originating = new ArrayList<>();
+  private final ServiceIndex index =
+      new ServiceIndex(GeneratedNames.STEP_MODULE, "StepRegistry.loadDefault()");
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -63,52 +50,14 @@ public final class StepModuleIndexProcessor extends AbstractProcessor {
     for (Map.Entry<TypeElement, List<ExecutableElement>> entry : classes.entrySet()) {
       boolean allStatic = entry.getValue().stream()
           .allMatch(m -> m.getModifiers().contains(Modifier.STATIC));
-      if (allStatic && modules.add(
-          GeneratedNames.moduleClass(ClassName.get(entry.getKey())).canonicalName())) {
-        originating.add(entry.getKey());
+      if (allStatic) {
+        index.add(GeneratedNames.moduleClass(ClassName.get(entry.getKey())).canonicalName(),
+            entry.getKey());
       }
     }
-    if (round.processingOver() && !modules.isEmpty()) {
-      write();
+    if (round.processingOver()) {
+      index.writeIfAny(processingEnv);
     }
     return false;
-  }
-
-  /** The entries of the service file of an earlier build whose classes still exist. */
-  private Set<String> existingEntries() {
-    Set<String> entries = new TreeSet<>();
-    try {
-      FileObject existing = processingEnv.getFiler().getResource(StandardLocation.CLASS_OUTPUT,
-          "", SERVICE_FILE);
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-          existing.openInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          String entry = line.replaceAll("#.*", "").trim();
-          if (!entry.isEmpty() && processingEnv.getElementUtils().getTypeElement(entry) != null) {
-            entries.add(entry);
-          }
-        }
-      }
-    } catch (IOException | IllegalArgumentException noEarlierFile) {
-      // first build: nothing to keep
-    }
-    return entries;
-  }
-
-  private void write() {
-    modules.addAll(existingEntries());
-    try {
-      FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
-          SERVICE_FILE, originating.toArray(new Element[0]));
-      try (Writer writer = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
-        for (String module : modules) {
-          writer.write(module);
-          writer.write('\n');
-        }
-      }
-    } catch (IOException e) {
-      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-          Message.SERVICE_FILE_NOT_WRITTEN.format(SERVICE_FILE, e.getMessage()));
-    }
   }
 }

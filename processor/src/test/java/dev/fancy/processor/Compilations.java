@@ -11,7 +11,8 @@ final class Compilations {
 
   static Compilation compile(JavaFileObject... sources) {
     return Compiler.javac()
-        .withProcessors(new StepProcessor(), new StepModuleIndexProcessor())
+        .withProcessors(new StepProcessor(), new StepModuleIndexProcessor(),
+            new WorkflowDefinitionProcessor(), new WorkflowModuleIndexProcessor())
         .withOptions("--release", "17")
         .compile(sources);
   }

@@ -22,6 +22,8 @@ class GoldenFileTest {
 
   private static final JavaFileObject WEATHER =
       JavaFileObjects.forResource("golden/Weather.java");
+  private static final JavaFileObject REPORTS =
+      JavaFileObjects.forResource("golden/Reports.java");
 
   @Test
   void factoriesMatchGoldenFile() throws IOException {
@@ -34,6 +36,12 @@ class GoldenFileTest {
   }
 
   @Test
+  void workflowModuleMatchesGoldenFile() throws IOException {
+    assertMatchesGolden(REPORTS, "dev.fancy.golden.ReportsWorkflowModule",
+        "ReportsWorkflowModule.java.golden");
+  }
+
+  @Test
   void generationIsDeterministic() throws IOException {
     String first = generated(Compilations.compile(WEATHER), "dev.fancy.golden.WeatherSteps");
     String second = generated(Compilations.compile(WEATHER), "dev.fancy.golden.WeatherSteps");
@@ -41,7 +49,12 @@ class GoldenFileTest {
   }
 
   private static void assertMatchesGolden(String type, String golden) throws IOException {
-    Compilation compilation = Compilations.compile(WEATHER);
+    assertMatchesGolden(WEATHER, type, golden);
+  }
+
+  private static void assertMatchesGolden(JavaFileObject source, String type, String golden)
+      throws IOException {
+    Compilation compilation = Compilations.compile(source);
     assertThat(compilation).succeededWithoutWarnings();
     String actual = generated(compilation, type);
     Path goldenDir = Path.of(System.getenv().getOrDefault("FANCY_GOLDEN_DIR",

@@ -53,7 +53,9 @@ class ServiceIndexTest {
         "/META-INF/gradle/incremental.annotation.processors")) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
           "dev.fancy.processor.StepProcessor,isolating\n"
-              + "dev.fancy.processor.StepModuleIndexProcessor,aggregating\n");
+              + "dev.fancy.processor.StepModuleIndexProcessor,aggregating\n"
+              + "dev.fancy.processor.WorkflowDefinitionProcessor,isolating\n"
+              + "dev.fancy.processor.WorkflowModuleIndexProcessor,aggregating\n");
     }
   }
 

@@ -2,8 +2,12 @@ package dev.fancy.cache;
 
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueCodecException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -12,8 +16,10 @@ import java.util.Objects;
 
 /**
  * The identity of a cached step result: slug, version and a SHA-256 hash of the input values'
- * JSON (each input's name and bytes, length-prefixed, in contract order). Changing a step's
- * version changes every key, so old entries are never used again.
+ * JSON (each input's name and bytes, length-prefixed, in contract order). An input that is a
+ * {@link Path} to a regular file is hashed with the file's content as well (as Bazel and Dagster
+ * key files by content): a changed file makes a new key instead of serving a stale result.
+ * Changing a step's version changes every key, so old entries are never used again.
  *
  * @param slug the step's slug
  * @param version the step's version
@@ -56,8 +62,29 @@ public record CacheKey(String slug, int version, String inputHash) {
       digest.update(name);
       digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
       digest.update(bytes);
+      if (inputs[i] instanceof Path file && Files.isRegularFile(file)) {
+        digest.update(contentHash(slug, inputNames.get(i), file));
+      }
     }
     return new CacheKey(slug, version, HexFormat.of().formatHex(digest.digest()));
+  }
+
+  /** The SHA-256 of a file's bytes, read in blocks. */
+  private static byte[] contentHash(String slug, String input, Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] block = new byte[64 * 1024];
+      for (int read; (read = in.read(block)) > 0; ) {
+        digest.update(block, 0, read);
+      }
+      return digest.digest();
+    } catch (IOException e) {
+      throw new CacheException("input '" + input + "' of step '" + slug + "' names the file "
+          + file + ", which cannot be read for its cache key: " + e.getMessage()
+          + "; or turn caching off for this step", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /** {@code slug@version:hash}, the form stored by cache backends. */

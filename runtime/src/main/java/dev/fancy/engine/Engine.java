@@ -249,7 +249,8 @@ public final class Engine implements WorkflowEngine {
      * The most attempts with a timeout that run at the same time across all runs, each on a
      * thread of its own; default 256. Attempts that timed out but ignore interrupts keep their
      * thread ({@link Engine#lingeringAttempts()}); when all are taken, further timed attempts
-     * fail at once with a message saying so.
+     * wait for a thread, first come first served, and their timeout counts from when they
+     * start.
      *
      * @throws IllegalArgumentException if {@code max < 1}
      */

@@ -6,7 +6,9 @@ import dev.fancy.frame.Usage;
 /**
  * A run's usage exceeded its {@link dev.fancy.frame.UsageLimits}: the run stopped, running steps
  * were cancelled and pending ones skipped. {@link #result()} has the history, including the step
- * whose result breached the limit, and {@link #total()} the exact total at the breach.
+ * whose result breached the limit; every step whose code finished keeps its result and its
+ * usage, so {@link #total()}, the run's usage, can exceed the usage at the breach by what
+ * attempts already running spent (the message says how much).
  */
 public final class UsageLimitExceededException extends FancyException {
   private static final long serialVersionUID = 1L;
@@ -26,7 +28,7 @@ public final class UsageLimitExceededException extends FancyException {
     return result;
   }
 
-  /** The run's total usage when the limit was exceeded. */
+  /** The run's total usage: what every attempt that ran reported, the breaching one included. */
   public Usage total() {
     return total;
   }

@@ -210,14 +210,17 @@ final class WorkflowJson {
     }
 
     private void requireAllUsed(Workflow workflow) {
+      Set<UUID> used = new HashSet<>();
+      workflow.inputs().forEach(cell -> used.add(cell.id()));
+      workflow.constants().forEach(cell -> used.add(cell.id()));
       for (CellDocument input : list(doc.inputs())) {
-        if (!workflow.inputs().contains(cells.get(input.id()))) {
+        if (!used.contains(input.id())) {
           problems.add("input '" + input.alias() + "' (" + input.id() + ") is used by no step "
               + "and is no output; remove it");
         }
       }
       for (CellDocument constant : list(doc.constants())) {
-        if (!workflow.constants().contains(cells.get(constant.id()))) {
+        if (!used.contains(constant.id())) {
           problems.add("constant '" + constant.alias() + "' (" + constant.id() + ") is used by "
               + "no step and is no output; remove it");
         }

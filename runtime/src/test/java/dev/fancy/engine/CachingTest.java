@@ -21,6 +21,8 @@ import dev.fancy.run.RunStatus;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueType;
 import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Contract;
+import dev.fancy.workflow.Port;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.Workflow;
 import java.nio.file.Path;
@@ -52,6 +54,33 @@ class CachingTest {
         : Workflow.fromJson(Workflow.of("w", call.out()).toJson()
             .replace("\"version\" : 1", "\"version\" : " + version)).outputs().get(0));
     return engine.run(workflow, Bind.inputs(workflow, Map.of("x", value)));
+  }
+
+  @Test
+  void aFileInputIsKeyedByItsContentSoAChangedFileIsReadAgain() throws Exception {
+    ValueType<Path> pathType = ValueType.of(Path.class);
+    StepRegistry registry = StepRegistry.empty().register(new StepDefinition("test.read", 1, "",
+        Contract.of(List.of(Port.of("file", pathType)), List.of(Port.of("out", MathSteps.STRING))),
+        (frame, args) -> {
+          executions.incrementAndGet();
+          return new Object[] {java.nio.file.Files.readString((Path) args[0])};
+        }, StepOptions.DEFAULT.withCache(true)));
+    Cell<Path> file = Cell.input("file", Path.class);
+    Call<String> read = new Call<>("test.read", Contract.of(List.of(Port.of("file", pathType)),
+        List.of(Port.of("out", MathSteps.STRING))), file);
+    Workflow workflow = Workflow.of("read", read.out());
+    Path data = java.nio.file.Files.writeString(temp.resolve("data.txt"), "first");
+    try (Engine engine = Engine.builder().registry(registry).build()) {
+      assertThat(engine.run(workflow, Inputs.of(file, data)).get(read.out())).isEqualTo("first");
+      assertThat(engine.run(workflow, Inputs.of(file, data)).get(read.out())).isEqualTo("first");
+      assertThat(executions).as("the same content is a cache hit").hasValue(1);
+
+      java.nio.file.Files.writeString(data, "second");
+
+      assertThat(engine.run(workflow, Inputs.of(file, data)).get(read.out()))
+          .as("a changed file is read again, not served stale from the cache").isEqualTo("second");
+      assertThat(executions).hasValue(2);
+    }
   }
 
   @Test

@@ -105,6 +105,31 @@ class DurableContractTest {
   }
 
   @Test
+  void theJournalCountsTheUsageOfChildRunsInItsRunsLedger() {
+    StepRegistry registry = kit.registry().register(dev.fancy.fixtures.Call.intStep("test.pay",
+        (frame, args) -> {
+          frame.usage().cost(new java.math.BigDecimal("0.50"));
+          return new Object[] {args[0]};
+        }));
+    Cell<java.util.List<Integer>> items = Cell.input("items",
+        new dev.fancy.value.TypeRef<java.util.List<Integer>>() {});
+    Cell<java.util.List<Integer>> paid = dev.fancy.workflow.Flow.map(items, 2,
+        item -> new dev.fancy.fixtures.Call<Integer>("test.pay",
+            dev.fancy.fixtures.Call.unary(dev.fancy.fixtures.MathSteps.INT), item).out());
+    Workflow workflow = Workflow.of("pay", paid);
+    try (Journal journal = kit.open(file());
+        DurableEngine engine = open(journal, registry)) {
+      RunHandle run = engine.start(workflow, Inputs.of(items, java.util.List.of(1, 2, 3, 4)));
+      assertThat(run.await()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(run.result().usage().cost()).as("in memory").isEqualByComparingTo("2.00");
+      assertThat(journal.usage(run.id()).cost()).as("journaled, so a resume counts it")
+          .isEqualByComparingTo("2.00");
+      assertThat(engine.runs(RunQuery.ALL).runs().get(0).usage().cost())
+          .isEqualByComparingTo("2.00");
+    }
+  }
+
+  @Test
   void aResumedRunNumbersItsEventsOnFromTheJournaledOnes() {
     Workflow workflow = JournalKit.chain("test.count", "test.fragile");
     kit.broken.set(true);

@@ -463,11 +463,13 @@ class PoliciesTest {
   }
 
   @Test
-  void attemptsThatIgnoreTheirTimeoutAreCountedAndTheThreadsForTimedAttemptsAreBounded() {
+  void timedAttemptsBeyondTheThreadBoundWaitForAThreadAndTheirTimeoutCountsFromTheirStart() {
     java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.Semaphore started = new java.util.concurrent.Semaphore(0);
     StepRegistry registry = StepRegistry.empty().register(Call.intStep("test.deaf",
         (frame, args) -> {
-          boolean done = (Integer) args[0] == 0;
+          started.release();
+          boolean done = false;
           while (!done) {
             try {
               done = finish.await(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -480,24 +482,28 @@ class PoliciesTest {
     Call<Integer> deaf = new Call<>("test.deaf", Call.unary(MathSteps.INT), x);
     deaf.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
     Workflow workflow = Workflow.of("deaf", deaf.out());
-    try (Engine engine = Engine.builder().registry(registry).maxTimedAttempts(1).build()) {
-      RunResult first = engine.run(workflow, Bind.inputs(workflow, Map.of("x", 1)));
-      assertThat(first.step(deaf).attempts()).singleElement().extracting(AttemptRecord::status)
-          .isEqualTo(AttemptStatus.TIMED_OUT);
+    ManualTicker ticker = new ManualTicker();
+    try (Engine engine = Engine.builder().registry(registry).maxTimedAttempts(1).ticker(ticker)
+        .build()) {
+      RunHandle first = engine.start(workflow, Inputs.of(x, 1));
+      acquire(started);
+      ticker.advance(Duration.ofMillis(50));
+      assertThat(first.result().step(deaf).attempts()).singleElement()
+          .extracting(AttemptRecord::status).isEqualTo(AttemptStatus.TIMED_OUT);
       assertThat(engine.lingeringAttempts()).isEqualTo(1);
 
-      RunResult second = engine.run(workflow, Bind.inputs(workflow, Map.of("x", 1)));
-      assertThat(second.status()).isEqualTo(RunStatus.FAILED);
-      assertThat(second.step(deaf).error().message()).isEqualTo("no thread to run attempt 1 of "
-          + "step 'test.deaf' under its timeout: all 1 threads for timed attempts are busy, 1 of "
-          + "them with attempts that timed out and ignore interrupts. Make those steps stop "
-          + "when interrupted, or raise Engine.Builder.maxTimedAttempts");
+      // The one thread for timed attempts is held by the deaf attempt: the next one waits for it
+      // instead of failing, and its timeout has not started while it waits.
+      RunHandle second = engine.start(workflow, Inputs.of(x, 2));
+      ticker.advance(Duration.ofSeconds(10));
+      assertThat(second.status()).isEqualTo(RunStatus.RUNNING);
+      assertThat(started.availablePermits()).as("the second attempt has not started").isZero();
 
-      finish.countDown();
-      dev.fancy.fixtures.Poll.until("the deaf attempt ends", Duration.ofSeconds(10),
+      finish.countDown(); // the deaf attempt ends and frees its thread
+      acquire(started);
+      assertThat(second.result().status()).isEqualTo(RunStatus.SUCCEEDED);
+      Poll.until("the deaf attempt ends", Duration.ofSeconds(10),
           () -> engine.lingeringAttempts() == 0);
-      dev.fancy.fixtures.Poll.until("its thread is free again", Duration.ofSeconds(10),
-          () -> engine.run(workflow, Bind.inputs(workflow, Map.of("x", 0))).status() == RunStatus.SUCCEEDED);
     }
   }
 }

@@ -48,6 +48,66 @@ class UsageLimitsTest {
   }
 
   @Test
+  void finishedParallelStepsKeepTheirResultsAndTheExceptionsTotalIsTheRunsUsage() {
+    int branches = 8;
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(branches);
+    StepRegistry spenders = StepRegistry.empty().register(Call.intStep("test.spend3",
+        (frame, args) -> {
+          together.await(10, java.util.concurrent.TimeUnit.SECONDS); // all run at once
+          frame.usage().cost(new BigDecimal("3"));
+          return new Object[] {args[0]};
+        }));
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    List<Cell<?>> outs = new ArrayList<>();
+    for (int i = 0; i < branches; i++) {
+      outs.add(new Call<Integer>("test.spend3", Call.unary(MathSteps.INT), x).out());
+    }
+    Workflow workflow = Workflow.of("eight", outs.toArray(new dev.fancy.workflow.WorkflowElement[0]));
+    try (Engine engine = Engine.builder().registry(spenders).maxConcurrency(branches).build()) {
+      UsageLimitExceededException e = catchThrowableOfType(UsageLimitExceededException.class,
+          () -> engine.run(workflow, dev.fancy.run.Inputs.of(x, 1), RunOptions.builder()
+              .limits(UsageLimits.maxCost(new BigDecimal("10"), "USD")).build()));
+      RunResult result = e.result();
+      assertThat(e.total()).as("the exception's total is the run's usage").isEqualTo(
+          result.usage());
+      BigDecimal paid = BigDecimal.ZERO;
+      for (StepRecord step : result.history()) {
+        paid = paid.add(step.usage().cost());
+        if (step.usage().cost().signum() > 0) {
+          assertThat(step.status()).as("a step that finished and paid keeps its result")
+              .isEqualTo(StepStatus.SUCCEEDED);
+        }
+      }
+      assertThat(result.usage().cost()).isEqualByComparingTo(paid);
+      assertThat(result.usage().cost()).isEqualByComparingTo(new BigDecimal(3 * branches));
+    }
+  }
+
+  @Test
+  void aBreachInsideAMapNamesTheElementAndItsStep() {
+    StepRegistry payers = StepRegistry.empty().register(Call.intStep("test.pay",
+        (frame, args) -> {
+          frame.usage().cost(CENTS_50);
+          return new Object[] {args[0]};
+        }));
+    Cell<List<Integer>> items = Cell.input("items", new dev.fancy.value.TypeRef<List<Integer>>() {});
+    Cell<List<Integer>> paid = dev.fancy.workflow.Flow.map(items, 1,
+        item -> new Call<Integer>("test.pay", Call.unary(MathSteps.INT), item).out());
+    Workflow workflow = Workflow.of("pay", paid);
+    try (Engine engine = Engine.builder().registry(payers).build()) {
+      UsageLimitExceededException e = catchThrowableOfType(UsageLimitExceededException.class,
+          () -> engine.run(workflow, dev.fancy.run.Inputs.of(items, List.of(1, 2, 3, 4)),
+              RunOptions.builder().limits(UsageLimits.maxCost(new BigDecimal("1.20"), "USD"))
+                  .build()));
+      assertThat(e).hasMessageContaining("usage limit exceeded after step 'test.pay' (element 2 "
+          + "of step 'fancy.flow.map'): cost 1.50 USD exceeds the limit 1.20 USD");
+      dev.fancy.run.ChildRun breaching = e.result().history().get(0).children().get(2);
+      assertThat(breaching.steps()).extracting(StepRecord::status)
+          .as("the breaching element keeps its result").containsExactly(StepStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
   void reachingALimitExactlyIsAllowed() {
     List<Call<Integer>> steps = new ArrayList<>();
     Workflow workflow = twoSteps(steps);

@@ -73,6 +73,28 @@ class InMemoryContractTest {
   }
 
   @Test
+  void everyAttemptHasItsNumberedEventsAndTheStepsEndNamesItsLastAttempt() {
+    StepRegistry flaky = StepRegistry.empty().register(Call.intStep("test.flaky",
+        (frame, args) -> {
+          if (frame.attempt() == 1) {
+            throw new java.io.IOException("first try fails");
+          }
+          return new Object[] {args[0]};
+        }));
+    Call<Integer> call = new Call<>("test.flaky", Call.unary(MathSteps.INT), x);
+    call.options(dev.fancy.workflow.StepOptions.DEFAULT.withRetry(new dev.fancy.workflow
+        .RetryPolicy(2, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of())));
+    try (Engine retrying = Engine.builder().registry(flaky).build()) {
+      RunHandle run = retrying.start(Workflow.of("flaky", call.out()), Inputs.of(x, 1));
+      assertThat(run.result().status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(run.events(1)).filteredOn(e -> e.stepId() != null)
+          .extracting(e -> e.type() + " " + e.attempt()).containsExactly(
+              "ATTEMPT_STARTED 1", "ATTEMPT_FAILED 1", "RETRY_SCHEDULED 2", "ATTEMPT_STARTED 2",
+              "STEP_SUCCEEDED 2");
+    }
+  }
+
+  @Test
   void aSubscriberThatReconnectsFromNMissesNothingAndSeesNoRepeats() throws Exception {
     Cell<Integer> blocked = new Call<Integer>("test.block", Call.unary(MathSteps.INT), x).out();
     Workflow workflow = Workflow.of("blocked", MathSteps.add(blocked, 1).out());

@@ -33,6 +33,9 @@ public final class GeneratedNames {
   /** The service interface generated modules implement. */
   public static final String STEP_MODULE = "dev.fancy.registry.StepModule";
 
+  /** The service interface generated workflow modules implement. */
+  public static final String WORKFLOW_MODULE = "dev.fancy.registry.WorkflowModule";
+
   private GeneratedNames() {}
 
   /** {@code <Outer>_<Inner>Steps} in the class's package. */
@@ -43,6 +46,11 @@ public final class GeneratedNames {
   /** {@code <Outer>_<Inner>StepModule} in the class's package. */
   public static ClassName moduleClass(ClassName target) {
     return ClassName.get(target.packageName(), flatName(target) + "StepModule");
+  }
+
+  /** {@code <Outer>_<Inner>WorkflowModule} in the class's package. */
+  public static ClassName workflowModuleClass(ClassName target) {
+    return ClassName.get(target.packageName(), flatName(target) + "WorkflowModule");
   }
 
   private static String flatName(ClassName target) {

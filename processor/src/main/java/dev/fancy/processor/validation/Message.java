@@ -72,8 +72,36 @@ public enum Message {
   UNRESOLVED_TYPE(
       "@Step method %s uses the type %s, which could not be resolved. Check the earlier "
           + "compilation errors, or whether a generated type is missing"),
+  WORKFLOW_NOT_PUBLIC(
+      "@WorkflowDefinition method %s must be public: the generated workflow module calls it "
+          + "directly, without reflection. Make it public"),
+  WORKFLOW_NOT_STATIC(
+      "@WorkflowDefinition method %s must be static: the generated workflow module calls it "
+          + "without an instance. Make it static"),
+  WORKFLOW_PARAMETERS(
+      "@WorkflowDefinition method %s takes parameters (%s), but the registry builds the "
+          + "workflow with no arguments. Remove them, and declare what varies as the workflow's "
+          + "input cells (Cell.input), which configs and --set bind"),
+  WORKFLOW_RETURN_TYPE(
+      "@WorkflowDefinition method %s returns %s, not dev.fancy.workflow.Workflow. Return the "
+          + "workflow it defines, e.g. Workflow.of(\"%s\", ...)"),
+  WORKFLOW_NAME_BLANK(
+      "the name of @WorkflowDefinition method %s is blank. Set @WorkflowDefinition(name = "
+          + "\"...\") to dot-separated segments of lower-case letters, digits and underscores, "
+          + "e.g. weather.report"),
+  WORKFLOW_NAME_MALFORMED(
+      "workflow name '%s' of @WorkflowDefinition method %s is malformed: use dot-separated "
+          + "segments that start with a lower-case letter and hold only lower-case letters, "
+          + "digits and underscores, e.g. weather.report"),
+  DUPLICATE_WORKFLOW_NAME(
+      "workflow name '%s' of @WorkflowDefinition method %s is already used by "
+          + "@WorkflowDefinition method %s; the CLI, the server and the journal know a workflow by "
+          + "its name. Give one of them another name"),
+  WORKFLOW_CLASS_NOT_PUBLIC(
+      "@WorkflowDefinition method %s is declared in %s, which is not public: the generated "
+          + "workflow module calls it directly. Make %s public"),
   SERVICE_FILE_NOT_WRITTEN(
-      "cannot write %s, so StepRegistry.loadDefault() would not find the generated step "
+      "cannot write %s, so %s would not find the generated "
           + "modules: %s. Check that the class output directory is writable"),
   PROCESSOR_ERROR(
       "the Fancy processor failed on %s; please report this with the stack trace:%n%s");

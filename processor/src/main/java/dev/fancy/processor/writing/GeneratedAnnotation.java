@@ -14,9 +14,15 @@ final class GeneratedAnnotation {
   private GeneratedAnnotation() {}
 
   static void addTo(TypeSpec.Builder type, boolean available, ClassName source) {
+    addTo(type, available, source, PROCESSOR);
+  }
+
+  /** As above, naming {@code processor} as the generator. */
+  static void addTo(TypeSpec.Builder type, boolean available, ClassName source,
+      String processor) {
     if (available) {
       type.addAnnotation(AnnotationSpec.builder(RuntimeTypes.GENERATED)
-          .addMember("value", "$S", PROCESSOR)
+          .addMember("value", "$S", processor)
           .addMember("comments", "$S", "from " + source.canonicalName())
           .build());
     }

@@ -22,6 +22,12 @@ final class RuntimeTypes {
   static final ClassName RETRY_POLICY = ClassName.get("dev.fancy.workflow", "RetryPolicy");
   static final ClassName FRAME = ClassName.get("dev.fancy.frame", "ExecutionFrame");
   static final ClassName DURATION = ClassName.get("java.time", "Duration");
+  static final ClassName WORKFLOW = ClassName.get("dev.fancy.workflow", "Workflow");
+  static final ClassName WORKFLOW_MODULE = ClassName.get("dev.fancy.registry", "WorkflowModule");
+  static final ClassName MAP = ClassName.get("java.util", "Map");
+  static final ClassName LINKED_HASH_MAP = ClassName.get("java.util", "LinkedHashMap");
+  static final ClassName COLLECTIONS = ClassName.get("java.util", "Collections");
+  static final ClassName SUPPLIER = ClassName.get("java.util.function", "Supplier");
   static final ClassName LIST = ClassName.get("java.util", "List");
   static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");

@@ -245,8 +245,13 @@ final class EventLog implements RunObserver {
   }
 
   @Override
-  public void stepSucceeded(WorkflowStep step) {
-    append(RunEvent.Type.STEP_SUCCEEDED, step, 0, SUCCEEDED);
+  public void attemptStarted(WorkflowStep step, int attempt) {
+    append(RunEvent.Type.ATTEMPT_STARTED, step, attempt, RUNNING_NOW);
+  }
+
+  @Override
+  public void stepSucceeded(WorkflowStep step, int attempt) {
+    append(RunEvent.Type.STEP_SUCCEEDED, step, attempt, SUCCEEDED);
   }
 
   private static final Details RUNNING_NOW =
@@ -255,8 +260,8 @@ final class EventLog implements RunObserver {
       new Details(StepStatus.SUCCEEDED.name(), null, null, null, null);
 
   @Override
-  public void stepFailed(WorkflowStep step, Throwable error) {
-    append(RunEvent.Type.STEP_FAILED, step, 0, StepStatus.FAILED.name(),
+  public void stepFailed(WorkflowStep step, int attempt, Throwable error) {
+    append(RunEvent.Type.STEP_FAILED, step, attempt, StepStatus.FAILED.name(),
         ErrorInfo.of(error, false), null, null, null);
   }
 

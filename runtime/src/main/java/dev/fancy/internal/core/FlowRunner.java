@@ -114,6 +114,7 @@ final class FlowRunner {
     RunExecution child = new RunExecution(plan, Ids.newId(),
         inline ? run.services.inline() : run.services.forChildren(), options, context, run, s,
         null, Usage.NONE, null, run.listeners);
+    child.label(label);
     Future<RunResult> future = child.start(plan.bindSources(bound, run.services.codec()));
     RunResult result;
     try {

@@ -62,6 +62,8 @@ final class RunExecution {
   volatile long finishedNanos;
 
   private volatile boolean stopped;
+  /** For a child run, which one it is ("element 3", "branch fast"), for messages; else null. */
+  private volatile String label;
   volatile String stopReason;
 
   final CancellationSignal cancellation = this::isStopped;
@@ -95,6 +97,11 @@ final class RunExecution {
     this.state = new RunState(n);
     this.waitingFor = new AtomicIntegerArray(plan.dependencyCount);
     this.attempts = new StepAttempts(this);
+  }
+
+  /** Names this child run ("element 3") in the messages of its usage. */
+  void label(String label) {
+    this.label = label;
   }
 
   /** Whether this run, or a run it is a child of, was stopped. */
@@ -243,7 +250,6 @@ final class RunExecution {
   /** Runs {@code work} for step {@code s} and settles the step's state from its outcome. */
   private int proceed(int s, StepWork work) {
     state.runsOn(s, Thread.currentThread());
-    boolean keep;
     try {
       Object[] outputs = work.run();
       if (outputs == null) {
@@ -252,11 +258,9 @@ final class RunExecution {
         Thread.interrupted();
         return -1;
       }
-      // Once the run is stopped only the step whose result breached the limit commits it.
-      keep = !isStopped() || usage.breachingStep() == s;
-      if (keep) {
-        storeOutputs(s, outputs);
-      }
+      // A step whose code finished keeps its result, even if the run was stopped meanwhile: its
+      // usage is counted (it was paid for) and a durable attempt committed it already.
+      storeOutputs(s, outputs);
     } catch (Throwable t) {
       leave(s);
       if (isStopped()
@@ -270,20 +274,13 @@ final class RunExecution {
       state.settle(s, RunState.FAILED, t);
       journal.end(plan.steps[s], StepStatus.FAILED, t.getClass().getName() + ": "
           + t.getMessage());
-      listeners.stepFailed(event(s), t);
+      listeners.stepFailed(event(s), state.lastAttempt(s), t);
       skipDependents(s);
       return -1;
     }
     leave(s);
-    if (!keep) {
-      state.settle(s, RunState.CANCELLED, null);
-      journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
-      listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
-      finish(1);
-      return -1;
-    }
     state.settle(s, RunState.SUCCEEDED, null);
-    listeners.stepSucceeded(event(s));
+    listeners.stepSucceeded(event(s), state.lastAttempt(s));
     int next = -1;
     if (!isStopped()) {
       for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
@@ -327,13 +324,36 @@ final class RunExecution {
     if (used.equals(Usage.NONE)) {
       return;
     }
+    account(s, used, "step '" + plan.steps[s].slug() + "'");
+  }
+
+  /**
+   * Adds usage to step {@code s}; {@code origin} names the step that reported it (a child run's
+   * step, with its element or branch, when it came from one).
+   */
+  private void account(int s, Usage used, String origin) {
     String breach = usage.add(s, used, stopped);
     if (breach != null) {
-      stop("usage limit exceeded after step '" + plan.steps[s].slug() + "': " + breach);
+      stop("usage limit exceeded after " + origin + ": " + breach);
     }
     if (parent != null) {
-      parent.account(parentStep, used);
+      parent.accountFromChild(parentStep, used, origin + " (" + (label == null ? "child run"
+          : label) + " of step '" + parent.plan.steps[parentStep].slug() + "')");
     }
+  }
+
+  /** Adds what a child run of control-flow step {@code s} used. */
+  private void accountFromChild(int s, Usage used, String origin) {
+    usage.fromChild(s, used);
+    account(s, used, origin);
+  }
+
+  /**
+   * What an attempt of step {@code s} journals as its usage: its own, and for a control-flow
+   * step what its child runs reported meanwhile.
+   */
+  Usage journaled(int s, Usage own) {
+    return own.plus(usage.takeFromChildren(s));
   }
 
   /** Records a child run of control-flow step {@code s}. */
@@ -407,9 +427,13 @@ final class RunExecution {
     if (fault != null) {
       result.completeExceptionally(fault);
     } else if (usage.atBreach() != null) {
+      Usage total = runResult.usage();
+      java.math.BigDecimal overshoot = total.cost().subtract(usage.atBreach().cost());
       result.completeExceptionally(new UsageLimitExceededException("run " + runId
-          + " of workflow '" + plan.workflow.name() + "' stopped: " + stopReason, runResult,
-          usage.atBreach()));
+          + " of workflow '" + plan.workflow.name() + "' stopped: " + stopReason
+          + (overshoot.signum() > 0 ? "; attempts already running when the limit was crossed "
+              + "spent " + overshoot.toPlainString() + " more, " + total.cost().toPlainString()
+              + " in all" : ""), runResult, total));
     } else {
       result.complete(runResult);
     }

@@ -34,11 +34,14 @@ interface RunObserver {
   /** The step's outputs came from the cache; nothing ran. */
   default void cacheHit(WorkflowStep step) {}
 
-  /** The step's outputs are stored. */
-  default void stepSucceeded(WorkflowStep step) {}
+  /** Attempt {@code attempt} (2 or later; the first starts with the step) starts. */
+  default void attemptStarted(WorkflowStep step, int attempt) {}
+
+  /** The step's outputs are stored; {@code attempt} made them (0 if it ran no attempt here). */
+  default void stepSucceeded(WorkflowStep step, int attempt) {}
 
   /** The step failed after its last attempt (and its fallback, if any). */
-  default void stepFailed(WorkflowStep step, Throwable error) {}
+  default void stepFailed(WorkflowStep step, int attempt, Throwable error) {}
 
   /** The step did not run; {@code reason} says why. */
   default void stepSkipped(WorkflowStep step, String reason) {}

@@ -166,6 +166,21 @@ final class RunState {
     }
   }
 
+  /**
+   * The number of step {@code s}'s last attempt: its last recorded attempt, 1 for a step that ran
+   * once without the attempt machinery, 0 for one that ran no attempt (a cache hit, a restored
+   * result).
+   */
+  int lastAttempt(int s) {
+    List<AttemptRecord> records = attempts[s];
+    if (records == null) {
+      return cacheHit[s] ? 0 : 1;
+    }
+    synchronized (records) {
+      return records.isEmpty() ? 0 : records.get(records.size() - 1).attempt();
+    }
+  }
+
   void markCacheHit(int s) {
     cacheHit[s] = true;
   }

@@ -103,7 +103,7 @@ final class StepAttempts {
     try {
       outputs = invoke(s, frame(s, 1, meter, journaled), args);
       if (journaled != null) {
-        run.journal.commit(step, journaled, encode(outputs), meter.snapshot());
+        run.journal.commit(step, journaled, encode(outputs), run.journaled(s, meter.snapshot()));
       }
     } catch (RunHaltedException e) {
       run.account(s, meter.snapshot());
@@ -111,7 +111,7 @@ final class StepAttempts {
     } catch (Exception e) {
       Usage used = meter.snapshot();
       run.account(s, used);
-      run.journal.failure(step, journaled, e, used, true);
+      run.journal.failure(step, journaled, e, run.journaled(s, used), true);
       throw e;
     }
     run.account(s, meter.snapshot());
@@ -145,6 +145,9 @@ final class StepAttempts {
     WorkflowStep step = plan.steps[s];
     while (loop.attempt < options.maxAttempts() && !run.isStopped()) {
       int attempt = ++loop.attempt;
+      if (attempt > 1) {
+        run.listeners.attemptStarted(step, attempt);
+      }
       StepJournal.JournalAttempt journaled = run.journal.begin(step);
       if (journaled != null && journaled.committedOutputs() != null) {
         return decode(s, journaled.committedOutputs());
@@ -164,7 +167,7 @@ final class StepAttempts {
       Usage used = meter.snapshot();
       if (error == null && journaled != null) {
         try {
-          run.journal.commit(step, journaled, encode(outputs), used);
+          run.journal.commit(step, journaled, encode(outputs), run.journaled(s, used));
         } catch (AttemptRejectedException rejected) {
           error = rejected;
         } catch (RunHaltedException halted) {
@@ -191,7 +194,8 @@ final class StepAttempts {
       run.listeners.attemptFailed(run.event(s), attempt, error);
       boolean retry = attempt < options.maxAttempts() && !run.isStopped()
           && options.retry().retries(error);
-      run.journal.failure(step, journaled, error, used, !retry && plan.fallbacks[s] == null);
+      run.journal.failure(step, journaled, error, run.journaled(s, used),
+          !retry && plan.fallbacks[s] == null);
       if (!retry) {
         break;
       }

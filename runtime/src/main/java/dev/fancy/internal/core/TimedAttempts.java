@@ -7,21 +7,23 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs attempts that have a timeout, each on a thread of its own, at most {@code maxThreads} at a
- * time (threads are created on demand and end after 30 s idle). An attempt that times out is
- * interrupted; if its code ignores the interrupt it keeps its thread: such lingering attempts are
- * counted ({@link #lingering()}) and logged when they finally end, and when every thread is taken
- * the next timed attempt fails at once with a message that says why, instead of starting yet
- * another thread.
+ * time (threads are created on demand and end after 30 s idle). When every thread is taken, the
+ * next timed attempt waits for one, first come first served; its timeout counts from when its
+ * code starts, not from when it was queued. An attempt that times out is interrupted; if its code
+ * ignores the interrupt it keeps its thread: such lingering attempts are counted
+ * ({@link #lingering()}) and logged when they finally end.
  */
 final class TimedAttempts {
 
@@ -32,16 +34,18 @@ final class TimedAttempts {
   private static final int ENDED = 2;
   private static final int TIMED_OUT = 3;
 
-  private final int maxThreads;
   private final Ticker ticker;
   private final LazyThreadPool<ThreadPoolExecutor> pool;
   private final AtomicInteger lingering = new AtomicInteger();
 
   TimedAttempts(int maxThreads, Ticker ticker) {
-    this.maxThreads = maxThreads;
     this.ticker = ticker;
-    this.pool = new LazyThreadPool<>("fancy-attempt-", threads -> new ThreadPoolExecutor(0,
-        maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads));
+    this.pool = new LazyThreadPool<>("fancy-attempt-", threads -> {
+      ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 30,
+          TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+      executor.allowCoreThreadTimeOut(true);
+      return executor;
+    });
   }
 
   /**
@@ -57,52 +61,57 @@ final class TimedAttempts {
     AtomicInteger state = new AtomicInteger(NOT_STARTED);
     long[] timedOutAt = new long[1];
     CompletableFuture<Object[]> outcome = new CompletableFuture<>();
-    Future<?> call;
-    try {
-      call = pool.get().submit(() -> {
-        if (!state.compareAndSet(NOT_STARTED, RUNNING)) {
-          return; // timed out before it started
-        }
-        Object[] result = null;
-        Throwable error = null;
-        try {
-          result = body.call();
-        } catch (Throwable t) {
-          error = t;
-        }
-        // The state decides: an attempt the timeout has claimed is over, whatever it returns.
-        if (state.compareAndSet(RUNNING, ENDED)) {
-          if (error == null) {
-            outcome.complete(result);
-          } else {
-            outcome.completeExceptionally(error);
-          }
-        } else {
-          lingering.decrementAndGet();
-          LOG.warn("attempt {} of step '{}' ended {} ms after it timed out; its code ignored "
-              + "the interrupt", attempt, slug, (System.nanoTime() - timedOutAt[0]) / 1_000_000);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      throw new IllegalStateException("no thread to run attempt " + attempt + " of step '" + slug
-          + "' under its timeout: all " + maxThreads + " threads for timed attempts are busy, "
-          + lingering.get() + " of them with attempts that timed out and ignore interrupts. Make "
-          + "those steps stop when interrupted, or raise Engine.Builder.maxTimedAttempts", e);
-    }
-    Ticker.Scheduled timer = ticker.schedule(timeout, () -> {
-      if (abandon(call, state, timedOutAt)) {
+    AtomicReference<Future<?>> call = new AtomicReference<>();
+    AtomicReference<Ticker.Scheduled> timer = new AtomicReference<>();
+    Runnable timeoutTask = () -> {
+      if (abandon(call.get(), state, timedOutAt)) {
         outcome.completeExceptionally(new AttemptTimeoutException(slug, attempt, timeout));
       }
-    });
+    };
+    FutureTask<Void> task = new FutureTask<>(() -> {
+      if (!state.compareAndSet(NOT_STARTED, RUNNING)) {
+        return; // stopped while it waited for a thread
+      }
+      timer.set(ticker.schedule(timeout, timeoutTask)); // the timeout counts from here
+      Object[] result = null;
+      Throwable error = null;
+      try {
+        result = body.call();
+      } catch (Throwable t) {
+        error = t;
+      }
+      // The state decides: an attempt the timeout has claimed is over, whatever it returns.
+      if (state.compareAndSet(RUNNING, ENDED)) {
+        if (error == null) {
+          outcome.complete(result);
+        } else {
+          outcome.completeExceptionally(error);
+        }
+      } else {
+        lingering.decrementAndGet();
+        LOG.warn("attempt {} of step '{}' ended {} ms after it timed out; its code ignored "
+            + "the interrupt", attempt, slug, (System.nanoTime() - timedOutAt[0]) / 1_000_000);
+      }
+    }, null);
+    call.set(task);
+    try {
+      pool.get().execute(task);
+    } catch (RejectedExecutionException e) {
+      throw new IllegalStateException("attempt " + attempt + " of step '" + slug + "' cannot "
+          + "start: the engine is closed", e);
+    }
     try {
       return outcome.get();
     } catch (ExecutionException e) {
       throw e.getCause();
     } catch (InterruptedException e) {
-      abandon(call, state, timedOutAt);
+      abandon(call.get(), state, timedOutAt);
       throw new CancellationException("the run was stopped while step '" + slug + "' ran");
     } finally {
-      timer.cancel();
+      Ticker.Scheduled scheduled = timer.get();
+      if (scheduled != null) {
+        scheduled.cancel();
+      }
     }
   }
 

@@ -12,6 +12,8 @@ final class UsageAccount {
 
   private final UsageLimits limits;
   private final Usage[] perStep;
+  /** Per control-flow step, what its child runs reported since its journal last recorded it. */
+  private final Usage[] fromChildren;
   private Usage total;
   private Usage atBreach;
   private int breachingStep = -1;
@@ -23,6 +25,7 @@ final class UsageAccount {
   UsageAccount(UsageLimits limits, int steps, Usage before) {
     this.limits = limits;
     this.perStep = new Usage[steps];
+    this.fromChildren = new Usage[steps];
     this.total = before;
   }
 
@@ -41,6 +44,21 @@ final class UsageAccount {
       breachingStep = s;
     }
     return breach;
+  }
+
+  /** Notes that {@code used}, just added for step {@code s}, came from one of its child runs. */
+  synchronized void fromChild(int s, Usage used) {
+    fromChildren[s] = fromChildren[s] == null ? used : fromChildren[s].plus(used);
+  }
+
+  /**
+   * What step {@code s}'s child runs reported since the last call: a control-flow step's attempt
+   * journals it with its own usage, so the journal's ledger counts child runs too.
+   */
+  synchronized Usage takeFromChildren(int s) {
+    Usage taken = fromChildren[s] == null ? Usage.NONE : fromChildren[s];
+    fromChildren[s] = null;
+    return taken;
   }
 
   /** The run's total so far. */

@@ -87,27 +87,28 @@ final class AttemptLog {
    */
   JournalAttempt begin(Lease lease, WorkflowStep step) {
     UUID runId = lease.runId();
-    Begun begun = writer.run("begin an attempt of step '" + step.slug() + "' of run " + runId,
-        sql -> {
+    // Not forced to disk on its own: the attempt's result commits forced and carries it there
+    // (SQLite's WAL keeps commits in order). A process that dies keeps it; a power loss before
+    // any later forced commit loses it, and then nothing of the attempt is recorded, not even
+    // its number, which the next attempt may reuse (docs/durability.md).
+    Begun begun = writer.runUnforced("begin an attempt of step '" + step.slug() + "' of run "
+        + runId, sql -> {
           RunTable.fence(sql, lease);
-          PreparedStatement committed = sql.prepare("SELECT attempt, idempotency_key, outputs, "
-              + "value_files FROM attempts WHERE run_id = ? AND step_id = ? AND "
-              + "status = 'SUCCEEDED'");
-          committed.setString(1, runId.toString());
-          committed.setString(2, step.id().toString());
-          try (ResultSet row = committed.executeQuery()) {
+          // The committed attempt if there is one, else the last one (for the next number).
+          PreparedStatement latest = sql.prepare("SELECT attempt, idempotency_key, status, "
+              + "outputs, value_files FROM attempts WHERE run_id = ? AND step_id = ? "
+              + "ORDER BY status = 'SUCCEEDED' DESC, attempt DESC LIMIT 1");
+          latest.setString(1, runId.toString());
+          latest.setString(2, step.id().toString());
+          int attempt = 1;
+          try (ResultSet row = latest.executeQuery()) {
             if (row.next()) {
-              return new Begun(row.getInt(1), row.getString(2), row.getString(3),
-                  row.getString(4));
+              if ("SUCCEEDED".equals(row.getString(3))) {
+                return new Begun(row.getInt(1), row.getString(2), row.getString(4),
+                    row.getString(5));
+              }
+              attempt = row.getInt(1) + 1;
             }
-          }
-          PreparedStatement last = sql.prepare("SELECT COALESCE(MAX(attempt), 0) FROM attempts "
-              + "WHERE run_id = ? AND step_id = ?");
-          last.setString(1, runId.toString());
-          last.setString(2, step.id().toString());
-          int attempt;
-          try (ResultSet row = last.executeQuery()) {
-            attempt = row.next() ? row.getInt(1) + 1 : 1;
           }
           String key = runId + ":" + step.id() + ":" + attempt;
           long now = clock.millis();

@@ -42,6 +42,9 @@ public final class JournalStore implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
 
+  /** WAL pages after which a commit checkpoints itself (see {@code JournalWriter#checkpoints}). */
+  private static final int AUTOCHECKPOINT_PAGES = 4_000;
+
   /** The default journal file: {@code .fancy/journal.db} under the working directory. */
   public static final Path DEFAULT_FILE = Path.of(".fancy", "journal.db");
 
@@ -58,12 +61,13 @@ public final class JournalStore implements AutoCloseable {
   private final ReentrantReadWriteLock filesLock = new ReentrantReadWriteLock();
 
   private JournalStore(Path file, JournalOptions options, Connection writeConnection,
-      JournalReader reader) {
+      Connection checkpoints, JournalReader reader) {
     this.file = file;
     this.options = options;
     this.writeConnection = writeConnection;
     this.reader = reader;
-    this.writer = new JournalWriter(file, writeConnection, options.busyTimeout(),
+    this.writer = new JournalWriter(file, writeConnection, checkpoints,
+        options.durability() == dev.fancy.journal.Durability.FULL, options.busyTimeout(),
         options.writeQueueCapacity());
     this.values = new ValueFiles(file.resolveSibling(file.getFileName() + ".values"),
         options.valueFileThreshold(), JournalJson.MAPPER);
@@ -103,6 +107,7 @@ public final class JournalStore implements AutoCloseable {
     Path absolute = file.toAbsolutePath().normalize();
     Connection write = null;
     Connection read = null;
+    Connection checkpoints = null;
     try {
       if (options.readOnly()) {
         if (!Files.exists(absolute)) {
@@ -135,17 +140,24 @@ public final class JournalStore implements AutoCloseable {
         // From here the writer retries BEGIN IMMEDIATE itself, with backoff and a count of
         // retries, until the busy timeout: SQLite waits only a short while per try.
         execute(write, "PRAGMA busy_timeout=" + Math.min(250, options.busyTimeout().toMillis()));
+        // The writer checkpoints in the background on a connection of its own; a commit still
+        // checkpoints when the WAL reaches this many pages (SQLite's default is 1,000), to copy
+        // what the background could not and to let the WAL start over.
+        execute(write, "PRAGMA wal_autocheckpoint=" + AUTOCHECKPOINT_PAGES);
+        checkpoints = connect(absolute, options, false);
       }
-      JournalStore journal = new JournalStore(absolute, options, write, reader);
+      JournalStore journal = new JournalStore(absolute, options, write, checkpoints, reader);
       if (!options.readOnly()) {
         journal.deleteTemporaryFiles();
       }
       return journal;
     } catch (JournalException e) {
+      closeQuietly(checkpoints);
       closeQuietly(read);
       closeQuietly(write);
       throw e;
     } catch (SQLException | IOException e) {
+      closeQuietly(checkpoints);
       closeQuietly(read);
       closeQuietly(write);
       throw JournalFailures.of(absolute, "open the journal", e);
@@ -154,7 +166,11 @@ public final class JournalStore implements AutoCloseable {
 
   private static Connection connect(Path file, JournalOptions options, boolean readOnly)
       throws SQLException {
-    Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+    java.util.Properties properties = new java.util.Properties();
+    // Otherwise sqlite-jdbc matches every update against a pattern and, after an INSERT, prepares
+    // and runs SELECT last_insert_rowid(): three native calls per statement that nothing reads.
+    properties.setProperty("jdbc.get_generated_keys", "false");
+    Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, properties);
     try {
       execute(connection, "PRAGMA busy_timeout=" + Math.min(Integer.MAX_VALUE,
           options.busyTimeout().toMillis()));
@@ -298,7 +314,7 @@ public final class JournalStore implements AutoCloseable {
    * journaled is kept as it is.
    */
   public void appendEvent(RunEvent event) {
-    String json = JournalJson.MAPPER.valueToTree(event).toString();
+    String json = JournalJson.write(event);
     writer.enqueue("journal event " + event.sequence() + " of run " + event.runId(), sql -> {
       PreparedStatement insert = sql.prepare("INSERT OR IGNORE INTO events (run_id, seq, event) "
           + "VALUES (?, ?, ?)");

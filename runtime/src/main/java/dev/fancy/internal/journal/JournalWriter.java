@@ -21,20 +21,27 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
 
 /**
- * The journal's only writer: one thread owns the write connection and runs every unit of work
- * that callers hand it, batching the units that arrive while a transaction commits into the next
- * transaction (group commit), so concurrent steps share one disk sync.
+ * The journal's only writer: every unit of work on the write connection goes through it, and the
+ * units that arrive while a transaction commits are batched into the next transaction (group
+ * commit), so concurrent steps share one disk sync. A caller that finds no transaction under way
+ * runs its unit (with whatever waits) on its own thread; otherwise it queues the unit for the
+ * writer thread, which takes everything queued as one batch. One lock guards the connection, so
+ * there is only ever one transaction, whichever thread runs it.
  *
  * <p>Every transaction begins {@code IMMEDIATE}: it takes SQLite's write lock before reading, so a
  * unit never has to upgrade a read to a write, which is the case where SQLite cannot wait for
  * another process (its busy handler is not called then). While another process holds the lock,
  * {@code BEGIN IMMEDIATE} is retried with exponential backoff until the busy timeout; only then do
- * the batch's units fail, with a {@link JournalException} of reason {@code BUSY}. Each unit runs under its own
- * savepoint, so a unit that fails alone is rolled back alone; an error after which SQLite may have
- * rolled back the whole transaction (a full disk, an I/O error, corruption) fails every unit of the
- * batch with that error. A caller returns only after the transaction holding its unit committed,
- * so batching never weakens durability. The queue is bounded: when it is full, callers wait
- * (back-pressure).
+ * the batch's units fail, with a {@link JournalException} of reason {@code BUSY}. A unit that
+ * shares its transaction with another unit of several statements runs under its own savepoint,
+ * so a unit that fails alone is rolled back alone (a single statement needs none: SQLite rolls a
+ * failed statement back by itself); an error after which SQLite may have rolled back the whole
+ * transaction (a full disk, an I/O error, corruption) fails every unit of the batch with that
+ * error. A caller returns only after the transaction holding its unit committed, so batching
+ * never weakens durability. With {@code synchronous=FULL}, a transaction that holds only units
+ * that do not need to be forced to disk ({@link #runUnforced}, {@link #enqueue}) commits with
+ * {@code NORMAL}: kept if the process dies, forced to disk by the next forced commit. The queue
+ * is bounded: when it is full, callers wait (back-pressure).
  */
 final class JournalWriter implements AutoCloseable {
 
@@ -83,29 +90,63 @@ final class JournalWriter implements AutoCloseable {
     }
   }
 
-  private record Request(Unit<?> unit, String what, CompletableFuture<Object> done) {}
+  /**
+   * A unit waiting for the writer.
+   *
+   * @param forced whether its commit must be forced to disk ({@code synchronous=FULL}) before
+   *     the caller returns; if not, it is committed (visible to every process, kept if a process
+   *     dies) and reaches the disk with the next forced commit (a prefix of the WAL always does)
+   * @param single whether it is one statement, which SQLite rolls back by itself if it fails
+   *     (so it needs no savepoint)
+   */
+  private record Request(Unit<?> unit, String what, CompletableFuture<Object> done,
+      boolean forced, boolean single) {}
 
   private static final int MAX_BATCH = 1024;
+  /** Transactions between background checkpoints (also run every 200 ms after any commit). */
+  private static final int CHECKPOINT_TRANSACTIONS = 256;
   /** How long lazy units wait for a transaction to join before they get one of their own. */
   static final long LAZY_FLUSH_MILLIS = 50;
 
   private final Path file;
   private final Connection connection;
   private final Sql sql;
+  /** Whether the journal forces commits ({@code synchronous=FULL}): then unforced units skip it. */
+  private final boolean full;
+  /** The connection's {@code synchronous} now: true FULL, false NORMAL, null unknown. */
+  private Boolean forcing;
   private final Duration busyTimeout;
   private final BlockingQueue<Request> queue;
   /** Units that ride along with the next transaction ({@link #enqueue}). */
   private final java.util.concurrent.ConcurrentLinkedQueue<Request> lazy =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Thread writer;
+  /** Copies the WAL into the database in the background (null for a read-only journal). */
+  private final Thread checkpointer;
+  private final Connection checkpoints;
+  /**
+   * Held while a transaction is under way, by the writer thread or by a caller that found the
+   * connection free ({@link #lead}); guards the connection, its statements and {@link #forcing}.
+   */
+  private final java.util.concurrent.locks.ReentrantLock connectionLock =
+      new java.util.concurrent.locks.ReentrantLock();
   private volatile boolean closed;
   private final AtomicLong transactions = new AtomicLong();
   private final AtomicLong units = new AtomicLong();
   private final AtomicLong busyRetries = new AtomicLong();
   private final AtomicLong largestBatch = new AtomicLong();
 
-  JournalWriter(Path file, Connection connection, Duration busyTimeout, int capacity) {
+  /**
+   * @param checkpoints a connection of its own for checkpoints in the background (closed with
+   *     the writer), or null for none
+   * @param full whether the connection was opened with {@code synchronous=FULL}; the writer then
+   *     sets {@code NORMAL} for transactions that hold only units that need no forced commit
+   */
+  JournalWriter(Path file, Connection connection, Connection checkpoints, boolean full,
+      Duration busyTimeout, int capacity) {
     this.file = file;
+    this.full = full;
+    this.forcing = full ? null : Boolean.FALSE;
     this.connection = connection;
     this.sql = new Sql(connection);
     this.busyTimeout = busyTimeout;
@@ -113,6 +154,14 @@ final class JournalWriter implements AutoCloseable {
     this.writer = new Thread(this::loop, "fancy-journal-" + file.getFileName());
     writer.setDaemon(true);
     writer.start();
+    this.checkpoints = checkpoints;
+    if (checkpoints != null) {
+      this.checkpointer = new Thread(this::checkpoints, "fancy-checkpoint-" + file.getFileName());
+      checkpointer.setDaemon(true);
+      checkpointer.start();
+    } else {
+      this.checkpointer = null;
+    }
   }
 
   /**
@@ -123,21 +172,41 @@ final class JournalWriter implements AutoCloseable {
    * @param what what the unit does, for messages ("commit attempt ...")
    * @throws JournalException if the unit or its transaction failed; nothing of it was written
    */
-  @SuppressWarnings("unchecked")
   <T> T run(String what, Unit<T> unit) {
+    return run(what, unit, true);
+  }
+
+  /**
+   * Runs {@code unit} as {@link #run} does, except that with {@code synchronous=FULL} its commit
+   * is not forced to disk before this returns: it is committed, visible to every process and kept
+   * if this process dies, but a power loss or an OS crash before the next forced commit (of any
+   * unit, in any process) loses it. SQLite's WAL keeps commits in order, so it can never be lost
+   * while a later forced commit is kept. For writes that a later forced unit depends on anyway,
+   * such as allocating an attempt whose result commits forced.
+   */
+  <T> T runUnforced(String what, Unit<T> unit) {
+    return run(what, unit, false);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T run(String what, Unit<T> unit, boolean forced) {
     if (closed) {
       throw new JournalException("cannot " + what + ": the journal " + file + " is closed", null);
     }
     CompletableFuture<Object> done = new CompletableFuture<>();
-    boolean interrupted = false;
+    // Kept for later: waiting is uninterruptible, and so is leading (an interrupt would make the
+    // busy retries spin).
+    boolean interrupted = Thread.interrupted();
     try {
-      Request request = new Request(unit, what, done);
-      while (true) {
-        try {
-          queue.put(request);
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
+      Request request = new Request(unit, what, done, forced, false);
+      if (!lead(request)) {
+        while (true) {
+          try {
+            queue.put(request);
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
         }
       }
       while (true) {
@@ -167,7 +236,8 @@ final class JournalWriter implements AutoCloseable {
    * Adds {@code unit} to the next transaction the writer commits anyway, and returns at once: it
    * never costs a commit (an fsync) of its own unless no other write comes within
    * {@link #LAZY_FLUSH_MILLIS}. A failure is logged, not thrown: for writes whose loss loses no
-   * state, such as events, which describe state the journal holds already.
+   * state, such as events, which describe state the journal holds already. {@code unit} must be
+   * a single statement: it runs without a savepoint of its own.
    */
   void enqueue(String what, Unit<?> unit) {
     if (closed) {
@@ -180,7 +250,38 @@ final class JournalWriter implements AutoCloseable {
             error.getMessage());
       }
     });
-    lazy.add(new Request(unit, what, done));
+    lazy.add(new Request(unit, what, done, false, true));
+  }
+
+  /**
+   * Commits {@code request} on the caller's thread, with whatever waits in the queue, if no
+   * transaction is under way: a caller that finds the connection free saves two hand-offs between
+   * threads (to the writer and back), which on a busy machine cost more than the transaction.
+   *
+   * @return false if a transaction is under way (then the caller queues its request, and the
+   *     writer thread takes it with the next batch)
+   */
+  private boolean lead(Request request) {
+    if (!connectionLock.tryLock()) {
+      return false;
+    }
+    List<Request> batch = new ArrayList<>();
+    try {
+      if (closed) {
+        request.done().completeExceptionally(new JournalException("cannot " + request.what()
+            + ": the journal " + file + " is closed", null));
+        return true;
+      }
+      batch.add(request);
+      queue.drainTo(batch, MAX_BATCH - 1);
+      addLazy(batch);
+      commit(batch);
+    } catch (Throwable t) {
+      fail(batch, t);
+    } finally {
+      connectionLock.unlock();
+    }
+    return true;
   }
 
   /** Moves lazy units into {@code batch}, up to {@link #MAX_BATCH} units in all. */
@@ -196,22 +297,27 @@ final class JournalWriter implements AutoCloseable {
     while (!closed || !queue.isEmpty() || !lazy.isEmpty()) {
       try {
         Request first = queue.poll(LAZY_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
-        if (first != null) {
-          batch.add(first);
-          queue.drainTo(batch, MAX_BATCH - 1);
-        }
-        addLazy(batch);
-        if (batch.isEmpty()) {
+        if (first == null && lazy.isEmpty()) {
           continue;
         }
-        commit(batch);
+        connectionLock.lock();
+        try {
+          if (first != null) {
+            batch.add(first);
+          }
+          queue.drainTo(batch, MAX_BATCH - batch.size());
+          addLazy(batch);
+          if (!batch.isEmpty()) {
+            commit(batch);
+          }
+        } finally {
+          connectionLock.unlock();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       } catch (Throwable t) {
-        for (Request request : batch) {
-          request.done().completeExceptionally(t);
-        }
+        fail(batch, t);
       } finally {
         batch.clear();
       }
@@ -223,8 +329,54 @@ final class JournalWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Copies committed pages from the WAL into the database file ({@code PRAGMA
+   * wal_checkpoint(PASSIVE)}: it waits for no reader or writer) every
+   * {@link #CHECKPOINT_TRANSACTIONS} transactions, on a connection of its own, so that a
+   * transaction seldom has to: SQLite's automatic checkpoint runs inside the commit that fills
+   * the WAL and forces both files to disk while its caller waits. The write connection keeps its
+   * automatic checkpoint, at {@code JournalStore}'s larger threshold, for whatever this one
+   * could not copy (pages a reader still needed, or the last commits) and to restart the WAL.
+   */
+  private void checkpoints() {
+    long copied = 0;
+    while (!closed) {
+      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(200));
+      long now = transactions.get();
+      if (closed || now == copied) {
+        continue;
+      }
+      copied = now;
+      try (java.sql.Statement statement = checkpoints.createStatement()) {
+        statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch (SQLException e) {
+        // Another process checkpoints, or the disk is full: the commits' own checkpoints remain.
+        LoggerFactory.getLogger(JournalWriter.class).debug("background checkpoint of {} "
+            + "failed: {}", file, e.getMessage());
+      }
+    }
+  }
+
   private void commit(List<Request> batch) {
+    int plain = 0;
+    boolean force = false;
+    for (int i = 0; i < batch.size(); i++) {
+      Request request = batch.get(i);
+      force |= request.forced();
+      if (!request.single()) {
+        plain++;
+        if (plain == 1 && i > 0) { // the one plain unit runs first (see below)
+          batch.add(0, batch.remove(i));
+        }
+      }
+    }
+    // A plain unit needs a savepoint only if another plain unit shares its transaction. Alone,
+    // it runs first: if it fails, the transaction is rolled back, and the single-statement units
+    // after it, which have not run, wait for the next transaction. A single statement that fails
+    // is rolled back by SQLite itself.
+    boolean savepoints = plain > 1;
     try {
+      synchronous(full && force);
       begin();
     } catch (SQLException e) {
       fail(batch, e);
@@ -233,33 +385,47 @@ final class JournalWriter implements AutoCloseable {
     Object[] results = new Object[batch.size()];
     Throwable[] errors = new Throwable[batch.size()];
     SQLException abort = null;
-    // A unit alone needs no savepoint: if it fails, rolling back its transaction is the same.
-    boolean savepoints = batch.size() > 1;
-    for (int i = 0; i < batch.size() && abort == null; i++) {
+    Throwable alone = null;
+    for (int i = 0; i < batch.size() && abort == null && alone == null; i++) {
+      Request request = batch.get(i);
+      boolean savepoint = savepoints && !request.single();
       try {
-        if (savepoints) {
+        if (savepoint) {
           execute("SAVEPOINT unit");
         }
-        results[i] = batch.get(i).unit().run(sql);
-        if (savepoints) {
+        results[i] = request.unit().run(sql);
+        if (savepoint) {
           execute("RELEASE unit");
         }
       } catch (SQLException e) {
-        if (JournalFailures.abortsTransaction(e) || !savepoints) {
+        if (JournalFailures.abortsTransaction(e)) {
           abort = e;
-        } else {
+        } else if (savepoint) {
           errors[i] = e;
           abort = rollbackUnit();
+        } else if (request.single()) {
+          errors[i] = e;
+        } else {
+          alone = e;
         }
       } catch (RuntimeException | Error e) {
-        errors[i] = e;
-        abort = savepoints ? rollbackUnit() : null;
+        if (savepoint) {
+          errors[i] = e;
+          abort = rollbackUnit();
+        } else if (request.single()) {
+          errors[i] = e;
+        } else {
+          alone = e;
+        }
       }
     }
-    if (!savepoints && errors[0] != null) {
+    if (alone != null) {
       rollbackQuietly();
       sql.reset();
-      fail(batch, errors[0]);
+      batch.get(0).done().completeExceptionally(alone);
+      for (int i = 1; i < batch.size(); i++) {
+        lazy.add(batch.get(i)); // single-statement units, which have not run
+      }
       return;
     }
     if (abort == null) {
@@ -275,7 +441,9 @@ final class JournalWriter implements AutoCloseable {
       fail(batch, abort);
       return;
     }
-    transactions.incrementAndGet();
+    if (transactions.incrementAndGet() % CHECKPOINT_TRANSACTIONS == 0 && checkpointer != null) {
+      LockSupport.unpark(checkpointer);
+    }
     units.addAndGet(batch.size());
     largestBatch.accumulateAndGet(batch.size(), Math::max);
     for (int i = 0; i < batch.size(); i++) {
@@ -286,6 +454,19 @@ final class JournalWriter implements AutoCloseable {
         batch.get(i).done().complete(results[i]);
       }
     }
+  }
+
+  /**
+   * Sets the connection's {@code synchronous} to FULL ({@code force}) or NORMAL, between
+   * transactions, if it is not set so already.
+   */
+  private void synchronous(boolean force) throws SQLException {
+    if (forcing != null && forcing == force) {
+      return;
+    }
+    forcing = null;
+    execute(force ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    forcing = force;
   }
 
   /** Rolls back the current unit's savepoint; returns the error if that failed. */
@@ -359,11 +540,29 @@ final class JournalWriter implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (checkpointer != null) {
+      LockSupport.unpark(checkpointer);
+    }
     try {
       writer.join(10_000);
+      if (checkpointer != null) {
+        checkpointer.join(10_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    sql.reset();
+    connectionLock.lock(); // waits for a caller's transaction under way; none starts after
+    try {
+      sql.reset();
+    } finally {
+      connectionLock.unlock();
+    }
+    if (checkpoints != null) {
+      try {
+        checkpoints.close();
+      } catch (SQLException ignored) {
+        // it only ever checkpointed
+      }
+    }
   }
 }

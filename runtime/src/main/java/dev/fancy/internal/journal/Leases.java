@@ -105,9 +105,17 @@ final class Leases {
     }
     try {
       Set<UUID> gone = journal.runTable().renew(leases, leaseEnd());
+      if (gone.isEmpty()) {
+        return;
+      }
+      // A run that ended here while the leases were renewed released its lease; it is not lost.
+      Set<UUID> stillHeld = new java.util.HashSet<>();
+      held.get().forEach(lease -> stillHeld.add(lease.runId()));
       for (UUID runId : gone) {
-        LOG.warn("run {} lost its lease to another process; stopping it here", runId);
-        lost.accept(runId);
+        if (stillHeld.contains(runId)) {
+          LOG.warn("run {} lost its lease to another process; stopping it here", runId);
+          lost.accept(runId);
+        }
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot renew the leases of {}: {}", owner, e.getMessage());

@@ -1,0 +1,86 @@
+package dev.fancy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fancy.cli.fixtures.CliStepsSteps;
+import dev.fancy.workflow.Arg;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Workflow;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@link Fancy#execute} in this JVM, for what needs no separate process: usage of command
+ * groups, durations, diagrams of constants. The test steps are on this JVM's class path.
+ */
+class FancyInProcessIT {
+
+  private record Output(int code, String out, String err) {}
+
+  private static Output fancy(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Fancy.execute(args, new PrintWriter(out), new PrintWriter(err));
+    return new Output(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void commandGroupsPrintTheirUsage() {
+    assertThat(fancy().out()).startsWith("Usage: fancy [-hV] [COMMAND]");
+    assertThat(fancy("config").out()).startsWith("Usage: fancy config").contains("show",
+        "validate");
+    assertThat(fancy("workflow").out()).contains("sequential", "parallel");
+    assertThat(fancy("runs").out()).contains("list", "show", "cancel", "resume");
+    assertThat(fancy("help", "run").out()).startsWith("Usage: fancy run");
+  }
+
+  @Test
+  void durationsInShortAndIsoForms() {
+    DurationConverter converter = new DurationConverter();
+    assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(converter.convert("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(converter.convert("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(converter.convert("2H")).isEqualTo(Duration.ofHours(2));
+    assertThat(converter.convert("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
+    for (String bad : new String[] {"0s", "PT0S", "-PT1S", "soon"}) {
+      assertThatThrownBy(() -> converter.convert(bad))
+          .isInstanceOf(TypeConversionException.class).hasMessageContaining(bad);
+    }
+  }
+
+  @Test
+  void diagramsShowConstantsAndWorkflowsFromTheClassPath(@TempDir Path dir) throws Exception {
+    Cell<Double> lr = Cell.input("lr", Double.class);
+    Cell<String> model = Cell.input("model", String.class);
+    Workflow workflow = Workflow.of("with.constant",
+        CliStepsSteps.score(lr, Arg.value(3), model).out());
+    Path file = Files.writeString(dir.resolve("constant.json"), workflow.toJson());
+    Output mermaid = fancy("graph", file.toString());
+    assertThat(mermaid.code()).isZero();
+    assertThat(mermaid.out()).contains("  c0[(\"", "c0 -->|\"");
+    Output dot = fancy("graph", file.toString(), "-f", "dot");
+    assertThat(dot.out()).contains("c0 [shape=cylinder", "c0 -> s0");
+    assertThat(fancy("graph", "cli.score").out()).contains("s0[\"cli.score v1\"]");
+    Output missing = fancy("graph", dir.resolve("none.json").toString());
+    assertThat(missing.code()).isEqualTo(3);
+    assertThat(missing.err()).startsWith("error: " + dir.resolve("none.json")
+        + ": cannot read the workflow file (NoSuchFileException)");
+  }
+
+  @Test
+  void validateWithoutConfigOnAnInvalidGraph(@TempDir Path dir) throws Exception {
+    String json = Workflow.of("x", CliStepsSteps.count(Cell.input("file", Path.class)).out())
+        .toJson().replace("\"cli.count\"", "\"cli.nope\"");
+    Path file = Files.writeString(dir.resolve("bad.json"), json);
+    Output result = fancy("validate", file.toString());
+    assertThat(result.code()).as(result.err()).isEqualTo(3);
+    assertThat(result.err()).startsWith("error: ").contains("cli.nope");
+  }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Every fancy command as a user types it, on the examples' workflows and real data
+# (docs/cli.md is the reference, docs/sweeps.md the tutorial). Run from anywhere after
+#   mvn -B -ntp -q -DskipTests -pl cli,examples -am package
+# Everything it writes stays under examples/target/cli/. CI runs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fancy=cli/target/fancy
+# The examples' steps and workflows, and the jars they need (Tribuo) beyond the CLI's own.
+export FANCY_CLASS_PATH="examples/target/classes:examples/target/lib/*"
+work=examples/target/cli
+rm -rf "$work"
+mkdir -p "$work"
+
+# Runs a command that must exit with the given code (1: a run failed).
+expect_exit() {
+  local want=$1
+  shift
+  set +e
+  "$@"
+  local got=$?
+  set -e
+  if [ "$got" -ne "$want" ]; then
+    echo "expected exit code $want, got $got: $*" >&2
+    exit 1
+  fi
+}
+
+echo "== what is there"
+$fancy --version
+$fancy steps
+$fancy graph penguins.train --format mermaid
+$fancy graph penguins.train --format dot > "$work/penguins.dot"
+
+echo "== configs"
+$fancy config show examples/penguins/sweep.yaml --limit 5
+$fancy config validate examples/penguins/sweep.yaml penguins.train
+$fancy validate penguins.train --config examples/penguins/base.yaml
+expect_exit 3 $fancy validate penguins.train --config examples/penguins/base.yaml \
+  --set epochs=ten
+
+echo "== one run, then a Hydra-style multirun"
+$fancy run penguins.train --config examples/penguins/base.yaml --set model=hinge \
+  --output-dir "$work/runs"
+$fancy run penguins.train --config examples/penguins/base.yaml --output-dir "$work/runs" \
+  --multirun model=logistic,hinge learningRate=0.1,1.0 'epochs=range(5,25,10)'
+
+echo "== a multi-stage pipeline"
+$fancy workflow sequential penguins.preprocess penguins.fit penguins.evaluate \
+  penguins.report --config examples/penguins/pipeline.yaml
+cat "$work/report.md"
+
+echo "== the sweep: 24 configs, 2 workers, each config in a child JVM"
+$fancy workflow parallel penguins.train --config examples/penguins/sweep.yaml \
+  --workers 2 --isolate process --rank-by accuracy --out "$work/penguins.csv"
+
+echo "== on the durable journal: sweep, resume (nothing runs again), read the runs"
+journal="$work/journal.db"
+$fancy workflow parallel penguins.train --config examples/penguins/sweep.yaml --workers 2 \
+  --journal "$journal" --out "$work/penguins.jsonl"
+$fancy workflow parallel penguins.train --config examples/penguins/sweep.yaml --workers 2 \
+  --journal "$journal" --resume
+expect_exit 1 $fancy run penguins.train --config examples/penguins/base.yaml \
+  --set model=forest --journal "$journal" --no-output-dir
+$fancy runs list --journal "$journal" --limit 5
+failed=$($fancy runs list --journal "$journal" --status FAILED | awk 'NR == 2 { print $1 }')
+$fancy runs show "$failed" --journal "$journal"
+expect_exit 1 $fancy runs resume "$failed" --journal "$journal"
+expect_exit 1 $fancy runs cancel "$failed" --journal "$journal"

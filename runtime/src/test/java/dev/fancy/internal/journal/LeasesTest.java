@@ -1,0 +1,60 @@
+package dev.fancy.internal.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fancy.fixtures.ManualClock;
+import dev.fancy.fixtures.ManualTicker;
+import dev.fancy.journal.JournalOptions;
+import dev.fancy.run.RunStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The heartbeat: which runs count as lost when a lease cannot be renewed. */
+class LeasesTest {
+
+  @TempDir
+  Path dir;
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-01T00:00:00Z"));
+  private final ManualTicker ticker = new ManualTicker();
+
+  private Lease create(JournalStore store, String owner) {
+    UUID runId = UUID.randomUUID();
+    return store.runTable().create(new RunTable.NewRun(runId, "hash", "workflow", "{}", "{}",
+        "{}", Map.of()), owner, clock.instant().plusSeconds(30)).orElseThrow();
+  }
+
+  @Test
+  void aRunThatEndedHereIsNotReportedLostButOneAnotherProcessClaimedIs() {
+    try (JournalStore store = JournalStore.open(dir.resolve("journal.db"),
+        JournalOptions.builder().clock(clock).build())) {
+      Lease ended = create(store, "me");
+      Lease taken = create(store, "me");
+      // What the heartbeat saw as held when it started; by the time it renews, "ended" finished.
+      AtomicReference<List<Lease>> held = new AtomicReference<>(List.of(ended, taken));
+      List<UUID> lost = new ArrayList<>();
+      Leases leases = new Leases(store, "me", Duration.ofSeconds(30), 1, ticker);
+      leases.start(Duration.ofHours(1), () -> {
+        List<Lease> now = held.get();
+        held.set(List.of(taken)); // "ended" finishes right after the snapshot
+        return now;
+      }, lost::add, () -> { });
+      store.runTable().finish(ended, RunStatus.SUCCEEDED, null);
+      clock.advance(Duration.ofSeconds(31));
+      assertThat(store.runTable().claim(taken.runId(), "other", clock.instant().plusSeconds(30),
+          false)).isPresent();
+
+      ticker.advance(Duration.ofSeconds(10)); // one heartbeat
+
+      assertThat(lost).containsExactly(taken.runId());
+      leases.close();
+    }
+  }
+}
