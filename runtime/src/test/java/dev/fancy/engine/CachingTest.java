@@ -84,6 +84,39 @@ class CachingTest {
   }
 
   @Test
+  void identicalCachedCallsInFlightComputeOnceAndTheOthersWaitForIt() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    StepRegistry registry = StepRegistry.empty().register(new StepDefinition("test.slow_square", 1,
+        "", Call.unary(MathSteps.INT), (frame, args) -> {
+          executions.incrementAndGet();
+          started.countDown();
+          if (!release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("never released");
+          }
+          return new Object[] {(Integer) args[0] * (Integer) args[0]};
+        }, StepOptions.DEFAULT.withCache(true)));
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    Call<Integer> call = new Call<>("test.slow_square", Call.unary(MathSteps.INT), x);
+    Workflow workflow = Workflow.of("square", call.out());
+    try (Engine engine = Engine.builder().registry(registry).maxConcurrency(2).build()) {
+      List<dev.fancy.run.RunHandle> runs = new java.util.ArrayList<>();
+      runs.add(engine.start(workflow, Inputs.of(x, 7)));
+      assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      for (int i = 1; i < 8; i++) {
+        runs.add(engine.start(workflow, Inputs.of(x, 7)));
+      }
+      release.countDown();
+      for (dev.fancy.run.RunHandle run : runs) {
+        assertThat(run.result().get(call.out())).isEqualTo(49);
+      }
+      assertThat(executions).as("one call computed, seven waited for it").hasValue(1);
+      assertThat(engine.capabilities().supports(dev.fancy.run.Capability.SINGLE_FLIGHT_CACHE))
+          .isTrue();
+    }
+  }
+
+  @Test
   void aHitSkipsTheStepAndIsMarkedInTheHistory() {
     StepRegistry registry = StepRegistry.empty().register(square(1)).register(square(2));
     List<String> hits = new java.util.ArrayList<>();

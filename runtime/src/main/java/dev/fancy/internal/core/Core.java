@@ -73,9 +73,7 @@ public final class Core {
       .without(Capability.RESUME, "the in-memory engine keeps no journal to resume a run from; "
           + "use a DurableEngine")
       .without(Capability.TRANSACTIONAL_EFFECTS, "the in-memory engine has no journal to commit "
-          + "effects with results")
-      .without(Capability.SINGLE_FLIGHT_CACHE, "identical cached steps running at the same time "
-          + "each compute");
+          + "effects with results");
   /**
    * Checked plans by workflow object (identity). Keys are weak and values soft: a plan refers to
    * its workflow, so a strong value would keep every key alive forever; a soft one lets both go
@@ -131,7 +129,7 @@ public final class Core {
         builder.valueStore(),
         references, builder.cache() != null ? builder.cache() : new InMemoryStepCache(10_000),
         codec, builder.resources(), List.copyOf(builder.interceptors()),
-        List.copyOf(builder.listeners()), timedAttempts, flowThreads::get, ticker);
+        List.copyOf(builder.listeners()), timedAttempts, flowThreads::get, ticker, new SingleFlight());
   }
 
   /** The registry steps are looked up in. */

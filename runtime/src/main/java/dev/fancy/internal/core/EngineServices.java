@@ -24,17 +24,17 @@ record EngineServices(Executor executor, int maxConcurrency, DatumStore values,
     DatumStore references, StepCache cache, ValueCodec codec, Resources resources,
     List<AttemptInterceptor> interceptors, List<RunListener> listeners,
     TimedAttempts timedAttempts, Supplier<ExecutorService> flowThreads,
-    Ticker ticker) {
+    Ticker ticker, SingleFlight flights) {
 
   /** These services with a child run's steps run one at a time on the thread that starts it. */
   EngineServices inline() {
     return new EngineServices(Runnable::run, 1, values, references, cache, codec, resources,
-        interceptors, listeners, timedAttempts, flowThreads, ticker);
+        interceptors, listeners, timedAttempts, flowThreads, ticker, flights);
   }
 
   /** These services with child runs' steps on the flow threads, which never run out. */
   EngineServices forChildren() {
     return new EngineServices(flowThreads.get(), maxConcurrency, values, references, cache, codec,
-        resources, interceptors, listeners, timedAttempts, flowThreads, ticker);
+        resources, interceptors, listeners, timedAttempts, flowThreads, ticker, flights);
   }
 }

@@ -263,6 +263,7 @@ final class RunExecution {
       storeOutputs(s, outputs);
     } catch (Throwable t) {
       leave(s);
+      attempts.land(s, null); // identical calls waiting for this one compute themselves
       if (isStopped()
           && (t instanceof CancellationException || t instanceof InterruptedException)) {
         state.settle(s, RunState.CANCELLED, t);
@@ -279,6 +280,7 @@ final class RunExecution {
       return -1;
     }
     leave(s);
+    attempts.land(s, null); // a step that led a flight and ended without caching (a fallback)
     state.settle(s, RunState.SUCCEEDED, null);
     listeners.stepSucceeded(event(s), state.lastAttempt(s));
     int next = -1;

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -41,6 +42,8 @@ final class StepAttempts {
     int attempt;
     Throwable last;
     Ticker.Scheduled timer;
+    /** Set while the step waits for another run's identical cached call to land. */
+    boolean awaitingFlight;
 
     AttemptLoop(Object[] args, byte[][] snapshot, CacheKey key) {
       this.args = args;
@@ -53,11 +56,14 @@ final class StepAttempts {
   private final ExecutionPlan plan;
   /** Per step waiting for a retry's backoff, where its attempt loop stands. */
   private final AtomicReferenceArray<AttemptLoop> waiting;
+  /** Per step, the cached call it leads for identical calls of other runs, or null. */
+  private final AtomicReferenceArray<Flight> leading;
 
   StepAttempts(RunExecution run) {
     this.run = run;
     this.plan = run.plan;
     this.waiting = new AtomicReferenceArray<>(plan.steps.length);
+    this.leading = new AtomicReferenceArray<>(plan.steps.length);
   }
 
   /** Runs step {@code s}'s attempts; returns the outputs, or null if a retry waits its backoff. */
@@ -74,7 +80,7 @@ final class StepAttempts {
   /** Ends step {@code s}'s backoff early (the run stopped); returns whether one was waiting. */
   boolean wakeWaiting(int s) {
     AttemptLoop loop = waiting.get(s);
-    return loop != null && loop.timer != null && loop.timer.cancel();
+    return loop != null && (loop.awaitingFlight || loop.timer != null && loop.timer.cancel());
   }
 
   private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
@@ -128,21 +134,66 @@ final class StepAttempts {
           run.services.codec());
       Optional<ArrayNode> hit = run.services.cache().get(key);
       if (hit.isPresent()) {
-        run.state.markCacheHit(s);
-        run.listeners.cacheHit(run.event(s));
-        return decode(s, hit.get());
+        return cacheHit(s, hit.get());
       }
+      CompletableFuture<ArrayNode> mine = new CompletableFuture<>();
+      CompletableFuture<ArrayNode> leader = run.services.flights().join(key, mine);
+      if (leader != mine) {
+        // Another run computes the same call: wait for it without holding a worker, like a
+        // backoff, then look in the cache again.
+        AttemptLoop loop = new AttemptLoop(args, snapshot(s, args), key);
+        loop.awaitingFlight = true;
+        waiting.set(s, loop);
+        leader.whenComplete((outputs, error) -> run.requeue(s));
+        return null;
+      }
+      leading.set(s, new Flight(key, mine));
     }
-    byte[][] snapshot = options.maxAttempts() > 1
+    return proceed(s, new AttemptLoop(args, snapshot(s, args), key));
+  }
+
+  private byte[][] snapshot(int s, Object[] args) {
+    return plan.options[s].maxAttempts() > 1
         ? InputCopies.snapshot(args, inputNames(s), plan.steps[s].slug(), run.services.codec())
         : null;
-    return proceed(s, new AttemptLoop(args, snapshot, key));
+  }
+
+  private Object[] cacheHit(int s, ArrayNode outputs) {
+    run.state.markCacheHit(s);
+    run.listeners.cacheHit(run.event(s));
+    return decode(s, outputs);
+  }
+
+  /** A cached call this run leads for the engine's other identical calls. */
+  private record Flight(CacheKey key, CompletableFuture<ArrayNode> future) {}
+
+  /**
+   * Ends the flight step {@code s} leads, if any: the waiting calls get {@code outputs}, or
+   * compute themselves if null (the step failed or was cancelled).
+   */
+  void land(int s, ArrayNode outputs) {
+    Flight flight = leading.getAndSet(s, null);
+    if (flight != null) {
+      run.services.flights().land(flight.key(), flight.future(), outputs);
+    }
   }
 
   /** Runs attempts from where {@code loop} stands; null when the next waits for its backoff. */
   Object[] proceed(int s, AttemptLoop loop) throws Throwable {
     StepOptions options = plan.options[s];
     WorkflowStep step = plan.steps[s];
+    if (loop.awaitingFlight) {
+      loop.awaitingFlight = false;
+      Optional<ArrayNode> hit = run.services.cache().get(loop.key);
+      if (hit.isPresent()) {
+        return cacheHit(s, hit.get());
+      }
+      // The other call failed: compute here (leading the next identical calls).
+      CompletableFuture<ArrayNode> mine = new CompletableFuture<>();
+      if (run.services.flights().join(loop.key, mine) == mine) {
+        leading.set(s, new Flight(loop.key, mine));
+      }
+    }
     while (loop.attempt < options.maxAttempts() && !run.isStopped()) {
       int attempt = ++loop.attempt;
       if (attempt > 1) {
@@ -186,7 +237,9 @@ final class StepAttempts {
       run.account(s, used);
       if (error == null) {
         if (loop.key != null) {
-          run.services.cache().put(loop.key, encode(outputs));
+          ArrayNode encoded = encode(outputs);
+          run.services.cache().put(loop.key, encoded);
+          land(s, encoded);
         }
         return outputs;
       }

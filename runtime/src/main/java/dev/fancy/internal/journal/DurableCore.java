@@ -13,7 +13,6 @@ import dev.fancy.journal.JournalEffects;
 import dev.fancy.journal.JournalException;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Capabilities;
-import dev.fancy.run.Capability;
 import dev.fancy.run.ErrorInfo;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunHandle;
@@ -79,9 +78,7 @@ public final class DurableCore {
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.fancy.engine.DurableEngine");
   private static final AtomicInteger ENGINES = new AtomicInteger();
-  private static final Capabilities CAPABILITIES = Capabilities.all()
-      .without(Capability.SINGLE_FLIGHT_CACHE, "identical cached steps running at the same time "
-          + "each compute");
+  private static final Capabilities CAPABILITIES = Capabilities.all();
 
   /** A run executing in this process. */
   private record Execution(Lease lease, CompletableFuture<RunResult> done) {}
