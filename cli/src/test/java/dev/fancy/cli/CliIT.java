@@ -121,7 +121,7 @@ class CliIT {
     assertThat(wrong.out()).isEmpty();
     FancyProcess.Result unknown = run(dir, "run", "cli.nope", "-cp", CP).exits(3);
     assertThat(unknown.err()).isEqualTo("error: no workflow named 'cli.nope' on the class path; "
-        + "known workflows: cli.count, cli.score, cli.write\n");
+        + "known workflows: cli.count, cli.misnamed, cli.score, cli.write\n");
     FancyProcess.Result verbose = run(dir, "run", "cli.nope", "-cp", CP, "--verbose").exits(3);
     assertThat(verbose.err()).contains("dev.fancy.config.ConfigException", "\tat ");
     FancyProcess.Result badPath = run(dir, "steps", "-cp", dir.resolve("none.jar").toString())
@@ -130,6 +130,24 @@ class CliIT {
         + "' does not exist\n");
     write("broken.json", "{\"schemaVersion\": 1, \"name\": ");
     assertThat(run(dir, "validate", "broken.json").exits(3).err()).startsWith("error: ");
+  }
+
+  @Test
+  void runFindsAWorkflowDefinitionByNameAndRefusesOneWhoseWorkflowIsNamedOtherwise()
+      throws Exception {
+    Path file = write("text.txt", "twelve chars");
+    FancyProcess.Result count = run(dir, "run", "cli.count", "-cp", CP, "-s", "file=" + file,
+        "--no-output-dir").exits(0);
+    assertThat(count.out()).startsWith("run ").contains("of workflow 'cli.count': SUCCEEDED",
+        "  count.out = 12");
+    assertThat(count.err()).isEmpty();
+    FancyProcess.Result misnamed = run(dir, "run", "cli.misnamed", "-cp", CP, "-s",
+        "file=" + file, "--no-output-dir").exits(3);
+    assertThat(misnamed.err()).isEqualTo("error: workflow definition 'cli.misnamed' is invalid:\n"
+        + "error:   its method in dev.fancy.cli.fixtures.CliWorkflowsWorkflowModule built a "
+        + "workflow named 'cli.other'; the CLI, the server and the journal know it as "
+        + "'cli.misnamed'. Pass 'cli.misnamed' to Workflow.of, or rename the definition\n");
+    assertThat(misnamed.out()).isEmpty();
   }
 
   @Test

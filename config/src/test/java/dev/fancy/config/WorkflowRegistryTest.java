@@ -70,6 +70,31 @@ class WorkflowRegistryTest {
   private record Module(Map<String, Supplier<Workflow>> workflows, int apiVersion)
       implements WorkflowModule {}
 
+  /** A hand-written module listed by a test's own services file; uses an annotated name. */
+  public static final class ClashingModule implements WorkflowModule {
+    @Override
+    public Map<String, Supplier<Workflow>> workflows() {
+      return Map.of("test.annotated", AnnotatedWorkflows::annotated);
+    }
+  }
+
+  @Test
+  void twoModulesOnOneClassPathWithOneNameAreAConfigErrorOfTheCatalog(@TempDir Path dir)
+      throws IOException {
+    Path services = Files.createDirectories(dir.resolve("META-INF/services"));
+    Files.writeString(services.resolve(WorkflowModule.class.getName()),
+        ClashingModule.class.getName() + "\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+        getClass().getClassLoader())) {
+      assertThatThrownBy(() -> WorkflowRegistry.load(loader))
+          .isInstanceOf(DuplicateWorkflowException.class);
+      assertThatThrownBy(() -> WorkflowCatalog.load(loader))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("workflow name 'test.annotated' is provided by both ")
+          .hasMessageContaining(ClashingModule.class.getName());
+    }
+  }
+
   @Test
   void twoModulesWithOneNameAndForeignVersionsAreRefused() {
     Module a = new Module(Map.of("x.same", AnnotatedWorkflows::annotated), 0);

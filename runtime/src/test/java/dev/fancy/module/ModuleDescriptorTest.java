@@ -39,7 +39,8 @@ class ModuleDescriptorTest {
             "dev.fancy.journal", "dev.fancy.registry", "dev.fancy.store", "dev.fancy.value",
             "dev.fancy.workflow");
     assertThat(module.packages()).contains("dev.fancy.internal.core", "dev.fancy.workflow.spi");
-    assertThat(module.uses()).containsExactly("dev.fancy.registry.StepModule");
+    assertThat(module.uses()).containsExactlyInAnyOrder("dev.fancy.registry.StepModule",
+        "dev.fancy.registry.WorkflowModule");
     assertThat(module.requires()).extracting(ModuleDescriptor.Requires::name)
         .doesNotContain("dev.fancy.processor");
   }

@@ -1,5 +1,6 @@
 package dev.fancy.examples.penguins;
 
+import dev.fancy.annotations.WorkflowDefinition;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import java.nio.file.Path;
@@ -7,12 +8,14 @@ import java.nio.file.Path;
 /**
  * The four stages of the penguins pipeline, each a workflow of its own that
  * {@code fancy workflow sequential} runs in turn; they share files named by inputs
- * ({@code splitFile}, {@code predictionsFile}, {@code metricsFile}, {@code reportFile}).
+ * ({@code splitFile}, {@code predictionsFile}, {@code metricsFile}, {@code reportFile}). Each
+ * is a {@code @WorkflowDefinition}, so {@code fancy run penguins.fit} finds it by name.
  */
 public final class PenguinPipeline {
   private PenguinPipeline() {}
 
   /** {@code penguins.preprocess}: data → cleaned, split rows in {@code splitFile}. */
+  @WorkflowDefinition(name = "penguins.preprocess")
   public static Workflow preprocess() {
     Cell<Path> data = Cell.input("data", Path.class);
     Cell<Double> testFraction = Cell.input("testFraction", Double.class);
@@ -25,6 +28,7 @@ public final class PenguinPipeline {
   }
 
   /** {@code penguins.fit}: {@code splitFile} → predictions of the test rows. */
+  @WorkflowDefinition(name = "penguins.fit")
   public static Workflow fit() {
     Cell<Path> splitFile = Cell.input("splitFile", Path.class);
     Cell<String> model = Cell.input("model", String.class);
@@ -40,6 +44,7 @@ public final class PenguinPipeline {
   }
 
   /** {@code penguins.evaluate}: split and predictions → accuracy in {@code metricsFile}. */
+  @WorkflowDefinition(name = "penguins.evaluate")
   public static Workflow evaluate() {
     Cell<Path> splitFile = Cell.input("splitFile", Path.class);
     Cell<Path> predictionsFile = Cell.input("predictionsFile", Path.class);
@@ -49,6 +54,7 @@ public final class PenguinPipeline {
   }
 
   /** {@code penguins.report}: metrics → a Markdown report in {@code reportFile}. */
+  @WorkflowDefinition(name = "penguins.report")
   public static Workflow report() {
     Cell<Path> metricsFile = Cell.input("metricsFile", Path.class);
     Cell<Path> reportFile = Cell.input("reportFile", Path.class);

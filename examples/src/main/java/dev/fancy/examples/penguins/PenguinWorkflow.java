@@ -1,5 +1,6 @@
 package dev.fancy.examples.penguins;
 
+import dev.fancy.annotations.WorkflowDefinition;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import java.nio.file.Path;
@@ -18,7 +19,11 @@ public final class PenguinWorkflow {
 
   private PenguinWorkflow() {}
 
-  /** The workflow; its output {@code accuracy} is a share in [0, 1]. */
+  /**
+   * The workflow; its output {@code accuracy} is a share in [0, 1]. A {@code @WorkflowDefinition},
+   * so {@code fancy run penguins.train} finds it by name.
+   */
+  @WorkflowDefinition(name = NAME)
   public static Workflow workflow() {
     Cell<Path> data = Cell.input("data", Path.class);
     Cell<Double> testFraction = Cell.input("testFraction", Double.class);

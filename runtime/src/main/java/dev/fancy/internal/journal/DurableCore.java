@@ -91,6 +91,7 @@ public final class DurableCore {
   private final Submissions submissions;
   private final KeptResults kept;
   private final Leases leases;
+  private final ScheduledExecutorService feeds;
   private final Recovery recovery;
   private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
   /**
@@ -118,6 +119,11 @@ public final class DurableCore {
     this.submissions = new Submissions(codec);
     this.kept = new KeptResults(journal, codec, settings.keptRuns(), settings.keptBytes());
     this.leases = new Leases(journal, owner, settings.lease(), id, settings.ticker());
+    this.feeds = Executors.newScheduledThreadPool(2, task -> {
+      Thread thread = new Thread(task, "fancy-events-" + id);
+      thread.setDaemon(true);
+      return thread;
+    });
     this.recovery = new Recovery(journal, engine, owner, settings.defaults(), leases,
         this::isActive, this::execute);
     leases.start(settings.takeoverInterval(), this::held,
@@ -220,9 +226,12 @@ public final class DurableCore {
     engine.validate(workflow, inputs);
   }
 
-  /** The scheduler event subscriptions poll on. */
+  /**
+   * The scheduler event subscriptions poll on: threads of their own, so any number of watchers
+   * never delays the heartbeat that keeps this process's leases.
+   */
   ScheduledExecutorService scheduler() {
-    return leases.scheduler();
+    return feeds;
   }
 
   /**
@@ -448,6 +457,7 @@ public final class DurableCore {
   public void close() {
     closed = true;
     leases.close();
+    feeds.shutdownNow();
     engine.close();
     workers.shutdown();
     kept.clear();

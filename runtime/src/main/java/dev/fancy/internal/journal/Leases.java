@@ -85,11 +85,6 @@ final class Leases {
     return journal.clock().instant().plus(lease);
   }
 
-  /** The scheduler, also for event subscriptions' polls. */
-  ScheduledExecutorService scheduler() {
-    return scheduler;
-  }
-
   /** Stops or resumes renewal: a test hook that simulates a process paused past its lease. */
   void pause(boolean pause) {
     paused = pause;

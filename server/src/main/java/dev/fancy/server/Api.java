@@ -1,0 +1,796 @@
+package dev.fancy.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fancy.internal.StepDefinition;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunHandle;
+import dev.fancy.run.RunHistory;
+import dev.fancy.run.RunInfo;
+import dev.fancy.run.RunNotFoundException;
+import dev.fancy.run.RunOptions;
+import dev.fancy.run.RunPage;
+import dev.fancy.run.RunQuery;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.run.StepRecord;
+import dev.fancy.run.WorkflowEngine;
+import dev.fancy.server.tracker.TrackerDefinition;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Port;
+import dev.fancy.workflow.Workflow;
+import dev.fancy.workflow.WorkflowValidationException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The routes: every handler of the REST API, the event stream and the health checks. */
+final class Api implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FancyServer.class);
+  static final String PROBLEM_JSON = "application/problem+json";
+  private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
+  private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  /** How often an event stream looks for new events: at first, and after each new one... */
+  private static final Duration POLL = Duration.ofMillis(100);
+  /** ...backing off to this while the run is quiet. */
+  private static final Duration MAX_POLL = Duration.ofSeconds(1);
+  /** Put in an event stream's queue to end it when the server stops. */
+  private static final RunEvent STOP = new RunEvent(Long.MAX_VALUE, new UUID(0, 0),
+      Instant.EPOCH, RunEvent.Type.RUN_FINISHED, null, null, 0, null, null, null, null, null);
+
+  private final WorkflowEngine engine;
+  private final Catalog catalog;
+  private final ServerOptions options;
+  private final CompletionStage<?> readySignal;
+  private final Map<String, WorkflowEntry> workflows = new ConcurrentHashMap<>();
+  private final Map<UUID, Map<UUID, ObjectNode>> previews =
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Map<UUID, ObjectNode>> eldest) {
+          return size() > 256;
+        }
+      });
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Set<AutoCloseable> streams = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final byte[] token;
+  private final Orders orders;
+  /** Writes output values as the engine's codec does, streaming to the response. */
+  private final com.fasterxml.jackson.databind.ObjectMapper valueMapper;
+
+  Api(WorkflowEngine engine, Catalog catalog, ServerOptions options, CompletionStage<?> ready,
+      java.nio.file.Path file) {
+    this.engine = engine;
+    this.orders = new Orders(engine, catalog, file);
+    this.catalog = catalog;
+    this.options = options;
+    this.readySignal = ready;
+    this.token = options.token() == null ? null
+        : options.token().getBytes(StandardCharsets.UTF_8);
+    metrics.gauge("fancy_sse_clients", streams, Set::size);
+    this.valueMapper = engine.codec().newMapper();
+  }
+
+  void bindMetrics(java.util.function.Consumer<io.micrometer.core.instrument.MeterRegistry> b) {
+    b.accept(metrics);
+  }
+
+  boolean ready() {
+    var future = readySignal.toCompletableFuture();
+    return future.isDone() && !future.isCompletedExceptionally();
+  }
+
+  void configure(JavalinConfig config) {
+    config.http.maxRequestSize = options.maxBodyBytes();
+    config.http.prefer405over404 = true;
+    // Jetty reuses header fields of earlier requests on a connection through a cache that
+    // ignores case by default: "Bearer abC" would arrive as an earlier "Bearer abc".
+    config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+    config.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, false));
+    // Javalin's pool, with idle threads let go after 10 s instead of 60 s.
+    var threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(250, 8, 10_000);
+    threads.setName("fancy-http");
+    config.jetty.threadPool = threads;
+    config.staticFiles.add(files -> {
+      files.hostedPath = "/";
+      files.directory = "/dev/fancy/server/dashboard";
+      files.location = Location.CLASSPATH;
+    });
+    config.staticFiles.enableWebjars();
+    if (!options.corsOrigins().isEmpty()) {
+      config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+        rule.allowCredentials = false;
+        for (String origin : options.corsOrigins()) {
+          rule.allowHost(origin);
+        }
+        rule.exposeHeader("Location");
+      }));
+    }
+    var r = config.routes;
+    r.before(this::authorize);
+    r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
+    r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, translate(e)));
+    r.exception(Exception.class, (e, ctx) -> {
+      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+      problem(ctx, new ApiProblem(500, "internal", "Internal server error", "the server failed "
+          + "to answer; its log has the details", null, List.of()));
+    });
+    r.error(404, ctx -> {
+      if (ctx.result() == null || !isProblem(ctx)) {
+        problem(ctx, new ApiProblem(404, "not-found", "Not found", "no route " + ctx.method()
+            + " " + ctx.path(), "GET /openapi.json lists every route", List.of()));
+      }
+    });
+    r.error(405, ctx -> {
+      if (!isProblem(ctx)) {
+        problem(ctx, new ApiProblem(405, "method-not-allowed", "Method not allowed",
+            ctx.method() + " is not allowed on " + ctx.path(), "GET /openapi.json lists every "
+            + "route and its methods", List.of()));
+      }
+    });
+
+    r.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+    r.get("/health/ready", ctx -> {
+      boolean up = ready();
+      ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "RECOVERING"));
+    });
+    r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(metrics.scrape()));
+    r.get("/openapi.json", ctx -> ctx.json(OpenApiDocument.json()));
+    r.post("/workflows", this::createWorkflow);
+    r.get("/workflows", this::listWorkflows);
+    r.get("/workflows/{id}", ctx -> ctx.json(Views.workflow(entry(ctx.pathParam("id")).row)));
+    r.post("/workflows/{id}/runs", this::startRun);
+    r.get("/runs", this::listRuns);
+    r.get("/runs/{id}", ctx -> ctx.json(runView(handle(ctx))));
+    r.get("/runs/{id}/steps/{step}/attempts", this::attempts);
+    r.get("/runs/{id}/outputs/{output}", this::output);
+    r.get("/runs/{id}/events", this::events);
+    r.get("/runs/{id}/graph.svg", this::graph);
+    r.post("/runs/{id}/cancel", this::cancel);
+    r.post("/runs/{id}/resume", this::resume);
+    r.get("/steps", ctx -> ctx.json(steps()));
+    r.post("/orders", ctx -> {
+      ObjectNode order = orders.place(Json.parse(ctx.bodyAsBytes(), true));
+      ctx.header("Location", "/orders/" + order.get("id").asText()).status(201).json(order);
+    });
+    r.get("/orders/{id}", ctx -> ctx.json(orders.get(ctx.pathParam("id"))));
+  }
+
+  private static boolean isProblem(Context ctx) {
+    String type = ctx.res().getContentType();
+    return type != null && type.startsWith(PROBLEM_JSON);
+  }
+
+  private static ApiProblem translate(HttpResponseException e) {
+    return switch (e.getStatus()) {
+      case 413 -> new ApiProblem(413, "body-too-large", "Body too large", "the request body is "
+          + "larger than the server's limit", "send a smaller body, or start the server with a "
+          + "larger --max-body-bytes", List.of());
+      case 404 -> new ApiProblem(404, "not-found", "Not found", e.getMessage(),
+          "GET /openapi.json lists every route", List.of());
+      case 405 -> new ApiProblem(405, "method-not-allowed", "Method not allowed",
+          e.getMessage(), "GET /openapi.json lists every route and its methods", List.of());
+      default -> new ApiProblem(e.getStatus() >= 400 && e.getStatus() < 600 ? e.getStatus() : 500,
+          "http-" + e.getStatus(), "HTTP " + e.getStatus(), String.valueOf(e.getMessage()),
+          null, List.of());
+    };
+  }
+
+  static void problem(Context ctx, ApiProblem p) {
+    ObjectNode body = Json.object();
+    body.put("type", p.type());
+    body.put("title", p.title());
+    body.put("status", p.status());
+    body.put("detail", p.getMessage());
+    body.put("instance", ctx.path());
+    if (p.pointer() != null) {
+      body.put("pointer", p.pointer());
+    }
+    if (p.hint() != null) {
+      body.put("hint", p.hint());
+    }
+    if (!p.errors().isEmpty()) {
+      ArrayNode errors = body.putArray("errors");
+      for (ApiProblem.Error e : p.errors()) {
+        errors.addObject().put("pointer", e.pointer()).put("detail", e.detail());
+      }
+    }
+    if (p.status() == 401) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"fancy\"");
+    }
+    ctx.status(p.status()).contentType(PROBLEM_JSON).result(body.toString());
+  }
+
+  private void authorize(Context ctx) {
+    if (token == null || ctx.path().startsWith("/health/") || isStaticAsset(ctx)
+        || ctx.method().name().equals("OPTIONS")) {
+      return;
+    }
+    String header = ctx.header("Authorization");
+    byte[] given = header != null && header.startsWith("Bearer ")
+        ? header.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+    // MessageDigest.isEqual compares in time that depends only on the lengths.
+    if (!MessageDigest.isEqual(given, token)) {
+      throw new ApiProblem(401, "unauthorized", "Unauthorized", header == null
+          ? "this server needs an API token" : "the API token is wrong",
+          "send Authorization: Bearer <token>", List.of());
+    }
+  }
+
+  private static boolean isStaticAsset(Context ctx) {
+    String path = ctx.path();
+    return ctx.method().name().equals("GET") && (path.equals("/") || path.endsWith(".html")
+        || path.startsWith("/assets/") || path.startsWith("/webjars/"));
+  }
+
+  // ---- workflows
+
+  private void createWorkflow(Context ctx) {
+    byte[] bytes = ctx.bodyAsBytes();
+    JsonNode body = Json.parse(bytes, true);
+    String id = UUID.randomUUID().toString();
+    Instant now = Instant.now();
+    Catalog.StoredWorkflow row;
+    Workflow workflow;
+    if (TrackerDefinition.isTrackerShape(body)) {
+      TrackerDefinition definition = TrackerDefinition.parse(body);
+      workflow = definition.toWorkflow();
+      checkRegistered(workflow);
+      row = new Catalog.StoredWorkflow(id, definition.name(), "tracker",
+          definition.toJson().toString(), workflow.toJson(), now);
+    } else {
+      try {
+        workflow = Workflow.fromJson(new String(bytes, StandardCharsets.UTF_8));
+      } catch (WorkflowValidationException e) {
+        throw invalid("invalid-workflow", "Invalid workflow", e, Set.of(),
+            "see docs/workflow-json.md");
+      }
+      checkRegistered(workflow);
+      row = new Catalog.StoredWorkflow(id, workflow.name(), "fancy", workflow.toJson(),
+          workflow.toJson(), now);
+    }
+    catalog.insertWorkflow(row);
+    workflows.put(id, new WorkflowEntry(row, workflow));
+    ctx.header("Location", "/workflows/" + id).status(201).json(Views.workflow(row));
+  }
+
+  private void checkRegistered(Workflow workflow) {
+    List<ApiProblem.Error> errors = new ArrayList<>();
+    for (int i = 0; i < workflow.steps().size(); i++) {
+      var step = workflow.steps().get(i);
+      if (engine.registry().find(step.slug(), step.version()).isEmpty()) {
+        List<Integer> versions = engine.registry().versions(step.slug());
+        errors.add(new ApiProblem.Error("/steps/" + i + "/slug", "unknown step '" + step.slug()
+            + "' version " + step.version() + (versions.isEmpty() ? "; no version is registered"
+            : "; registered versions: " + versions)));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiProblem.invalid("unknown-step", "Unknown step", errors, "GET /steps lists the "
+          + "registered steps; add yours with --class-path");
+    }
+  }
+
+  /**
+   * A 422 from a validation exception; a problem whose first quoted name is one of
+   * {@code fields} points at that field of the body.
+   */
+  private static ApiProblem invalid(String type, String title, WorkflowValidationException e,
+      Set<String> fields, String hint) {
+    List<ApiProblem.Error> errors = new ArrayList<>();
+    for (String problem : e.problems()) {
+      Matcher m = QUOTED.matcher(problem);
+      String pointer = m.find() && fields.contains(m.group(1))
+          ? "/" + m.group(1).replace("~", "~0").replace("/", "~1") : "";
+      errors.add(new ApiProblem.Error(pointer, problem));
+    }
+    if (errors.isEmpty()) {
+      errors.add(new ApiProblem.Error("", e.getMessage()));
+    }
+    return ApiProblem.invalid(type, title, errors, hint);
+  }
+
+  private void listWorkflows(Context ctx) {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (Catalog.StoredWorkflow row : catalog.workflows()) {
+      list.add(Views.workflow(row));
+    }
+    ObjectNode body = Json.object();
+    body.set("workflows", list);
+    ctx.json(body);
+  }
+
+  WorkflowEntry entry(String id) {
+    WorkflowEntry cached = workflows.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    Catalog.StoredWorkflow row = catalog.workflow(id)
+        .orElseThrow(() -> ApiProblem.notFound("workflow", id));
+    WorkflowEntry entry = new WorkflowEntry(row, Workflow.fromJson(row.workflow()));
+    workflows.put(id, entry);
+    return entry;
+  }
+
+  // ---- runs
+
+  private void startRun(Context ctx) throws NoSuchAlgorithmException {
+    WorkflowEntry entry = entry(ctx.pathParam("id"));
+    byte[] bytes = ctx.bodyAsBytes();
+    JsonNode body = Json.parse(bytes, false);
+    Inputs inputs;
+    try {
+      inputs = engine.inputsFromJson(entry.workflow, body);
+      engine.validate(entry.workflow, inputs);
+    } catch (WorkflowValidationException e) {
+      Set<String> names = new java.util.HashSet<>();
+      entry.workflow.inputs().forEach(cell -> names.add(cell.alias()));
+      if (body != null) {
+        body.fieldNames().forEachRemaining(names::add);
+      }
+      throw invalid("invalid-inputs", "Invalid run inputs", e, names, "send a JSON object of "
+          + "input name to value; GET /workflows/{id} shows the workflow's inputs");
+    }
+    RunOptions.Builder runOptions = RunOptions.builder()
+        .label(Views.WORKFLOW_LABEL, entry.row.id()).listener(metricsListener());
+    String key = ctx.header("Idempotency-Key");
+    UUID runId = UUID.randomUUID();
+    if (key != null) {
+      if (key.isBlank() || key.length() > 255) {
+        throw new ApiProblem(400, "invalid-idempotency-key", "Invalid Idempotency-Key",
+            "Idempotency-Key must be 1 to 255 characters", null,
+            List.of(new ApiProblem.Error("", "bad Idempotency-Key header")));
+      }
+      String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+          body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8)));
+      String[] claimed = catalog.claimRunRequest(entry.row.id(), key, hash, runId);
+      if (!claimed[1].equals(hash)) {
+        throw new ApiProblem(422, "idempotency-key-reused", "Idempotency-Key reused",
+            "Idempotency-Key '" + key + "' was used with a different body",
+            "use a new key for a different request", List.of(new ApiProblem.Error("",
+            "the body differs from the first request with this key")));
+      }
+      UUID earlier = UUID.fromString(claimed[0]);
+      if (!earlier.equals(runId)) {
+        RunHandle existing = handleOrNull(earlier);
+        if (existing != null) {
+          accepted(ctx, existing, entry);
+          return;
+        }
+        runId = earlier;
+      }
+      runOptions.runId(runId);
+    } else {
+      runOptions.runId(runId);
+    }
+    RunHandle handle;
+    try {
+      handle = engine.start(entry.workflow, inputs, runOptions.build());
+    } catch (WorkflowValidationException e) {
+      if (key != null) {
+        catalog.releaseRunRequest(entry.row.id(), key, runId);
+      }
+      throw invalid("invalid-inputs", "Invalid run inputs", e, Set.of(), null);
+    }
+    accepted(ctx, handle, entry);
+  }
+
+  private void accepted(Context ctx, RunHandle handle, WorkflowEntry entry) {
+    ctx.header("Location", "/runs/" + handle.id()).status(202)
+        .json(Views.run(handle.history(), entry.stepNames, Map.of()));
+  }
+
+  private RunHandle handleOrNull(UUID id) {
+    try {
+      return engine.handle(id);
+    } catch (RunNotFoundException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A listener that counts the run's outcome and its steps' latency in the metrics. It is
+   * handed to the engine with the run's options, so events arrive in process as they happen
+   * (no subscription that reads them back from the journal).
+   */
+  private dev.fancy.run.RunListener metricsListener() {
+    Counter.builder("fancy_runs_started").register(metrics).increment();
+    Map<UUID, Instant> started = new ConcurrentHashMap<>();
+    return event -> {
+      switch (event.type()) {
+        case ATTEMPT_STARTED -> started.putIfAbsent(event.stepId(), event.at());
+        case STEP_SUCCEEDED, STEP_FAILED -> {
+          Instant from = started.remove(event.stepId());
+          if (from != null) {
+            Timer.builder("fancy_step_duration").tag("slug", String.valueOf(event.slug()))
+                .tag("status", event.type() == RunEvent.Type.STEP_SUCCEEDED ? "SUCCEEDED"
+                    : "FAILED")
+                .publishPercentileHistogram().register(metrics)
+                .record(Duration.between(from, event.at()));
+          }
+        }
+        case RUN_FINISHED -> Counter.builder("fancy_runs_finished")
+            .tag("status", String.valueOf(event.status())).register(metrics).increment();
+        default -> { }
+      }
+    };
+  }
+
+  private RunHandle handle(Context ctx) {
+    String id = ctx.pathParam("id");
+    UUID runId;
+    try {
+      runId = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.notFound("run", id);
+    }
+    try {
+      return engine.handle(runId);
+    } catch (RunNotFoundException e) {
+      throw ApiProblem.notFound("run", id);
+    }
+  }
+
+  private WorkflowEntry entryOf(RunInfo info) {
+    String workflowId = info.labels().get(Views.WORKFLOW_LABEL);
+    if (workflowId == null) {
+      return null;
+    }
+    try {
+      return entry(workflowId);
+    } catch (ApiProblem e) {
+      return null;
+    }
+  }
+
+  ObjectNode runView(RunHandle handle) {
+    RunHistory history = handle.history();
+    WorkflowEntry entry = entryOf(history.run());
+    Map<UUID, String> names = entry == null ? Map.of() : entry.stepNames;
+    Map<UUID, ObjectNode> shown = Map.of();
+    if (history.run().status().isFinal()) {
+      shown = previews.computeIfAbsent(handle.id(), id -> previews(handle));
+    }
+    return Views.run(history, names, shown);
+  }
+
+  private Map<UUID, ObjectNode> previews(RunHandle handle) {
+    Map<UUID, ObjectNode> map = new LinkedHashMap<>();
+    try {
+      RunResult result = handle.result();
+      for (Map.Entry<Cell<?>, Object> output : result.outputs().entrySet()) {
+        Cell<?> cell = output.getKey();
+        if (cell.producer() != null && !map.containsKey(cell.producer().id())) {
+          map.put(cell.producer().id(), Views.preview(engine.codec().toTree(output.getValue())));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("no output previews for run {}", handle.id(), e);
+    }
+    return map;
+  }
+
+  private void listRuns(Context ctx) {
+    RunQuery.Builder query = RunQuery.builder();
+    for (String status : ctx.queryParams("status")) {
+      for (String one : status.split(",")) {
+        try {
+          query.status(RunStatus.valueOf(one.strip().toUpperCase(java.util.Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw badParameter("status", "unknown status '" + one + "'; one of "
+              + java.util.Arrays.toString(RunStatus.values()));
+        }
+      }
+    }
+    String workflowId = ctx.queryParam("workflow_id");
+    if (workflowId != null) {
+      query.label(Views.WORKFLOW_LABEL, workflowId);
+    }
+    String limit = ctx.queryParam("limit");
+    int pageSize = 100;
+    if (limit != null) {
+      try {
+        pageSize = Integer.parseInt(limit);
+      } catch (NumberFormatException e) {
+        pageSize = -1;
+      }
+      if (pageSize < 1 || pageSize > RunQuery.MAX_LIMIT) {
+        throw badParameter("limit", "limit must be 1 to " + RunQuery.MAX_LIMIT + ", not '"
+            + limit + "'");
+      }
+    }
+    query.limit(pageSize);
+    String cursor = ctx.queryParam("cursor");
+    if (cursor != null) {
+      query.cursor(cursor);
+    }
+    RunPage page;
+    try {
+      page = engine.runs(query.build());
+    } catch (IllegalArgumentException e) {
+      throw badParameter("cursor", "the cursor is not one this server gave out");
+    }
+    ArrayNode runs = Json.MAPPER.createArrayNode();
+    for (RunInfo info : page.runs()) {
+      runs.add(Views.run(info));
+    }
+    ObjectNode body = Json.object();
+    body.set("runs", runs);
+    if (page.next() != null) {
+      StringBuilder next = new StringBuilder("/runs?limit=").append(pageSize);
+      for (String status : ctx.queryParams("status")) {
+        next.append("&status=").append(encode(status));
+      }
+      if (workflowId != null) {
+        next.append("&workflow_id=").append(encode(workflowId));
+      }
+      next.append("&cursor=").append(encode(page.next()));
+      body.put("next", next.toString());
+      ctx.header("Link", "<" + next + ">; rel=\"next\"");
+    } else {
+      body.putNull("next");
+    }
+    ctx.json(body);
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static ApiProblem badParameter(String name, String detail) {
+    return new ApiProblem(400, "invalid-parameter", "Invalid query parameter", detail, null,
+        List.of(new ApiProblem.Error("", name + ": " + detail)));
+  }
+
+  private void attempts(Context ctx) {
+    RunHandle handle = handle(ctx);
+    String step = ctx.pathParam("step");
+    RunHistory history = handle.history();
+    WorkflowEntry entry = entryOf(history.run());
+    for (StepRecord record : history.steps()) {
+      String name = entry == null ? record.slug()
+          : entry.stepNames.getOrDefault(record.stepId(), record.slug());
+      if (name.equals(step) || record.stepId().toString().equals(step)) {
+        ObjectNode body = Json.object();
+        body.put("run_id", handle.id().toString());
+        body.put("step", name);
+        body.put("status", record.status().name());
+        body.set("attempts", Views.attempts(record));
+        ctx.json(body);
+        return;
+      }
+    }
+    throw ApiProblem.notFound("step", step);
+  }
+
+  private void output(Context ctx) throws IOException {
+    RunHandle handle = handle(ctx);
+    String name = ctx.pathParam("output");
+    RunInfo info = handle.history().run();
+    WorkflowEntry entry = entryOf(info);
+    Cell<?> cell = entry == null ? null : entry.output(name);
+    if (cell == null) {
+      throw new ApiProblem(404, "not-found", "Not found", "run " + handle.id() + " has no "
+          + "output '" + name + "'", entry == null ? null : "its outputs are "
+          + entry.outputs.keySet(), List.of());
+    }
+    if (!info.status().isFinal()) {
+      throw new ApiProblem(409, "run-not-finished", "Run not finished", "run "
+          + handle.id() + " is " + info.status() + "; outputs are served once it ends",
+          "watch GET /runs/{id}/events", List.of());
+    }
+    Object value;
+    try {
+      value = handle.result().get(cell);
+    } catch (RuntimeException e) {
+      throw new ApiProblem(404, "not-found", "Not found", "output '" + name + "' of run "
+          + handle.id() + " has no value (its step did not succeed)", null, List.of());
+    }
+    ctx.contentType("application/json");
+    OutputStream out = ctx.outputStream();
+    valueMapper.writeValue(out, value);
+  }
+
+  private void cancel(Context ctx) {
+    RunHandle handle = handle(ctx);
+    boolean going;
+    try {
+      going = handle.cancel("cancelled through the API");
+    } catch (UnsupportedOperationException e) {
+      throw new ApiProblem(409, "cannot-cancel", "Cannot cancel", e.getMessage(), null,
+          List.of());
+    }
+    if (!going) {
+      throw new ApiProblem(409, "run-finished", "Run already finished", "run " + handle.id()
+          + " has ended (" + handle.status() + "); there is nothing to cancel",
+          "resume a failed or cancelled run with POST /runs/{id}/resume", List.of());
+    }
+    ctx.header("Location", "/runs/" + handle.id()).status(202).json(runView(handle));
+  }
+
+  private void resume(Context ctx) {
+    RunHandle handle = handle(ctx);
+    RunHandle resumed;
+    try {
+      resumed = engine.resume(handle.id());
+    } catch (IllegalStateException | UnsupportedOperationException e) {
+      throw new ApiProblem(409, "cannot-resume", "Cannot resume", e.getMessage(),
+          "only FAILED or CANCELLED runs resume", List.of());
+    }
+    previews.remove(handle.id());
+    ctx.header("Location", "/runs/" + resumed.id()).status(202).json(runView(resumed));
+  }
+
+  // ---- events
+
+  private void events(Context ctx) throws IOException, InterruptedException {
+    RunHandle handle = handle(ctx);
+    long from = 1;
+    String last = ctx.header("Last-Event-ID");
+    if (last == null) {
+      last = ctx.queryParam("last_event_id");
+    }
+    if (last != null && !last.isBlank()) {
+      try {
+        from = Long.parseLong(last.strip()) + 1;
+      } catch (NumberFormatException e) {
+        throw badParameter("Last-Event-ID", "Last-Event-ID must be an event's id (a number), "
+            + "not '" + last + "'");
+      }
+      if (from < 1) {
+        from = 1;
+      }
+    }
+    RunInfo info = handle.history().run();
+    WorkflowEntry entry = entryOf(info);
+    Map<UUID, String> names = entry == null ? Map.of() : entry.stepNames;
+    boolean nothingMore = info.status().isFinal() && handle.events(from).isEmpty();
+    BlockingQueue<RunEvent> stopSignal = new LinkedBlockingQueue<>();
+    ctx.status(200).contentType("text/event-stream; charset=utf-8")
+        .header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
+    // The servlet's own stream: Javalin's may buffer for compression.
+    ctx.res().setStatus(200);
+    ctx.res().setContentType("text/event-stream;charset=utf-8");
+    OutputStream out = ctx.res().getOutputStream();
+    out.write(("retry: 1000\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    if (nothingMore) {
+      // The client saw the final event already: end the stream (a client that reconnects
+      // with the final event's id gets an empty stream, not one that never ends).
+      return;
+    }
+    // The stream reads the run's events with RunHandle.events(next) on this request's thread,
+    // every 100 ms, backing off to 1 s while nothing happens: no engine thread is used per watcher (a durable engine's subscriptions poll
+    // on the thread that also renews its leases).
+    AutoCloseable stop = () -> stopSignal.add(STOP);
+    streams.add(stop);
+    long next = from;
+    long quietSince = System.nanoTime();
+    long poll = POLL.toMillis();
+    try {
+      while (!closed.get()) {
+        List<RunEvent> batch = handle.events(next);
+        RunEvent written = null;
+        for (RunEvent event : batch) {
+          String data = Views.event(event, names).toString();
+          out.write(("id: " + event.sequence() + "\nevent: " + event.type().name().toLowerCase(
+              java.util.Locale.ROOT) + "\ndata: " + data + "\n\n").getBytes(
+              StandardCharsets.UTF_8));
+          next = event.sequence() + 1;
+          written = event;
+        }
+        poll = written != null ? POLL.toMillis() : Math.min(MAX_POLL.toMillis(), poll * 2);
+        if (written != null) {
+          out.flush();
+          quietSince = System.nanoTime();
+          // The end, unless the run was resumed after this final event.
+          if (written.isFinal() && handle.status().isFinal()
+              && handle.events(next).isEmpty()) {
+            break;
+          }
+        } else if (System.nanoTime() - quietSince > HEARTBEAT.toNanos()) {
+          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          quietSince = System.nanoTime();
+        }
+        if (stopSignal.poll(poll, TimeUnit.MILLISECONDS) == STOP) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("event stream of run {} closed by the client", handle.id());
+    } finally {
+      streams.remove(stop);
+    }
+  }
+
+  // ---- graph
+
+  private void graph(Context ctx) {
+    RunHandle handle = handle(ctx);
+    RunHistory history = handle.history();
+    WorkflowEntry entry = entryOf(history.run());
+    ctx.contentType("image/svg+xml").result(DagLayout.svg(history, entry == null ? null
+        : entry.workflow, entry == null ? Map.of() : entry.stepNames));
+  }
+
+  // ---- steps
+
+  private ObjectNode steps() {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    List<StepDefinition> definitions = new ArrayList<>(engine.registry().definitions());
+    definitions.sort(java.util.Comparator.comparing(StepDefinition::slug)
+        .thenComparingInt(StepDefinition::version));
+    for (StepDefinition d : definitions) {
+      ObjectNode node = list.addObject();
+      node.put("slug", d.slug());
+      node.put("version", d.version());
+      node.put("description", d.description());
+      node.set("inputs", ports(d.contract().inputs()));
+      node.set("outputs", ports(d.contract().outputs()));
+    }
+    ObjectNode body = Json.object();
+    body.set("steps", list);
+    return body;
+  }
+
+  private ArrayNode ports(List<Port> ports) {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (Port port : ports) {
+      ObjectNode node = list.addObject();
+      node.put("name", port.name());
+      node.put("type", port.type().name());
+      node.put("kind", port.kind().name());
+      node.set("schema", Schemas.of(engine.codec().javaType(port.type())));
+    }
+    return list;
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+    for (AutoCloseable stream : streams) {
+      try {
+        stream.close();
+      } catch (Exception e) {
+        LOG.debug("closing an event stream failed", e);
+      }
+    }
+    metrics.close();
+  }
+}

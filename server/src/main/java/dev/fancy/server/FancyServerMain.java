@@ -1,0 +1,178 @@
+package dev.fancy.server;
+
+import dev.fancy.engine.DurableEngine;
+import dev.fancy.engine.Journal;
+import dev.fancy.registry.StepRegistry;
+import dev.fancy.run.RunQuery;
+import dev.fancy.run.RunStatus;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar fancy-server.jar [options]}: opens the durable journal, registers every
+ * {@code @Step} module on the class path (the server's own tracker task, and the jars and
+ * folders of {@code --class-path}), starts the server, then recovers interrupted runs; the server
+ * reports ready once they are taken over. {@code Ctrl-C} stops it cleanly: the HTTP server stops,
+ * the engine stops taking work (attempts in flight are left for recovery), the journal closes.
+ * See {@link ServerOptions} for the flags and environment variables.
+ */
+public final class FancyServerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(FancyServerMain.class);
+
+  private FancyServerMain() {}
+
+  /**
+   * Starts the server and returns; a shutdown hook stops it.
+   *
+   * @param args see {@link ServerOptions#usage()}
+   */
+  public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.println(ServerOptions.usage());
+      return;
+    }
+    ServerOptions options;
+    try {
+      options = ServerOptions.parse(List.of(args), System.getenv()).requireSafe();
+    } catch (IllegalArgumentException e) {
+      System.err.println("fancy-server: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Running running = start(options);
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "fancy-server-shutdown"));
+    System.out.println("Fancy server listening on " + running.server.uri() + " (journal "
+        + options.journal().toAbsolutePath() + ")");
+  }
+
+  /** A started server with the engine and journal it owns; closing stops all three. */
+  static final class Running implements AutoCloseable {
+    final FancyServer server;
+    final DurableEngine engine;
+    final Journal journal;
+    final ScheduledExecutorService housekeeping;
+
+    Running(FancyServer server, DurableEngine engine, Journal journal,
+        ScheduledExecutorService housekeeping) {
+      this.server = server;
+      this.engine = engine;
+      this.journal = journal;
+      this.housekeeping = housekeeping;
+    }
+
+    @Override
+    public void close() {
+      LOG.info("stopping: the HTTP server, then the engine, then the journal");
+      housekeeping.shutdownNow();
+      server.close();
+      engine.close();
+      journal.close();
+    }
+  }
+
+  /** Opens the journal and engine, starts the server, and recovers in the background. */
+  static Running start(ServerOptions options) {
+    ClassLoader loader = loader(options.classPath());
+    StepRegistry registry = StepRegistry.load(loader);
+    Journal journal = Journal.open(options.journal());
+    DurableEngine engine;
+    try {
+      engine = DurableEngine.builder(journal).registry(registry)
+          .lease(Duration.ofSeconds(options.leaseSeconds())).open();
+    } catch (RuntimeException e) {
+      journal.close();
+      throw e;
+    }
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    FancyServer server;
+    try {
+      server = FancyServer.builder().engine(engine).options(options).ready(ready)
+          .metrics(meters -> {
+            meters.gauge("fancy_journal_transactions", journal,
+                j -> j.statistics().transactions());
+            meters.gauge("fancy_journal_units", journal, j -> j.statistics().units());
+            meters.gauge("fancy_journal_busy_retries", journal,
+                j -> j.statistics().busyRetries());
+          }).start();
+    } catch (RuntimeException e) {
+      engine.close();
+      journal.close();
+      throw e;
+    }
+    ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "fancy-server-housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    housekeeping.execute(() -> recover(engine, options, ready));
+    if (options.retentionDays() > 0) {
+      housekeeping.scheduleWithFixedDelay(() -> {
+        try {
+          int deleted = journal.deleteRunsOlderThan(Duration.ofDays(options.retentionDays()));
+          LOG.info("retention: deleted {} finished runs older than {} days", deleted,
+              options.retentionDays());
+        } catch (RuntimeException e) {
+          LOG.warn("retention failed: {}", e.getMessage());
+        }
+      }, 1, 60 * 60, TimeUnit.SECONDS);
+    }
+    return new Running(server, engine, journal, housekeeping);
+  }
+
+  /**
+   * Takes over interrupted runs, then completes {@code ready}. A crashed process's runs stay
+   * leased to it for up to one lease, so when unfinished runs exist at startup this waits one
+   * lease before the last takeover.
+   */
+  static void recover(DurableEngine engine, ServerOptions options, CompletableFuture<Void> ready) {
+    try {
+      int taken = engine.recover();
+      boolean unfinished = !engine.runs(RunQuery.builder().status(RunStatus.PENDING,
+          RunStatus.RUNNING).limit(1).build()).runs().isEmpty();
+      if (unfinished) {
+        Thread.sleep(Duration.ofSeconds(options.leaseSeconds()).plusMillis(250).toMillis());
+        taken += engine.recover();
+      }
+      LOG.info("recovery done: {} interrupted runs taken over", taken);
+      ready.complete(null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ready.completeExceptionally(e);
+    } catch (RuntimeException e) {
+      LOG.error("recovery failed", e);
+      ready.completeExceptionally(e);
+    }
+  }
+
+  private static ClassLoader loader(List<Path> classPath) {
+    ClassLoader parent = FancyServerMain.class.getClassLoader();
+    if (classPath.isEmpty()) {
+      return parent;
+    }
+    List<URL> urls = new ArrayList<>();
+    for (Path path : classPath) {
+      if (!Files.exists(path)) {
+        throw new IllegalArgumentException("--class-path " + path + " does not exist");
+      }
+      try {
+        urls.add(path.toUri().toURL());
+      } catch (MalformedURLException e) {
+        throw new IllegalArgumentException("--class-path " + path + ": " + e.getMessage());
+      }
+    }
+    return new URLClassLoader(urls.toArray(URL[]::new), parent);
+  }
+}
