@@ -5,10 +5,6 @@ import dev.fancy.engine.Journal;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.WorkflowEngine;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The conformance suite on the durable engine, over a journal in a temporary directory. */
@@ -31,11 +27,4 @@ class DurableEngineConformanceTest extends EngineConformanceTest {
       journal.close();
     }
   }
-
-  @Test
-  @Disabled("runtime bug found by this suite: DurableEngine keeps a usage breach's result as a "
-      + "plain CANCELLED result, so RunHandle.result() and run(...) do not throw "
-      + "UsageLimitExceededException as the engine contract says")
-  @Override
-  void theResultOfABreachedRunIsThrownWithTheRun() {}
 }
