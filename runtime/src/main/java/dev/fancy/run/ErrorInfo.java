@@ -18,8 +18,10 @@ public record ErrorInfo(String type, String message, boolean retryable, String s
 
   /** Kind of a step that did not run because a step it needs failed or the run stopped. */
   public static final String SKIPPED = "fancy.skipped";
-  /** Kind of a step or run stopped by a cancel request or a usage limit. */
+  /** Kind of a step or run stopped by a cancel request. */
   public static final String CANCELLED = "fancy.cancelled";
+  /** Kind of a run stopped because its usage crossed its limits. */
+  public static final String USAGE_LIMIT = "fancy.usage_limit";
 
   /**
    * Checks the fields.

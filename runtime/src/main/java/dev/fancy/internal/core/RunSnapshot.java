@@ -100,7 +100,8 @@ final class RunSnapshot implements RunResult.Values {
     RunStatus status = status(ended);
     ErrorInfo error = null;
     if (status == RunStatus.CANCELLED) {
-      error = ErrorInfo.of(ErrorInfo.CANCELLED, stopReason);
+      error = ErrorInfo.of(run.usage.atBreach() != null ? ErrorInfo.USAGE_LIMIT
+          : ErrorInfo.CANCELLED, stopReason);
     } else if (status == RunStatus.FAILED) {
       for (int s = 0; s < state.length && error == null; s++) {
         if (state[s] == RunState.FAILED) {

@@ -354,11 +354,16 @@ public final class DurableCore {
       throw stopped;
     }
     RunResult result = kept.kept(runId);
-    if (result != null) {
-      return result;
+    if (result == null) {
+      await(runId, null);
+      result = kept.fromJournal(journalRun(runId));
     }
-    await(runId, null);
-    return kept.fromJournal(journalRun(runId));
+    ErrorInfo error = result.info().error();
+    if (error != null && ErrorInfo.USAGE_LIMIT.equals(error.type())) {
+      throw new UsageLimitExceededException("run " + runId + " of workflow '"
+          + result.workflow().name() + "' stopped: " + error.message(), result, result.usage());
+    }
+    return result;
   }
 
   /**
