@@ -262,7 +262,9 @@ final class JournalWriter implements AutoCloseable {
    *     writer thread takes it with the next batch)
    */
   private boolean lead(Request request) {
-    if (!connectionLock.tryLock()) {
+    // Not ahead of the writer thread when it waits for the connection with a request in hand
+    // (tryLock would barge in), so that a stream of callers cannot keep that request waiting.
+    if (connectionLock.hasQueuedThreads() || !connectionLock.tryLock()) {
       return false;
     }
     List<Request> batch = new ArrayList<>();
