@@ -56,9 +56,8 @@ final class EventLog implements RunObserver {
   private final boolean eager;
   /**
    * The events, compact, in segments of {@link #SEGMENT} slots: a writer claims the next index
-   * with one atomic increment, writes the time, type and attempt into plain arrays and then the
-   * subject (a step, or {@link #RUN}; with details, a {@link Details} pair) with a volatile
-   * write that publishes the slot. Readers read up to the first slot not yet published and make
+   * with one atomic increment, writes the time, type, attempt and details into plain arrays and
+   * then the subject (a step, or {@link #RUN}) with a volatile write that publishes the slot. Readers read up to the first slot not yet published and make
    * {@link RunEvent}s then: a step's events cost no allocation and no lock while it runs.
    */
   private volatile Segment[] segments = new Segment[4];
@@ -68,11 +67,9 @@ final class EventLog implements RunObserver {
   private static final class Segment {
     final long[] nanos = new long[SEGMENT];
     final int[] typeAndAttempt = new int[SEGMENT];
+    final Details[] details = new Details[SEGMENT];
     final AtomicReferenceArray<Object> subjects = new AtomicReferenceArray<>(SEGMENT);
   }
-
-  /** An event's subject and details. */
-  private record Detailed(Object subject, Details details) {}
 
   /**
    * @param startedAt the wall-clock time that {@code startedNanos} stands for: event times are
@@ -129,11 +126,7 @@ final class EventLog implements RunObserver {
     if (subject == null) {
       return null;
     }
-    Details details = null;
-    if (subject instanceof Detailed detailed) {
-      subject = detailed.subject();
-      details = detailed.details();
-    }
+    Details details = segment.details[slot];
     WorkflowStep step = subject instanceof WorkflowStep s ? s : null;
     int typeAndAttempt = segment.typeAndAttempt[slot];
     return new RunEvent(firstSequence + index, runId,
@@ -172,8 +165,8 @@ final class EventLog implements RunObserver {
     int slot = (int) (index % SEGMENT);
     segment.nanos[slot] = System.nanoTime();
     segment.typeAndAttempt[slot] = type.ordinal() | attempt << 8;
-    Object subject = step == null ? RUN : step;
-    segment.subjects.set(slot, details == null ? subject : new Detailed(subject, details));
+    segment.details[slot] = details;
+    segment.subjects.set(slot, step == null ? RUN : step); // publishes the slot
     if (eager) {
       RunEvent event = event(index);
       if (sink != null) {
