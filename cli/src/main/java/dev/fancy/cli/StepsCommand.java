@@ -3,11 +3,10 @@ package dev.fancy.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fancy.registry.RegisteredStep;
 import dev.fancy.workflow.Port;
-import dev.fancy.internal.StepDefinition;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fancy steps}: the registered steps. {@link dev.fancy.registry.StepRegistry#definitions()}
+ * {@code fancy steps}: the registered steps. {@link dev.fancy.registry.StepRegistry#steps()}
  * hands out its definitions as {@code dev.fancy.internal} types (generated-code API); this command
  * only reads their slug, version, description and ports.
  */
@@ -41,13 +40,11 @@ final class StepsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (Session session = new Session(common)) {
-      List<StepDefinition> steps = new ArrayList<>(session.registry().definitions());
+      List<RegisteredStep> steps = new ArrayList<>(session.registry().steps());
       steps.removeIf(step -> !all && step.slug().startsWith("fancy."));
-      steps.sort(Comparator.comparing(StepDefinition::slug)
-          .thenComparingInt(StepDefinition::version));
       if (json) {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        for (StepDefinition step : steps) {
+        for (RegisteredStep step : steps) {
           ObjectNode node = array.addObject();
           node.put("slug", step.slug());
           node.put("version", step.version());
@@ -57,7 +54,7 @@ final class StepsCommand implements Callable<Integer> {
         }
         out.println(array);
       } else {
-        for (StepDefinition step : steps) {
+        for (RegisteredStep step : steps) {
           out.println(step.slug() + " v" + step.version() + "  (" + text(step.contract()
               .inputs()) + ") -> (" + text(step.contract().outputs()) + ")");
           if (step.description() != null && !step.description().isBlank()) {

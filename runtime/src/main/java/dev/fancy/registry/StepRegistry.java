@@ -217,7 +217,13 @@ public final class StepRegistry {
     return versions;
   }
 
-  /** Every registered definition, ordered by slug then version. */
+  /** Every registered step, ordered by slug then version: what tools list and show. */
+  public List<RegisteredStep> steps() {
+    return definitions().stream().map(d -> new RegisteredStep(d.slug(), d.version(),
+        d.description(), d.contract(), d.defaults())).toList();
+  }
+
+  /** Every registered definition, ordered by slug then version (for engines). */
   public List<StepDefinition> definitions() {
     return definitions.values().stream().map(Entry::definition)
         .sorted(Comparator.comparing(StepDefinition::slug)

@@ -3,7 +3,7 @@ package dev.fancy.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fancy.internal.StepDefinition;
+import dev.fancy.registry.RegisteredStep;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunHandle;
@@ -753,10 +753,7 @@ final class Api implements AutoCloseable {
 
   private ObjectNode steps() {
     ArrayNode list = Json.MAPPER.createArrayNode();
-    List<StepDefinition> definitions = new ArrayList<>(engine.registry().definitions());
-    definitions.sort(java.util.Comparator.comparing(StepDefinition::slug)
-        .thenComparingInt(StepDefinition::version));
-    for (StepDefinition d : definitions) {
+    for (RegisteredStep d : engine.registry().steps()) {
       ObjectNode node = list.addObject();
       node.put("slug", d.slug());
       node.put("version", d.version());
