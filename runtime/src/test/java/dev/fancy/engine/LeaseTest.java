@@ -19,6 +19,7 @@ import dev.fancy.run.AttemptStatus;
 import dev.fancy.run.RunStatus;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -128,6 +129,10 @@ class LeaseTest {
     }
   }
 
+  /** What the non-blocking {@code test.block} saw: its attempt number and idempotency key. */
+  private static final List<String> SEEN = java.util.Collections.synchronizedList(
+      new java.util.ArrayList<>());
+
   /** {@code test.block@1} that does not block, next to whatever else {@code registry} has. */
   private static StepRegistry withBlockV1(StepRegistry registry) {
     StepRegistry fresh = StepRegistry.empty();
@@ -136,7 +141,10 @@ class LeaseTest {
         fresh.register(definition);
       }
     }
-    return fresh.register(Call.intStep("test.block", (frame, args) -> new Object[] {args[0]}));
+    return fresh.register(Call.intStep("test.block", (frame, args) -> {
+      SEEN.add(frame.attempt() + " " + frame.idempotencyKey());
+      return new Object[] {args[0]};
+    }));
   }
 
   @Test
@@ -144,6 +152,7 @@ class LeaseTest {
     Duration lease = Duration.ofSeconds(30);
     Duration scan = Duration.ofSeconds(10);
     ManualTicker tickerB = new ManualTicker();
+    SEEN.clear();
     try (Journal journalA = kit.open(file()); Journal journalB = kit.open(file())) {
       DurableEngine b = DurableEngine.builder(journalB).registry(withBlockV1(kit.registry()))
           .lease(lease).takeoverInterval(scan).ticker(tickerB).open();
@@ -173,6 +182,8 @@ class LeaseTest {
       assertThat(journalB.attempts(run)).extracting(AttemptInfo::status)
           .containsExactly(AttemptStatus.SUCCEEDED, AttemptStatus.ABANDONED,
               AttemptStatus.SUCCEEDED);
+      assertThat(SEEN).as("the frame's attempt number is the journal's, as in its key")
+          .singleElement().asString().startsWith("2 ").endsWith(":2");
       b.close();
     } finally {
       kit.release.countDown();
