@@ -85,8 +85,10 @@ final class StepAttempts {
 
   private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
       StepJournal.JournalAttempt journaled) {
+    // A journaled attempt is numbered across every process that ran the step, as its key is.
     ExecutionFrame.Builder frame = ExecutionFrame.builder(plan.steps[s]).runId(run.runId)
-        .attempt(attempt).usage(meter).context(run.context).resources(run.services.resources())
+        .attempt(journaled != null ? journaled.attempt() : attempt).usage(meter)
+        .context(run.context).resources(run.services.resources())
         .cancellation(run.cancellation);
     if (journaled != null) {
       frame.idempotencyKey(journaled.idempotencyKey());
