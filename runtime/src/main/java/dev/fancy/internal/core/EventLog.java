@@ -305,16 +305,7 @@ final class EventLog implements RunObserver {
           if (!active) {
             return;
           }
-          try {
-            subscriber.accept(event);
-          } catch (RuntimeException | Error e) {
-            LOG.warn("event subscriber {} of run {} failed on event {}; it is unsubscribed",
-                subscriber, runId, event.sequence(), e);
-            close();
-            return;
-          }
-          if (event.isFinal()) {
-            close();
+          if (!EventDelivery.deliver(runId, subscriber, event, this::close)) {
             return;
           }
         }

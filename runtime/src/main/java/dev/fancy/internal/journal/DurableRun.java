@@ -1,5 +1,6 @@
 package dev.fancy.internal.journal;
 
+import dev.fancy.internal.core.EventDelivery;
 import dev.fancy.run.EventSubscription;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunHandle;
@@ -106,16 +107,7 @@ final class DurableRun implements RunHandle {
           return;
         }
         next = event.sequence() + 1;
-        try {
-          subscriber.accept(event);
-        } catch (RuntimeException | Error e) {
-          LOG.warn("event subscriber {} of run {} failed on event {}; it is unsubscribed",
-              subscriber, runId, event.sequence(), e);
-          close();
-          return;
-        }
-        if (event.isFinal()) {
-          close();
+        if (!EventDelivery.deliver(runId, subscriber, event, this::close)) {
           return;
         }
       }
