@@ -361,13 +361,10 @@ class FlowTest {
       }
 
       @Override
-      public Tally merge(Tally context, List<Tally> copies) {
-        Tally merged = new Tally();
-        merged.add(context.total());
+      public void merge(Tally context, Tally before, List<Tally> copies) {
         for (Tally copy : copies) {
-          merged.add(copy.total() - context.total());
+          context.add(copy.total() - before.total());
         }
-        return merged;
       }
     };
 

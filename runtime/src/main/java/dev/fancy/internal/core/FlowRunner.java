@@ -388,7 +388,7 @@ final class FlowRunner {
       }
     }
     if (copyContext && context != null && rule != null) {
-      run.context = rule.merge(context, contexts);
+      rule.merge(context, context, contexts);
     }
     return outputs;
   }
