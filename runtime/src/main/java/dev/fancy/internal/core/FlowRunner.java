@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.run.ChildRun;
-import dev.fancy.run.ContextRule;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
@@ -177,6 +176,7 @@ final class FlowRunner {
     }
     Object[] results = new Object[items.size()];
     Throwable[] failures = new Throwable[items.size()];
+    GroupContexts contexts = GroupContexts.of(run);
     AtomicInteger next = new AtomicInteger();
     Runnable worker = () -> {
       for (int i = next.getAndIncrement(); i < items.size(); i = next.getAndIncrement()) {
@@ -187,8 +187,8 @@ final class FlowRunner {
         Map<String, Object> values = new HashMap<>(inputs);
         values.put(step.settings().itemInput(), items.get(i));
         try {
-          results[i] = outputs(child(i, "element " + i, FlowStep.BODY, values, run.context,
-              true), FlowStep.BODY)[0];
+          results[i] = outputs(child(i, "element " + i, FlowStep.BODY, values,
+              contexts.child(i), true), FlowStep.BODY)[0];
         } catch (Exception e) {
           failures[i] = e;
         }
@@ -208,6 +208,7 @@ final class FlowRunner {
       throw new ChildRunFailedException(failed.size() + " of " + items.size() + " elements of "
           + "map step failed: " + String.join("; ", failed), null);
     }
+    contexts.merge();
     List<Object> list = new ArrayList<>(results.length);
     java.util.Collections.addAll(list, results);
     return new Object[] {list};
@@ -334,7 +335,7 @@ final class FlowRunner {
     if (run.context instanceof RouteLog log) {
       log.routed(step.id(), List.copyOf(chosen));
     }
-    Map<String, Object[]> outputs = branches(chosen, false);
+    Map<String, Object[]> outputs = branches(chosen);
     Map<Object, Object> results = new LinkedHashMap<>();
     for (String branch : chosen) {
       results.put(keys.get(branch), outputs.get(branch)[0]);
@@ -344,7 +345,7 @@ final class FlowRunner {
 
   private Object[] parallel() throws Exception {
     List<String> names = new ArrayList<>(step.children().keySet());
-    Map<String, Object[]> outputs = branches(names, true);
+    Map<String, Object[]> outputs = branches(names);
     List<Object> all = new ArrayList<>();
     for (String name : names) {
       java.util.Collections.addAll(all, outputs.get(name));
@@ -353,18 +354,11 @@ final class FlowRunner {
   }
 
   /**
-   * Runs branches at the same time; with {@code copyContext} and a context rule, each on a copy
-   * of the run context, merged back afterwards.
+   * Runs branches at the same time, each on its own copy of the run context when the run has a
+   * {@link dev.fancy.run.ContextRule} ({@link GroupContexts}).
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private Map<String, Object[]> branches(List<String> names, boolean copyContext)
-      throws Exception {
-    Object context = run.context;
-    ContextRule rule = run.options.contextRule();
-    List<Object> contexts = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      contexts.add(copyContext && context != null && rule != null ? rule.copy(context) : context);
-    }
+  private Map<String, Object[]> branches(List<String> names) throws Exception {
+    GroupContexts contexts = GroupContexts.of(run);
     Map<String, Object[]> outputs = new java.util.concurrent.ConcurrentHashMap<>();
     Throwable[] failures = new Throwable[names.size()];
     AtomicInteger next = new AtomicInteger();
@@ -373,7 +367,7 @@ final class FlowRunner {
         String name = names.get(i);
         try {
           outputs.put(name, outputs(child(position(name), "branch " + name, name, inputs,
-              contexts.get(i)), name));
+              contexts.child(i)), name));
         } catch (Exception e) {
           failures[i] = e;
         }
@@ -387,9 +381,7 @@ final class FlowRunner {
         throw e;
       }
     }
-    if (copyContext && context != null && rule != null) {
-      rule.merge(context, context, contexts);
-    }
+    contexts.merge();
     return outputs;
   }
 }

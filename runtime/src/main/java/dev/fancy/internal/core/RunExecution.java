@@ -37,8 +37,8 @@ final class RunExecution {
   final UUID runId;
   final EngineServices services;
   final RunOptions options;
-  /** The run context; replaced when a parallel group merges its branches' copies. */
-  volatile Object context;
+  /** The run context (a group's child run: its copy, see {@link GroupContexts}), or null. */
+  final Object context;
   /** Where the run reports its state changes: the top-level run's event log. */
   final RunObserver listeners;
   /** The run whose control-flow step started this child run, or null for a top-level run. */
