@@ -22,6 +22,8 @@ public record ErrorInfo(String type, String message, boolean retryable, String s
   public static final String CANCELLED = "fancy.cancelled";
   /** Kind of a run stopped because its usage crossed its limits. */
   public static final String USAGE_LIMIT = "fancy.usage_limit";
+  /** Kind of a run stopped because its deadline ({@link RunOptions#deadline()}) passed. */
+  public static final String DEADLINE = "fancy.deadline";
 
   /**
    * Checks the fields.

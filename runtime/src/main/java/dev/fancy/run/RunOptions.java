@@ -1,6 +1,7 @@
 package dev.fancy.run;
 
 import dev.fancy.frame.UsageLimits;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Per-run settings: usage limits, the run context, listeners, labels and the run's ID.
+ * Per-run settings: usage limits, the run context, listeners, labels, the run's ID, its
+ * deadline and the grace a stopped run gives steps that ignore the interrupt.
  *
  * <p>On a durable engine the limits and the ID are journaled with the run, so a resumed run keeps
  * them; the context factory, the context rule and the listeners are code, which a journal cannot
@@ -21,32 +23,50 @@ import java.util.regex.Pattern;
  * @param limits the run's usage limits
  * @param context creates the run context from the run's inputs, once per run; null for none
  * @param listeners listeners of this run, after the engine's own
- * @param contextRule how parallel branches copy and merge the context; null to share it
+ * @param contextRule how the children of parallel, map and route groups copy and merge the
+ *     context ({@link ContextRule}); null to share it
  * @param runId the run's ID; null for a new random one. On a durable engine, submitting again
  *     with the ID of an existing run of the same workflow and inputs returns that run instead of
  *     starting another (idempotent submission)
  * @param labels free key/value metadata (a sweep's config name, a team, a ticket); journaled with
  *     the run and filtered on by {@link RunQuery}. Keys are 1 to 64 characters of letters,
  *     digits, {@code . _ -}; values at most 1,024 characters
+ * @param deadline how long the run may take, counted from when this execution starts (like
+ *     Temporal's workflow execution timeout or Airflow's {@code dagrun_timeout}); past it the run
+ *     is stopped and ends {@link RunStatus#CANCELLED} with an {@link ErrorInfo#DEADLINE} error.
+ *     Null for none. Not journaled: a resumed durable run has no deadline
+ * @param cancelGrace how long a stopped run (cancelled, past its deadline, over its usage
+ *     limits) waits for running steps to honour the interrupt; after it the steps still running
+ *     are abandoned — recorded {@link StepStatus#CANCELLED} with an
+ *     {@link AttemptStatus#ABANDONED} attempt, their threads counted as lingering until their
+ *     code returns, its result dropped — and the run ends. Zero abandons them at once
  */
 public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
     List<RunListener> listeners, ContextRule<?> contextRule, UUID runId,
-    Map<String, String> labels) {
+    Map<String, String> labels, Duration deadline, Duration cancelGrace) {
+
+  /** The grace a stopped run gives running steps unless told otherwise: 10 seconds. */
+  public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(10);
 
   private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** No limits, no context, no extra listeners, a new ID. */
   public static final RunOptions DEFAULT =
-      new RunOptions(UsageLimits.NONE, null, List.of(), null, null, Map.of());
+      new RunOptions(UsageLimits.NONE, null, List.of(), null, null, Map.of(), null,
+          DEFAULT_CANCEL_GRACE);
 
   /**
    * Validates and copies the list.
    *
-   * @throws NullPointerException if {@code limits}, {@code listeners} or {@code labels} is null
-   * @throws IllegalArgumentException if a label's key or value is malformed
+   * @throws NullPointerException if {@code limits}, {@code listeners}, {@code labels} or
+   *     {@code cancelGrace} is null
+   * @throws IllegalArgumentException if a label's key or value is malformed, the deadline is not
+   *     positive or the grace is negative
    */
   public RunOptions {
     Objects.requireNonNull(limits, "limits == null");
+    requireDeadline(deadline);
+    requireGrace(cancelGrace);
     listeners = List.copyOf(listeners);
     labels = Collections.unmodifiableMap(new TreeMap<>(labels));
     for (Map.Entry<String, String> label : labels.entrySet()) {
@@ -61,15 +81,32 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
     }
   }
 
+  private static Duration requireDeadline(Duration deadline) {
+    if (deadline != null && (deadline.isZero() || deadline.isNegative())) {
+      throw new IllegalArgumentException("a run's deadline must be positive, not " + deadline);
+    }
+    return deadline;
+  }
+
+  private static Duration requireGrace(Duration grace) {
+    Objects.requireNonNull(grace, "cancelGrace == null");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("a run's cancel grace must be zero or positive, not "
+          + grace);
+    }
+    return grace;
+  }
+
   /** These options with {@code limits}. */
   public RunOptions withLimits(UsageLimits limits) {
-    return new RunOptions(limits, context, listeners, contextRule, runId, labels);
+    return new RunOptions(limits, context, listeners, contextRule, runId, labels, deadline,
+        cancelGrace);
   }
 
   /** These options with run ID {@code runId}. */
   public RunOptions withRunId(UUID runId) {
     return new RunOptions(limits, context, listeners, contextRule,
-        Objects.requireNonNull(runId, "runId == null"), labels);
+        Objects.requireNonNull(runId, "runId == null"), labels, deadline, cancelGrace);
   }
 
   /** A builder starting from {@link #DEFAULT}. */
@@ -85,10 +122,33 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
     private final List<RunListener> listeners = new ArrayList<>();
     private ContextRule<?> contextRule;
     private UUID runId;
+    private Duration deadline;
+    private Duration cancelGrace = DEFAULT_CANCEL_GRACE;
 
     private Builder() {}
 
-    /** How parallel branches copy and merge the run context. */
+    /**
+     * How long the run may take (see {@link RunOptions#deadline()}).
+     *
+     * @throws IllegalArgumentException if {@code deadline} is not positive
+     */
+    public Builder deadline(Duration deadline) {
+      this.deadline = requireDeadline(Objects.requireNonNull(deadline, "deadline == null"));
+      return this;
+    }
+
+    /**
+     * How long a stopped run waits for steps that ignore the interrupt (see
+     * {@link RunOptions#cancelGrace()}); {@link #DEFAULT_CANCEL_GRACE} unless set.
+     *
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public Builder cancelGrace(Duration grace) {
+      this.cancelGrace = requireGrace(grace);
+      return this;
+    }
+
+    /** How the children of parallel, map and route groups copy and merge the run context. */
     public Builder contextRule(ContextRule<?> rule) {
       this.contextRule = Objects.requireNonNull(rule, "rule == null");
       return this;
@@ -134,7 +194,8 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
      * @throws IllegalArgumentException if a label is malformed
      */
     public RunOptions build() {
-      return new RunOptions(limits, context, listeners, contextRule, runId, labels);
+      return new RunOptions(limits, context, listeners, contextRule, runId, labels, deadline,
+          cancelGrace);
     }
   }
 }

@@ -109,7 +109,7 @@ final class FlowRunner {
       bound.put(input.alias(), values.get(input.alias()));
     }
     RunOptions options = new RunOptions(UsageLimits.NONE, null, List.of(),
-        run.options.contextRule(), null, Map.of());
+        run.options.contextRule(), null, Map.of(), null, run.options.cancelGrace());
     RunExecution child = new RunExecution(plan, Ids.newId(),
         inline ? run.services.inline() : run.services.forChildren(), options, context, run, s,
         null, Usage.NONE, null, run.listeners);
