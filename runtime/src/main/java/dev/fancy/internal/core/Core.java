@@ -124,12 +124,14 @@ public final class Core {
       ownedReferences = null;
     }
     this.ticker = builder.ticker() != null ? builder.ticker() : Ticker.system(timer::get);
-    this.timedAttempts = new TimedAttempts(builder.maxTimedAttempts(), ticker);
+    Lingering lingering = new Lingering();
+    this.timedAttempts = new TimedAttempts(builder.maxTimedAttempts(), ticker, lingering);
     this.services = new EngineServices(executor, builder.maxConcurrency(),
         builder.valueStore(),
         references, builder.cache() != null ? builder.cache() : new InMemoryStepCache(10_000),
         codec, builder.resources(), List.copyOf(builder.interceptors()),
-        List.copyOf(builder.listeners()), timedAttempts, flowThreads::get, ticker, new SingleFlight());
+        List.copyOf(builder.listeners()), timedAttempts, flowThreads::get, ticker, new SingleFlight(),
+        lingering);
   }
 
   /** The registry steps are looked up in. */
@@ -143,11 +145,12 @@ public final class Core {
   }
 
   /**
-   * Attempts that timed out but whose code is still running because it ignores interrupts; each
-   * holds one of the threads for timed attempts ({@link Settings#maxTimedAttempts}).
+   * Attempts given up on whose code is still running because it ignores interrupts: timed out
+   * ones (each holds one of the threads for timed attempts, {@link Settings#maxTimedAttempts}) and
+   * ones abandoned when a stopped run's cancel grace ran out.
    */
   public int lingeringAttempts() {
-    return timedAttempts.lingering();
+    return services.lingering().count();
   }
 
   /**

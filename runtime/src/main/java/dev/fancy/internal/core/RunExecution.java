@@ -62,6 +62,13 @@ final class RunExecution {
   volatile long finishedNanos;
 
   private volatile boolean stopped;
+  /** Set when the first stop scheduled the end of the cancel grace. */
+  private final java.util.concurrent.atomic.AtomicBoolean graceStarted =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile Ticker.Scheduled graceTimer;
+  private volatile Ticker.Scheduled deadlineTimer;
+  /** Whether the run was stopped because its deadline passed. */
+  volatile boolean deadlinePassed;
   /** For a child run, which one it is ("element 3", "branch fast"), for messages; else null. */
   private volatile String label;
   volatile String stopReason;
@@ -116,6 +123,13 @@ final class RunExecution {
     }
     if (parent == null) {
       listeners.runStarted(runId, plan.workflow.name());
+      java.time.Duration deadline = options.deadline();
+      if (deadline != null) {
+        deadlineTimer = services.ticker().schedule(deadline, () -> {
+          deadlinePassed = true;
+          stop("the run's deadline of " + deadline + " passed");
+        });
+      }
     }
     if (plan.steps.length == 0) {
       complete();
@@ -250,38 +264,48 @@ final class RunExecution {
   /** Runs {@code work} for step {@code s} and settles the step's state from its outcome. */
   private int proceed(int s, StepWork work) {
     state.runsOn(s, Thread.currentThread());
+    Object[] outputs;
     try {
-      Object[] outputs = work.run();
+      outputs = work.run();
       if (outputs == null) {
         // A retry is scheduled: the step stays running without holding this worker.
         state.runsOn(s, null);
         Thread.interrupted();
         return -1;
       }
-      // A step whose code finished keeps its result, even if the run was stopped meanwhile: its
-      // usage is counted (it was paid for) and a durable attempt committed it already.
-      storeOutputs(s, outputs);
     } catch (Throwable t) {
       leave(s);
       attempts.land(s, null); // identical calls waiting for this one compute themselves
       if (isStopped()
           && (t instanceof CancellationException || t instanceof InterruptedException)) {
-        state.settle(s, RunState.CANCELLED, t);
+        if (!state.trySettle(s, RunState.CANCELLED, t)) {
+          return dropAbandoned(s);
+        }
         journal.end(plan.steps[s], StepStatus.CANCELLED, "the run was stopped: " + stopReason);
         listeners.stepCancelled(event(s), "the run was stopped: " + stopReason);
         finish(1);
         return -1;
       }
-      state.settle(s, RunState.FAILED, t);
+      if (!state.trySettle(s, RunState.FAILED, t)) {
+        return dropAbandoned(s);
+      }
       journal.end(plan.steps[s], StepStatus.FAILED, t.getClass().getName() + ": "
           + t.getMessage());
       listeners.stepFailed(event(s), state.lastAttempt(s), t);
       skipDependents(s);
       return -1;
     }
+    if (!state.hold(s)) {
+      leave(s);
+      attempts.land(s, null);
+      return dropAbandoned(s);
+    }
+    // A step whose code finished keeps its result, even if the run was stopped meanwhile: its
+    // usage is counted (it was paid for) and a durable attempt committed it already.
+    storeOutputs(s, outputs);
     leave(s);
     attempts.land(s, null); // a step that led a flight and ended without caching (a fallback)
-    state.settle(s, RunState.SUCCEEDED, null);
+    state.trySettle(s, RunState.SUCCEEDED, null);
     listeners.stepSucceeded(event(s), state.lastAttempt(s));
     int next = -1;
     if (!isStopped()) {
@@ -299,6 +323,18 @@ final class RunExecution {
     }
     finish(1);
     return next;
+  }
+
+  /**
+   * The code of step {@code s}, abandoned when the run's cancel grace ran out, returned at last:
+   * what it produced is dropped (the step was recorded cancelled and the run may have ended).
+   */
+  private int dropAbandoned(int s) {
+    if (state.lingered(s)) {
+      services.lingering().ended("step '" + plan.steps[s].slug() + "' of run " + runId,
+          "was abandoned", (System.nanoTime() - state.end(s)) / 1_000_000);
+    }
+    return -1;
   }
 
   private void leave(int s) {
@@ -363,10 +399,16 @@ final class RunExecution {
     state.addChild(s, child);
   }
 
-  /** Stops the run: pending steps are skipped, running ones interrupted and then cancelled. */
+  /**
+   * Stops the run: pending steps are skipped, running ones interrupted and then cancelled; those
+   * still running when the run's cancel grace ends are abandoned.
+   */
   void stop(String reason) {
     stopReason = reason;
     stopped = true;
+    if (graceStarted.compareAndSet(false, true)) {
+      graceTimer = services.ticker().schedule(options.cancelGrace(), this::abandonRunning);
+    }
     int skipped = 0;
     for (int s = 0; s < plan.steps.length; s++) {
       if (state.trySkip(s, -1)) {
@@ -385,6 +427,30 @@ final class RunExecution {
     }
     if (skipped > 0) {
       finish(skipped);
+    }
+  }
+
+  /**
+   * Ends the cancel grace of a stopped run: every step still running is abandoned — recorded
+   * cancelled now, its code left to return on its own (counted as lingering if it holds a
+   * thread), its result then dropped — so the run can end.
+   */
+  private void abandonRunning() {
+    String why = "abandoned: its code ignored the interrupt for " + options.cancelGrace()
+        + " after the run was stopped: " + stopReason;
+    int abandoned = 0;
+    for (int s = 0; s < plan.steps.length; s++) {
+      if (state.tryAbandon(s, System.nanoTime(), new CancellationException(why))) {
+        if (state.lingered(s)) {
+          services.lingering().started();
+        }
+        abandoned++;
+        journal.end(plan.steps[s], StepStatus.CANCELLED, why);
+        listeners.stepCancelled(event(s), why);
+      }
+    }
+    if (abandoned > 0) {
+      finish(abandoned);
     }
   }
 
@@ -421,6 +487,8 @@ final class RunExecution {
 
   private void complete() {
     finishedNanos = System.nanoTime();
+    cancel(deadlineTimer);
+    cancel(graceTimer);
     RunResult runResult = new RunSnapshot(this).result(options.labels());
     if (parent == null) {
       listeners.runFinished(runResult);
@@ -438,6 +506,12 @@ final class RunExecution {
               + " in all" : ""), runResult, total));
     } else {
       result.complete(runResult);
+    }
+  }
+
+  private static void cancel(Ticker.Scheduled timer) {
+    if (timer != null) {
+      timer.cancel();
     }
   }
 

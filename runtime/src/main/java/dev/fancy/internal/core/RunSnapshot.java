@@ -62,7 +62,8 @@ final class RunSnapshot implements RunResult.Values {
     this.fallbackUsed = new boolean[n];
     this.childRuns = newLists(n);
     for (int s = 0; s < n; s++) {
-      state[s] = live.status(s);
+      int status = live.status(s);
+      state[s] = status == RunState.CLAIMED ? RunState.RUNNING : status;
       startNanos[s] = live.start(s);
       endNanos[s] = live.end(s);
       errors[s] = live.error(s);
@@ -101,7 +102,7 @@ final class RunSnapshot implements RunResult.Values {
     ErrorInfo error = null;
     if (status == RunStatus.CANCELLED) {
       error = ErrorInfo.of(run.usage.atBreach() != null ? ErrorInfo.USAGE_LIMIT
-          : ErrorInfo.CANCELLED, stopReason);
+          : run.deadlinePassed ? ErrorInfo.DEADLINE : ErrorInfo.CANCELLED, stopReason);
     } else if (status == RunStatus.FAILED) {
       for (int s = 0; s < state.length && error == null; s++) {
         if (state[s] == RunState.FAILED) {
@@ -175,16 +176,27 @@ final class RunSnapshot implements RunResult.Values {
     Duration duration = Duration.ofNanos(endNanos[s] - startNanos[s]);
     StepStatus status = switch (state[s]) {
       case RunState.SUCCEEDED -> StepStatus.SUCCEEDED;
-      case RunState.CANCELLED -> StepStatus.CANCELLED;
+      case RunState.CANCELLED, RunState.ABANDONED -> StepStatus.CANCELLED;
       default -> StepStatus.FAILED;
     };
     ErrorInfo error = switch (status) {
       case SUCCEEDED -> null;
-      case CANCELLED -> ErrorInfo.of(ErrorInfo.CANCELLED,
-          "cancelled because the run was stopped: " + stopReason);
+      case CANCELLED -> ErrorInfo.of(ErrorInfo.CANCELLED, state[s] == RunState.ABANDONED
+          ? errors[s].getMessage() : "cancelled because the run was stopped: " + stopReason);
       default -> errorOf(s);
     };
     List<AttemptRecord> attempts = attemptRecords[s];
+    if (state[s] == RunState.ABANDONED) {
+      // The attempt in flight never ended: it is closed as abandoned when the grace ran out.
+      List<AttemptRecord> ended = attempts == null ? List.of() : attempts;
+      int number = ended.isEmpty() ? 1 : ended.get(ended.size() - 1).attempt() + 1;
+      List<AttemptRecord> all = new java.util.ArrayList<>(ended);
+      Instant from = ended.isEmpty() ? start : ended.get(ended.size() - 1).endedAt();
+      all.add(new AttemptRecord(number, AttemptStatus.ABANDONED,
+          run.runId + ":" + step.id() + ":" + number, from, end, Duration.between(from, end),
+          error, Usage.NONE));
+      attempts = List.copyOf(all);
+    }
     if (attempts == null) {
       // The fast path ran exactly one attempt and kept no list; a restored step ran none here.
       attempts = List.of(new AttemptRecord(1, status == StepStatus.SUCCEEDED
@@ -205,7 +217,8 @@ final class RunSnapshot implements RunResult.Values {
       if (state[s] != RunState.SUCCEEDED) {
         throw new IllegalStateException("cell '" + cell.alias() + "' has no value: step '"
             + producer.slug() + "' " + (state[s] == RunState.FAILED ? "failed"
-                : state[s] == RunState.CANCELLED ? "was cancelled" : "was skipped")
+                : state[s] == RunState.CANCELLED || state[s] == RunState.ABANDONED
+                    ? "was cancelled" : "was skipped")
             + " in run " + run.runId);
       }
     }

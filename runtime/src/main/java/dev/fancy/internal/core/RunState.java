@@ -13,9 +13,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * use, child runs and the thread running it. Nothing else writes these arrays; a
  * {@link RunSnapshot} copies them.
  *
- * <p>Statuses change by compare-and-set, so a step starts, is skipped or settles once. The other
- * fields of a step are written by the one thread that holds it ({@link #tryStart} to
- * {@link #settle}) and read after its status changed, which is the happens-before edge.
+ * <p>Statuses change by compare-and-set, so a step starts, is skipped, is abandoned or settles
+ * once. The other fields of a step are written by the one thread that holds it ({@link #tryStart}
+ * to {@link #trySettle}) and read after its status changed, which is the happens-before edge. A
+ * step's own thread and the run's grace timer race for a running step: the thread
+ * {@link #tryClaim claims} it before each write of the step's end, the timer
+ * {@link #tryAbandon abandons} it; whoever comes first wins.
  */
 final class RunState {
 
@@ -25,6 +28,16 @@ final class RunState {
   static final int FAILED = 3;
   static final int SKIPPED = 4;
   static final int CANCELLED = 5;
+  /**
+   * Running, and its thread is ending it now (writing its attempt's end to the journal, or
+   * settling it): the grace timer leaves it alone. Reads as {@link #RUNNING}.
+   */
+  static final int CLAIMED = 6;
+  /**
+   * Stopped with the run while its code still ran past the cancel grace; the code's eventual
+   * result is dropped. Reads as cancelled.
+   */
+  static final int ABANDONED = 7;
 
   private final AtomicIntegerArray status;
   private final long[] startNanos;
@@ -37,6 +50,8 @@ final class RunState {
   private final boolean[] cacheHit;
   private final boolean[] fallbackUsed;
   private final AtomicReferenceArray<Thread> running;
+  /** Per abandoned step, whether its code held a thread then (it lingers until it returns). */
+  private final boolean[] lingered;
   /** Per control-flow step, its child runs; null for other steps. */
   private final List<ChildRun>[] children;
 
@@ -51,6 +66,7 @@ final class RunState {
     this.cacheHit = new boolean[steps];
     this.fallbackUsed = new boolean[steps];
     this.running = new AtomicReferenceArray<>(steps);
+    this.lingered = new boolean[steps];
     this.children = new List[steps];
   }
 
@@ -96,20 +112,78 @@ final class RunState {
 
   /** Step {@code s}'s code is no longer on a thread; it ended at {@code nanos}. */
   void left(int s, long nanos) {
-    endNanos[s] = nanos;
+    if (status.get(s) != ABANDONED) {
+      endNanos[s] = nanos;
+    }
     running.set(s, null);
   }
 
   /**
-   * Settles step {@code s} as {@link #SUCCEEDED}, {@link #FAILED} or {@link #CANCELLED}.
+   * Claims running step {@code s} for its own thread, so the grace timer cannot abandon it while
+   * the thread writes its end; {@link #release} or {@link #trySettle} ends the claim.
+   *
+   * @return false if the step was abandoned: its thread must drop what it has
+   */
+  boolean tryClaim(int s) {
+    return status.compareAndSet(s, RUNNING, CLAIMED);
+  }
+
+  /**
+   * Makes sure the caller holds running step {@code s}: it claimed it already (only a step's own
+   * thread claims it), or claims it now.
+   *
+   * @return false if the step was abandoned
+   */
+  boolean hold(int s) {
+    return status.get(s) == CLAIMED || tryClaim(s);
+  }
+
+  /**
+   * Ends the caller's claim, if it holds one, without settling (the step goes on: a retry's
+   * backoff, a fallback).
+   */
+  void release(int s) {
+    status.compareAndSet(s, CLAIMED, RUNNING);
+  }
+
+  /**
+   * Settles step {@code s} as {@link #SUCCEEDED}, {@link #FAILED} or {@link #CANCELLED}, unless
+   * it was abandoned; the caller may hold a claim on it.
    *
    * @param error its error, or null
+   * @return whether this call settled it (false: it was abandoned)
    */
-  void settle(int s, int outcome, Throwable error) {
+  boolean trySettle(int s, int outcome, Throwable error) {
+    if (!hold(s)) {
+      return false;
+    }
     if (error != null) {
       errors[s] = error;
     }
     status.set(s, outcome);
+    return true;
+  }
+
+  /**
+   * Abandons running step {@code s} at {@code nanos} unless its thread claimed it: the step is
+   * cancelled with {@code why}, and its code's eventual result will be dropped.
+   *
+   * @return whether this call abandoned it
+   */
+  boolean tryAbandon(int s, long nanos, Throwable why) {
+    if (!status.compareAndSet(s, RUNNING, CLAIMED)) {
+      return false;
+    }
+    endNanos[s] = nanos;
+    errors[s] = why;
+    lingered[s] = running.get(s) != null;
+    status.set(s, ABANDONED);
+    return true;
+  }
+
+  /** Whether abandoned step {@code s}'s code held a thread when it was abandoned. */
+  boolean lingered(int s) {
+    return lingered[s];
   }
 
   /**

@@ -99,6 +99,18 @@ final class StepAttempts {
     return frame.build();
   }
 
+  /**
+   * Holds running step {@code s} for this thread before it writes the end of an attempt to the
+   * journal, so a stopped run's grace cannot end the step in the middle.
+   *
+   * @throws AttemptAbandonedException if the grace ended it already: nothing is written
+   */
+  private void hold(int s) {
+    if (!run.state.hold(s)) {
+      throw new AttemptAbandonedException(plan.steps[s].slug());
+    }
+  }
+
   /** One attempt, no policies, no interceptors: the fast path. */
   private Object[] plain(int s, Object[] args) throws Exception {
     WorkflowStep step = plan.steps[s];
@@ -111,14 +123,18 @@ final class StepAttempts {
     try {
       outputs = invoke(s, frame(s, 1, meter, journaled), args);
       if (journaled != null) {
+        hold(s);
         run.journal.commit(step, journaled, encode(outputs), run.journaled(s, meter.snapshot()));
       }
-    } catch (RunHaltedException e) {
+    } catch (RunHaltedException | AttemptAbandonedException e) {
       run.account(s, meter.snapshot());
       throw e;
     } catch (Exception e) {
       Usage used = meter.snapshot();
       run.account(s, used);
+      if (journaled != null) {
+        hold(s);
+      }
       run.journal.failure(step, journaled, e, run.journaled(s, used), true);
       throw e;
     }
@@ -220,10 +236,11 @@ final class StepAttempts {
       Usage used = meter.snapshot();
       if (error == null && journaled != null) {
         try {
+          hold(s);
           run.journal.commit(step, journaled, encode(outputs), run.journaled(s, used));
         } catch (AttemptRejectedException rejected) {
           error = rejected;
-        } catch (RunHaltedException halted) {
+        } catch (RunHaltedException | AttemptAbandonedException halted) {
           run.account(s, used);
           throw halted;
         }
@@ -249,10 +266,16 @@ final class StepAttempts {
       run.listeners.attemptFailed(run.event(s), attempt, error);
       boolean retry = attempt < options.maxAttempts() && !run.isStopped()
           && options.retry().retries(error);
-      run.journal.failure(step, journaled, error, run.journaled(s, used),
-          !retry && plan.fallbacks[s] == null);
+      if (journaled != null) {
+        hold(s);
+        run.journal.failure(step, journaled, error, run.journaled(s, used),
+            !retry && plan.fallbacks[s] == null);
+      }
       if (!retry) {
         break;
+      }
+      if (journaled != null) {
+        run.state.release(s); // the grace may end the step while it waits for its backoff
       }
       Duration delay = options.retry().backoff(attempt, ThreadLocalRandom.current().nextDouble());
       run.listeners.retryScheduled(run.event(s), attempt + 1, delay);
@@ -359,17 +382,24 @@ final class StepAttempts {
       return decode(s, journaled.committedOutputs());
     }
     UsageMeter meter = new UsageMeter();
+    run.state.release(s); // the grace may end the fallback too
     try {
       Object[] outputs = plan.fallbacks[s].invoker()
           .invoke(frame(s, attemptsMade + 1, meter, journaled), fallbackArgs);
       requireOutputs(s, outputs, "the fallback " + plan.fallbacks[s].key());
-      run.journal.commit(step, journaled, encode(outputs), meter.snapshot());
+      if (journaled != null) {
+        hold(s);
+        run.journal.commit(step, journaled, encode(outputs), meter.snapshot());
+      }
       run.state.markFallbackUsed(s);
       return outputs;
-    } catch (RunHaltedException e) {
+    } catch (RunHaltedException | AttemptAbandonedException e) {
       throw e;
     } catch (Exception e) {
       e.addSuppressed(failure);
+      if (journaled != null) {
+        hold(s);
+      }
       run.journal.failure(step, journaled, e, meter.snapshot(), true);
       throw e;
     } finally {

@@ -14,20 +14,16 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs attempts that have a timeout, each on a thread of its own, at most {@code maxThreads} at a
  * time (threads are created on demand and end after 30 s idle). When every thread is taken, the
  * next timed attempt waits for one, first come first served; its timeout counts from when its
  * code starts, not from when it was queued. An attempt that times out is interrupted; if its code
- * ignores the interrupt it keeps its thread: such lingering attempts are counted
- * ({@link #lingering()}) and logged when they finally end.
+ * ignores the interrupt it keeps its thread: such attempts are counted as {@link Lingering} and
+ * logged when they finally end.
  */
 final class TimedAttempts {
-
-  private static final Logger LOG = LoggerFactory.getLogger(TimedAttempts.class);
 
   private static final int NOT_STARTED = 0;
   private static final int RUNNING = 1;
@@ -36,10 +32,11 @@ final class TimedAttempts {
 
   private final Ticker ticker;
   private final LazyThreadPool<ThreadPoolExecutor> pool;
-  private final AtomicInteger lingering = new AtomicInteger();
+  private final Lingering lingering;
 
-  TimedAttempts(int maxThreads, Ticker ticker) {
+  TimedAttempts(int maxThreads, Ticker ticker, Lingering lingering) {
     this.ticker = ticker;
+    this.lingering = lingering;
     this.pool = new LazyThreadPool<>("fancy-attempt-", threads -> {
       ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 30,
           TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
@@ -88,9 +85,8 @@ final class TimedAttempts {
           outcome.completeExceptionally(error);
         }
       } else {
-        lingering.decrementAndGet();
-        LOG.warn("attempt {} of step '{}' ended {} ms after it timed out; its code ignored "
-            + "the interrupt", attempt, slug, (System.nanoTime() - timedOutAt[0]) / 1_000_000);
+        lingering.ended("attempt " + attempt + " of step '" + slug + "'", "timed out",
+            (System.nanoTime() - timedOutAt[0]) / 1_000_000);
       }
     }, null);
     call.set(task);
@@ -125,7 +121,7 @@ final class TimedAttempts {
     timedOutAt[0] = System.nanoTime();
     boolean claimed;
     if (state.compareAndSet(RUNNING, TIMED_OUT)) {
-      lingering.incrementAndGet();
+      lingering.started();
       claimed = true;
     } else {
       claimed = state.compareAndSet(NOT_STARTED, TIMED_OUT);
@@ -134,11 +130,6 @@ final class TimedAttempts {
       call.cancel(true);
     }
     return claimed;
-  }
-
-  /** Attempts that timed out and whose code has not ended yet. */
-  int lingering() {
-    return lingering.get();
   }
 
   void shutdown() {
