@@ -27,6 +27,7 @@ public final class ExecutionFrame {
   private final UsageMeter usage;
   private final ChunkSink chunks;
   private final CancellationSignal cancellation;
+  private final Runnable heartbeats;
   private Logger logger;
 
   private ExecutionFrame(Builder builder) {
@@ -39,6 +40,7 @@ public final class ExecutionFrame {
     this.usage = builder.usage;
     this.chunks = builder.chunks;
     this.cancellation = builder.cancellation;
+    this.heartbeats = builder.heartbeats;
   }
 
   /** A builder for a frame of {@code step}; everything else has a neutral default. */
@@ -121,6 +123,18 @@ public final class ExecutionFrame {
     chunks.emit(chunk);
   }
 
+  /**
+   * Reports that this attempt is alive and making progress (the idea of Temporal's activity
+   * heartbeat). A step whose options set a heartbeat timeout ({@code @Timeout(heartbeat = ...)}
+   * or {@code StepOptions.withHeartbeatTimeout}) must call it at least that often, counted from
+   * the attempt's start; an attempt that goes longer without one is taken as hung: interrupted,
+   * recorded {@code TIMED_OUT} and retried per its retry policy. Without a heartbeat timeout it
+   * does nothing. Cheap (one volatile write): call it as often as convenient.
+   */
+  public void heartbeat() {
+    heartbeats.run();
+  }
+
   /** Whether the run was cancelled; long steps should check it. */
   public CancellationSignal cancellation() {
     return cancellation;
@@ -152,6 +166,7 @@ public final class ExecutionFrame {
     private UsageMeter usage = new UsageMeter();
     private ChunkSink chunks = ChunkSink.NONE;
     private CancellationSignal cancellation = CancellationSignal.NEVER;
+    private Runnable heartbeats = () -> { };
 
     private Builder(WorkflowStep step) {
       this.step = Objects.requireNonNull(step, "step == null");
@@ -209,6 +224,12 @@ public final class ExecutionFrame {
     /** The cancellation signal; default never raised. */
     public Builder cancellation(CancellationSignal cancellation) {
       this.cancellation = Objects.requireNonNull(cancellation, "cancellation == null");
+      return this;
+    }
+
+    /** Where {@link ExecutionFrame#heartbeat()} reports; default nowhere. */
+    public Builder heartbeats(Runnable heartbeats) {
+      this.heartbeats = Objects.requireNonNull(heartbeats, "heartbeats == null");
       return this;
     }
 

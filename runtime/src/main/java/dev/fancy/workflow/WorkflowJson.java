@@ -70,19 +70,23 @@ final class WorkflowJson {
   record FlowDocument(FlowStep.Kind kind, FlowStep.Settings settings,
       LinkedHashMap<String, WorkflowDocument> children) {}
 
-  @JsonPropertyOrder({"retry", "timeout", "cache", "validators", "fallback"})
+  @JsonPropertyOrder({"retry", "timeout", "heartbeatTimeout", "cache", "validators", "fallback"})
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  record OptionsDocument(RetryPolicy retry, Duration timeout, Boolean cache,
+  record OptionsDocument(RetryPolicy retry, Duration timeout,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      Duration heartbeatTimeout, Boolean cache,
       List<StepOptions.Validation> validators, StepOptions.StepRef fallback) {
 
     static OptionsDocument of(StepOptions options) {
       return options.equals(StepOptions.DEFAULT) ? null : new OptionsDocument(options.retry(),
-          options.timeout(), options.cache(), options.validators(), options.fallback());
+          options.timeout(), options.heartbeatTimeout(), options.cache(), options.validators(),
+          options.fallback());
     }
 
     StepOptions toOptions() {
-      return new StepOptions(retry, timeout, cache, validators == null ? List.of() : validators,
-          fallback);
+      return new StepOptions(retry, timeout, heartbeatTimeout, cache,
+          validators == null ? List.of() : validators, fallback);
     }
   }
 

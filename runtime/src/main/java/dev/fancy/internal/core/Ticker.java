@@ -27,6 +27,11 @@ public interface Ticker {
   /** Runs {@code task} once {@code delay} has passed on this ticker. */
   Scheduled schedule(Duration delay, Runnable task);
 
+  /** This ticker's monotonic time in nanoseconds (the real ticker: {@link System#nanoTime}). */
+  default long nanoTime() {
+    return System.nanoTime();
+  }
+
   /** The real time: tasks run on the scheduler {@code threads} supplies, after real delays. */
   static Ticker system(Supplier<? extends ScheduledExecutorService> threads) {
     return (delay, task) -> {
