@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The default timeout of each attempt of a {@code @Step} method: an attempt running longer is
- * interrupted and recorded as timed out (and retried if the retry policy allows). A workflow step
- * can override it.
+ * interrupted and recorded as timed out (and retried if the retry policy allows). With
+ * {@link #heartbeat()}, an attempt must also call {@code frame.heartbeat()} at least that often
+ * (Temporal's activity heartbeat timeout), or it is taken as hung and timed out the same way. A
+ * workflow step can override both.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -20,6 +22,12 @@ public @interface Timeout {
   /** The longest an attempt may run, in {@link #unit()}s; greater than zero. */
   long value();
 
-  /** The unit of {@link #value()}; seconds by default. */
+  /** The unit of {@link #value()} and {@link #heartbeat()}; seconds by default. */
   TimeUnit unit() default TimeUnit.SECONDS;
+
+  /**
+   * The longest an attempt may go without {@code frame.heartbeat()}, in {@link #unit()}s,
+   * counted from its start and from each heartbeat; 0 (the default) for no heartbeat timeout.
+   */
+  long heartbeat() default 0;
 }

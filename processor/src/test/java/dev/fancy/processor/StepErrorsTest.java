@@ -518,4 +518,46 @@ class StepErrorsTest {
         .inFile(file)
         .onLineContaining("value = 0)");
   }
+
+  @Test
+  void negativeHeartbeatTimeout() {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "import dev.fancy.annotations.Timeout;",
+        "public class Steps {",
+        "  @Step",
+        "  @Timeout(value = 60,",
+        "      heartbeat = -5)",
+        "  public static int twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation)
+        .hadErrorContaining("@Timeout on @Step method Steps.twice has heartbeat = -5 SECONDS; a "
+            + "heartbeat timeout must be longer than zero. Use a positive value, or 0 (the "
+            + "default) for none")
+        .inFile(file)
+        .onLineContaining("heartbeat = -5)");
+  }
+
+  @Test
+  void aHeartbeatTimeoutBecomesTheStepsDefault() throws Exception {
+    JavaFileObject file = source("Steps",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "import dev.fancy.annotations.Timeout;",
+        "public class Steps {",
+        "  @Step",
+        "  @Timeout(value = 60, heartbeat = 5)",
+        "  public static int twice(int x) { return 2 * x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).succeeded();
+    String module = compilation.generatedSourceFiles().stream()
+        .filter(f -> f.getName().endsWith("StepModule.java")).findFirst().orElseThrow()
+        .getCharContent(true).toString();
+    com.google.common.truth.Truth.assertThat(module)
+        .contains(".withTimeout(Duration.ofNanos(60000000000L))"
+            + ".withHeartbeatTimeout(Duration.ofNanos(5000000000L))");
+  }
 }

@@ -7,12 +7,15 @@ import java.util.List;
  *
  * @param retry the retry policy, or null without {@code @Retry}
  * @param timeoutNanos the timeout per attempt in nanoseconds, or null without {@code @Timeout}
+ * @param heartbeatNanos the heartbeat timeout in nanoseconds, or null without
+ *     {@code @Timeout(heartbeat = ...)}
  * @param cached whether the step has {@code @Cached}
  */
-public record OptionsModel(RetryModel retry, Long timeoutNanos, boolean cached) {
+public record OptionsModel(RetryModel retry, Long timeoutNanos, Long heartbeatNanos,
+    boolean cached) {
 
   /** No policies. */
-  public static final OptionsModel NONE = new OptionsModel(null, null, false);
+  public static final OptionsModel NONE = new OptionsModel(null, null, null, false);
 
   /** Whether no policy is set. */
   public boolean isEmpty() {

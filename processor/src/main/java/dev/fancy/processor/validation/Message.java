@@ -69,6 +69,9 @@ public enum Message {
   TIMEOUT_INVALID(
       "@Timeout on @Step method %s is %d %s; a timeout must be longer than zero. Use a positive "
           + "value, or remove @Timeout"),
+  HEARTBEAT_INVALID(
+      "@Timeout on @Step method %s has heartbeat = %d %s; a heartbeat timeout must be longer than "
+          + "zero. Use a positive value, or 0 (the default) for none"),
   UNRESOLVED_TYPE(
       "@Step method %s uses the type %s, which could not be resolved. Check the earlier "
           + "compilation errors, or whether a generated type is missing"),

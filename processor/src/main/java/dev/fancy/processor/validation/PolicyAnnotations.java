@@ -61,6 +61,11 @@ public final class PolicyAnnotations {
       report.error(method, mirror, value(mirror, "value"), Message.TIMEOUT_INVALID, name,
           timeout.value(), timeout.unit());
     }
+    if (timeout != null && timeout.heartbeat() < 0) {
+      AnnotationMirror mirror = mirror(method, Timeout.class);
+      report.error(method, mirror, value(mirror, "heartbeat"), Message.HEARTBEAT_INVALID, name,
+          timeout.heartbeat(), timeout.unit());
+    }
   }
 
   private static void retryError(ExecutableElement method, AnnotationMirror mirror,
@@ -91,6 +96,8 @@ public final class PolicyAnnotations {
     Timeout timeout = method.getAnnotation(Timeout.class);
     return new OptionsModel(retryModel,
         timeout == null ? null : timeout.unit().toNanos(timeout.value()),
+        timeout == null || timeout.heartbeat() == 0 ? null
+            : timeout.unit().toNanos(timeout.heartbeat()),
         method.getAnnotation(Cached.class) != null);
   }
 

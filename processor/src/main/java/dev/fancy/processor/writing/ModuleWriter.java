@@ -159,7 +159,10 @@ public final class ModuleWriter {
     return type.build();
   }
 
-  /** {@code StepOptions.DEFAULT.withRetry(...).withTimeout(...).withCache(true)}. */
+  /**
+   * {@code StepOptions.DEFAULT.withRetry(...).withTimeout(...).withHeartbeatTimeout(...)
+   * .withCache(true)}.
+   */
   private static CodeBlock defaults(OptionsModel options) {
     CodeBlock.Builder code = CodeBlock.builder().add("$T.DEFAULT", RuntimeTypes.STEP_OPTIONS);
     OptionsModel.RetryModel retry = options.retry();
@@ -172,6 +175,10 @@ public final class ModuleWriter {
     }
     if (options.timeoutNanos() != null) {
       code.add(".withTimeout($T.ofNanos($LL))", RuntimeTypes.DURATION, options.timeoutNanos());
+    }
+    if (options.heartbeatNanos() != null) {
+      code.add(".withHeartbeatTimeout($T.ofNanos($LL))", RuntimeTypes.DURATION,
+          options.heartbeatNanos());
     }
     if (options.cached()) {
       code.add(".withCache(true)");

@@ -334,7 +334,7 @@ final class ExecutionPlan {
       bindFallback(s, registry, effective.fallback(), problems);
     }
     guarded[s] = effective.maxAttempts() > 1 || effective.timeout() != null
-        || validators[s].length > 0 || effective.cached() || effective.fallback() != null;
+        || effective.heartbeatTimeout() != null || validators[s].length > 0 || effective.cached() || effective.fallback() != null;
   }
 
   /**

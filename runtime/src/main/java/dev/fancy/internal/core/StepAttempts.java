@@ -85,6 +85,12 @@ final class StepAttempts {
 
   private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
       StepJournal.JournalAttempt journaled) {
+    return frame(s, attempt, meter, journaled, null);
+  }
+
+  /** As above, with the heartbeat the frame reports to (null: none). */
+  private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
+      StepJournal.JournalAttempt journaled, Heartbeat heartbeat) {
     // A journaled attempt is numbered across every process that ran the step, as its key is.
     ExecutionFrame.Builder frame = ExecutionFrame.builder(plan.steps[s]).runId(run.runId)
         .attempt(journaled != null ? journaled.attempt() : attempt).usage(meter)
@@ -92,6 +98,9 @@ final class StepAttempts {
         .cancellation(run.cancellation);
     if (journaled != null) {
       frame.idempotencyKey(journaled.idempotencyKey());
+    }
+    if (heartbeat != null) {
+      frame.heartbeats(heartbeat);
     }
     WorkflowStep event = run.event(s);
     long[] sequence = new long[1];
@@ -224,12 +233,14 @@ final class StepAttempts {
       Object[] attemptArgs = loop.snapshot == null ? loop.args : InputCopies.copies(loop.args,
           loop.snapshot, plan.argType, plan.argStart[s], run.services.codec());
       UsageMeter meter = new UsageMeter();
-      ExecutionFrame frame = frame(s, attempt, meter, journaled);
+      Heartbeat heartbeat = options.heartbeatTimeout() == null ? null
+          : new Heartbeat(run.services.ticker());
+      ExecutionFrame frame = frame(s, attempt, meter, journaled, heartbeat);
       long start = System.nanoTime();
       Object[] outputs = null;
       Throwable error = null;
       try {
-        outputs = attempt(s, frame, attemptArgs, options);
+        outputs = attempt(s, frame, attemptArgs, options, heartbeat);
       } catch (Throwable t) {
         error = t;
       }
@@ -305,8 +316,8 @@ final class StepAttempts {
     throw failure;
   }
 
-  private Object[] attempt(int s, ExecutionFrame frame, Object[] args, StepOptions options)
-      throws Throwable {
+  private Object[] attempt(int s, ExecutionFrame frame, Object[] args, StepOptions options,
+      Heartbeat heartbeat) throws Throwable {
     List<AttemptInterceptor> interceptors = run.services.interceptors();
     for (AttemptInterceptor interceptor : interceptors) {
       try {
@@ -320,9 +331,10 @@ final class StepAttempts {
     Object[] outputs = null;
     Throwable error = null;
     try {
-      outputs = options.timeout() == null ? invoke(s, frame, args)
+      outputs = options.timeout() == null && heartbeat == null ? invoke(s, frame, args)
           : run.services.timedAttempts().call(plan.steps[s].slug(), frame.attempt(),
-              options.timeout(), () -> invoke(s, frame, args));
+              options.timeout(), options.heartbeatTimeout(), heartbeat,
+              () -> invoke(s, frame, args));
       for (ExecutionPlan.Validation validation : plan.validators[s]) {
         String problem = validation.validator().problem(outputs[validation.output()]);
         if (problem != null) {

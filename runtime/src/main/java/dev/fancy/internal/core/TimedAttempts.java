@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs attempts that have a timeout, each on a thread of its own, at most {@code maxThreads} at a
+ * Runs attempts that have a timeout or a heartbeat timeout, each on a thread of its own, at most {@code maxThreads} at a
  * time (threads are created on demand and end after 30 s idle). When every thread is taken, the
  * next timed attempt waits for one, first come first served; its timeout counts from when its
  * code starts, not from when it was queued. An attempt that times out is interrupted; if its code
@@ -46,30 +46,58 @@ final class TimedAttempts {
   }
 
   /**
-   * Runs {@code body} and waits at most {@code timeout} for it.
+   * Runs {@code body} and waits at most {@code timeout} for it, and while {@code heartbeat} (if
+   * any) has not gone {@code heartbeatTimeout} without a beat.
    *
-   * @throws AttemptTimeoutException if it took longer (it was interrupted)
+   * @param timeout the attempt's timeout, or null
+   * @param heartbeatTimeout the longest the attempt may go without a heartbeat, or null
+   * @param heartbeat the attempt's heartbeat (restarted when its code starts), or null
+   * @throws AttemptTimeoutException if it took longer or stopped beating (it was interrupted)
    * @throws CancellationException if this thread was interrupted meanwhile (the run stopped)
-   * @throws IllegalStateException if every thread is taken
+   * @throws IllegalStateException if the engine is closed
    * @throws Throwable whatever {@code body} threw
    */
-  Object[] call(String slug, int attempt, Duration timeout, Callable<Object[]> body)
-      throws Throwable {
+  Object[] call(String slug, int attempt, Duration timeout, Duration heartbeatTimeout,
+      Heartbeat heartbeat, Callable<Object[]> body) throws Throwable {
     AtomicInteger state = new AtomicInteger(NOT_STARTED);
     long[] timedOutAt = new long[1];
     CompletableFuture<Object[]> outcome = new CompletableFuture<>();
     AtomicReference<Future<?>> call = new AtomicReference<>();
     AtomicReference<Ticker.Scheduled> timer = new AtomicReference<>();
+    AtomicReference<Ticker.Scheduled> watch = new AtomicReference<>();
     Runnable timeoutTask = () -> {
       if (abandon(call.get(), state, timedOutAt)) {
         outcome.completeExceptionally(new AttemptTimeoutException(slug, attempt, timeout));
+      }
+    };
+    // Looks at the heartbeat when it is due: a hung attempt is timed out, a beating one is looked
+    // at again one heartbeat timeout after its latest beat.
+    Runnable watchTask = new Runnable() {
+      @Override
+      public void run() {
+        long left = heartbeatTimeout.toNanos() - heartbeat.idleNanos();
+        if (left > 0) {
+          if (state.get() == RUNNING) {
+            watch.set(ticker.schedule(Duration.ofNanos(left), this));
+          }
+        } else if (abandon(call.get(), state, timedOutAt)) {
+          outcome.completeExceptionally(
+              AttemptTimeoutException.noHeartbeat(slug, attempt, heartbeatTimeout));
+        }
       }
     };
     FutureTask<Void> task = new FutureTask<>(() -> {
       if (!state.compareAndSet(NOT_STARTED, RUNNING)) {
         return; // stopped while it waited for a thread
       }
-      timer.set(ticker.schedule(timeout, timeoutTask)); // the timeout counts from here
+      // the timeouts count from here
+      if (timeout != null) {
+        timer.set(ticker.schedule(timeout, timeoutTask));
+      }
+      if (heartbeatTimeout != null) {
+        heartbeat.run();
+        watch.set(ticker.schedule(heartbeatTimeout, watchTask));
+      }
       Object[] result = null;
       Throwable error = null;
       try {
@@ -104,10 +132,14 @@ final class TimedAttempts {
       abandon(call.get(), state, timedOutAt);
       throw new CancellationException("the run was stopped while step '" + slug + "' ran");
     } finally {
-      Ticker.Scheduled scheduled = timer.get();
-      if (scheduled != null) {
-        scheduled.cancel();
-      }
+      cancel(timer.get());
+      cancel(watch.get());
+    }
+  }
+
+  private static void cancel(Ticker.Scheduled scheduled) {
+    if (scheduled != null) {
+      scheduled.cancel();
     }
   }
 
