@@ -1,6 +1,7 @@
 package dev.fancy.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.frame.Usage;
 import java.time.Duration;
@@ -28,9 +29,49 @@ import java.util.UUID;
  * @param delay for {@link Type#RETRY_SCHEDULED}, the backoff before the next attempt
  * @param usage for step and run ends, what was reported (the step's, or the run's total)
  * @param chunk for {@link Type#CHUNK}, the chunk as JSON
+ * @param child for an event of a child run (a map element, a branch, a loop iteration, a
+ *     sub-workflow) or about one ({@link Type#CHILD_RUN_STARTED}, {@link Type#CHILD_RUN_FINISHED}):
+ *     which child run, started by which step of which run, at which position; null for events of
+ *     the top-level run itself. {@link #runId()} is always the top-level run, whose sequence
+ *     numbers every event
  */
 public record RunEvent(long sequence, UUID runId, Instant at, Type type, UUID stepId, String slug,
-    int attempt, String status, ErrorInfo error, Duration delay, Usage usage, JsonNode chunk) {
+    int attempt, String status, ErrorInfo error, Duration delay, Usage usage, JsonNode chunk,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Child child) {
+
+  /**
+   * The child run an event belongs to.
+   *
+   * @param runId the child run's ID
+   * @param parentRunId the run whose control-flow step started it: the top-level run, or for a
+   *     nested group the enclosing child run
+   * @param parentStepId that control-flow step (a {@code Flow.map}, {@code parallel},
+   *     {@code route}, loop, conditional or sub-workflow step)
+   * @param label which child it is: {@code "element 3"}, {@code "branch fast"},
+   *     {@code "iteration 2"}, {@code "body"}
+   * @param index its position: the element's index from 0, the branch's position among the
+   *     step's branches, the iteration from 1
+   */
+  public record Child(UUID runId, UUID parentRunId, UUID parentStepId, String label, int index) {
+    /**
+     * Checks the fields.
+     *
+     * @throws NullPointerException if an ID or the label is null
+     */
+    public Child {
+      Objects.requireNonNull(runId, "runId == null");
+      Objects.requireNonNull(parentRunId, "parentRunId == null");
+      Objects.requireNonNull(parentStepId, "parentStepId == null");
+      Objects.requireNonNull(label, "label == null");
+    }
+  }
+
+  /** An event of the top-level run itself ({@link #child()} null). */
+  public RunEvent(long sequence, UUID runId, Instant at, Type type, UUID stepId, String slug,
+      int attempt, String status, ErrorInfo error, Duration delay, Usage usage, JsonNode chunk) {
+    this(sequence, runId, at, type, stepId, slug, attempt, status, error, delay, usage, chunk,
+        null);
+  }
 
   /** What a {@link RunEvent} reports. */
   public enum Type {
@@ -55,7 +96,11 @@ public record RunEvent(long sequence, UUID runId, Instant at, Type type, UUID st
     /** The step was running when the run stopped. */
     STEP_CANCELLED,
     /** The run ended; always the last event of a run (until it is resumed). */
-    RUN_FINISHED
+    RUN_FINISHED,
+    /** A child run started ({@link #child()} says which). */
+    CHILD_RUN_STARTED,
+    /** A child run ended; {@code status} is its status. Never a run's last event. */
+    CHILD_RUN_FINISHED
   }
 
   /**
