@@ -36,7 +36,7 @@ final class EventLog implements RunObserver {
 
   /** The details of an event that has more than a type, a step and an attempt. */
   private record Details(String status, ErrorInfo error, Duration delay, Usage usage,
-      JsonNode chunk) {}
+      JsonNode chunk, RunEvent.Child child) {}
 
   /** The subject of a run event (one without a step). */
   private static final Object RUN = new Object();
@@ -134,7 +134,7 @@ final class EventLog implements RunObserver {
         step == null ? null : step.id(), step == null ? null : step.slug(), typeAndAttempt >>> 8,
         details == null ? null : details.status(), details == null ? null : details.error(),
         details == null ? null : details.delay(), details == null ? null : details.usage(),
-        details == null ? null : details.chunk());
+        details == null ? null : details.chunk(), details == null ? null : details.child());
   }
 
   /** The events with {@code sequence >= from} recorded so far, in order, without gaps. */
@@ -188,86 +188,182 @@ final class EventLog implements RunObserver {
     }
   }
 
-  private void append(RunEvent.Type type, WorkflowStep step, int attempt, String status,
-      ErrorInfo error, Duration delay, Usage usage, JsonNode chunk) {
-    append(type, step, attempt, new Details(status, error, delay, usage, chunk));
+  /** The events of the top-level run itself. */
+  private final Scope top = new Scope(null);
+
+  /** What a child run reports: its events carry {@code child}. */
+  @Override
+  public RunObserver child(RunEvent.Child child) {
+    return new Scope(child);
   }
 
   @Override
   public void runStarted(UUID run, String workflowName) {
-    append(RunEvent.Type.RUN_STARTED, null, 0, "RUNNING", null, null, null, null);
+    top.runStarted(run, workflowName);
   }
 
   @Override
   public void runFinished(RunResult result) {
-    append(RunEvent.Type.RUN_FINISHED, null, 0, result.status().name(),
-        result.info().error(), null, result.usage(), null);
+    top.runFinished(result);
   }
 
   @Override
   public void stepStarted(WorkflowStep step) {
-    append(RunEvent.Type.ATTEMPT_STARTED, step, 1, RUNNING_NOW);
+    top.stepStarted(step);
   }
 
   @Override
   public void chunk(WorkflowStep step, int attempt, long sequence, Object chunk) {
-    JsonNode json;
-    try {
-      json = codec.toTree(chunk);
-    } catch (RuntimeException e) {
-      json = TextNode.valueOf(String.valueOf(chunk));
-    }
-    append(RunEvent.Type.CHUNK, step, attempt, null, null, null, null, json);
+    top.chunk(step, attempt, sequence, chunk);
   }
 
   @Override
   public void attemptFailed(WorkflowStep step, int attempt, Throwable error) {
-    append(RunEvent.Type.ATTEMPT_FAILED, step, attempt, StepStatus.RUNNING.name(),
-        ErrorInfo.of(error, true), null, null, null);
+    top.attemptFailed(step, attempt, error);
   }
 
   @Override
   public void retryScheduled(WorkflowStep step, int nextAttempt, Duration delay) {
-    append(RunEvent.Type.RETRY_SCHEDULED, step, nextAttempt, StepStatus.PENDING.name(), null,
-        delay, null, null);
+    top.retryScheduled(step, nextAttempt, delay);
   }
 
   @Override
   public void cacheHit(WorkflowStep step) {
-    append(RunEvent.Type.CACHE_HIT, step, 0, StepStatus.RUNNING.name(), null, null, null, null);
+    top.cacheHit(step);
   }
 
   @Override
   public void attemptStarted(WorkflowStep step, int attempt) {
-    append(RunEvent.Type.ATTEMPT_STARTED, step, attempt, RUNNING_NOW);
+    top.attemptStarted(step, attempt);
   }
 
   @Override
   public void stepSucceeded(WorkflowStep step, int attempt) {
-    append(RunEvent.Type.STEP_SUCCEEDED, step, attempt, SUCCEEDED);
+    top.stepSucceeded(step, attempt);
   }
-
-  private static final Details RUNNING_NOW =
-      new Details(StepStatus.RUNNING.name(), null, null, null, null);
-  private static final Details SUCCEEDED =
-      new Details(StepStatus.SUCCEEDED.name(), null, null, null, null);
 
   @Override
   public void stepFailed(WorkflowStep step, int attempt, Throwable error) {
-    append(RunEvent.Type.STEP_FAILED, step, attempt, StepStatus.FAILED.name(),
-        ErrorInfo.of(error, false), null, null, null);
+    top.stepFailed(step, attempt, error);
   }
 
   @Override
   public void stepSkipped(WorkflowStep step, String reason) {
-    append(RunEvent.Type.STEP_SKIPPED, step, 0, StepStatus.SKIPPED.name(),
-        ErrorInfo.of(ErrorInfo.SKIPPED, reason), null, null, null);
+    top.stepSkipped(step, reason);
   }
 
   @Override
   public void stepCancelled(WorkflowStep step, String reason) {
-    append(RunEvent.Type.STEP_CANCELLED, step, 0, StepStatus.CANCELLED.name(),
-        ErrorInfo.of(ErrorInfo.CANCELLED, reason), null, null, null);
+    top.stepCancelled(step, reason);
+  }
+
+  private static final Details RUNNING_NOW =
+      new Details(StepStatus.RUNNING.name(), null, null, null, null, null);
+  private static final Details SUCCEEDED =
+      new Details(StepStatus.SUCCEEDED.name(), null, null, null, null, null);
+
+  /**
+   * The events of the top-level run ({@code child} null) or of one of its child runs, all
+   * numbered in the top-level run's log. A child run's start and end are CHILD_RUN events, so
+   * RUN_FINISHED stays the log's last event.
+   */
+  private final class Scope implements RunObserver {
+    private final RunEvent.Child child;
+
+    Scope(RunEvent.Child child) {
+      this.child = child;
+    }
+
+    private void append(RunEvent.Type type, WorkflowStep step, int attempt, String status,
+        ErrorInfo error, Duration delay, Usage usage, JsonNode chunk) {
+      EventLog.this.append(type, step, attempt,
+          new Details(status, error, delay, usage, chunk, child));
+    }
+
+    /** A constant detail of the top-level run, or the same with this child. */
+    private Details of(Details constant) {
+      return child == null ? constant : new Details(constant.status(), null, null, null, null,
+          child);
+    }
+
+    @Override
+    public RunObserver child(RunEvent.Child nested) {
+      return new Scope(nested);
+    }
+
+    @Override
+    public void runStarted(UUID run, String workflowName) {
+      append(child == null ? RunEvent.Type.RUN_STARTED : RunEvent.Type.CHILD_RUN_STARTED, null,
+          0, "RUNNING", null, null, null, null);
+    }
+
+    @Override
+    public void runFinished(RunResult result) {
+      append(child == null ? RunEvent.Type.RUN_FINISHED : RunEvent.Type.CHILD_RUN_FINISHED, null,
+          0, result.status().name(), result.info().error(), null, result.usage(), null);
+    }
+
+    @Override
+    public void stepStarted(WorkflowStep step) {
+      EventLog.this.append(RunEvent.Type.ATTEMPT_STARTED, step, 1, of(RUNNING_NOW));
+    }
+
+    @Override
+    public void chunk(WorkflowStep step, int attempt, long sequence, Object chunk) {
+      JsonNode json;
+      try {
+        json = codec.toTree(chunk);
+      } catch (RuntimeException e) {
+        json = TextNode.valueOf(String.valueOf(chunk));
+      }
+      append(RunEvent.Type.CHUNK, step, attempt, null, null, null, null, json);
+    }
+
+    @Override
+    public void attemptFailed(WorkflowStep step, int attempt, Throwable error) {
+      append(RunEvent.Type.ATTEMPT_FAILED, step, attempt, StepStatus.RUNNING.name(),
+          ErrorInfo.of(error, true), null, null, null);
+    }
+
+    @Override
+    public void retryScheduled(WorkflowStep step, int nextAttempt, Duration delay) {
+      append(RunEvent.Type.RETRY_SCHEDULED, step, nextAttempt, StepStatus.PENDING.name(), null,
+          delay, null, null);
+    }
+
+    @Override
+    public void cacheHit(WorkflowStep step) {
+      append(RunEvent.Type.CACHE_HIT, step, 0, StepStatus.RUNNING.name(), null, null, null,
+          null);
+    }
+
+    @Override
+    public void attemptStarted(WorkflowStep step, int attempt) {
+      EventLog.this.append(RunEvent.Type.ATTEMPT_STARTED, step, attempt, of(RUNNING_NOW));
+    }
+
+    @Override
+    public void stepSucceeded(WorkflowStep step, int attempt) {
+      EventLog.this.append(RunEvent.Type.STEP_SUCCEEDED, step, attempt, of(SUCCEEDED));
+    }
+
+    @Override
+    public void stepFailed(WorkflowStep step, int attempt, Throwable error) {
+      append(RunEvent.Type.STEP_FAILED, step, attempt, StepStatus.FAILED.name(),
+          ErrorInfo.of(error, false), null, null, null);
+    }
+
+    @Override
+    public void stepSkipped(WorkflowStep step, String reason) {
+      append(RunEvent.Type.STEP_SKIPPED, step, 0, StepStatus.SKIPPED.name(),
+          ErrorInfo.of(ErrorInfo.SKIPPED, reason), null, null, null);
+    }
+
+    @Override
+    public void stepCancelled(WorkflowStep step, String reason) {
+      append(RunEvent.Type.STEP_CANCELLED, step, 0, StepStatus.CANCELLED.name(),
+          ErrorInfo.of(ErrorInfo.CANCELLED, reason), null, null, null);
+    }
   }
 
   /** One subscriber's cursor; at most one delivery task runs for it at a time. */

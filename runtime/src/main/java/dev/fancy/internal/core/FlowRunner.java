@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.run.ChildRun;
+import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
@@ -110,9 +112,11 @@ final class FlowRunner {
     }
     RunOptions options = new RunOptions(UsageLimits.NONE, null, List.of(),
         run.options.contextRule(), null, Map.of(), null, run.options.cancelGrace());
-    RunExecution child = new RunExecution(plan, Ids.newId(),
+    UUID childId = Ids.newId();
+    RunExecution child = new RunExecution(plan, childId,
         inline ? run.services.inline() : run.services.forChildren(), options, context, run, s,
-        null, Usage.NONE, null, run.listeners);
+        null, Usage.NONE, null,
+        run.listeners.child(new RunEvent.Child(childId, run.runId, step.id(), label, position)));
     child.label(label);
     Future<RunResult> future = child.start(plan.bindSources(bound, run.services.codec()));
     RunResult result;

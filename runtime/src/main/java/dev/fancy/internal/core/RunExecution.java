@@ -121,8 +121,8 @@ final class RunExecution {
     for (int slot = 0; slot < sourceValues.length; slot++) {
       values.put(slot, sourceValues[slot]);
     }
+    listeners.runStarted(runId, plan.workflow.name()); // a child's: a child-run event
     if (parent == null) {
-      listeners.runStarted(runId, plan.workflow.name());
       java.time.Duration deadline = options.deadline();
       if (deadline != null) {
         deadlineTimer = services.ticker().schedule(deadline, () -> {
@@ -490,9 +490,7 @@ final class RunExecution {
     cancel(deadlineTimer);
     cancel(graceTimer);
     RunResult runResult = new RunSnapshot(this).result(options.labels());
-    if (parent == null) {
-      listeners.runFinished(runResult);
-    }
+    listeners.runFinished(runResult); // a child's: a child-run event
     RuntimeException fault = journal.fault();
     if (fault != null) {
       result.completeExceptionally(fault);

@@ -13,6 +13,14 @@ import java.util.UUID;
  */
 interface RunObserver {
 
+  /**
+   * Where a child run of this run reports: the same log, its events marked with {@code child}
+   * (its start and end reported as child-run events).
+   */
+  default RunObserver child(RunEvent.Child child) {
+    return this;
+  }
+
   /** The run's inputs were bound and its first steps are about to start. */
   default void runStarted(UUID runId, String workflowName) {}
 
