@@ -111,6 +111,10 @@ public enum Message {
   PROVIDES_INCOMPLETE(
       "module %s provides %s but not with %s (generated for %s), so %s skips it on the "
           + "module path. Write the clause in module-info.java as: %s"),
+  STEP_CLASS_CASE_CLASH(
+      "@Step methods %s and %s generate the step classes %s and %s, whose class files differ "
+          + "only in case: on a case-insensitive file system (macOS, Windows) one overwrites the "
+          + "other. Rename one of the methods so that the names differ by more than case"),
   SERVICE_FILE_NOT_WRITTEN(
       "cannot write %s, so %s would not find the generated "
           + "modules: %s. Check that the class output directory is writable"),
