@@ -24,8 +24,8 @@ import javax.lang.model.element.TypeElement;
  * an incremental or IDE build compiles only some classes and must not drop the modules of the
  * others. On the module path that file is not read: a named module compiled here must declare
  * {@code provides dev.fancy.registry.StepModule with ...} for the same modules, which
- * {@link ProvidesCheck} verifies. Aggregating for Gradle, which is why it is a processor of its own: {@link StepProcessor}
- * stays isolating.
+ * {@link ProvidesCheck} verifies. Aggregating for Gradle, which is why it is a processor of its
+ * own: {@link StepProcessor} stays isolating.
  */
 @AutoService(Processor.class)
 public final class StepModuleIndexProcessor extends AbstractProcessor {

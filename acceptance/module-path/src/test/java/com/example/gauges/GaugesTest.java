@@ -50,7 +50,8 @@ public class GaugesTest {
   public void aTestStepRegisteredByHandRuns() {
     Cell<Double> limit = Cell.input("limit", Double.class);
     Cell<Double> twice = GaugesTest_DoublingSteps.twice(limit).out();
-    StepRegistry registry = StepRegistry.loadDefault().register(new GaugesTest_DoublingStepModule());
+    StepRegistry registry =
+        StepRegistry.loadDefault().register(new GaugesTest_DoublingStepModule());
     try (Engine engine = Engine.builder().registry(registry).build()) {
       RunResult result = engine.run(Workflow.of("gauges_test.twice", twice),
           Inputs.of(limit, 2.0)).requireSucceeded();

@@ -15,9 +15,9 @@ import javax.lang.model.element.TypeElement;
  * Rules across {@code @Step} methods: two methods of one class may not share a name (their
  * factories would clash) nor generate step classes whose names are equal ignoring case (their
  * class files, {@code <Class>Steps$<Method>Step.class}, would overwrite each other on a
- * case-insensitive file system such as macOS's or Windows's default), and no two methods of one compilation
- * may share a slug and version (one slug may have several versions). Keeps the slugs seen in
- * earlier rounds, so one instance serves a whole compilation.
+ * case-insensitive file system such as macOS's or Windows's default), and no two methods of one
+ * compilation may share a slug and version (one slug may have several versions). Keeps the slugs
+ * seen in earlier rounds, so one instance serves a whole compilation.
  */
 public final class StepClassValidator {
 
