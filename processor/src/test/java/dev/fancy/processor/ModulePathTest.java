@@ -164,4 +164,20 @@ class ModulePathTest {
         "}");
     assertThat(compileModule(List.of(), moduleInfo(), stateful)).succeededWithoutWarnings();
   }
+  @Test
+  void anInvalidStepClassGetsItsOwnErrorNotAProvidesError() {
+    JavaFileObject broken = JavaFileObjects.forSourceLines("com.example.rain.Rain",
+        "package com.example.rain;",
+        "import dev.fancy.annotations.Step;",
+        "public class Rain {",
+        "  @Step static int hidden(int x) { return x; }",
+        "}");
+    Compilation compilation = compileModule(List.of(), moduleInfo("  " + PROVIDES_STEPS), broken);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("@Step method Rain.hidden must be public")
+        .inFile(broken).onLineContaining("int hidden(");
+    // javac adds "cannot find symbol" for the provides clause; nothing blames the clause itself
+    assertThat(compilation.errors().stream().map(e -> e.getMessage(null)).toList().toString())
+        .doesNotContain("provide");
+  }
 }
