@@ -16,7 +16,8 @@ import javax.tools.Diagnostic;
 
 /**
  * Checks that a named module compiled from source declares {@code provides <service> with ...}
- * for every generated module it contains. On the module path {@code ServiceLoader} reads only
+ * for every generated module it contains (a module not generated because its class has errors
+ * is left to those errors). On the module path {@code ServiceLoader} reads only
  * {@code provides} clauses, never {@code META-INF/services} files, so without the clause
  * {@code StepRegistry.loadDefault()} (or {@code WorkflowRegistry.loadDefault()}) finds nothing
  * and every step would be reported unregistered on its own. Instead this reports one error per
@@ -89,6 +90,9 @@ final class ProvidesCheck {
       }
       Map<String, String> missing = new TreeMap<>(entry.getValue());
       missing.keySet().removeAll(declared);
+      // a module not generated (its class has errors) is explained by those errors
+      missing.keySet().removeIf(
+          provider -> environment.getElementUtils().getTypeElement(module, provider) == null);
       if (missing.isEmpty()) {
         continue;
       }
