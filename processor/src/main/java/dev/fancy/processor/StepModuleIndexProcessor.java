@@ -22,8 +22,10 @@ import javax.lang.model.element.TypeElement;
  * only through the {@code Filer}, with every contributing class as an originating element.
  * Entries of an earlier build that still name an existing class are kept, as AutoService does:
  * an incremental or IDE build compiles only some classes and must not drop the modules of the
- * others. Aggregating for Gradle, which is why it is a processor of its own: {@link StepProcessor}
- * stays isolating.
+ * others. On the module path that file is not read: a named module compiled here must declare
+ * {@code provides dev.fancy.registry.StepModule with ...} for the same modules, which
+ * {@link ProvidesCheck} verifies. Aggregating for Gradle, which is why it is a processor of its
+ * own: {@link StepProcessor} stays isolating.
  */
 @AutoService(Processor.class)
 public final class StepModuleIndexProcessor extends AbstractProcessor {
@@ -32,6 +34,8 @@ public final class StepModuleIndexProcessor extends AbstractProcessor {
 
   private final ServiceIndex index =
       new ServiceIndex(GeneratedNames.STEP_MODULE, "StepRegistry.loadDefault()");
+  private final ProvidesCheck provides =
+      new ProvidesCheck(GeneratedNames.STEP_MODULE, "StepRegistry.loadDefault()", "@Step classes");
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -45,18 +49,21 @@ public final class StepModuleIndexProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    provides.noteRoots(round.getRootElements());
     Map<TypeElement, List<ExecutableElement>> classes =
         StepElements.byClass(round.getElementsAnnotatedWith(Step.class));
     for (Map.Entry<TypeElement, List<ExecutableElement>> entry : classes.entrySet()) {
       boolean allStatic = entry.getValue().stream()
           .allMatch(m -> m.getModifiers().contains(Modifier.STATIC));
       if (allStatic) {
-        index.add(GeneratedNames.moduleClass(ClassName.get(entry.getKey())).canonicalName(),
-            entry.getKey());
+        String module = GeneratedNames.moduleClass(ClassName.get(entry.getKey())).canonicalName();
+        index.add(module, entry.getKey());
+        provides.add(processingEnv, entry.getKey(), module);
       }
     }
     if (round.processingOver()) {
       index.writeIfAny(processingEnv);
+      provides.report(processingEnv);
     }
     return false;
   }

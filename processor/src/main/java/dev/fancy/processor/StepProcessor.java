@@ -55,7 +55,7 @@ public final class StepProcessor extends AbstractProcessor {
   private StepMethodValidator methodValidator;
   private StepClassValidator classValidator;
   private StepModelFactory models;
-  private boolean generatedAvailable;
+  private GeneratedAnnotationCheck generated;
 
   @Override
   public synchronized void init(ProcessingEnvironment environment) {
@@ -63,8 +63,7 @@ public final class StepProcessor extends AbstractProcessor {
     methodValidator = new StepMethodValidator(environment.getTypeUtils());
     classValidator = new StepClassValidator();
     models = new StepModelFactory(environment.getElementUtils(), environment.getTypeUtils());
-    generatedAvailable =
-        environment.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
+    generated = new GeneratedAnnotationCheck(environment.getElementUtils());
   }
 
   @Override
@@ -142,8 +141,8 @@ public final class StepProcessor extends AbstractProcessor {
       return;
     }
     StepClass model = models.create(type, methods);
-    StepsWriter.write(model, type, generatedAvailable).writeTo(processingEnv.getFiler());
-    ModuleWriter.write(model, type, generatedAvailable).writeTo(processingEnv.getFiler());
+    StepsWriter.write(model, type, generated.appliesTo(type)).writeTo(processingEnv.getFiler());
+    ModuleWriter.write(model, type, generated.appliesTo(type)).writeTo(processingEnv.getFiler());
   }
 
   /** The first type in the method's signature (and split record's components) not yet known. */

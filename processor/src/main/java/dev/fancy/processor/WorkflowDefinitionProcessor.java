@@ -40,15 +40,14 @@ import javax.tools.Diagnostic;
 public final class WorkflowDefinitionProcessor extends AbstractProcessor {
 
   private WorkflowDefinitionValidator validator;
-  private boolean generatedAvailable;
+  private GeneratedAnnotationCheck generated;
 
   @Override
   public synchronized void init(ProcessingEnvironment environment) {
     super.init(environment);
     validator = new WorkflowDefinitionValidator(environment.getTypeUtils(),
         environment.getElementUtils());
-    generatedAvailable =
-        environment.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
+    generated = new GeneratedAnnotationCheck(environment.getElementUtils());
   }
 
   @Override
@@ -109,7 +108,7 @@ public final class WorkflowDefinitionProcessor extends AbstractProcessor {
     definitions.sort(Comparator.comparing(WorkflowClass.Definition::name));
     WorkflowClass model = new WorkflowClass(target,
         GeneratedNames.workflowModuleClass(target), definitions);
-    WorkflowModuleWriter.write(model, type, generatedAvailable)
+    WorkflowModuleWriter.write(model, type, generated.appliesTo(type))
         .writeTo(processingEnv.getFiler());
   }
 }

@@ -16,7 +16,9 @@ import javax.lang.model.element.TypeElement;
  * module of every class with {@code @WorkflowDefinition} methods, so that
  * {@code WorkflowRegistry.loadDefault()} finds them. Written as the step module index is (see
  * {@link StepModuleIndexProcessor}): once, in the last round, through the {@code Filer}, keeping
- * entries of an earlier build whose classes still exist. Aggregating for Gradle.
+ * entries of an earlier build whose classes still exist; a named module compiled here must also
+ * declare {@code provides dev.fancy.registry.WorkflowModule with ...} ({@link ProvidesCheck}).
+ * Aggregating for Gradle.
  */
 @AutoService(Processor.class)
 public final class WorkflowModuleIndexProcessor extends AbstractProcessor {
@@ -25,6 +27,8 @@ public final class WorkflowModuleIndexProcessor extends AbstractProcessor {
 
   private final ServiceIndex index =
       new ServiceIndex(GeneratedNames.WORKFLOW_MODULE, "WorkflowRegistry.loadDefault()");
+  private final ProvidesCheck provides = new ProvidesCheck(GeneratedNames.WORKFLOW_MODULE,
+      "WorkflowRegistry.loadDefault()", "@WorkflowDefinition classes");
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -38,12 +42,16 @@ public final class WorkflowModuleIndexProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    provides.noteRoots(round.getRootElements());
     for (TypeElement type : WorkflowDefinitionProcessor.byClass(
         round.getElementsAnnotatedWith(WorkflowDefinition.class)).keySet()) {
-      index.add(GeneratedNames.workflowModuleClass(ClassName.get(type)).canonicalName(), type);
+      String module = GeneratedNames.workflowModuleClass(ClassName.get(type)).canonicalName();
+      index.add(module, type);
+      provides.add(processingEnv, type, module);
     }
     if (round.processingOver()) {
       index.writeIfAny(processingEnv);
+      provides.report(processingEnv);
     }
     return false;
   }

@@ -205,6 +205,27 @@ class StepErrorsTest {
   }
 
   @Test
+  void methodsWhoseStepClassesDifferOnlyInCase() {
+    JavaFileObject file = source("Etl",
+        "package dev.fancy.test;",
+        "import dev.fancy.annotations.Step;",
+        "public class Etl {",
+        "  @Step public static int loadCsv(int x) { return x; }",
+        "  @Step(slug = \"etl.load_csv_upper\")",
+        "  public static int loadCSV(int x) { return x; }",
+        "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation)
+        .hadErrorContaining("@Step methods Etl.loadCsv and Etl.loadCSV generate the step classes "
+            + "EtlSteps.LoadCsvStep and EtlSteps.LoadCSVStep, whose class files differ only in "
+            + "case: on a case-insensitive file system (macOS, Windows) one overwrites the other. "
+            + "Rename one of the methods so that the names differ by more than case")
+        .inFile(file)
+        .onLineContaining("int loadCSV(");
+  }
+
+  @Test
   void methodsNamedLikeGeneratedMembersCompileAndWire() {
     JavaFileObject steps = source("Odd",
         "package dev.fancy.test;",

@@ -103,6 +103,18 @@ public enum Message {
   WORKFLOW_CLASS_NOT_PUBLIC(
       "@WorkflowDefinition method %s is declared in %s, which is not public: the generated "
           + "workflow module calls it directly. Make %s public"),
+  PROVIDES_MISSING(
+      "module %s has %s (%s) but does not provide %s, so %s finds none of them on the "
+          + "module path: ServiceLoader reads a named module's provides clauses, not the "
+          + "META-INF/services file fancy-processor writes for the class path. Add this line to "
+          + "module-info.java: %s"),
+  PROVIDES_INCOMPLETE(
+      "module %s provides %s but not with %s (generated for %s), so %s skips it on the "
+          + "module path. Write the clause in module-info.java as: %s"),
+  STEP_CLASS_CASE_CLASH(
+      "@Step methods %s and %s generate the step classes %s and %s, whose class files differ "
+          + "only in case: on a case-insensitive file system (macOS, Windows) one overwrites the "
+          + "other. Rename one of the methods so that the names differ by more than case"),
   SERVICE_FILE_NOT_WRITTEN(
       "cannot write %s, so %s would not find the generated "
           + "modules: %s. Check that the class output directory is writable"),

@@ -5,8 +5,10 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeSpec;
 
 /**
- * Adds {@code @javax.annotation.processing.Generated} to generated types when the target
- * platform has it (Java 9 and later); the comment names the class the code was generated from.
+ * Adds {@code @javax.annotation.processing.Generated} to generated types when the code may carry
+ * it (the type exists and, in a named module, the module reads {@code java.compiler}; the
+ * processors decide, see {@code GeneratedAnnotationCheck}); the comment names the class the code
+ * was generated from.
  */
 final class GeneratedAnnotation {
   static final String PROCESSOR = "dev.fancy.processor.StepProcessor";

@@ -36,7 +36,8 @@ public final class StepsWriter {
    * The factories file for {@code model}.
    *
    * @param originating the class the steps are declared in
-   * @param generatedAvailable whether {@code javax.annotation.processing.Generated} exists
+   * @param generatedAvailable whether the code may carry {@code @javax.annotation.processing
+   *     .Generated}: the type exists and the class's module reads it (GeneratedAnnotationCheck)
    */
   public static JavaFile write(StepClass model, Element originating, boolean generatedAvailable) {
     TypeSpec.Builder type = TypeSpec.classBuilder(model.stepsClass())

@@ -24,7 +24,8 @@ public final class WorkflowModuleWriter {
    * The module file for {@code model}.
    *
    * @param originating the class the definitions are declared in
-   * @param generatedAvailable whether {@code javax.annotation.processing.Generated} exists
+   * @param generatedAvailable whether the code may carry {@code @javax.annotation.processing
+   *     .Generated}: the type exists and the class's module reads it (GeneratedAnnotationCheck)
    */
   public static JavaFile write(WorkflowClass model, Element originating,
       boolean generatedAvailable) {
