@@ -26,7 +26,8 @@ public record StepOrigin(String module, boolean needsInstance) {
         ? module + " has instance steps, so it is not found by ServiceLoader: register it with "
             + "its instance, StepRegistry.loadDefault().register(new " + simple + "(instance))"
         : module + " is listed for ServiceLoader by fancy-processor: check that the jar holding it "
-            + "is on the class path, or register it with StepRegistry.register(new " + simple
-            + "())";
+            + "is on the class path (on the module path, that its module-info.java says "
+            + "'provides dev.fancy.registry.StepModule with " + module + ";'), or register it "
+            + "with StepRegistry.register(new " + simple + "())";
   }
 }

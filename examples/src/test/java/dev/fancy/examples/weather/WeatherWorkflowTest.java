@@ -61,6 +61,25 @@ class WeatherWorkflowTest {
   }
 
   @Test
+  void anUnregisteredModuleIsExplainedOnceNotOncePerStep() {
+    try (Engine bare = Engine.builder().registry(StepRegistry.empty()).build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> bare.validate(weather.workflow,
+              Inputs.of(weather.csv, DATA).and(weather.reportFile, temp.resolve("r.md"))))
+          .isInstanceOf(dev.fancy.workflow.WorkflowValidationException.class)
+          .satisfies(e -> {
+            String message = e.getMessage();
+            String hint = "dev.fancy.examples.weather.WeatherAnalysisStepModule is listed for "
+                + "ServiceLoader by fancy-processor";
+            assertThat(message.split(java.util.regex.Pattern.quote(hint), -1)).hasSize(2);
+            assertThat(message).contains("'provides dev.fancy.registry.StepModule with "
+                + "dev.fancy.examples.weather.WeatherAnalysisStepModule;'");
+            assertThat(message).contains("its module dev.fancy.examples.weather."
+                + "WeatherAnalysisStepModule is not registered either (see above)");
+          });
+    }
+  }
+
+  @Test
   void runsOnTheRealDataSet() throws IOException {
     RunResult result = run(weather.workflow, DATA);
 

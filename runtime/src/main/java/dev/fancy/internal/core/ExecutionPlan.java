@@ -200,6 +200,15 @@ final class ExecutionPlan {
     }
   }
 
+  /** Generated modules whose registration advice a problem gave already. */
+  private final java.util.Set<String> hintedModules = new java.util.HashSet<>();
+
+  /** How to register an unregistered step's module: in full the first time, then briefly. */
+  private String originHint(dev.fancy.workflow.StepOrigin origin) {
+    return hintedModules.add(origin.module()) ? ": " + origin.registrationHint()
+        : "; its module " + origin.module() + " is not registered either (see above)";
+  }
+
   /** Resolves step s; returns the next free argument index. */
   private int bind(int s, int arg, Map<Cell<?>, Integer> slots, StepRegistry registry,
       List<String> problems) {
@@ -209,7 +218,7 @@ final class ExecutionPlan {
       List<Integer> versions = registry.versions(step.slug());
       problems.add(where(step) + " calls " + step.slug() + "@" + step.version() + ", which is not "
           + "registered" + (!versions.isEmpty() ? "; registered versions are " + versions
-              : step.origin().isPresent() ? ": " + step.origin().get().registrationHint()
+              : step.origin().isPresent() ? originHint(step.origin().get())
               : "; register the module that defines it (is fancy-processor on the annotation "
                   + "processor path, and the module on the class path?)"));
       return arg + step.inputNames().size();
