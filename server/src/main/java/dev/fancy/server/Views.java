@@ -151,6 +151,14 @@ final class Views {
     if (e.delay() != null) {
       node.put("delay_ms", e.delay().toMillis());
     }
+    if (e.child() != null) {
+      ObjectNode child = node.putObject("child");
+      child.put("run_id", e.child().runId().toString());
+      child.put("parent_run_id", e.child().parentRunId().toString());
+      child.put("parent_step_id", e.child().parentStepId().toString());
+      child.put("label", e.child().label());
+      child.put("index", e.child().index());
+    }
     return node;
   }
 

@@ -130,7 +130,8 @@ function watch() {
   source.onmessage = () => {};
   const onEvent = event => {
     const data = JSON.parse(event.data);
-    if (data.step && data.status) setNode(data.step, data.status);
+    // A child run's steps (a map element's, a branch's) are not nodes of this graph.
+    if (data.step && data.status && !data.child) setNode(data.step, data.status);
     if (data.type === 'RUN_FINISHED') {
       // An earlier end of a resumed run is replayed too: stop only if the run has ended now.
       refresh().then(() => { if (finished) stopWatching(); });
@@ -141,7 +142,7 @@ function watch() {
   };
   for (const type of ['run_started', 'attempt_started', 'attempt_failed', 'retry_scheduled',
     'cache_hit', 'step_succeeded', 'step_failed', 'step_skipped', 'step_cancelled',
-    'run_finished', 'chunk']) {
+    'run_finished', 'chunk', 'child_run_started', 'child_run_finished']) {
     source.addEventListener(type, onEvent);
   }
   source.onerror = () => {
