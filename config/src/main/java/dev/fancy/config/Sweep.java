@@ -2,6 +2,7 @@ package dev.fancy.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fancy.run.Inputs;
+import dev.fancy.run.ErrorInfo;
 import dev.fancy.run.RunHandle;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
@@ -88,8 +89,10 @@ public final class Sweep {
   }
 
   /**
-   * Stops a config's run that has not ended after {@code timeout} ({@link RunHandle#cancel});
-   * its row is {@link SweepResult.Status#TIMED_OUT}.
+   * Stops a config's run that has not ended after {@code timeout}: the run's deadline
+   * ({@code RunOptions.deadline}, so a step deaf to the interrupt is abandoned after the run's
+   * cancel grace), and {@link RunHandle#cancel} on an engine that has no deadlines; its row is
+   * {@link SweepResult.Status#TIMED_OUT}.
    */
   public Sweep timeout(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
@@ -300,6 +303,11 @@ public final class Sweep {
     RunOptions.Builder options = RunOptions.builder();
     config.labels().forEach(options::label);
     options.label(SWEEP_LABEL, sweepName).label(INDEX_LABEL, Long.toString(index));
+    if (timeout != null) {
+      // The engine stops the run itself, and abandons a step deaf to the interrupt after the
+      // run's cancel grace, so a hung config never holds up the sweep.
+      options.deadline(timeout);
+    }
     RunHandle handle;
     try {
       handle = engine.start(workflow, inputs, options.build());
@@ -321,6 +329,8 @@ public final class Sweep {
     } catch (UsageLimitExceededException e) {
       result = e.result();
     }
+    timedOut |= result.info().error() != null
+        && ErrorInfo.DEADLINE.equals(result.info().error().type());
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     return row(index, config, result, took, timedOut, outputs, engine);
   }
