@@ -10,6 +10,7 @@ import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Capabilities;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunHandle;
+import dev.fancy.run.RunListener;
 import dev.fancy.run.RunNotFoundException;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunPage;
@@ -228,6 +229,7 @@ public final class DurableEngine implements WorkflowEngine {
     private int keptRuns = 1_000;
     private long keptBytes = 256L << 20;
     private final List<Module> jacksonModules = new ArrayList<>();
+    private final List<RunListener> listeners = new ArrayList<>();
     private Ticker ticker;
 
     private Builder(Journal journal) {
@@ -306,6 +308,16 @@ public final class DurableEngine implements WorkflowEngine {
     }
 
     /**
+     * Adds a listener to every run this engine executes: started here, resumed, or taken over
+     * from another process (as {@code Engine.Builder.listener}); it comes before a run's own
+     * listeners. Events arrive only in the process that executes the run.
+     */
+    public Builder listener(RunListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
+      return this;
+    }
+
+    /**
      * The options of runs this engine resumes or takes over: their context factory, context rule
      * and listeners (limits and ID come from the journal). Default {@link RunOptions#DEFAULT}.
      */
@@ -351,7 +363,7 @@ public final class DurableEngine implements WorkflowEngine {
           registry != null ? registry : StepRegistry.loadDefault(), lease,
           takeoverInterval != null ? takeoverInterval : lease.dividedBy(3), maxConcurrency,
           workerThreads, resources, defaults, keptRuns, keptBytes, List.copyOf(jacksonModules),
-          ticker)));
+          List.copyOf(listeners), ticker)));
     }
   }
 }

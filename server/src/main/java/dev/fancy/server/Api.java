@@ -83,8 +83,13 @@ final class Api implements AutoCloseable {
           return size() > 256;
         }
       });
-  private final PrometheusMeterRegistry metrics =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final RunMetrics runMetrics;
+  /** Whether {@link #runMetrics} listens to every run of the engine (else: runs started here). */
+  private final boolean engineWideMetrics;
+  private final PrometheusMeterRegistry metrics;
+  /** Runs now PENDING or RUNNING in the journal, by status; read at each scrape. */
+  private final Map<RunStatus, java.util.concurrent.atomic.AtomicLong> current =
+      new java.util.EnumMap<>(RunStatus.class);
   private final Set<AutoCloseable> streams = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final byte[] token;
@@ -92,9 +97,26 @@ final class Api implements AutoCloseable {
   /** Writes output values as the engine's codec does, streaming to the response. */
   private final com.fasterxml.jackson.databind.ObjectMapper valueMapper;
 
+  /**
+   * The routes over {@code engine}.
+   *
+   * @param runMetrics meters a listener of every run of the engine keeps, or null to keep them
+   *     only for runs started through {@code POST /workflows/{id}/runs}
+   */
   Api(WorkflowEngine engine, Catalog catalog, ServerOptions options, CompletionStage<?> ready,
-      java.nio.file.Path file) {
+      java.nio.file.Path file, RunMetrics runMetrics) {
     this.engine = engine;
+    this.engineWideMetrics = runMetrics != null;
+    this.runMetrics = runMetrics != null ? runMetrics : new RunMetrics();
+    this.metrics = this.runMetrics.registry;
+    for (RunStatus status : List.of(RunStatus.PENDING, RunStatus.RUNNING)) {
+      var count = new java.util.concurrent.atomic.AtomicLong();
+      current.put(status, count);
+      io.micrometer.core.instrument.Gauge.builder("fancy_runs_current", count,
+          java.util.concurrent.atomic.AtomicLong::get).tag("status", status.name())
+          .description("Runs of the journal in this status now (any process's)")
+          .register(metrics);
+    }
     this.orders = new Orders(engine, catalog, file);
     this.catalog = catalog;
     this.options = options;
@@ -168,8 +190,10 @@ final class Api implements AutoCloseable {
       boolean up = ready();
       ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "RECOVERING"));
     });
-    r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-        .result(metrics.scrape()));
+    r.get("/metrics", ctx -> {
+      countCurrentRuns();
+      ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+    });
     r.get("/openapi.json", ctx -> ctx.json(OpenApiDocument.json()));
     r.post("/workflows", this::createWorkflow);
     r.get("/workflows", this::listWorkflows);
@@ -412,7 +436,7 @@ final class Api implements AutoCloseable {
 
   private void accepted(Context ctx, RunHandle handle, WorkflowEntry entry) {
     ctx.header("Location", "/runs/" + handle.id()).status(202)
-        .json(Views.run(handle.history(), entry.stepNames, Map.of()));
+        .json(Views.run(handle.history(), entry.stepNames, entry.outputNames, Map.of()));
   }
 
   private RunHandle handleOrNull(UUID id) {
@@ -424,31 +448,31 @@ final class Api implements AutoCloseable {
   }
 
   /**
-   * A listener that counts the run's outcome and its steps' latency in the metrics. It is
-   * handed to the engine with the run's options, so events arrive in process as they happen
-   * (no subscription that reads them back from the journal).
+   * The listener that keeps the run meters for a run started here: none when the engine has
+   * {@link #runMetrics} for every run already, else {@link #runMetrics} itself. It is handed to
+   * the engine with the run's options, so events arrive in process as they happen (no
+   * subscription that reads them back from the journal).
    */
   private dev.fancy.run.RunListener metricsListener() {
-    Counter.builder("fancy_runs_started").register(metrics).increment();
-    Map<UUID, Instant> started = new ConcurrentHashMap<>();
-    return event -> {
-      switch (event.type()) {
-        case ATTEMPT_STARTED -> started.putIfAbsent(event.stepId(), event.at());
-        case STEP_SUCCEEDED, STEP_FAILED -> {
-          Instant from = started.remove(event.stepId());
-          if (from != null) {
-            Timer.builder("fancy_step_duration").tag("slug", String.valueOf(event.slug()))
-                .tag("status", event.type() == RunEvent.Type.STEP_SUCCEEDED ? "SUCCEEDED"
-                    : "FAILED")
-                .publishPercentileHistogram().register(metrics)
-                .record(Duration.between(from, event.at()));
-          }
+    return engineWideMetrics ? event -> { } : runMetrics;
+  }
+
+  /** Counts the journal's PENDING and RUNNING runs, a page at a time, into the gauges. */
+  private void countCurrentRuns() {
+    for (Map.Entry<RunStatus, java.util.concurrent.atomic.AtomicLong> e : current.entrySet()) {
+      long n = 0;
+      String cursor = null;
+      do {
+        RunQuery.Builder query = RunQuery.builder().status(e.getKey()).limit(RunQuery.MAX_LIMIT);
+        if (cursor != null) {
+          query.cursor(cursor);
         }
-        case RUN_FINISHED -> Counter.builder("fancy_runs_finished")
-            .tag("status", String.valueOf(event.status())).register(metrics).increment();
-        default -> { }
-      }
-    };
+        RunPage page = engine.runs(query.build());
+        n += page.runs().size();
+        cursor = page.next();
+      } while (cursor != null);
+      e.getValue().set(n);
+    }
   }
 
   private RunHandle handle(Context ctx) {
@@ -486,7 +510,7 @@ final class Api implements AutoCloseable {
     if (history.run().status().isFinal()) {
       shown = previews.computeIfAbsent(handle.id(), id -> previews(handle));
     }
-    return Views.run(history, names, shown);
+    return Views.run(history, names, entry == null ? Map.of() : entry.outputNames, shown);
   }
 
   private Map<UUID, ObjectNode> previews(RunHandle handle) {

@@ -93,6 +93,7 @@ public final class FancyServer implements AutoCloseable {
     private CompletionStage<?> ready = CompletableFuture.completedFuture(null);
     private java.util.function.Consumer<io.micrometer.core.instrument.MeterRegistry> meters =
         registry -> { };
+    private RunMetrics runMetrics;
 
     private Builder() {}
 
@@ -149,6 +150,17 @@ public final class FancyServer implements AutoCloseable {
     }
 
     /**
+     * The run meters of {@code GET /metrics}, kept by {@code metrics} as a listener of every run
+     * of the engine (give it to the engine's builder too: {@code
+     * DurableEngine.builder(journal).listener(metrics)}). Without it the server counts only the
+     * runs it starts through {@code POST /workflows/{id}/runs}.
+     */
+    public Builder runMetrics(RunMetrics metrics) {
+      this.runMetrics = Objects.requireNonNull(metrics, "metrics == null");
+      return this;
+    }
+
+    /**
      * Starts the server; it listens when this returns.
      *
      * @throws IllegalStateException if no engine is set
@@ -166,7 +178,7 @@ public final class FancyServer implements AutoCloseable {
       List<Route> routes = Collections.synchronizedList(new ArrayList<>());
       Api api;
       try {
-        api = new Api(engine, tables, options, ready, file);
+        api = new Api(engine, tables, options, ready, file, runMetrics);
         api.bindMetrics(meters);
       } catch (RuntimeException e) {
         tables.close();

@@ -89,8 +89,9 @@ public final class FancyServerMain {
     StepRegistry registry = StepRegistry.load(loader);
     Journal journal = Journal.open(options.journal());
     DurableEngine engine;
+    RunMetrics runMetrics = new RunMetrics();
     try {
-      engine = DurableEngine.builder(journal).registry(registry)
+      engine = DurableEngine.builder(journal).registry(registry).listener(runMetrics)
           .lease(Duration.ofSeconds(options.leaseSeconds())).open();
     } catch (RuntimeException e) {
       journal.close();
@@ -100,6 +101,7 @@ public final class FancyServerMain {
     FancyServer server;
     try {
       server = FancyServer.builder().engine(engine).options(options).ready(ready)
+          .runMetrics(runMetrics)
           .metrics(meters -> {
             meters.gauge("fancy_journal_transactions", journal,
                 j -> j.statistics().transactions());

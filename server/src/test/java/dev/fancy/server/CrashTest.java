@@ -180,6 +180,11 @@ class CrashTest {
       String metrics = send(second.uri(), "GET", "/metrics", null).body();
       assertThat(metrics).contains("fancy_journal_transactions ")
           .contains("fancy_journal_busy_retries ");
+      // The runs this process recovered count as started and finished here.
+      assertThat(ApiTest.sample(metrics, "fancy_runs_started_total")).as(metrics).isPositive();
+      assertThat(ApiTest.sample(metrics, "fancy_runs_finished_total{status=\"SUCCEEDED\"}"))
+          .as(metrics).isPositive();
+      assertThat(metrics).contains("fancy_runs_current{status=\"RUNNING\"} 0.0");
     } finally {
       second.process().destroy(); // SIGTERM: the shutdown hook stops it cleanly
       assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -57,10 +57,11 @@ final class TestServer implements AutoCloseable {
   TestServer(Path dir, ServerOptions options) {
     this.journalFile = dir.resolve("journal.db");
     this.journal = Journal.open(journalFile);
+    RunMetrics metrics = new RunMetrics();
     this.engine = DurableEngine.builder(journal).registry(StepRegistry.loadDefault())
-        .lease(Duration.ofSeconds(2)).open();
+        .lease(Duration.ofSeconds(2)).listener(metrics).open();
     this.server = FancyServer.builder().engine(engine).options(options.withJournal(journalFile))
-        .start();
+        .runMetrics(metrics).start();
     this.token = options.token();
   }
 

@@ -18,6 +18,7 @@ import dev.fancy.run.Inputs;
 import dev.fancy.run.RunHandle;
 import dev.fancy.run.RunInfo;
 import dev.fancy.run.RunNotFoundException;
+import dev.fancy.run.RunListener;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunPage;
 import dev.fancy.run.RunQuery;
@@ -67,13 +68,14 @@ public final class DurableCore {
    * @param keptRuns how many finished runs keep their values in memory
    * @param keptBytes their total size in JSON characters
    * @param jacksonModules Jackson modules for value types
+   * @param listeners listeners of every run this core executes, before each run's own
    * @param ticker when backoffs, timeouts, heartbeats and takeover scans happen, or null for real
    *     time
    */
   public record Settings(JournalStore journal, StepRegistry registry, Duration lease,
       Duration takeoverInterval, int maxConcurrency, int workerThreads, Resources resources,
       RunOptions defaults, int keptRuns, long keptBytes, List<Module> jacksonModules,
-      Ticker ticker) {}
+      List<RunListener> listeners, Ticker ticker) {}
 
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.fancy.engine.DurableEngine");
@@ -113,7 +115,8 @@ public final class DurableCore {
     });
     this.engine = new Core(new Core.Settings(settings.registry(), workers,
         settings.maxConcurrency(), 256, null, null, null,
-        settings.resources().with(JournalEffects.class, journal.effects()), List.of(), List.of(),
+        settings.resources().with(JournalEffects.class, journal.effects()), List.of(),
+        List.copyOf(settings.listeners()),
         List.copyOf(settings.jacksonModules()), 0, settings.ticker()));
     this.codec = engine.codec();
     this.submissions = new Submissions(codec);
