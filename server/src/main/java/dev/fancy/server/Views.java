@@ -89,10 +89,13 @@ final class Views {
    * A run with its steps.
    *
    * @param names the API name of each workflow step (see {@link WorkflowEntry})
+   * @param outputs the names under which {@code GET /runs/{id}/outputs/{output}} serves each
+   *     workflow step's outputs (see {@link WorkflowEntry#outputNames}); steps without any get
+   *     an empty list
    * @param previews output previews by workflow step, for finished runs; may be empty
    */
   static ObjectNode run(RunHistory history, Map<UUID, String> names,
-      Map<UUID, ObjectNode> previews) {
+      Map<UUID, java.util.List<String>> outputs, Map<UUID, ObjectNode> previews) {
     ObjectNode node = run(history.run());
     ArrayNode steps = node.putArray("steps");
     for (StepRecord step : history.steps()) {
@@ -109,6 +112,8 @@ final class Views {
       s.set("error", error(step.error()));
       s.put("cache_hit", step.cacheHit());
       s.set("output_preview", previews.get(step.stepId()));
+      ArrayNode outputNames = s.putArray("outputs");
+      outputs.getOrDefault(step.stepId(), java.util.List.of()).forEach(outputNames::add);
     }
     return node;
   }

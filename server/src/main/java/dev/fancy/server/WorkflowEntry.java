@@ -21,6 +21,8 @@ final class WorkflowEntry {
   final Map<UUID, String> stepNames;
   final Map<String, WorkflowStep> stepsByName;
   final Map<String, Cell<?>> outputs;
+  /** The names of {@link #outputs} by the workflow step that produces them, in order. */
+  final Map<UUID, java.util.List<String>> outputNames;
 
   WorkflowEntry(Catalog.StoredWorkflow row, Workflow workflow) {
     this.row = row;
@@ -28,6 +30,7 @@ final class WorkflowEntry {
     Map<UUID, String> names = new LinkedHashMap<>();
     Map<String, WorkflowStep> byName = new LinkedHashMap<>();
     Map<String, Cell<?>> outs = new LinkedHashMap<>();
+    Map<UUID, java.util.List<String>> byStep = new LinkedHashMap<>();
     for (WorkflowStep step : workflow.steps()) {
       String name = name(step);
       String unique = name;
@@ -41,11 +44,15 @@ final class WorkflowEntry {
       WorkflowStep producer = output.producer();
       String name = producer != null && producer.slug().equals("tracker.task")
           ? names.get(producer.id()) : output.alias();
-      outs.putIfAbsent(name, output);
+      if (outs.putIfAbsent(name, output) == null && producer != null) {
+        byStep.computeIfAbsent(producer.id(), id -> new java.util.ArrayList<>()).add(name);
+      }
     }
     this.stepNames = Collections.unmodifiableMap(names);
     this.stepsByName = Collections.unmodifiableMap(byName);
     this.outputs = Collections.unmodifiableMap(outs);
+    byStep.replaceAll((id, list) -> java.util.List.copyOf(list));
+    this.outputNames = Collections.unmodifiableMap(byStep);
   }
 
   /** The API name of {@code step} (before making it unique). */

@@ -190,6 +190,72 @@ class ApiTest {
     t.awaitFinished(runId);
   }
 
+  /** The value of the Prometheus sample {@code name} (with its labels), or 0 if absent. */
+  static double sample(String metrics, String name) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1).strip());
+      }
+    }
+    return 0;
+  }
+
+  double sampleNow(String name) throws Exception {
+    return sample(t.get("/metrics").body(), name);
+  }
+
+  /**
+   * Polls {@code /metrics} until the sample {@code name} is {@code value}: a run's last event
+   * reaches the listener just after the run's end is visible through the API.
+   */
+  void awaitSample(String name, double value) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (sampleNow(name) != value) {
+      assertThat(System.nanoTime()).as(name + " = " + value + " in time; now "
+          + sampleNow(name)).isLessThan(deadline);
+      Thread.sleep(20); // polling interval; the deadline bounds the wait
+    }
+  }
+
+  @Test
+  void metricsCountEveryRunTheEngineExecutesAndTheRunsInEachStatusNow() throws Exception {
+    String id = t.createWorkflow("""
+        {"name": "slow", "steps": [
+          {"id": "quick", "type": "task"},
+          {"id": "slow", "type": "task", "config": {"duration_seconds": 30},
+           "depends_on": ["quick"]}]}
+        """);
+    String running = "fancy_runs_current{status=\"RUNNING\"}";
+    assertThat(sampleNow(running)).isEqualTo(0);
+    assertThat(t.get("/metrics").body()).contains("fancy_runs_current{status=\"PENDING\"} 0.0");
+    String runId = t.startRun(id);
+    t.awaitRun(runId, run -> run.get("steps").get(1).get("status").asText().equals("RUNNING"));
+    assertThat(sampleNow(running)).isEqualTo(1);
+    t.post("/runs/" + runId + "/cancel", null);
+    t.awaitFinished(runId);
+    assertThat(sampleNow(running)).isEqualTo(0);
+    awaitSample("fancy_runs_finished_total{status=\"CANCELLED\"}", 1);
+
+    // A resumed run and an order never pass POST /workflows/{id}/runs; they count too.
+    assertThat(t.post("/runs/" + runId + "/resume", null).statusCode()).isEqualTo(202);
+    t.awaitRun(runId, r -> r.get("steps").get(1).get("status").asText().equals("RUNNING"));
+    assertThat(sampleNow(running)).isEqualTo(1);
+    t.post("/runs/" + runId + "/cancel", null);
+    t.awaitFinished(runId);
+    String order = TestServer.json(t.post("/orders",
+        "{\"customer\": \"Ada\", \"sku\": \"SKU-1\", \"quantity\": 1}")).get("run_id")
+        .asText();
+    t.awaitFinished(order);
+    awaitSample("fancy_runs_finished_total{status=\"SUCCEEDED\"}", 1);
+    awaitSample("fancy_runs_finished_total{status=\"CANCELLED\"}", 2);
+    String metrics = t.get("/metrics").body();
+    assertThat(sample(metrics, "fancy_runs_started_total")).isEqualTo(3);
+    assertThat(sample(metrics, "fancy_runs_finished_total{status=\"CANCELLED\"}")).isEqualTo(2);
+    assertThat(sample(metrics, running)).isEqualTo(0);
+    assertThat(metrics).contains("fancy_step_duration_seconds_count{slug=\"orders.notify\","
+        + "status=\"SUCCEEDED\"} 1");
+  }
+
   @Test
   void listsRegisteredStepsWithJsonSchemas() throws Exception {
     JsonNode steps = TestServer.json(t.get("/steps")).get("steps");
@@ -219,6 +285,31 @@ class ApiTest {
     assertThat(workflow.get("shape").asText()).isEqualTo("fancy");
     String runId = t.startRun(workflow.get("id").asText());
     assertThat(t.awaitFinished(runId).get("status").asText()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void eachStepListsTheNamesItsOutputsAreDownloadedBy() throws Exception {
+    String id = t.createWorkflow(BrowserTest.GREETING_WORKFLOW);
+    HttpResponse<String> started = t.post("/workflows/" + id + "/runs", "{\"name\": \"Ada\"}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String runId = TestServer.json(started).get("id").asText();
+    JsonNode step = t.awaitFinished(runId).get("steps").get(0);
+    // The step is named by its slug, its output by the cell's alias.
+    assertThat(step.get("id").asText()).isEqualTo("servertest.greet");
+    assertThat(step.get("outputs")).hasSize(1);
+    assertThat(step.get("outputs").get(0).asText()).isEqualTo("greeting");
+    HttpResponse<String> output = t.get("/runs/" + runId + "/outputs/greeting");
+    assertThat(output.statusCode()).as(output.body()).isEqualTo(200);
+    assertThat(output.body()).isEqualTo("\"Hello, Ada!\"");
+    assertThat(t.get("/runs/" + runId + "/outputs/servertest.greet").statusCode())
+        .isEqualTo(404);
+
+    String tracker = t.createWorkflow(TestServer.TRACKER_EXAMPLE);
+    JsonNode steps = t.awaitFinished(t.startRun(tracker)).get("steps");
+    for (JsonNode s : steps) {
+      assertThat(s.get("outputs")).as(s.toString()).hasSize(1);
+      assertThat(s.get("outputs").get(0).asText()).isEqualTo(s.get("id").asText());
+    }
   }
 
   @Test

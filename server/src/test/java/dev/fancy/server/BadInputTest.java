@@ -32,8 +32,11 @@ class BadInputTest {
     workflowId = t.createWorkflow(TestServer.TRACKER_EXAMPLE);
     runId = t.startRun(workflowId);
     t.awaitFinished(runId);
-    // A Fancy workflow with a typed input: {"spec": TaskSpec}.
-    String json = """
+    inputWorkflowId = t.createWorkflow(TYPED_WORKFLOW);
+  }
+
+  /** A Fancy workflow with a typed input, {@code {"spec": TaskSpec}}, and output task.out. */
+  static final String TYPED_WORKFLOW = """
         {"schemaVersion": 1, "name": "typed",
          "inputs": [{"id": "00000000-0000-0000-0000-000000000001", "alias": "spec",
                      "type": "dev.fancy.server.tracker.TaskSpec", "kind": "VALUE"}],
@@ -45,8 +48,6 @@ class BadInputTest {
                                  "kind": "VALUE"}]}],
          "outputs": ["00000000-0000-0000-0000-000000000011"]}
         """;
-    inputWorkflowId = t.createWorkflow(json);
-  }
 
   @AfterAll
   void stop() {

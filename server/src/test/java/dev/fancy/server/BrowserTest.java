@@ -149,9 +149,71 @@ class BrowserTest {
       return text.isEmpty() ? null : text;
     });
     assertThat(error).contains("simulated failure");
+    // A finished run's succeeded steps link their outputs by name; the link answers.
+    String href = wait.until(d -> d.findElement(By.cssSelector(
+        "#steps tr[data-step='transform'] a[download]"))).getAttribute("href");
+    assertThat(href).endsWith("/outputs/transform");
+    assertThat(t.get(java.net.URI.create(href).getPath()).statusCode()).isEqualTo(200);
     assertThat(driver.findElements(By.cssSelector("#timeline .bar"))).hasSizeGreaterThan(2);
     screenshot("run-finished.png");
   }
+
+  /**
+   * A Fancy workflow whose step is named by its slug ({@code servertest.greet}) and whose output
+   * by its alias ({@code greeting}), on a server with a token: the run page links the output by
+   * its name and downloads it with the token (a plain link would get a 401).
+   */
+  @Test
+  void downloadsAnOutputByItsNameWithTheToken(@TempDir Path dir) throws Exception {
+    try (TestServer secured = new TestServer(dir, ServerOptions.DEFAULT.withPort(0)
+        .withToken("browser-test-token"))) {
+      String workflowId = secured.createWorkflow(GREETING_WORKFLOW);
+      var started = secured.post("/workflows/" + workflowId + "/runs", "{\"name\": \"Ada\"}");
+      assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+      String runId = TestServer.json(started).get("id").asText();
+      secured.awaitFinished(runId);
+      String expected = secured.get("/runs/" + runId + "/outputs/greeting").body();
+      // What a plain link gets: no Authorization header.
+      secured.token = null;
+      assertThat(secured.get("/runs/" + runId + "/outputs/greeting").statusCode())
+          .isEqualTo(401);
+      secured.token = "browser-test-token";
+
+      // The token lives in the tab's session storage, per origin: set it on a page of this
+      // server that calls no API (the home page would ask for the token).
+      driver.get(secured.uri("/assets/app.css").toString());
+      js("sessionStorage.setItem('fancy.token', arguments[0]);", "browser-test-token");
+      driver.get(secured.uri("/run.html?id=" + runId).toString());
+      WebElement link = wait.until(ExpectedConditions.presenceOfElementLocated(
+          By.cssSelector("#steps tr[data-step='servertest.greet'] a[download]")));
+      assertThat(link.getText()).isEqualTo("Download greeting");
+      assertThat(link.getAttribute("href")).endsWith("/runs/" + runId + "/outputs/greeting");
+      assertThat(link.getAttribute("download")).isEqualTo("greeting.json");
+      // Record what the page saves: the blob behind the object URL it makes.
+      js("window.__saved = null; const make = URL.createObjectURL;"
+          + "URL.createObjectURL = blob => { blob.text().then(t => window.__saved = t);"
+          + " return make(blob); };");
+      link.click();
+      Object saved = wait.until(d -> js("return window.__saved;"));
+      assertThat(saved).isEqualTo(expected);
+      assertThat(link.getAttribute("data-error")).isNull();
+      assertThat(saved).isEqualTo("\"Hello, Ada!\"");
+      js("sessionStorage.removeItem('fancy.token');");
+    }
+  }
+
+  static final String GREETING_WORKFLOW = """
+      {"schemaVersion": 1, "name": "greeting",
+       "inputs": [{"id": "00000000-0000-0000-0000-000000000001", "alias": "name",
+                   "type": "java.lang.String", "kind": "VALUE"}],
+       "constants": [],
+       "steps": [{"id": "00000000-0000-0000-0000-000000000010", "slug": "servertest.greet",
+                  "version": 1, "inputs": {"name": "00000000-0000-0000-0000-000000000001"},
+                  "outputs": [{"name": "out", "id": "00000000-0000-0000-0000-000000000011",
+                               "alias": "greeting", "type": "java.lang.String",
+                               "kind": "VALUE"}]}],
+       "outputs": ["00000000-0000-0000-0000-000000000011"]}
+      """;
 
   @Test
   void cancelAndResumeFromTheRunPage() throws Exception {

@@ -24,6 +24,33 @@ export async function api(path, options = {}) {
   return {status: response.status, body, headers: response.headers};
 }
 
+/**
+ * A link that downloads {@code path} as {@code filename}. Without a token it is a plain link;
+ * with one, a click fetches the file with the Authorization header (a plain link cannot send
+ * it) and saves it through a blob URL.
+ */
+export function downloadLink(path, filename, label) {
+  const link = el('a', {href: path, download: filename}, label);
+  link.addEventListener('click', async event => {
+    if (!token()) return;
+    event.preventDefault();
+    const response = await fetch(path, {headers: {'Authorization': 'Bearer ' + token()}});
+    if (!response.ok) {
+      link.setAttribute('data-error', String(response.status));
+      link.title = 'Download failed: HTTP ' + response.status;
+      return;
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const save = el('a', {href: url, download: filename});
+    document.body.append(save);
+    save.click();
+    save.remove();
+    // The click has started the download; the URL can go once the event loop moves on.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  });
+  return link;
+}
+
 /** A status badge: colour and the status in text. */
 export function badge(status) {
   const span = document.createElement('span');

@@ -1,4 +1,4 @@
-import {api, badge, el, token} from '/assets/app.js';
+import {api, badge, downloadLink, el, token} from '/assets/app.js';
 
 const runId = new URLSearchParams(location.search).get('id');
 document.getElementById('run-id').textContent = runId ? runId.slice(0, 8) : '?';
@@ -61,12 +61,17 @@ async function loadTimeline(run) {
 function renderSteps(run) {
   const body = document.querySelector('#steps tbody');
   body.replaceChildren();
+  // Outputs are served once the run has ended.
+  const ended = ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status);
   for (const s of run.steps) {
-    const output = s.output_preview
-        ? el('div', {}, el('pre', {class: 'preview'}, s.output_preview.json
-            + (s.output_preview.truncated ? '…' : '')),
-            el('a', {href: '/runs/' + runId + '/outputs/' + encodeURIComponent(s.id),
-              download: s.id + '.json'}, 'Download'))
+    // Outputs are served under their names in the workflow (a tracker step's ID, a cell's
+    // alias), which the API lists per step: never guess them from the step's name.
+    const links = ended && s.status === 'SUCCEEDED' ? (s.outputs || []).map(name =>
+        el('div', {class: 'download'}, downloadLink('/runs/' + runId + '/outputs/'
+            + encodeURIComponent(name), name + '.json', 'Download ' + name))) : [];
+    const output = s.output_preview || links.length
+        ? el('div', {}, s.output_preview ? el('pre', {class: 'preview'}, s.output_preview.json
+            + (s.output_preview.truncated ? '…' : '')) : null, ...links)
         : el('span', {class: 'muted'}, '—');
     body.append(el('tr', {'data-step': s.id},
         el('td', {class: 'mono'}, s.id),
