@@ -169,7 +169,8 @@ final class Api implements AutoCloseable {
     r.exception(Exception.class, (e, ctx) -> {
       LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
       problem(ctx, new ApiProblem(500, "internal", "Internal server error", "the server failed "
-          + "to answer; its log has the details", null, List.of()));
+          + "to answer; its log has the details", "try again; if it keeps failing, report it with "
+          + "the server's log around this time", List.of()));
     });
     r.error(404, ctx -> {
       if (ctx.result() == null || !isProblem(ctx)) {
@@ -231,7 +232,8 @@ final class Api implements AutoCloseable {
           e.getMessage(), "GET /openapi.json lists every route and its methods", List.of());
       default -> new ApiProblem(e.getStatus() >= 400 && e.getStatus() < 600 ? e.getStatus() : 500,
           "http-" + e.getStatus(), "HTTP " + e.getStatus(), String.valueOf(e.getMessage()),
-          null, List.of());
+          "check the request's method, path, headers and body against GET /openapi.json",
+          List.of());
     };
   }
 
@@ -397,7 +399,7 @@ final class Api implements AutoCloseable {
     if (key != null) {
       if (key.isBlank() || key.length() > 255) {
         throw new ApiProblem(400, "invalid-idempotency-key", "Invalid Idempotency-Key",
-            "Idempotency-Key must be 1 to 255 characters", null,
+            "Idempotency-Key must be 1 to 255 characters", "use a fresh UUID per request",
             List.of(new ApiProblem.Error("", "bad Idempotency-Key header")));
       }
       String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
@@ -429,7 +431,9 @@ final class Api implements AutoCloseable {
       if (key != null) {
         catalog.releaseRunRequest(entry.row.id(), key, runId);
       }
-      throw invalid("invalid-inputs", "Invalid run inputs", e, Set.of(), null);
+      throw invalid("invalid-inputs", "Invalid run inputs", e, Set.of(), "send a JSON object "
+          + "of input name to value that reads back as each input's type; GET /workflows/{id} "
+          + "shows the workflow's inputs");
     }
     accepted(ctx, handle, entry);
   }
@@ -537,7 +541,8 @@ final class Api implements AutoCloseable {
           query.status(RunStatus.valueOf(one.strip().toUpperCase(java.util.Locale.ROOT)));
         } catch (IllegalArgumentException e) {
           throw badParameter("status", "unknown status '" + one + "'; one of "
-              + java.util.Arrays.toString(RunStatus.values()));
+              + java.util.Arrays.toString(RunStatus.values()), "filter with status=RUNNING or "
+              + "status=FAILED,CANCELLED (repeat it or separate statuses with commas)");
         }
       }
     }
@@ -555,7 +560,8 @@ final class Api implements AutoCloseable {
       }
       if (pageSize < 1 || pageSize > RunQuery.MAX_LIMIT) {
         throw badParameter("limit", "limit must be 1 to " + RunQuery.MAX_LIMIT + ", not '"
-            + limit + "'");
+            + limit + "'", "leave limit out for pages of 100, or give a whole number from 1 to "
+            + RunQuery.MAX_LIMIT);
       }
     }
     query.limit(pageSize);
@@ -567,7 +573,9 @@ final class Api implements AutoCloseable {
     try {
       page = engine.runs(query.build());
     } catch (IllegalArgumentException e) {
-      throw badParameter("cursor", "the cursor is not one this server gave out");
+      throw badParameter("cursor", "the cursor is not one this server gave out", "follow the "
+          + "next link of the previous page as it is, or leave cursor out to start at the newest "
+          + "run");
     }
     ArrayNode runs = Json.MAPPER.createArrayNode();
     for (RunInfo info : page.runs()) {
@@ -596,8 +604,9 @@ final class Api implements AutoCloseable {
     return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  private static ApiProblem badParameter(String name, String detail) {
-    return new ApiProblem(400, "invalid-parameter", "Invalid query parameter", detail, null,
+  /** A 400 for the query parameter or header {@code name}, with how to fix it. */
+  private static ApiProblem badParameter(String name, String detail, String hint) {
+    return new ApiProblem(400, "invalid-parameter", "Invalid query parameter", detail, hint,
         List.of(new ApiProblem.Error("", name + ": " + detail)));
   }
 
@@ -619,7 +628,9 @@ final class Api implements AutoCloseable {
         return;
       }
     }
-    throw ApiProblem.notFound("step", step);
+    throw new ApiProblem(404, "not-found", "Not found", "run " + handle.id() + " has no step '"
+        + step + "'", "GET /runs/" + handle.id() + " lists the run's steps; use a step's id "
+        + "(its name in the workflow) or step_id", List.of());
   }
 
   private void output(Context ctx) throws IOException {
@@ -630,8 +641,9 @@ final class Api implements AutoCloseable {
     Cell<?> cell = entry == null ? null : entry.output(name);
     if (cell == null) {
       throw new ApiProblem(404, "not-found", "Not found", "run " + handle.id() + " has no "
-          + "output '" + name + "'", entry == null ? null : "its outputs are "
-          + entry.outputs.keySet(), List.of());
+          + "output '" + name + "'", entry == null ? "only runs of catalog workflows (POST "
+          + "/workflows/{id}/runs) have named outputs" : "its outputs are "
+          + entry.outputs.keySet() + "; GET /runs/{id} lists them per step", List.of());
     }
     if (!info.status().isFinal()) {
       throw new ApiProblem(409, "run-not-finished", "Run not finished", "run "
@@ -643,7 +655,8 @@ final class Api implements AutoCloseable {
       value = handle.result().get(cell);
     } catch (RuntimeException e) {
       throw new ApiProblem(404, "not-found", "Not found", "output '" + name + "' of run "
-          + handle.id() + " has no value (its step did not succeed)", null, List.of());
+          + handle.id() + " has no value (its step did not succeed)", "GET /runs/{id} shows "
+          + "the step's error; POST /runs/{id}/resume runs it again", List.of());
     }
     ctx.contentType("application/json");
     OutputStream out = ctx.outputStream();
@@ -656,8 +669,8 @@ final class Api implements AutoCloseable {
     try {
       going = handle.cancel("cancelled through the API");
     } catch (UnsupportedOperationException e) {
-      throw new ApiProblem(409, "cannot-cancel", "Cannot cancel", e.getMessage(), null,
-          List.of());
+      throw new ApiProblem(409, "cannot-cancel", "Cannot cancel", e.getMessage(),
+          "this engine cannot cancel runs; wait for the run to end", List.of());
     }
     if (!going) {
       throw new ApiProblem(409, "run-finished", "Run already finished", "run " + handle.id()
@@ -694,7 +707,8 @@ final class Api implements AutoCloseable {
         from = Long.parseLong(last.strip()) + 1;
       } catch (NumberFormatException e) {
         throw badParameter("Last-Event-ID", "Last-Event-ID must be an event's id (a number), "
-            + "not '" + last + "'");
+            + "not '" + last + "'", "send the id: of the last event received, or no "
+            + "Last-Event-ID to get every event from the first");
       }
       if (from < 1) {
         from = 1;

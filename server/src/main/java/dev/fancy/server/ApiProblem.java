@@ -62,10 +62,22 @@ public final class ApiProblem extends RuntimeException {
     this.errors = List.copyOf(errors);
   }
 
-  /** A 404 for an unknown {@code what} (e.g. "workflow") with ID {@code id}. */
+  /**
+   * A 404 for an unknown {@code what} with ID {@code id}; the hint says where the known ones are
+   * listed.
+   *
+   * @param what {@code workflow}, {@code run} or {@code order} (another word gets a hint to the
+   *     route list)
+   */
   public static ApiProblem notFound(String what, String id) {
-    return new ApiProblem(404, "not-found", "Not found", "no " + what + " '" + id + "'",
-        "list the known ones with GET " + (what.equals("run") ? "/runs" : "/" + what + "s"),
+    String hint = switch (what) {
+      case "workflow" -> "list the known workflows with GET /workflows";
+      case "run" -> "list the known runs with GET /runs (a run ID is a UUID)";
+      case "order" -> "an order's ID is in the Location header and body of the POST /orders "
+          + "that placed it";
+      default -> "GET /openapi.json lists every route";
+    };
+    return new ApiProblem(404, "not-found", "Not found", "no " + what + " '" + id + "'", hint,
         List.of());
   }
 

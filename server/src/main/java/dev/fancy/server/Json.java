@@ -49,7 +49,7 @@ final class Json {
           List.of(new ApiProblem.Error("", "malformed JSON" + where)));
     } catch (java.io.IOException e) {
       throw new ApiProblem(400, "malformed-json", "Malformed JSON", "the body cannot be read",
-          null, List.of());
+          "send the body again, whole and in UTF-8", List.of());
     }
   }
 

@@ -18,7 +18,7 @@ import java.util.UUID;
  * RFC 3339 timestamps, errors without stack traces.
  */
 final class Views {
-  /** Output previews are cut at this many characters of JSON text. */
+  /** Output previews are cut at this many bytes of UTF-8 JSON text (1 KiB). */
   static final int PREVIEW_LIMIT = 1024;
 
   /** The label that ties a run to the catalog workflow it was started from. */
@@ -167,12 +167,26 @@ final class Views {
     return node;
   }
 
-  /** A preview of a value's JSON text, cut at {@link #PREVIEW_LIMIT} characters. */
+  /**
+   * A preview of a value's JSON text: {@code {"json": text, "truncated": boolean}}, the text cut
+   * to at most {@link #PREVIEW_LIMIT} bytes of UTF-8 and never inside a character.
+   */
   static ObjectNode preview(JsonNode value) {
     String text = value.toString();
+    int end = 0;
+    int bytes = 0;
+    while (end < text.length()) {
+      int codePoint = text.codePointAt(end);
+      int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+      if (bytes + size > PREVIEW_LIMIT) {
+        break;
+      }
+      bytes += size;
+      end += Character.charCount(codePoint);
+    }
     ObjectNode node = Json.object();
-    boolean cut = text.length() > PREVIEW_LIMIT;
-    node.put("json", cut ? text.substring(0, PREVIEW_LIMIT) : text);
+    boolean cut = end < text.length();
+    node.put("json", text.substring(0, end));
     node.put("truncated", cut);
     return node;
   }

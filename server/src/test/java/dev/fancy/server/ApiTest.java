@@ -304,6 +304,21 @@ class ApiTest {
     assertThat(t.get("/runs/" + runId + "/outputs/servertest.greet").statusCode())
         .isEqualTo(404);
 
+    // An output over 1 KiB of UTF-8 (700 'ü' are 1400 bytes) is previewed cut, and served
+    // whole.
+    String big = "ü".repeat(700);
+    HttpResponse<String> bigRun = t.post("/workflows/" + id + "/runs",
+        "{\"name\": \"" + big + "\"}");
+    assertThat(bigRun.statusCode()).as(bigRun.body()).isEqualTo(202);
+    String bigId = TestServer.json(bigRun).get("id").asText();
+    JsonNode preview = t.awaitFinished(bigId).get("steps").get(0).get("output_preview");
+    assertThat(preview.get("truncated").asBoolean()).isTrue();
+    assertThat(preview.get("json").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .hasSizeLessThanOrEqualTo(1024).hasSizeGreaterThan(1020);
+    assertThat(preview.get("json").asText()).startsWith("\"Hello, üü");
+    assertThat(t.get("/runs/" + bigId + "/outputs/greeting").body())
+        .isEqualTo("\"Hello, " + big + "!\"");
+
     String tracker = t.createWorkflow(TestServer.TRACKER_EXAMPLE);
     JsonNode steps = t.awaitFinished(t.startRun(tracker)).get("steps");
     for (JsonNode s : steps) {

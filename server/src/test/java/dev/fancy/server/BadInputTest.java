@@ -3,7 +3,10 @@ package dev.fancy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -180,7 +183,10 @@ class BadInputTest {
     assertProblem(t.post("/workflows/nope/runs", null), 404, "not-found", null);
     assertProblem(t.get("/runs/00000000-0000-0000-0000-000000000000"), 404, "not-found", null);
     assertProblem(t.get("/runs/not-a-uuid"), 404, "not-found", null);
-    assertProblem(t.get("/runs/" + runId + "/steps/nope/attempts"), 404, "not-found", null);
+    HttpResponse<String> noStep = t.get("/runs/" + runId + "/steps/nope/attempts");
+    assertProblem(noStep, 404, "not-found", null);
+    assertThat(TestServer.json(noStep).get("hint").asText()).as("points at the run's steps")
+        .contains("GET /runs/" + runId).doesNotContain("GET /steps");
     assertProblem(t.post("/runs/00000000-0000-0000-0000-000000000000/cancel", null), 404,
         "not-found", null);
     assertProblem(t.get("/no/such/route"), 404, "not-found", null);
@@ -216,11 +222,22 @@ class BadInputTest {
 
   @Test
   void outputNamesNeverReachTheFileSystem() throws Exception {
+    // Symbolic links next to the journal, named like outputs could be: to the journal itself
+    // and to a file outside it. No output name is ever a path, so they are never followed.
+    Path folder = t.journalFile.toAbsolutePath().getParent();
+    Path secret = Files.writeString(folder.resolve("secret.txt"), "root:x:0:0 SECRET");
+    Files.createSymbolicLink(folder.resolve("linked-journal"), t.journalFile.toAbsolutePath());
+    Files.createSymbolicLink(folder.resolve("linked-secret"), secret);
+    Files.createSymbolicLink(folder.resolve("load.json"), secret);
     for (String name : new String[] {"..", "..%2F..%2Fjournal.db", "%2Fetc%2Fpasswd",
-        "..%5C..%5Cjournal.db", "journal.db", "%2E%2E", "load%00", "~"}) {
+        "..%5C..%5Cjournal.db", "journal.db", "%2E%2E", "load%00", "~", "linked-journal",
+        "linked-secret", "load.json", "..%2Flinked-secret", "%2E%2E%2Flinked-journal",
+        URLEncoder.encode(folder.resolve("linked-secret").toString(), StandardCharsets.UTF_8),
+        "load%2F..%2F..%2Flinked-secret"}) {
       HttpResponse<String> response = t.get("/runs/" + runId + "/outputs/" + name);
       assertThat(response.statusCode()).as(name).isIn(400, 404);
-      assertThat(response.body()).as(name).doesNotContain("root:").doesNotContain("SQLite");
+      assertThat(response.body()).as(name).doesNotContain("root:").doesNotContain("SQLite")
+          .doesNotContain("SECRET");
     }
     assertThat(t.get("/runs/" + runId + "/outputs/load").statusCode()).isEqualTo(200);
   }
@@ -236,6 +253,11 @@ class BadInputTest {
     assertThat(problem.get("status").asInt()).isEqualTo(status);
     assertThat(problem.get("detail").asText()).isNotBlank();
     assertThat(response.body()).doesNotContain("\tat ").doesNotContain("Exception:");
+    assertThat(problem.path("hint").asText()).as("hint of " + response.body()).isNotBlank();
+    if (status == 422) {
+      assertThat(problem.get("pointer")).as("a 422 points at the offending value: "
+          + response.body()).isNotNull();
+    }
     if (pointer != null) {
       assertThat(problem.get("pointer")).as(response.body()).isNotNull();
       assertThat(problem.get("pointer").asText()).isEqualTo(pointer);
