@@ -2,9 +2,11 @@ package dev.fancy.server;
 
 import dev.fancy.engine.DurableEngine;
 import dev.fancy.engine.Journal;
+import dev.fancy.journal.JournalException;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.RunQuery;
 import dev.fancy.run.RunStatus;
+import io.javalin.util.JavalinBindException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,10 +55,64 @@ public final class FancyServerMain {
       System.exit(2);
       return;
     }
-    Running running = start(options);
+    Running running;
+    try {
+      running = start(options);
+    } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
+      // One line that says what to change; the stack trace only in the debug log.
+      System.err.println("fancy-server: " + startupProblem(options, e));
+      LOG.debug("startup failed", e);
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "fancy-server-shutdown"));
     System.out.println("Fancy server listening on " + running.server.uri() + " (journal "
         + options.journal().toAbsolutePath() + ")");
+  }
+
+  /**
+   * What went wrong when starting with {@code options} failed with {@code e}, and how to fix it,
+   * in one line: a port in use, a journal that cannot be opened, a bad {@code --class-path}
+   * entry or step module, or anything else with its message.
+   */
+  static String startupProblem(ServerOptions options, Throwable e) {
+    Throwable bind = e;
+    while (bind != null && !(bind instanceof JavalinBindException)
+        && !(bind instanceof java.net.BindException)) {
+      bind = bind.getCause();
+    }
+    if (bind != null) {
+      return "cannot listen on " + options.host() + ":" + options.port() + " (" + oneLine(bind)
+          + "); is another server running there? Pick another port with --port N "
+          + "(0 for any free one) or FANCY_PORT";
+    }
+    if (e instanceof JournalException journal) {
+      return "cannot open the journal " + options.journal().toAbsolutePath() + ": " + oneLine(e)
+          + (journal.reason() == JournalException.Reason.CORRUPT
+          ? "; or start on another file with --journal FILE"
+          : "; check that its folder exists and is writable, or pick another file with "
+          + "--journal FILE");
+    }
+    if (e instanceof ServiceConfigurationError || e instanceof LinkageError) {
+      return "cannot load the step modules" + (options.classPath().isEmpty() ? ""
+          : " of --class-path " + options.classPath()) + ": " + oneLine(e) + "; check that "
+          + "every jar was built for this Fancy version and Java " + Runtime.version().feature()
+          + " or older";
+    }
+    if (e instanceof IllegalArgumentException) {
+      return oneLine(e) + " (see --help)";
+    }
+    return "cannot start: " + oneLine(e) + " (run with "
+        + "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug for the details)";
+  }
+
+  /** The message of {@code e}, or its type's simple name, on one line. */
+  private static String oneLine(Throwable e) {
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      message = e.getClass().getSimpleName();
+    }
+    return message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** A started server with the engine and journal it owns; closing stops all three. */
@@ -85,6 +142,7 @@ public final class FancyServerMain {
 
   /** Opens the journal and engine, starts the server, and recovers in the background. */
   static Running start(ServerOptions options) {
+    requirePortFree(options);
     ClassLoader loader = loader(options.classPath());
     StepRegistry registry = StepRegistry.load(loader);
     Journal journal = Journal.open(options.journal());
@@ -132,6 +190,23 @@ public final class FancyServerMain {
       }, 1, 60 * 60, TimeUnit.SECONDS);
     }
     return new Running(server, engine, journal, housekeeping);
+  }
+
+  /**
+   * Fails with a {@link java.net.BindException} if {@code options}' port is taken, before the
+   * journal is opened and its runs recovered (Javalin would find out only after that, and log
+   * the failure besides). Port 0 is always free.
+   */
+  private static void requirePortFree(ServerOptions options) {
+    if (options.port() == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(options.host(), options.port()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**
