@@ -21,6 +21,8 @@ import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptStatus;
 import dev.fancy.run.AttemptTimeoutException;
 import dev.fancy.run.Inputs;
+import dev.fancy.run.RunEvent;
+import dev.fancy.run.RunListener;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.StepStatus;
@@ -205,6 +207,35 @@ class DurableEngineTest {
       assertThat(journal.run(run).orElseThrow().epoch()).as("resuming is a new claim")
           .isEqualTo(2);
     }
+  }
+
+  @Test
+  void anEngineWideListenerHearsEveryRunItExecutesAlsoResumedOnes() throws Exception {
+    kit.broken.set(true);
+    List<RunEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch twoEnds = new CountDownLatch(2);
+    RunListener listener = event -> {
+      heard.add(event);
+      if (event.type() == RunEvent.Type.RUN_FINISHED) {
+        twoEnds.countDown();
+      }
+    };
+    Workflow workflow = JournalKit.chain("test.count", "test.fragile", "test.count");
+    try (Journal journal = kit.open(file());
+        DurableEngine engine = DurableEngine.builder(journal).registry(kit.registry())
+            .listener(listener).open()) {
+      // Started without any listener of its own, then resumed (which takes no options).
+      UUID run = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1))).id();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
+      kit.broken.set(false);
+      engine.resume(run);
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(twoEnds.await(10, TimeUnit.SECONDS)).as("both ends heard").isTrue();
+    }
+    assertThat(heard).filteredOn(e -> e.type() == RunEvent.Type.RUN_FINISHED)
+        .extracting(RunEvent::status).containsExactly("FAILED", "SUCCEEDED");
+    assertThat(heard).filteredOn(e -> e.type() == RunEvent.Type.RUN_STARTED).hasSize(2);
+    assertThat(heard).filteredOn(e -> e.type() == RunEvent.Type.STEP_SUCCEEDED).hasSize(3);
   }
 
   @Test
