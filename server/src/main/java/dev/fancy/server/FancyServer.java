@@ -153,7 +153,8 @@ public final class FancyServer implements AutoCloseable {
      * The run meters of {@code GET /metrics}, kept by {@code metrics} as a listener of every run
      * of the engine (give it to the engine's builder too: {@code
      * DurableEngine.builder(journal).listener(metrics)}). Without it the server counts only the
-     * runs it starts through {@code POST /workflows/{id}/runs}.
+     * runs it starts through {@code POST /workflows/{id}/runs}. Closing the server closes these
+     * meters; give each server its own.
      */
     public Builder runMetrics(RunMetrics metrics) {
       this.runMetrics = Objects.requireNonNull(metrics, "metrics == null");
