@@ -211,6 +211,53 @@ class CheckpointTest {
   }
 
   @Test
+  void aCheckpointIsAHeartbeatAndTheAttemptAfterAHungOneResumesFromIt() throws Exception {
+    java.util.concurrent.BlockingQueue<String> orders =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.BlockingQueue<String> reports =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    StepRegistry registry = StepRegistry.empty().register(Call.intStep("test.long",
+        (frame, args) -> {
+          int done = frame.lastCheckpoint(Integer.class).orElse(0);
+          reports.add("started " + frame.attempt() + " after " + done);
+          while (true) {
+            String order = orders.poll(10, TimeUnit.SECONDS);
+            if (order == null || order.equals("finish")) {
+              return new Object[] {done};
+            }
+            if (order.equals("epoch")) {
+              frame.checkpoint(++done);
+              reports.add("checkpointed " + done);
+            } else {
+              reports.add("hanging");
+              Thread.sleep(60_000); // until interrupted
+            }
+          }
+        }));
+    Call<Integer> call = new Call<>("test.long", Call.unary(MathSteps.INT), x);
+    call.options(StepOptions.DEFAULT.withHeartbeatTimeout(Duration.ofSeconds(30))
+        .withRetry(RetryPolicy.exponential(2, Duration.ZERO)));
+    ManualTicker ticker = new ManualTicker();
+
+    try (Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
+      RunHandle run = engine.start(Workflow.of("w", call.out()), Inputs.of(x, 1));
+      assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("started 1 after 0");
+      for (int epoch = 1; epoch <= 3; epoch++) { // never 30 s without a checkpoint
+        ticker.advance(Duration.ofSeconds(29));
+        orders.add("epoch");
+        assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("checkpointed " + epoch);
+      }
+      assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+      orders.add("hang");
+      assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("hanging");
+      ticker.advance(Duration.ofSeconds(30)); // hung: timed out, retried
+      assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("started 2 after 3");
+      orders.add("finish");
+      assertThat(run.result().get(call.out())).isEqualTo(3);
+    }
+  }
+
+  @Test
   void aFrameBuiltForATestKeepsItsCheckpointsInTheStoreItIsGiven() {
     Call<Integer> call = new Call<>("test.train", Call.unary(MathSteps.INT), x);
     Checkpoints store = Checkpoints.inMemory();
