@@ -68,3 +68,48 @@ failed=$($fancy runs list --journal "$journal" --status FAILED | awk 'NR == 2 { 
 $fancy runs show "$failed" --journal "$journal"
 expect_exit 1 $fancy runs resume "$failed" --journal "$journal"
 expect_exit 1 $fancy runs cancel "$failed" --journal "$journal"
+
+echo "== checkpoint resume: kill a long training step, resume it from its last checkpoint"
+# penguins.train_resumable trains for 60 epochs in one step that checkpoints every epoch
+# (parameters and the random generator's state). Kill it with SIGKILL once the journal shows
+# 10 checkpoints, resume it, and check that it ends bit-identical to an uninterrupted run.
+resumable="$work/resumable.db"
+$fancy run penguins.train_resumable --config examples/penguins/resumable.yaml \
+  --journal "$resumable" --lease 3s --no-output-dir > "$work/killed.txt" 2>&1 &
+training=$!
+deadline=$((SECONDS + 180))
+checkpoints=0
+run=""
+while [ "$checkpoints" -lt 10 ]; do
+  if [ "$SECONDS" -gt "$deadline" ] || ! kill -0 "$training" 2>/dev/null; then
+    echo "training ended or took too long before 10 checkpoints" >&2
+    cat "$work/killed.txt" >&2
+    exit 1
+  fi
+  if [ -z "$run" ]; then
+    run=$( ($fancy runs list --journal "$resumable" 2>/dev/null || true) \
+      | awk 'NR == 2 && $1 ~ /-/ { print $1 }')
+  fi
+  if [ -n "$run" ]; then
+    checkpoints=$( ($fancy runs show "$run" --journal "$resumable" 2>/dev/null || true) \
+      | awk '$1 == "penguins.train_epochs" && $NF ~ /^checkpoints?$/ { print $(NF - 1) }')
+    checkpoints=${checkpoints:-0}
+  fi
+done
+kill -9 "$training"
+expect_exit 137 wait "$training"
+$fancy runs show "$run" --journal "$resumable"
+$fancy run penguins.train_resumable --config examples/penguins/resumable.yaml \
+  --journal "$resumable" --lease 3s --no-output-dir --resume | tee "$work/resumed.txt"
+$fancy run penguins.train_resumable --config examples/penguins/resumable.yaml \
+  --set pauseMillis=0 --no-output-dir | tee "$work/uninterrupted.txt"
+resumed_hash=$(grep parametersSha256 "$work/resumed.txt")
+if [ "$resumed_hash" != "$(grep parametersSha256 "$work/uninterrupted.txt")" ]; then
+  echo "the resumed run's parameters differ from the uninterrupted run's" >&2
+  exit 1
+fi
+if grep -q 'resumedAfterEpoch = 0$' "$work/resumed.txt"; then
+  echo "the resumed run started from epoch 0" >&2
+  exit 1
+fi
+echo "resumed from its last checkpoint; parameters bit-identical: $resumed_hash"

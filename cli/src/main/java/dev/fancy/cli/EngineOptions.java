@@ -28,6 +28,12 @@ final class EngineOptions {
           + "a dead process are taken over after it (default 30s).")
   java.time.Duration lease;
 
+  /**
+   * Whether the command only reads the journal ({@code runs list}, {@code runs show}): it is
+   * opened read-only, so looking at runs never takes over a run whose process died.
+   */
+  boolean inspectOnly;
+
   /** The engine kind chosen, durable if only a journal was given. */
   Kind kind() {
     return kind != null ? kind : journal != null ? Kind.durable : Kind.memory;

@@ -22,7 +22,7 @@ import picocli.CommandLine.IVersionProvider;
         + "journal.",
     subcommands = {RunCommand.class, ValidateCommand.class, GraphCommand.class,
         StepsCommand.class, ConfigCommand.class, WorkflowCommand.class, RunsCommand.class,
-        CommandLine.HelpCommand.class},
+        ServeCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 all succeeded, 1 some runs failed, 2 usage error, 3 invalid "
         + "workflow or config.", "", "Example:",
         "  fancy run weather.report --class-path app.jar --set csv=data/weather.csv"})

@@ -64,10 +64,23 @@ final class Printing {
       table.append(String.format(Locale.ROOT, "%-36s %-10s %8d %12s  %s", step.slug(),
           step.status(), step.attempts().size(),
           String.format(Locale.ROOT, "%.2f ms", step.duration().toNanos() / 1e6),
-          step.cacheHit() ? "cache hit" : step.error() == null ? "" : step.error().toString())
-          .stripTrailing()).append(System.lineSeparator());
+          note(step)).stripTrailing()).append(System.lineSeparator());
     }
     return table.toString();
+  }
+
+  /** What the note column says of a step: a cache hit, its checkpoints, its error. */
+  private static String note(StepRecord step) {
+    if (step.cacheHit()) {
+      return "cache hit";
+    }
+    String checkpoints = step.checkpoints() == 0 ? ""
+        : step.checkpoints() + (step.checkpoints() == 1 ? " checkpoint" : " checkpoints");
+    if (step.error() == null) {
+      return checkpoints;
+    }
+    return checkpoints.isEmpty() ? step.error().toString()
+        : checkpoints + "; " + step.error();
   }
 
   /** A step record as JSON. */
@@ -80,6 +93,7 @@ final class Printing {
     json.put("attempts", step.attempts().size());
     json.put("durationMs", step.duration().toNanos() / 1e6);
     json.put("cacheHit", step.cacheHit());
+    json.put("checkpoints", step.checkpoints());
     json.put("error", step.error() == null ? null : step.error().toString());
     return json;
   }

@@ -12,6 +12,9 @@ import dev.fancy.config.Overrides;
 import dev.fancy.config.Sweep;
 import dev.fancy.config.SweepResult;
 import dev.fancy.run.Inputs;
+import dev.fancy.run.RunHandle;
+import dev.fancy.run.RunInfo;
+import dev.fancy.run.RunQuery;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
@@ -31,6 +34,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -45,7 +49,8 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  fancy run pipeline.json --config inputs.yaml --set threshold=0.8",
         "  fancy run penguins.train --class-path app.jar --set data=penguins.json \\",
-        "      --multirun lr=0.1,0.01 epochs=range(10,50,10) model=choice(sgd,adagrad)"})
+        "      --multirun lr=0.1,0.01 epochs=range(10,50,10) model=choice(sgd,adagrad)",
+        "  fancy run penguins.train_resumable --config resumable.yaml --journal runs.db --resume"})
 final class RunCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -77,6 +82,18 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-output-dir", description = "Writes no run directory.")
   boolean noOutputDir;
 
+  @Option(names = "--resume", description = "With --journal: continues the newest earlier run "
+      + "of this workflow with this config instead of starting another: waits for a run a "
+      + "killed process left running (taken over when its lease runs out), resumes a failed or "
+      + "cancelled one (steps go on from their checkpoints), shows one that succeeded.")
+  boolean resume;
+
+  /**
+   * The label of a single run on the durable engine: {@code <workflow>-<hash of its resolved
+   * config>}, by which {@code --resume} finds it.
+   */
+  static final String RUN_KEY_LABEL = "run.key";
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -87,9 +104,18 @@ final class RunCommand implements Callable<Integer> {
       if (!multirun.isEmpty()) {
         jobs = jobs.times(Overrides.multirun(multirun));
       }
+      boolean single = multirun.isEmpty() && (file == null || !file.isSweep());
+      if (resume && engineOptions.kind() != EngineOptions.Kind.durable) {
+        throw new ParameterException(spec.commandLine(), "--resume needs the durable engine: "
+            + "give --journal FILE");
+      }
+      if (resume && !single) {
+        throw new ParameterException(spec.commandLine(), "--resume continues one run; for a "
+            + "sweep use 'fancy workflow parallel ... --journal FILE --resume'");
+      }
       WorkflowEngine engine = session.engine(engineOptions);
       RunDirectory directory = noOutputDir ? null : new RunDirectory(outputDir);
-      if (multirun.isEmpty() && (file == null || !file.isSweep())) {
+      if (single) {
         return single(out, engine, workflow, configs.base(file), directory);
       }
       return sweep(out, engine, workflow, jobs, configs.base(file), directory);
@@ -102,9 +128,17 @@ final class RunCommand implements Callable<Integer> {
     Inputs inputs = config.toInputs(workflow, engine.codec());
     RunOptions.Builder options = RunOptions.builder();
     config.labels().forEach(options::label);
+    RunHandle handle = null;
+    if (engineOptions.kind() == EngineOptions.Kind.durable) {
+      String key = Sweep.nameOf(workflow, ConfigGenerator.of(config));
+      options.label(RUN_KEY_LABEL, key);
+      if (resume) {
+        handle = earlier(out, engine, key);
+      }
+    }
     RunResult result;
     try {
-      result = engine.run(workflow, inputs, options.build());
+      result = handle != null ? handle.result() : engine.run(workflow, inputs, options.build());
     } catch (UsageLimitExceededException e) {
       result = e.result();
     }
@@ -114,6 +148,9 @@ final class RunCommand implements Callable<Integer> {
         outputs.put(output.getKey().alias(), engine.codec().toTree(output.getValue()));
       }
     }
+    // On the durable engine, the history as the journal has it: every process's attempts.
+    List<StepRecord> history = engineOptions.kind() == EngineOptions.Kind.durable
+        ? engine.handle(result.runId()).history().steps() : result.history();
     Path dir = directory == null ? null : directory.write(1, workflow, config, values,
         result.runId(), result.status().toString(), outputs, engine.codec());
     if (json) {
@@ -124,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
       node.put("durationMs", result.duration().toNanos() / 1e6);
       node.set("outputs", JSON.valueToTree(outputs));
       ArrayNode steps = node.putArray("steps");
-      for (StepRecord step : result.history()) {
+      for (StepRecord step : history) {
         steps.add(Printing.step(step));
       }
       node.put("error", result.info().error() == null ? null
@@ -134,7 +171,7 @@ final class RunCommand implements Callable<Integer> {
     } else {
       out.println("run " + result.runId() + " of workflow '" + workflow.name() + "': "
           + result.status());
-      out.print(Printing.steps(result.history()));
+      out.print(Printing.steps(history));
       if (!outputs.isEmpty()) {
         out.println("outputs:");
         outputs.forEach((alias, value) -> out.println("  " + alias + " = " + value));
@@ -150,6 +187,40 @@ final class RunCommand implements Callable<Integer> {
       return ExitCode.FAILED;
     }
     return ExitCode.OK;
+  }
+
+  /**
+   * The newest earlier run labelled {@code key}, made to go on: a run a dead process left
+   * running is waited for (the engine takes it over when its lease runs out), a failed or
+   * cancelled one is resumed, a succeeded one is only read. Null if there is none.
+   */
+  private RunHandle earlier(PrintWriter out, WorkflowEngine engine, String key) {
+    List<RunInfo> runs = engine.runs(RunQuery.builder().label(RUN_KEY_LABEL, key).limit(1)
+        .build()).runs();
+    if (runs.isEmpty()) {
+      out.println("no earlier run of this config (" + RUN_KEY_LABEL + "=" + key
+          + "): starting one");
+      return null;
+    }
+    RunInfo run = runs.get(0);
+    switch (run.status()) {
+      case SUCCEEDED -> {
+        out.println("run " + run.runId() + " of this config already succeeded; not running "
+            + "it again");
+        return engine.handle(run.runId());
+      }
+      case FAILED, CANCELLED -> {
+        out.println("resuming run " + run.runId() + " (" + run.status() + "): committed steps "
+            + "keep their results, the others go on from their checkpoints");
+        return engine.resume(run.runId());
+      }
+      default -> {
+        out.println("run " + run.runId() + " never ended (its process died?): waiting for "
+            + "it; it is taken over when its lease runs out");
+        out.flush();
+        return engine.handle(run.runId());
+      }
+    }
   }
 
   private int sweep(PrintWriter out, WorkflowEngine engine, Workflow workflow,

@@ -48,6 +48,13 @@ final class RunsCommand implements Runnable {
       options.journal = journal;
       return options;
     }
+
+    /** The engine of a command that only reads the journal: it never takes a run over. */
+    EngineOptions inspecting() {
+      EngineOptions options = engine();
+      options.inspectOnly = true;
+      return options;
+    }
   }
 
   /** {@code fancy runs list}. */
@@ -83,7 +90,7 @@ final class RunsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (Session session = new Session(common)) {
-        WorkflowEngine engine = session.engine(journal.engine());
+        WorkflowEngine engine = session.engine(journal.inspecting());
         RunQuery.Builder query = RunQuery.builder().limit(Math.min(Math.max(limit, 1),
             RunQuery.MAX_LIMIT));
         statuses.forEach(query::status);
@@ -126,7 +133,7 @@ final class RunsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (Session session = new Session(common)) {
-        WorkflowEngine engine = session.engine(journal.engine());
+        WorkflowEngine engine = session.engine(journal.inspecting());
         RunHistory history = engine.handle(runId).history();
         RunInfo run = history.run();
         out.println("run " + run.runId() + " of workflow '" + run.workflowName() + "': "

@@ -6,6 +6,7 @@ import dev.fancy.config.WorkflowCatalog;
 import dev.fancy.engine.Engine;
 import dev.fancy.engine.DurableEngine;
 import dev.fancy.engine.Journal;
+import dev.fancy.journal.JournalOptions;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.WorkflowEngine;
 import dev.fancy.workflow.Workflow;
@@ -81,7 +82,8 @@ final class Session implements AutoCloseable {
     if (engine == null) {
       if (options.kind() == EngineOptions.Kind.durable) {
         Path file = options.journal != null ? options.journal : Journal.DEFAULT_FILE;
-        journal = Journal.open(file);
+        journal = options.inspectOnly ? Journal.open(file, JournalOptions.builder()
+            .readOnly(true).build()) : Journal.open(file);
         DurableEngine.Builder builder = DurableEngine.builder(journal).registry(registry());
         if (options.lease != null) {
           builder.lease(options.lease);

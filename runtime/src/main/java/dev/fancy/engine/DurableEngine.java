@@ -355,7 +355,8 @@ public final class DurableEngine implements WorkflowEngine {
     }
 
     /**
-     * Opens the engine and resumes every run left running whose lease has run out. A run that
+     * Opens the engine and resumes every run left running whose lease has run out (except on a
+     * read-only journal, which the engine only inspects: it never takes a run over). A run that
      * cannot be read back is failed with its cause; it never stops the engine from opening.
      */
     public DurableEngine open() {

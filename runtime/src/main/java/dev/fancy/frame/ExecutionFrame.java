@@ -1,8 +1,11 @@
 package dev.fancy.frame;
 
 import dev.fancy.journal.JournalEffects;
+import dev.fancy.value.TypeRef;
+import dev.fancy.value.ValueType;
 import dev.fancy.workflow.WorkflowStep;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * declaring a parameter of this type, which is not wired as a cell. Immutable; one per attempt.
  *
  * <p>Tests of a step can build one with {@link #builder(WorkflowStep)}. The idempotency key and the
- * logger are created on first use; racing first uses create equal values.
+ * logger are created on first use; racing first uses create equal values. A frame built without
+ * {@link Builder#checkpoints} keeps its checkpoints in itself.
  */
 public final class ExecutionFrame {
 
@@ -28,6 +32,7 @@ public final class ExecutionFrame {
   private final ChunkSink chunks;
   private final CancellationSignal cancellation;
   private final Runnable heartbeats;
+  private Checkpoints checkpoints;
   private Logger logger;
 
   private ExecutionFrame(Builder builder) {
@@ -41,6 +46,7 @@ public final class ExecutionFrame {
     this.chunks = builder.chunks;
     this.cancellation = builder.cancellation;
     this.heartbeats = builder.heartbeats;
+    this.checkpoints = builder.checkpoints;
   }
 
   /** A builder for a frame of {@code step}; everything else has a neutral default. */
@@ -135,6 +141,56 @@ public final class ExecutionFrame {
     heartbeats.run();
   }
 
+  /**
+   * Records {@code value} as this step's latest checkpoint in the run: progress of a long step
+   * (an epoch, parameters, a random generator's state, a cursor) that its next attempt gets back
+   * from {@link #lastCheckpoint} after a retry, a crash or a takeover by another process, as
+   * Temporal's activity heartbeat details. Latest wins; a value is stored as its JSON (the
+   * engine's codec, at most {@link Checkpoints#MAX_BYTES}). The durable engine journals it before
+   * this returns (one commit, durable per the journal's {@code Durability}), fenced by the run's
+   * lease; see docs/semantics.md. A checkpoint is also a {@link #heartbeat()}.
+   *
+   * @return the checkpoint's number: 1 for the step's first in the run, then 2, 3...
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalArgumentException if its JSON is larger than {@link Checkpoints#MAX_BYTES}
+   * @throws IllegalStateException if this attempt is over (it timed out): a late checkpoint is
+   *     refused, so it cannot overwrite a newer attempt's
+   * @throws dev.fancy.value.ValueCodecException if the value cannot be written as JSON
+   * @throws java.util.concurrent.CancellationException if the run stopped in this process
+   *     because its journal failed or another process took over its lease
+   */
+  public long checkpoint(Object value) {
+    heartbeats.run(); // recording progress is also a sign of life
+    return checkpoints().record(value);
+  }
+
+  /**
+   * This step's latest checkpoint in the run (of this attempt or an earlier one, in any process),
+   * read as {@code type}; empty on a step's first attempt and in a new run.
+   *
+   * @throws dev.fancy.value.ValueCodecException if it cannot be read as {@code type}
+   */
+  public <T> Optional<T> lastCheckpoint(Class<T> type) {
+    return checkpoints().latest(ValueType.of(type));
+  }
+
+  /** {@link #lastCheckpoint(Class)} for a generic type: {@code new TypeRef<List<Double>>() {}}. */
+  public <T> Optional<T> lastCheckpoint(TypeRef<T> type) {
+    return checkpoints().latest(type.valueType());
+  }
+
+  /** {@link #lastCheckpoint(Class)} for a {@link ValueType}. */
+  public <T> Optional<T> lastCheckpoint(ValueType<T> type) {
+    return checkpoints().latest(type);
+  }
+
+  private synchronized Checkpoints checkpoints() {
+    if (checkpoints == null) {
+      checkpoints = Checkpoints.inMemory(); // a frame built without: kept in this frame only
+    }
+    return checkpoints;
+  }
+
   /** Whether the run was cancelled; long steps should check it. */
   public CancellationSignal cancellation() {
     return cancellation;
@@ -167,6 +223,7 @@ public final class ExecutionFrame {
     private ChunkSink chunks = ChunkSink.NONE;
     private CancellationSignal cancellation = CancellationSignal.NEVER;
     private Runnable heartbeats = () -> { };
+    private Checkpoints checkpoints;
 
     private Builder(WorkflowStep step) {
       this.step = Objects.requireNonNull(step, "step == null");
@@ -230,6 +287,15 @@ public final class ExecutionFrame {
     /** Where {@link ExecutionFrame#heartbeat()} reports; default nowhere. */
     public Builder heartbeats(Runnable heartbeats) {
       this.heartbeats = Objects.requireNonNull(heartbeats, "heartbeats == null");
+      return this;
+    }
+
+    /**
+     * Where the attempt's checkpoints go; default {@link Checkpoints#inMemory()} for this frame
+     * only (give two frames one instance to test a step that resumes).
+     */
+    public Builder checkpoints(Checkpoints checkpoints) {
+      this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints == null");
       return this;
     }
 

@@ -62,7 +62,13 @@ final class HistoryTable {
     if (step.fallbackUsed()) {
       return "from its fallback";
     }
-    return step.error() == null ? "" : step.error().message();
+    String checkpoints = step.checkpoints() == 0 ? ""
+        : step.checkpoints() + (step.checkpoints() == 1 ? " checkpoint" : " checkpoints");
+    if (step.error() == null) {
+      return checkpoints;
+    }
+    return checkpoints.isEmpty() ? step.error().message()
+        : checkpoints + "; " + step.error().message();
   }
 
   private static String cost(Usage usage) {

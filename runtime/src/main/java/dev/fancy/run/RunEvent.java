@@ -28,7 +28,9 @@ import java.util.UUID;
  * @param error the error of a failed attempt or step, why a step was skipped, why a run stopped
  * @param delay for {@link Type#RETRY_SCHEDULED}, the backoff before the next attempt
  * @param usage for step and run ends, what was reported (the step's, or the run's total)
- * @param chunk for {@link Type#CHUNK}, the chunk as JSON
+ * @param chunk for {@link Type#CHUNK}, the chunk as JSON; for {@link Type#CHECKPOINTED},
+ *     {@code {"checkpoint": n, "bytes": b}}: the checkpoint's number (from 1 per step and run) and
+ *     the size of its JSON (the value itself is not in the event)
  * @param child for an event of a child run (a map element, a branch, a loop iteration, a
  *     sub-workflow) or about one ({@link Type#CHILD_RUN_STARTED}, {@link Type#CHILD_RUN_FINISHED}):
  *     which child run, started by which step of which run, at which position; null for events of
@@ -81,6 +83,11 @@ public record RunEvent(long sequence, UUID runId, Instant at, Type type, UUID st
     ATTEMPT_STARTED,
     /** A chunk the step emitted through its frame. */
     CHUNK,
+    /**
+     * The attempt recorded a checkpoint through its frame ({@code frame.checkpoint(value)}); its
+     * number and size are in {@code chunk}.
+     */
+    CHECKPOINTED,
     /** An attempt failed (thrown, timed out, rejected by a validator, vetoed). */
     ATTEMPT_FAILED,
     /** Another attempt will run after {@code delay}. */

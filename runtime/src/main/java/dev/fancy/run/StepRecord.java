@@ -26,17 +26,21 @@ import java.util.UUID;
  * @param usage the usage its attempts reported (for control-flow steps, their children's)
  * @param children for control-flow steps, every child run (iterations, elements, branches), in
  *     order; empty otherwise (and on engines that do not record child runs)
+ * @param checkpoints how many checkpoints the step's attempts recorded in the run
+ *     ({@code frame.checkpoint}); the number of its latest. A durable run's history read from the
+ *     journal counts those of every process; 0 where the engine does not record them
  */
 public record StepRecord(UUID stepId, String slug, int version, StepStatus status,
     Instant startedAt, Instant endedAt, Duration duration, ErrorInfo error,
     List<AttemptRecord> attempts, boolean cacheHit, boolean fallbackUsed, Usage usage,
-    List<ChildRun> children) {
+    List<ChildRun> children, long checkpoints) {
 
   /**
    * Checks the fields and copies the lists.
    *
    * @throws NullPointerException if an ID, the slug, the status, the duration, the usage or a
    *     list is null
+   * @throws IllegalArgumentException if {@code checkpoints < 0}
    */
   public StepRecord {
     Objects.requireNonNull(stepId, "stepId == null");
@@ -46,5 +50,16 @@ public record StepRecord(UUID stepId, String slug, int version, StepStatus statu
     Objects.requireNonNull(usage, "usage == null");
     attempts = List.copyOf(attempts);
     children = List.copyOf(children);
+    if (checkpoints < 0) {
+      throw new IllegalArgumentException("checkpoints " + checkpoints + " < 0");
+    }
+  }
+
+  /** A record without checkpoints (an engine that does not record them): {@code checkpoints} 0. */
+  public StepRecord(UUID stepId, String slug, int version, StepStatus status, Instant startedAt,
+      Instant endedAt, Duration duration, ErrorInfo error, List<AttemptRecord> attempts,
+      boolean cacheHit, boolean fallbackUsed, Usage usage, List<ChildRun> children) {
+    this(stepId, slug, version, status, startedAt, endedAt, duration, error, attempts, cacheHit,
+        fallbackUsed, usage, children, 0);
   }
 }

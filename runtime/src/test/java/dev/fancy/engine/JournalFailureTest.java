@@ -368,7 +368,7 @@ class JournalFailureTest {
     assertThatThrownBy(() -> Journal.open(file()))
         .isInstanceOf(JournalException.class)
         .hasMessageContaining("has schema version 99, written by a newer Fancy; this Fancy "
-            + "reads up to version 3");
+            + "reads up to version 4");
   }
 
   @Test
@@ -416,7 +416,7 @@ class JournalFailureTest {
     Files.createDirectories(value.getParent());
     Files.writeString(value, "41");
     try (Journal journal = Journal.open(file())) {
-      assertThat(journal.schemaVersion()).isEqualTo(3);
+      assertThat(journal.schemaVersion()).isEqualTo(4);
       Map<UUID, ArrayNode> outputs = journal.committedOutputs(run);
       assertThat(outputs.get(UUID.fromString(first)).get(0).asInt())
           .as("the genuine marker now reads its file").isEqualTo(41);

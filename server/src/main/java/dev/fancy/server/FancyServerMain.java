@@ -1,5 +1,7 @@
 package dev.fancy.server;
 
+import dev.fancy.config.ConfigException;
+import dev.fancy.config.UserClassPath;
 import dev.fancy.engine.DurableEngine;
 import dev.fancy.engine.Journal;
 import dev.fancy.journal.JournalException;
@@ -7,10 +9,6 @@ import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.RunQuery;
 import dev.fancy.run.RunStatus;
 import io.javalin.util.JavalinBindException;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,19 +53,37 @@ public final class FancyServerMain {
       System.exit(2);
       return;
     }
-    Running running;
     try {
-      running = start(options);
+      serve(options, new java.io.PrintWriter(System.out, true));
+    } catch (ConfigException e) {
+      System.err.println("fancy-server: " + e.getMessage());
+      System.exit(2);
     } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
       // One line that says what to change; the stack trace only in the debug log.
       System.err.println("fancy-server: " + startupProblem(options, e));
       LOG.debug("startup failed", e);
       System.exit(1);
-      return;
     }
+  }
+
+  /**
+   * Starts a server with {@code options} (as {@code java -jar fancy-server.jar} and the CLI's
+   * {@code fancy serve} do), prints the address it listens on to {@code out}, and stops it when
+   * the JVM shuts down (Ctrl-C, SIGTERM). Returns once it listens; recovery of interrupted runs
+   * goes on in the background.
+   *
+   * @return the server's base URI, such as {@code http://127.0.0.1:8080}
+   * @throws ConfigException naming each {@code --class-path} entry that does not exist
+   * @throws dev.fancy.journal.JournalException if the journal cannot be opened
+   * @throws java.io.UncheckedIOException if the port is taken
+   */
+  public static java.net.URI serve(ServerOptions options, java.io.PrintWriter out) {
+    Running running = start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "fancy-server-shutdown"));
-    System.out.println("Fancy server listening on " + running.server.uri() + " (journal "
+    out.println("Fancy server listening on " + running.server.uri() + " (journal "
         + options.journal().toAbsolutePath() + ")");
+    out.flush();
+    return running.server.uri();
   }
 
   /**
@@ -144,6 +160,9 @@ public final class FancyServerMain {
   static Running start(ServerOptions options) {
     requirePortFree(options);
     ClassLoader loader = loader(options.classPath());
+    // Threads made from here on (Jetty's, the engine's) inherit it, so Jackson and
+    // ServiceLoader see the user's classes there too, as in the CLI.
+    Thread.currentThread().setContextClassLoader(loader);
     StepRegistry registry = StepRegistry.load(loader);
     Journal journal = Journal.open(options.journal());
     DurableEngine engine;
@@ -234,22 +253,15 @@ public final class FancyServerMain {
     }
   }
 
+  /**
+   * The user's classes of {@code --class-path} through the loader the CLI uses too
+   * ({@link UserClassPath}: jars, folders, {@code lib/*}); the server's own loader if none.
+   *
+   * @throws ConfigException naming each entry that does not exist
+   */
   private static ClassLoader loader(List<Path> classPath) {
-    ClassLoader parent = FancyServerMain.class.getClassLoader();
-    if (classPath.isEmpty()) {
-      return parent;
-    }
-    List<URL> urls = new ArrayList<>();
-    for (Path path : classPath) {
-      if (!Files.exists(path)) {
-        throw new IllegalArgumentException("--class-path " + path + " does not exist");
-      }
-      try {
-        urls.add(path.toUri().toURL());
-      } catch (MalformedURLException e) {
-        throw new IllegalArgumentException("--class-path " + path + ": " + e.getMessage());
-      }
-    }
-    return new URLClassLoader(urls.toArray(URL[]::new), parent);
+    List<String> entries = new ArrayList<>();
+    classPath.forEach(path -> entries.add(path.toString()));
+    return UserClassPath.of(entries, null).loader(FancyServerMain.class.getClassLoader());
   }
 }

@@ -38,7 +38,9 @@ import java.util.Objects;
  * @param token the API token every request but {@code /health/*} must present as
  *     {@code Authorization: Bearer <token>}, or null for none
  * @param corsOrigins origins allowed to call the API from a browser; empty for no CORS
- * @param classPath jars and folders whose {@code @Step} modules are registered
+ * @param classPath jars and folders whose {@code @Step} modules are registered; an entry
+ *     {@code dir/*} means every jar in {@code dir}. Loaded by {@code dev.fancy.config.UserClassPath},
+ *     the CLI's loader ({@code -cp} is accepted for {@code --class-path})
  * @param maxBodyBytes the largest request body accepted, in bytes (larger: 413)
  * @param retentionDays finished runs older than this many days are deleted; 0 keeps them
  * @param leaseSeconds how long the durable engine's lease on a run lasts without a heartbeat: a
@@ -151,18 +153,23 @@ public record ServerOptions(int port, String host, Path journal, String token,
         retentionDays, leaseSeconds);
   }
 
-  /** The usage text of the flags. */
+  /** The usage text of the flags, for {@code java -jar fancy-server.jar}. */
   public static String usage() {
+    return usage("java -jar fancy-server.jar");
+  }
+
+  /** The usage text of the flags, for the command {@code command} ({@code fancy serve}). */
+  public static String usage(String command) {
     return String.join("\n",
-        "usage: java -jar fancy-server.jar [options]",
+        "usage: " + command + " [options]",
         "  --port N             port to listen on (FANCY_PORT, default 8080; 0 for any free port)",
         "  --host H             address to bind (FANCY_HOST, default 127.0.0.1)",
         "  --journal FILE       SQLite journal file (FANCY_JOURNAL, default .fancy/journal.db)",
         "  --token T            API token, required off loopback (FANCY_TOKEN)",
         "  --cors-origin URL    allow browser calls from this origin; repeatable "
             + "(FANCY_CORS_ORIGINS, comma-separated)",
-        "  --class-path P       jar or folder with @Step modules; repeatable "
-            + "(FANCY_CLASS_PATH)",
+        "  --class-path P, -cp  jars and folders with @Step modules and @WorkflowDefinitions, in "
+            + "path syntax, 'lib/*' for every jar in lib; repeatable (FANCY_CLASS_PATH)",
         "  --max-body-bytes N   largest request body (FANCY_MAX_BODY_BYTES, default 1048576)",
         "  --retention-days N   delete finished runs older than N days (FANCY_RETENTION_DAYS)",
         "  --lease-seconds N    a crashed server's runs are taken over after N s "
@@ -203,6 +210,9 @@ public record ServerOptions(int port, String host, Path journal, String token,
       if (arg.startsWith("--") && eq > 0) {
         name = arg.substring(0, eq);
         value = arg.substring(eq + 1);
+      }
+      if (name.equals("-cp")) {
+        name = "--class-path"; // as the CLI's other commands and java spell it
       }
       if (!List.of("--port", "--host", "--journal", "--token", "--cors-origin", "--class-path",
           "--max-body-bytes", "--retention-days", "--lease-seconds").contains(name)) {

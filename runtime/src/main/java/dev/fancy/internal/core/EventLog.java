@@ -218,6 +218,11 @@ final class EventLog implements RunObserver {
   }
 
   @Override
+  public void checkpointed(WorkflowStep step, int attempt, long number, int bytes) {
+    top.checkpointed(step, attempt, number, bytes);
+  }
+
+  @Override
   public void attemptFailed(WorkflowStep step, int attempt, Throwable error) {
     top.attemptFailed(step, attempt, error);
   }
@@ -317,6 +322,16 @@ final class EventLog implements RunObserver {
         json = TextNode.valueOf(String.valueOf(chunk));
       }
       append(RunEvent.Type.CHUNK, step, attempt, null, null, null, null, json);
+    }
+
+    @Override
+    public void checkpointed(WorkflowStep step, int attempt, long number, int bytes) {
+      com.fasterxml.jackson.databind.node.ObjectNode details =
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      details.put("checkpoint", number);
+      details.put("bytes", bytes);
+      append(RunEvent.Type.CHECKPOINTED, step, attempt, StepStatus.RUNNING.name(), null, null,
+          null, details);
     }
 
     @Override

@@ -101,6 +101,35 @@ final class JournalGate {
     }
   }
 
+  /**
+   * Journals a checkpoint of a running attempt.
+   *
+   * @return its number, or 0 if the journal no longer has the attempt running
+   * @throws RunHaltedException if the journal failed (the run halts)
+   */
+  long checkpoint(WorkflowStep step, StepJournal.JournalAttempt attempt, String json) {
+    requireHealthy();
+    try {
+      return journal.recordCheckpoint(step, attempt, json);
+    } catch (RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
+  /**
+   * The step's latest journaled checkpoint, or null.
+   *
+   * @throws RunHaltedException if the journal failed (the run halts)
+   */
+  StepJournal.JournalCheckpoint latestCheckpoint(WorkflowStep step) {
+    requireHealthy();
+    try {
+      return journal.latestCheckpoint(step);
+    } catch (RuntimeException e) {
+      throw fail(e);
+    }
+  }
+
   private void requireHealthy() {
     RuntimeException current = fault;
     if (current != null) {

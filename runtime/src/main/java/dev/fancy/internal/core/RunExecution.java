@@ -55,6 +55,8 @@ final class RunExecution {
 
   /** The steps' statuses, timings, errors and attempts. */
   final RunState state;
+  /** Each step's latest checkpoint (a durable run's: as far as this process knows). */
+  final RunCheckpoints checkpoints;
   /** Per step, how many of the steps it depends on have not succeeded yet. */
   private final AtomicIntegerArray waitingFor;
   final Instant startedAt = Instant.now();
@@ -102,6 +104,7 @@ final class RunExecution {
     this.restored = restored;
     this.values = new RunValues(plan, runId, services.values(), services.references());
     this.state = new RunState(n);
+    this.checkpoints = new RunCheckpoints(n);
     this.waitingFor = new AtomicIntegerArray(plan.dependencyCount);
     this.attempts = new StepAttempts(this);
   }

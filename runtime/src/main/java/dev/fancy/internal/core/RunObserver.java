@@ -33,6 +33,12 @@ interface RunObserver {
   /** A chunk the step emitted through its frame; {@code sequence} counts from 0 per step. */
   default void chunk(WorkflowStep step, int attempt, long sequence, Object chunk) {}
 
+  /**
+   * Attempt {@code attempt} recorded checkpoint {@code number} (from 1 per step and run) of
+   * {@code bytes} bytes of JSON.
+   */
+  default void checkpointed(WorkflowStep step, int attempt, long number, int bytes) {}
+
   /** An attempt failed (thrown, timed out, rejected by a validator or vetoed). */
   default void attemptFailed(WorkflowStep step, int attempt, Throwable error) {}
 

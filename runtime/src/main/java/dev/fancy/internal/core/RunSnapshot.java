@@ -42,6 +42,7 @@ final class RunSnapshot implements RunResult.Values {
   private final boolean[] cacheHit;
   private final boolean[] fallbackUsed;
   private final List<ChildRun>[] childRuns;
+  private final long[] checkpoints;
 
   RunSnapshot(RunExecution run) {
     this.run = run;
@@ -61,6 +62,7 @@ final class RunSnapshot implements RunResult.Values {
     this.cacheHit = new boolean[n];
     this.fallbackUsed = new boolean[n];
     this.childRuns = newLists(n);
+    this.checkpoints = new long[n];
     for (int s = 0; s < n; s++) {
       int status = live.status(s);
       state[s] = status == RunState.CLAIMED ? RunState.RUNNING : status;
@@ -72,6 +74,7 @@ final class RunSnapshot implements RunResult.Values {
       cacheHit[s] = live.cacheHit(s);
       fallbackUsed[s] = live.fallbackUsed(s);
       childRuns[s] = live.children(s);
+      checkpoints[s] = run.checkpoints.count(s);
     }
   }
 
@@ -157,7 +160,7 @@ final class RunSnapshot implements RunResult.Values {
         List<AttemptRecord> attempts = attemptRecords[s] == null ? List.of() : attemptRecords[s];
         return new StepRecord(step.id(), step.slug(), step.version(), StepStatus.RUNNING,
             run.instant(startNanos[s]), null, Duration.ZERO, null, attempts, false, false, used,
-            children);
+            children, checkpoints[s]);
       }
       case RunState.SKIPPED: {
         int cause = skippedBecause[s];
@@ -205,7 +208,7 @@ final class RunSnapshot implements RunResult.Values {
           run.runId + ":" + step.id() + ":1", start, end, duration, error, used));
     }
     return new StepRecord(step.id(), step.slug(), step.version(), status, start, end, duration,
-        error, attempts, cacheHit[s], fallbackUsed[s], used, children);
+        error, attempts, cacheHit[s], fallbackUsed[s], used, children, checkpoints[s]);
   }
 
   @Override

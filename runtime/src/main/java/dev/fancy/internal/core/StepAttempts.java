@@ -84,18 +84,18 @@ final class StepAttempts {
   }
 
   private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
-      StepJournal.JournalAttempt journaled) {
-    return frame(s, attempt, meter, journaled, null);
+      StepJournal.JournalAttempt journaled, AttemptCheckpoints checkpoints) {
+    return frame(s, attempt, meter, journaled, checkpoints, null);
   }
 
   /** As above, with the heartbeat the frame reports to (null: none). */
   private ExecutionFrame frame(int s, int attempt, UsageMeter meter,
-      StepJournal.JournalAttempt journaled, Heartbeat heartbeat) {
+      StepJournal.JournalAttempt journaled, AttemptCheckpoints checkpoints, Heartbeat heartbeat) {
     // A journaled attempt is numbered across every process that ran the step, as its key is.
     ExecutionFrame.Builder frame = ExecutionFrame.builder(plan.steps[s]).runId(run.runId)
         .attempt(journaled != null ? journaled.attempt() : attempt).usage(meter)
         .context(run.context).resources(run.services.resources())
-        .cancellation(run.cancellation);
+        .cancellation(run.cancellation).checkpoints(checkpoints);
     if (journaled != null) {
       frame.idempotencyKey(journaled.idempotencyKey());
     }
@@ -120,6 +120,12 @@ final class StepAttempts {
     }
   }
 
+  private AttemptCheckpoints checkpoints(int s, int attempt,
+      StepJournal.JournalAttempt journaled) {
+    return new AttemptCheckpoints(run, s, journaled != null ? journaled.attempt() : attempt,
+        journaled);
+  }
+
   /** One attempt, no policies, no interceptors: the fast path. */
   private Object[] plain(int s, Object[] args) throws Exception {
     WorkflowStep step = plan.steps[s];
@@ -128,9 +134,14 @@ final class StepAttempts {
       return decode(s, journaled.committedOutputs());
     }
     UsageMeter meter = new UsageMeter();
+    AttemptCheckpoints checkpoints = checkpoints(s, 1, journaled);
     Object[] outputs;
     try {
-      outputs = invoke(s, frame(s, 1, meter, journaled), args);
+      try {
+        outputs = invoke(s, frame(s, 1, meter, journaled, checkpoints), args);
+      } finally {
+        checkpoints.end();
+      }
       if (journaled != null) {
         hold(s);
         run.journal.commit(step, journaled, encode(outputs), run.journaled(s, meter.snapshot()));
@@ -235,7 +246,8 @@ final class StepAttempts {
       UsageMeter meter = new UsageMeter();
       Heartbeat heartbeat = options.heartbeatTimeout() == null ? null
           : new Heartbeat(run.services.ticker());
-      ExecutionFrame frame = frame(s, attempt, meter, journaled, heartbeat);
+      AttemptCheckpoints checkpoints = checkpoints(s, attempt, journaled);
+      ExecutionFrame frame = frame(s, attempt, meter, journaled, checkpoints, heartbeat);
       long start = System.nanoTime();
       Object[] outputs = null;
       Throwable error = null;
@@ -244,6 +256,7 @@ final class StepAttempts {
       } catch (Throwable t) {
         error = t;
       }
+      checkpoints.end(); // a timed-out attempt's code may go on: it records nothing more
       Usage used = meter.snapshot();
       if (error == null && journaled != null) {
         try {
@@ -395,9 +408,15 @@ final class StepAttempts {
     }
     UsageMeter meter = new UsageMeter();
     run.state.release(s); // the grace may end the fallback too
+    AttemptCheckpoints checkpoints = checkpoints(s, attemptsMade + 1, journaled);
     try {
-      Object[] outputs = plan.fallbacks[s].invoker()
-          .invoke(frame(s, attemptsMade + 1, meter, journaled), fallbackArgs);
+      Object[] outputs;
+      try {
+        outputs = plan.fallbacks[s].invoker()
+            .invoke(frame(s, attemptsMade + 1, meter, journaled, checkpoints), fallbackArgs);
+      } finally {
+        checkpoints.end();
+      }
       requireOutputs(s, outputs, "the fallback " + plan.fallbacks[s].key());
       if (journaled != null) {
         hold(s);

@@ -43,4 +43,24 @@ public interface StepJournal {
 
   /** Records that a step ended without succeeding: skipped or cancelled. */
   void recordEnd(WorkflowStep step, StepStatus status, String reason);
+
+  /**
+   * A step's latest checkpoint.
+   *
+   * @param number its number, from 1 per step and run
+   * @param json the value's JSON
+   */
+  record JournalCheckpoint(long number, String json) {}
+
+  /**
+   * Records {@code json} as the step's latest checkpoint, written by {@code attempt} while it
+   * runs; durable when this returns.
+   *
+   * @return the checkpoint's number, or 0 if {@code attempt} is no longer running in the journal
+   *     (nothing was written)
+   */
+  long recordCheckpoint(WorkflowStep step, JournalAttempt attempt, String json);
+
+  /** The step's latest checkpoint in this run, or null if it has none. */
+  JournalCheckpoint latestCheckpoint(WorkflowStep step);
 }

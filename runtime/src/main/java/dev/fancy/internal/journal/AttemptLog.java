@@ -31,15 +31,17 @@ final class AttemptLog {
 
   private final Path file;
   private final JournalWriter writer;
+  private final JournalReader reader;
   private final ValueFiles values;
   private final StagedEffects effects;
   private final Clock clock;
   private final int threshold;
 
-  AttemptLog(Path file, JournalWriter writer, ValueFiles values, StagedEffects effects,
-      Clock clock, int threshold) {
+  AttemptLog(Path file, JournalWriter writer, JournalReader reader, ValueFiles values,
+      StagedEffects effects, Clock clock, int threshold) {
     this.file = file;
     this.writer = writer;
+    this.reader = reader;
     this.values = values;
     this.effects = effects;
     this.clock = clock;
@@ -74,7 +76,58 @@ final class AttemptLog {
       public void recordEnd(WorkflowStep step, StepStatus status, String reason) {
         end(lease, step, status, reason);
       }
+
+      @Override
+      public long recordCheckpoint(WorkflowStep step, JournalAttempt attempt, String json) {
+        return checkpoint(lease, step, attempt, json);
+      }
+
+      @Override
+      public StepJournal.JournalCheckpoint latestCheckpoint(WorkflowStep step) {
+        return reader.checkpoint(lease.runId(), step.id());
+      }
     };
+  }
+
+  /**
+   * Records {@code json} as the latest checkpoint of {@code step}, written by {@code attempt}:
+   * one forced unit (durable per the journal's durability) that checks the run's lease first and
+   * writes nothing unless the attempt is still running in the journal, so neither a process that
+   * lost the run nor an attempt that is over can overwrite a newer checkpoint.
+   *
+   * @return the checkpoint's number (from 1 per step and run), or 0 if the attempt is over
+   * @throws JournalException if the journal failed or the lease is lost (nothing written)
+   */
+  long checkpoint(Lease lease, WorkflowStep step, JournalAttempt attempt, String json) {
+    return writer.run("record a checkpoint of attempt " + attempt.idempotencyKey(), sql -> {
+      RunTable.fence(sql, lease);
+      PreparedStatement running = sql.prepare("SELECT status FROM attempts WHERE "
+          + "idempotency_key = ?");
+      running.setString(1, attempt.idempotencyKey());
+      try (ResultSet row = running.executeQuery()) {
+        if (!row.next() || !"RUNNING".equals(row.getString(1))) {
+          return 0L;
+        }
+      }
+      PreparedStatement upsert = sql.prepare("INSERT INTO checkpoints (run_id, step_id, number, "
+          + "attempt, value, recorded_at) VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT (run_id, step_id) "
+          + "DO UPDATE SET number = checkpoints.number + 1, attempt = excluded.attempt, "
+          + "value = excluded.value, recorded_at = excluded.recorded_at");
+      upsert.setString(1, lease.runId().toString());
+      upsert.setString(2, step.id().toString());
+      upsert.setInt(3, attempt.attempt());
+      upsert.setString(4, json);
+      upsert.setLong(5, clock.millis());
+      upsert.executeUpdate();
+      PreparedStatement number = sql.prepare("SELECT number FROM checkpoints WHERE run_id = ? "
+          + "AND step_id = ?");
+      number.setString(1, lease.runId().toString());
+      number.setString(2, step.id().toString());
+      try (ResultSet row = number.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    });
   }
 
   /** What the begin unit found: a fresh attempt, or the step's committed one (raw). */

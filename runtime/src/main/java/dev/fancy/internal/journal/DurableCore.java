@@ -256,7 +256,8 @@ public final class DurableCore {
    * @return how many runs were taken over
    */
   public int recover() {
-    return closed ? 0 : recovery.takeOver();
+    // A read-only journal can be inspected, never written: nothing to take over from here.
+    return closed || journal.options().readOnly() ? 0 : recovery.takeOver();
   }
 
   private boolean isActive(UUID runId) {

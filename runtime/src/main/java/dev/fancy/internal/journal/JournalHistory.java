@@ -48,13 +48,16 @@ final class JournalHistory {
           end == null || attempt.startedAt() == null ? Duration.ZERO
               : Duration.between(attempt.startedAt(), end), error, Usage.NONE));
     }
+    Map<UUID, Long> checkpoints = journal.checkpointCounts(runId);
     List<StepRecord> steps = new ArrayList<>();
     for (WorkflowStep step : workflow.steps()) {
+      long checkpointCount = checkpoints.getOrDefault(step.id(), 0L);
       StepInfo row = rows.get(step.id());
       List<AttemptRecord> tried = attempts.getOrDefault(step.id(), List.of());
       if (row == null) {
         steps.add(new StepRecord(step.id(), step.slug(), step.version(), StepStatus.PENDING,
-            null, null, Duration.ZERO, null, List.of(), false, false, Usage.NONE, List.of()));
+            null, null, Duration.ZERO, null, List.of(), false, false, Usage.NONE, List.of(),
+            checkpointCount));
         continue;
       }
       Instant start = tried.isEmpty() ? null : tried.get(0).startedAt();
@@ -69,7 +72,7 @@ final class JournalHistory {
           }, row.error());
       steps.add(new StepRecord(step.id(), step.slug(), step.version(), row.status(), start, end,
           start == null || end == null ? Duration.ZERO : Duration.between(start, end), error,
-          tried, false, false, Usage.NONE, List.of()));
+          tried, false, false, Usage.NONE, List.of(), checkpointCount));
     }
     return new RunHistory(info, steps);
   }

@@ -298,6 +298,36 @@ final class JournalReader implements AutoCloseable {
     });
   }
 
+  /** A step's latest checkpoint in a run, or null. */
+  dev.fancy.internal.core.StepJournal.JournalCheckpoint checkpoint(UUID runId, UUID stepId) {
+    return read("read the latest checkpoint of step " + stepId + " of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT number, value FROM checkpoints WHERE run_id = ? "
+          + "AND step_id = ?");
+      query.setString(1, runId.toString());
+      query.setString(2, stepId.toString());
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? new dev.fancy.internal.core.StepJournal.JournalCheckpoint(
+            row.getLong(1), row.getString(2)) : null;
+      }
+    });
+  }
+
+  /** How many checkpoints each step of a run recorded, by workflow step ID (none: absent). */
+  Map<UUID, Long> checkpointCounts(UUID runId) {
+    return read("count the checkpoints of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT step_id, number FROM checkpoints WHERE "
+          + "run_id = ?");
+      query.setString(1, runId.toString());
+      Map<UUID, Long> counts = new HashMap<>();
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          counts.put(UUID.fromString(row.getString(1)), row.getLong(2));
+        }
+      }
+      return counts;
+    });
+  }
+
   /** The usage JSON of every attempt of a run that reported some. */
   List<String> usage(UUID runId) {
     return read("read the usage of run " + runId, () -> {

@@ -28,6 +28,10 @@ import java.util.List;
  * <p>Version 3 adds the runs' numbered events ({@code events}, the engine contract's
  * {@code RunEvent}s as JSON), their labels ({@code runs.labels} as JSON and {@code run_labels},
  * one row per label, for queries) and an index of runs by creation time for paging.
+ *
+ * <p>Version 4 adds the steps' checkpoints ({@code checkpoints}: per run and workflow step the
+ * latest value a step recorded through {@code frame.checkpoint}, as JSON, its number, which counts
+ * every checkpoint the step recorded in the run, and the attempt that recorded it).
  */
 final class JournalSchema {
   private JournalSchema() {}
@@ -73,7 +77,12 @@ final class JournalSchema {
           "CREATE TABLE run_labels (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
               + "key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
           "CREATE INDEX run_labels_by_value ON run_labels(key, value)",
-          "CREATE INDEX runs_by_created ON runs(created_at, id)"));
+          "CREATE INDEX runs_by_created ON runs(created_at, id)"),
+      (connection, mapper) -> execute(connection,
+          "CREATE TABLE checkpoints (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+              + "step_id TEXT NOT NULL, number INTEGER NOT NULL, attempt INTEGER NOT NULL, "
+              + "value TEXT NOT NULL, recorded_at INTEGER NOT NULL, "
+              + "PRIMARY KEY (run_id, step_id))"));
 
   /** The schema version this code writes. */
   static int current() {

@@ -72,7 +72,7 @@ public final class JournalStore implements AutoCloseable {
     this.values = new ValueFiles(file.resolveSibling(file.getFileName() + ".values"),
         options.valueFileThreshold(), JournalJson.MAPPER);
     this.runTable = new RunTable(writer, options.clock());
-    this.attemptLog = new AttemptLog(file, writer, values, effects, options.clock(),
+    this.attemptLog = new AttemptLog(file, writer, reader, values, effects, options.clock(),
         options.valueFileThreshold());
   }
 
@@ -346,6 +346,11 @@ public final class JournalStore implements AutoCloseable {
   /** Every step a run recorded. */
   public List<StepInfo> steps(UUID runId) {
     return reader.steps(runId);
+  }
+
+  /** How many checkpoints each step of a run recorded, by workflow step ID (none: absent). */
+  public Map<UUID, Long> checkpointCounts(UUID runId) {
+    return reader.checkpointCounts(runId);
   }
 
   /** Every attempt of a run, in the order they were allocated. */
