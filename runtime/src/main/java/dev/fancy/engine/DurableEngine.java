@@ -137,6 +137,23 @@ public final class DurableEngine implements WorkflowEngine {
     return core.resume(runId);
   }
 
+  /**
+   * Deletes a finished run from the journal: its rows in {@code runs}, {@code steps},
+   * {@code attempts}, {@code events} and {@code run_labels} in one transaction, then its value
+   * files in {@code <journal>.values/<run>/}; its kept result is dropped. Another process that
+   * holds a handle on the run finds it gone ({@link dev.fancy.run.RunNotFoundException}).
+   *
+   * @return false if the journal has no such run
+   * @throws IllegalStateException if the run is running (in this process or another) or this
+   *     engine is closed; nothing is deleted
+   * @throws JournalException if the rows cannot be deleted, or the files (the rows are gone then;
+   *     the files are orphans that do no harm)
+   */
+  @Override
+  public boolean delete(UUID runId) {
+    return core.delete(runId);
+  }
+
   /** One page of the journal's runs, newest first. */
   @Override
   public RunPage runs(RunQuery query) {

@@ -139,6 +139,19 @@ public final class Engine implements WorkflowEngine {
     return core.resume(runId);
   }
 
+  /**
+   * Deletes a finished run this engine keeps (see {@link #runs}) and discards its values
+   * (including {@code REFERENCE} values' files); {@link #handle} no longer finds it.
+   *
+   * @return false if the engine holds no such run (never started here, or no longer kept)
+   * @throws IllegalStateException if the run has not finished
+   * @throws dev.fancy.store.DatumStoreException if stored values cannot be deleted
+   */
+  @Override
+  public boolean delete(UUID runId) {
+    return core.delete(runId);
+  }
+
   /** The runs this engine executes and the finished ones it keeps, newest first. */
   @Override
   public RunPage runs(RunQuery query) {

@@ -20,5 +20,7 @@ public enum Capability {
   /** Concurrent identical cached steps compute once. */
   SINGLE_FLIGHT_CACHE,
   /** Steps' database effects commit with their results ({@code JournalEffects}). */
-  TRANSACTIONAL_EFFECTS
+  TRANSACTIONAL_EFFECTS,
+  /** {@link WorkflowEngine#delete} removes a finished run and everything recorded for it. */
+  DELETE
 }

@@ -78,6 +78,21 @@ public interface WorkflowEngine extends AutoCloseable {
   /** One page of the runs the engine knows, newest first. */
   RunPage runs(RunQuery query);
 
+  /**
+   * Deletes a finished run ({@link RunStatus#isFinal()}: succeeded, failed or cancelled) and
+   * everything the engine recorded for it: its steps, attempts, events, labels and stored values.
+   * Afterwards {@link #handle} throws {@link RunNotFoundException} for it and {@link #runs} no
+   * longer lists it; handles obtained before see a run that no longer exists. A durable engine
+   * deletes the run's rows in one transaction, so a crash leaves the run either whole or gone.
+   *
+   * @return true if the run was deleted, false if the engine knows no such run
+   * @throws IllegalStateException if the run has not finished (pending or running, here or in
+   *     another process); cancel it first, or wait for it to end
+   * @throws UnsupportedOperationException if the engine lacks {@link Capability#DELETE}
+   * @throws dev.fancy.journal.JournalException if a durable engine cannot delete the rows
+   */
+  boolean delete(UUID runId);
+
   /** What this engine supports. */
   Capabilities capabilities();
 

@@ -654,6 +654,45 @@ public abstract class EngineConformanceTest {
     assertThat(steps.executions("test.sometimes")).isEqualTo(2);
   }
 
+  // ---------------------------------------------------------------- deletion
+
+  @Test
+  void aFinishedRunIsDeletedWithItsValuesAndARunningOneIsRefused() {
+    assumeSupports(Capability.DELETE);
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    MathSteps.AddStep first = MathSteps.add(x, 1);
+    Call<Integer> block = call("test.block", first.out());
+    RunHandle running = engine().start(Workflow.of("delete-running", block.out()),
+        Inputs.of(x, 1));
+    awaitLatch(steps.blockStarted, "test.block to start");
+
+    assertThatThrownBy(() -> engine().delete(running.id()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(running.id().toString()).hasMessageContaining("not finished");
+    assertThat(engine().handle(running.id()).id()).as("a refused delete changes nothing")
+        .isEqualTo(running.id());
+
+    steps.release.countDown();
+    assertThat(running.await(PATIENCE)).isEqualTo(RunStatus.SUCCEEDED);
+    RunResult kept = engine().run(Workflow.of("delete-kept", MathSteps.add(x, 2).out()),
+        Inputs.of(x, 1));
+    RunResult result = running.result();
+    assertThat(result.get(block.out())).isEqualTo(2);
+
+    assertThat(engine().delete(running.id())).isTrue();
+
+    assertThatThrownBy(() -> engine().handle(running.id()))
+        .isInstanceOf(RunNotFoundException.class);
+    assertThat(engine().runs(RunQuery.builder().limit(100).build()).runs())
+        .extracting(RunInfo::runId).contains(kept.runId()).doesNotContain(running.id());
+    assertThatThrownBy(() -> result.get(block.out())).as("its values are gone")
+        .isInstanceOfAny(IllegalStateException.class, dev.fancy.store.DatumStoreException.class);
+    assertThat(engine().delete(running.id())).as("deleted already").isFalse();
+    assertThat(engine().delete(UUID.randomUUID())).as("never known").isFalse();
+    assertThat(engine().handle(kept.runId()).result().get(x)).as("other runs stay")
+        .isEqualTo(1);
+  }
+
   // ---------------------------------------------------------------- run context
 
   @Test

@@ -23,6 +23,7 @@ import dev.fancy.run.AttemptTimeoutException;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunListener;
+import dev.fancy.run.RunNotFoundException;
 import dev.fancy.run.RunOptions;
 import dev.fancy.run.RunStatus;
 import dev.fancy.run.StepStatus;
@@ -378,6 +379,69 @@ class DurableEngineTest {
       assertThat(journal.steps(run)).isEmpty();
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM attempts")).isZero();
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM workflows")).isZero();
+    }
+  }
+
+  @Test
+  void deletingAFinishedRunRemovesItsRowsFromEveryTableAndItsValueFiles() throws Exception {
+    Contract intToString = Contract.of(List.of(Port.of("a", MathSteps.INT)),
+        List.of(Port.of("out", MathSteps.STRING)));
+    StepRegistry registry = kit.registry().register(new StepDefinition("test.text", 1, "",
+        intToString, (frame, args) -> new Object[] {"text " + args[0]}));
+    try (Journal journal = kit.open(file(), JournalOptions.builder().valueFileThreshold(1));
+        DurableEngine engine = DurableEngine.open(journal, registry)) {
+      Call<String> text = new Call<>("test.text", intToString, Cell.input("x", Integer.class));
+      Workflow workflow = Workflow.of("text", text.out());
+      UUID deleted = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1)),
+          RunOptions.builder().label("team", "a").build()).id();
+      UUID kept = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 2)),
+          RunOptions.builder().label("team", "a").build()).id();
+      engine.await(deleted, null);
+      engine.await(kept, null);
+      Path values = journal.file().resolveSibling(journal.file().getFileName() + ".values");
+      assertThat(values.resolve(deleted.toString())).as("outputs kept in files").isDirectory();
+      List<String> tables = List.of("runs WHERE id", "steps WHERE run_id",
+          "attempts WHERE run_id", "events WHERE run_id", "run_labels WHERE run_id");
+      for (String table : tables) {
+        assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM " + table + " = '"
+            + deleted + "'")).as(table).isPositive();
+      }
+
+      assertThat(engine.delete(deleted)).isTrue();
+
+      for (String table : tables) {
+        assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM " + table + " = '"
+            + deleted + "'")).as(table).isZero();
+        assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM " + table + " = '"
+            + kept + "'")).as(table + " of the other run").isPositive();
+      }
+      assertThat(values.resolve(deleted.toString())).doesNotExist();
+      assertThat(values.resolve(kept.toString())).isDirectory();
+      assertThat(engine.result(kept).get(text.out())).isEqualTo("text 2");
+      assertThatThrownBy(() -> engine.handle(deleted)).isInstanceOf(RunNotFoundException.class);
+    }
+  }
+
+  @Test
+  void aRunningRunIsNotDeletedAndARunOfAnotherProcessIsSeenAsRunning() throws Exception {
+    try (Journal journal = kit.open(file());
+        DurableEngine engine = DurableEngine.open(journal, kit.registry());
+        Journal other = kit.open(file());
+        DurableEngine elsewhere = DurableEngine.open(other, kit.registry())) {
+      Workflow workflow = JournalKit.chain("test.block");
+      UUID run = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1))).id();
+      assertThat(kit.started.await(10, TimeUnit.SECONDS)).isTrue();
+
+      assertThatThrownBy(() -> engine.delete(run)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("RUNNING in this process");
+      assertThatThrownBy(() -> elsewhere.delete(run)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("is RUNNING, not finished");
+
+      kit.release.countDown();
+      assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(elsewhere.delete(run)).as("deleted by another process").isTrue();
+      assertThatThrownBy(() -> engine.handle(run)).isInstanceOf(RunNotFoundException.class);
+      assertThat(engine.delete(run)).isFalse();
     }
   }
 

@@ -32,6 +32,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -444,6 +445,33 @@ class JournalFailureTest {
       statement.execute("COMMIT");
       UUID run = submitted.get(20, TimeUnit.SECONDS);
       assertThat(engine.await(run, null)).isEqualTo(RunStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void theQueueDepthCountsWritesWaitingForTheirCommitAndDrainsToZero() throws Exception {
+    try (Journal journal = kit.open(file());
+        DurableEngine engine = open(journal, kit.registry());
+        Connection other = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement statement = other.createStatement()) {
+      assertThat(journal.statistics().queueDepth()).isZero();
+      statement.execute("BEGIN IMMEDIATE"); // another process holds the write lock
+      Workflow workflow = JournalKit.chain("test.count");
+      List<CompletableFuture<UUID>> submitted = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        int x = i;
+        submitted.add(CompletableFuture.supplyAsync(
+            () -> engine.start(workflow, Bind.inputs(workflow, Map.of("x", x))).id()));
+      }
+      Poll.until("the four starts wait for the writer", Duration.ofSeconds(10),
+          () -> journal.statistics().queueDepth() >= 4);
+      statement.execute("COMMIT");
+      for (CompletableFuture<UUID> run : submitted) {
+        assertThat(engine.await(run.get(20, TimeUnit.SECONDS), null))
+            .isEqualTo(RunStatus.SUCCEEDED);
+      }
+      Poll.until("the queue drains", Duration.ofSeconds(10),
+          () -> journal.statistics().queueDepth() == 0);
     }
   }
 

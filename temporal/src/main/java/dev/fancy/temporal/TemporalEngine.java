@@ -89,7 +89,10 @@ public final class TemporalEngine implements WorkflowEngine {
       .without(Capability.SINGLE_FLIGHT_CACHE, "each worker caches on its own; identical cached "
           + "steps running at the same time on different workers each compute")
       .without(Capability.TRANSACTIONAL_EFFECTS, "Temporal records activity results in its own "
-          + "history; a step's database effects cannot commit with them");
+          + "history; a step's database effects cannot commit with them")
+      .without(Capability.DELETE, "Temporal deletes a closed workflow's history itself when the "
+          + "namespace's retention period ends; set the retention on the namespace "
+          + "(temporal operator namespace update --retention)");
 
   private final WorkflowServiceStubs service;
   private final String namespace;
@@ -229,6 +232,18 @@ public final class TemporalEngine implements WorkflowEngine {
       }
       throw e;
     }
+  }
+
+  /**
+   * Not supported: Temporal deletes closed workflows' histories by the namespace's retention
+   * period.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public boolean delete(UUID runId) {
+    throw new UnsupportedOperationException(CAPABILITIES.reasonMissing(Capability.DELETE)
+        .orElseThrow());
   }
 
   /**

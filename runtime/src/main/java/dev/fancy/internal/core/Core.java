@@ -280,6 +280,39 @@ public final class Core {
   }
 
   /**
+   * Deletes a finished run this engine keeps, with its values.
+   *
+   * @return false if the engine holds no such run
+   * @throws IllegalStateException if the run has not finished
+   */
+  public boolean delete(UUID runId) {
+    LocalRun run = running.get(runId);
+    if (run == null) {
+      run = finished.getIfPresent(runId);
+    }
+    if (run == null) {
+      return false;
+    }
+    if (!run.done().isDone()) {
+      throw new IllegalStateException("run " + runId + " is " + run.status() + ", not finished; "
+          + "cancel it or wait for it to end, then delete it");
+    }
+    forget(runId);
+    return true;
+  }
+
+  /**
+   * Drops a finished run from the ones this engine keeps and discards its values (a durable
+   * engine deleted it from its journal).
+   */
+  public void forget(UUID runId) {
+    LocalRun run = finished.asMap().remove(runId);
+    if (run != null) {
+      run.discardValues();
+    }
+  }
+
+  /**
    * A handle on a run this engine executes, or one of the finished runs it keeps (the most recent
    * ones, up to {@link Settings#keptSteps} workflow steps in all).
    *

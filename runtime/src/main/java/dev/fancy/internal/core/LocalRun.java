@@ -39,6 +39,11 @@ final class LocalRun implements RunHandle {
     return done;
   }
 
+  /** Drops the run's values (it was deleted). */
+  void discardValues() {
+    execution.values.discard();
+  }
+
   /** The number of workflow steps, the weight of a kept finished run. */
   int weight() {
     return Math.max(1, execution.plan.steps.length);

@@ -82,8 +82,17 @@ public final class DurableCore {
   private static final AtomicInteger ENGINES = new AtomicInteger();
   private static final Capabilities CAPABILITIES = Capabilities.all();
 
-  /** A run executing in this process. */
-  private record Execution(Lease lease, CompletableFuture<RunResult> done) {}
+  /**
+   * A run executing in this process; {@code ending} is set before its end is recorded, which
+   * releases its lease.
+   */
+  private record Execution(Lease lease, CompletableFuture<RunResult> done,
+      java.util.concurrent.atomic.AtomicBoolean ending) {
+
+    Execution(Lease lease, CompletableFuture<RunResult> done) {
+      this(lease, done, new java.util.concurrent.atomic.AtomicBoolean());
+    }
+  }
 
   private final JournalStore journal;
   private final Core engine;
@@ -129,7 +138,7 @@ public final class DurableCore {
     });
     this.recovery = new Recovery(journal, engine, owner, settings.defaults(), leases,
         this::isActive, this::execute);
-    leases.start(settings.takeoverInterval(), this::held,
+    leases.start(settings.takeoverInterval(), this::held, this::executing,
         runId -> engine.cancel(runId, "this process lost the run's lease"), this::recover);
   }
 
@@ -265,6 +274,12 @@ public final class DurableCore {
     return execution != null && !execution.done().isDone();
   }
 
+  /** Whether a run executes here and has not begun recording its end. */
+  private boolean executing(UUID runId) {
+    Execution execution = active.get(runId);
+    return execution != null && !execution.done().isDone() && !execution.ending().get();
+  }
+
   /** The leases of the runs executing here now. */
   private List<Lease> held() {
     List<Lease> held = new ArrayList<>();
@@ -389,6 +404,28 @@ public final class DurableCore {
         + run.owner() + "); cancel it through the engine of that process");
   }
 
+  /**
+   * Deletes a finished run from the journal: its rows in one transaction, then its value files;
+   * drops its kept result (see {@code DurableEngine.delete}).
+   *
+   * @return false if the journal has no such run
+   * @throws IllegalStateException if the run has not finished, or this engine is closed
+   * @throws JournalException if the rows or files cannot be deleted
+   */
+  public boolean delete(UUID runId) {
+    Objects.requireNonNull(runId, "runId == null");
+    requireOpen();
+    if (isActive(runId)) {
+      throw new IllegalStateException("run " + runId + " is RUNNING in this process, not "
+          + "finished; cancel it or wait for it to end, then delete it");
+    }
+    boolean deleted = journal.deleteRun(runId);
+    kept.forget(runId);
+    engine.forget(runId);
+    stoppedHere.invalidate(runId);
+    return deleted;
+  }
+
   /** Executes a run this process holds the lease of. */
   private void execute(Lease lease, Workflow workflow, Inputs inputs, RunOptions options,
       Map<UUID, ArrayNode> committed, Usage usedBefore) {
@@ -429,6 +466,7 @@ public final class DurableCore {
       active.remove(lease.runId(), execution);
       return;
     }
+    execution.ending().set(true);
     try {
       ErrorInfo failure = result.info().error();
       journal.runTable().finish(lease, result.status(), failure == null ? null

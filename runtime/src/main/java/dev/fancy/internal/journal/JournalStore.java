@@ -392,6 +392,32 @@ public final class JournalStore implements AutoCloseable {
   }
 
   /**
+   * Deletes one finished run: its rows in one transaction (see {@code RunTable.delete}), then its
+   * value files.
+   *
+   * @return false if the journal has no such run
+   * @throws IllegalStateException if the run has not finished; nothing is deleted
+   * @throws JournalException if the rows cannot be deleted, or its files (the rows are gone then;
+   *     the files are orphans that do no harm)
+   */
+  public boolean deleteRun(UUID runId) {
+    filesLock.writeLock().lock();
+    try {
+      if (!runTable.delete(runId)) {
+        return false;
+      }
+      try {
+        values.deleteRun(runId);
+      } catch (IOException e) {
+        throw new JournalException("deleted run " + runId + " but not its value files: " + e, e);
+      }
+      return true;
+    } finally {
+      filesLock.writeLock().unlock();
+    }
+  }
+
+  /**
    * Deletes finished runs that ended longer than {@code age} ago, with their steps, attempts and
    * value files.
    *

@@ -135,6 +135,8 @@ final class JournalWriter implements AutoCloseable {
   private final AtomicLong units = new AtomicLong();
   private final AtomicLong busyRetries = new AtomicLong();
   private final AtomicLong largestBatch = new AtomicLong();
+  /** Units submitted and not yet committed or failed (the queue depth of the statistics). */
+  private final AtomicLong pending = new AtomicLong();
 
   /**
    * @param checkpoints a connection of its own for checkpoints in the background (closed with
@@ -193,7 +195,7 @@ final class JournalWriter implements AutoCloseable {
     if (closed) {
       throw new JournalException("cannot " + what + ": the journal " + file + " is closed", null);
     }
-    CompletableFuture<Object> done = new CompletableFuture<>();
+    CompletableFuture<Object> done = pending();
     // Kept for later: waiting is uninterruptible, and so is leading (an interrupt would make the
     // busy retries spin).
     boolean interrupted = Thread.interrupted();
@@ -243,7 +245,7 @@ final class JournalWriter implements AutoCloseable {
     if (closed) {
       return;
     }
-    CompletableFuture<Object> done = new CompletableFuture<>();
+    CompletableFuture<Object> done = pending();
     done.whenComplete((ignored, error) -> {
       if (error != null) {
         LoggerFactory.getLogger(JournalWriter.class).warn("could not {} in {}: {}", what, file,
@@ -251,6 +253,14 @@ final class JournalWriter implements AutoCloseable {
       }
     });
     lazy.add(new Request(unit, what, done, false, true));
+  }
+
+  /** A unit's completion, counted in {@link #pending} until it completes. */
+  private CompletableFuture<Object> pending() {
+    CompletableFuture<Object> done = new CompletableFuture<>();
+    pending.incrementAndGet();
+    done.whenComplete((ignored, error) -> pending.decrementAndGet());
+    return done;
   }
 
   /**
@@ -535,7 +545,7 @@ final class JournalWriter implements AutoCloseable {
   /** Counters since the journal was opened. */
   JournalStatistics statistics() {
     return new JournalStatistics(transactions.get(), units.get(), largestBatch.get(),
-        busyRetries.get());
+        busyRetries.get(), pending.get());
   }
 
   /** Finishes the queued units, then stops the writer and closes its statements. */

@@ -73,6 +73,14 @@ final class KeptResults {
         history::steps, new JournalValues(run.runId(), journal, workflow, codec), null);
   }
 
+  /** Drops the kept result of a run, discarding its values. */
+  void forget(UUID runId) {
+    Kept result = kept.asMap().remove(runId);
+    if (result != null) {
+      result.result().discard();
+    }
+  }
+
   /** Discards every kept result. */
   void clear() {
     kept.invalidateAll();

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,13 +51,15 @@ final class Leases {
    * Starts the heartbeat and the takeover scan.
    *
    * @param held the leases of the runs executing here now
+   * @param executing whether a run still executes here and has not begun recording its end (a
+   *     run whose end committed released its lease: a renewal that misses it did not lose it)
    * @param lost called with each run whose lease another process took
    * @param takeover takes over runs whose lease ran out
    */
-  void start(Duration takeoverInterval, Supplier<List<Lease>> held, Consumer<UUID> lost,
-      Runnable takeover) {
+  void start(Duration takeoverInterval, Supplier<List<Lease>> held, Predicate<UUID> executing,
+      Consumer<UUID> lost, Runnable takeover) {
     Duration heartbeat = Duration.ofMillis(Math.max(1, lease.toMillis() / 3));
-    repeat(heartbeat, () -> renew(held, lost));
+    repeat(heartbeat, () -> renew(held, executing, lost));
     repeat(takeoverInterval, () -> {
       try {
         takeover.run();
@@ -90,7 +93,8 @@ final class Leases {
     paused = pause;
   }
 
-  private void renew(Supplier<List<Lease>> held, Consumer<UUID> lost) {
+  private void renew(Supplier<List<Lease>> held, Predicate<UUID> executing,
+      Consumer<UUID> lost) {
     if (paused) {
       return;
     }
@@ -104,10 +108,8 @@ final class Leases {
         return;
       }
       // A run that ended here while the leases were renewed released its lease; it is not lost.
-      Set<UUID> stillHeld = new java.util.HashSet<>();
-      held.get().forEach(lease -> stillHeld.add(lease.runId()));
       for (UUID runId : gone) {
-        if (stillHeld.contains(runId)) {
+        if (executing.test(runId)) {
           LOG.warn("run {} lost its lease to another process; stopping it here", runId);
           lost.accept(runId);
         }

@@ -238,6 +238,38 @@ final class RunTable {
   }
 
   /**
+   * Deletes one finished run with every row of it (steps, attempts, events, labels: the
+   * foreign keys cascade), in one transaction. Its workflow definition stays (shared by content
+   * hash; {@link #deleteFinishedBefore} removes unused ones).
+   *
+   * @return false if the journal has no such run
+   * @throws IllegalStateException if the run is still {@code RUNNING} (here or in another
+   *     process); nothing is deleted
+   * @throws JournalException if it cannot be written
+   */
+  boolean delete(UUID runId) {
+    return writer.run("delete run " + runId, sql -> {
+      PreparedStatement query = sql.prepare("SELECT status FROM runs WHERE id = ?");
+      query.setString(1, runId.toString());
+      String status;
+      try (ResultSet row = query.executeQuery()) {
+        if (!row.next()) {
+          return false;
+        }
+        status = row.getString(1);
+      }
+      if (!RunStatus.valueOf(status).isFinal()) {
+        throw new IllegalStateException("run " + runId + " is " + status + ", not finished; "
+            + "cancel it or wait for it to end, then delete it");
+      }
+      PreparedStatement delete = sql.prepare("DELETE FROM runs WHERE id = ?");
+      delete.setString(1, runId.toString());
+      delete.executeUpdate();
+      return true;
+    });
+  }
+
+  /**
    * Deletes finished runs that ended before {@code before}, with their steps and attempts, and
    * workflow definitions no run uses any more.
    *

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,15 +36,12 @@ class LeasesTest {
         JournalOptions.builder().clock(clock).build())) {
       Lease ended = create(store, "me");
       Lease taken = create(store, "me");
-      // What the heartbeat saw as held when it started; by the time it renews, "ended" finished.
-      AtomicReference<List<Lease>> held = new AtomicReference<>(List.of(ended, taken));
+      // Both runs are still held when the heartbeat renews; "ended" has begun recording its end
+      // (which commits before its execution completes), "taken" executes.
       List<UUID> lost = new ArrayList<>();
       Leases leases = new Leases(store, "me", Duration.ofSeconds(30), 1, ticker);
-      leases.start(Duration.ofHours(1), () -> {
-        List<Lease> now = held.get();
-        held.set(List.of(taken)); // "ended" finishes right after the snapshot
-        return now;
-      }, lost::add, () -> { });
+      leases.start(Duration.ofHours(1), () -> List.of(ended, taken),
+          runId -> !runId.equals(ended.runId()), lost::add, () -> { });
       store.runTable().finish(ended, RunStatus.SUCCEEDED, null);
       clock.advance(Duration.ofSeconds(31));
       assertThat(store.runTable().claim(taken.runId(), "other", clock.instant().plusSeconds(30),
