@@ -124,6 +124,15 @@ final class Api implements AutoCloseable {
     this.token = options.token() == null ? null
         : options.token().getBytes(StandardCharsets.UTF_8);
     metrics.gauge("fancy_sse_clients", streams, Set::size);
+    if (engine instanceof dev.fancy.engine.DurableEngine durable) {
+      // The journal's writer: commits, group-commit batches, lock waits, and the units waiting
+      // for their commit now (its queue depth).
+      var journal = durable.journal();
+      metrics.gauge("fancy_journal_transactions", journal, j -> j.statistics().transactions());
+      metrics.gauge("fancy_journal_units", journal, j -> j.statistics().units());
+      metrics.gauge("fancy_journal_busy_retries", journal, j -> j.statistics().busyRetries());
+      metrics.gauge("fancy_journal_queue_depth", journal, j -> j.statistics().queueDepth());
+    }
     this.valueMapper = engine.codec().newMapper();
   }
 
@@ -202,6 +211,7 @@ final class Api implements AutoCloseable {
     r.post("/workflows/{id}/runs", this::startRun);
     r.get("/runs", this::listRuns);
     r.get("/runs/{id}", ctx -> ctx.json(runView(handle(ctx))));
+    r.delete("/runs/{id}", this::deleteRun);
     r.get("/runs/{id}/steps/{step}/attempts", this::attempts);
     r.get("/runs/{id}/outputs/{output}", this::output);
     r.get("/runs/{id}/events", this::events);
@@ -680,6 +690,31 @@ final class Api implements AutoCloseable {
     ctx.header("Location", "/runs/" + handle.id()).status(202).json(runView(handle));
   }
 
+  /**
+   * Deletes a finished run: 204; 404 for an unknown run, 409 for one that has not finished,
+   * 501 if the engine cannot delete runs.
+   */
+  private void deleteRun(Context ctx) {
+    RunHandle handle = handle(ctx);
+    boolean deleted;
+    try {
+      deleted = engine.delete(handle.id());
+    } catch (IllegalStateException e) {
+      throw new ApiProblem(409, "run-not-finished", "Run not finished", "run " + handle.id()
+          + " is " + handle.status() + "; only a finished run (SUCCEEDED, FAILED or "
+          + "CANCELLED) can be deleted", "cancel it with POST /runs/{id}/cancel, or wait for "
+          + "it to end", List.of());
+    } catch (UnsupportedOperationException e) {
+      throw new ApiProblem(501, "delete-not-supported", "Deletion not supported", e.getMessage(),
+          null, List.of());
+    }
+    previews.remove(handle.id());
+    if (!deleted) {
+      throw ApiProblem.notFound("run", handle.id().toString());
+    }
+    ctx.status(204);
+  }
+
   private void resume(Context ctx) {
     RunHandle handle = handle(ctx);
     RunHandle resumed;
@@ -740,6 +775,10 @@ final class Api implements AutoCloseable {
     long next = from;
     long quietSince = System.nanoTime();
     long poll = POLL.toMillis();
+    // Whether the last event written is the run's final one. A durable run's final event can be
+    // readable a moment before its status is, so the end is checked again on every poll, not
+    // only when the final event is written (streams used to stay open for good).
+    boolean finalWritten = false;
     try {
       while (!closed.get()) {
         List<RunEvent> batch = handle.events(next);
@@ -751,17 +790,18 @@ final class Api implements AutoCloseable {
               StandardCharsets.UTF_8));
           next = event.sequence() + 1;
           written = event;
+          finalWritten = event.isFinal();
         }
         poll = written != null ? POLL.toMillis() : Math.min(MAX_POLL.toMillis(), poll * 2);
         if (written != null) {
           out.flush();
           quietSince = System.nanoTime();
-          // The end, unless the run was resumed after this final event.
-          if (written.isFinal() && handle.status().isFinal()
-              && handle.events(next).isEmpty()) {
-            break;
-          }
-        } else if (System.nanoTime() - quietSince > HEARTBEAT.toNanos()) {
+        }
+        // The end, unless the run was resumed after its final event.
+        if (finalWritten && handle.status().isFinal() && handle.events(next).isEmpty()) {
+          break;
+        }
+        if (written == null && System.nanoTime() - quietSince > HEARTBEAT.toNanos()) {
           out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
           out.flush();
           quietSince = System.nanoTime();

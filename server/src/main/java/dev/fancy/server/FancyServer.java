@@ -140,8 +140,10 @@ public final class FancyServer implements AutoCloseable {
     }
 
     /**
-     * Adds meters of the embedding application to {@code GET /metrics} (the program adds the
-     * journal's commit statistics this way); called once at start.
+     * Adds meters of the embedding application to {@code GET /metrics}; called once at start.
+     * (Over a {@code DurableEngine} the server adds its journal's statistics itself:
+     * {@code fancy_journal_transactions}, {@code _units}, {@code _busy_retries} and
+     * {@code _queue_depth}.)
      */
     public Builder metrics(
         java.util.function.Consumer<io.micrometer.core.instrument.MeterRegistry> binder) {

@@ -178,14 +178,7 @@ public final class FancyServerMain {
     FancyServer server;
     try {
       server = FancyServer.builder().engine(engine).options(options).ready(ready)
-          .runMetrics(runMetrics)
-          .metrics(meters -> {
-            meters.gauge("fancy_journal_transactions", journal,
-                j -> j.statistics().transactions());
-            meters.gauge("fancy_journal_units", journal, j -> j.statistics().units());
-            meters.gauge("fancy_journal_busy_retries", journal,
-                j -> j.statistics().busyRetries());
-          }).start();
+          .runMetrics(runMetrics).start();
     } catch (RuntimeException e) {
       engine.close();
       journal.close();

@@ -95,6 +95,9 @@ final class OpenApiDocument {
         "400", "invalid parameter"));
     add(paths, "GET", "/runs/{id}", "A run with every step's status, attempts, timestamps, "
         + "error and output preview", null, Map.of("200", "#Run", "404", "unknown run"));
+    add(paths, "DELETE", "/runs/{id}", "Delete a finished run with its steps, attempts, "
+        + "events and stored values", null, Map.of("204", "deleted", "404", "unknown run",
+        "409", "run not finished", "501", "the engine cannot delete runs"));
     add(paths, "GET", "/runs/{id}/steps/{step}/attempts", "Every attempt of one step", null,
         Map.of("200", "#Attempts", "404", "unknown run or step"));
     add(paths, "GET", "/runs/{id}/outputs/{output}", "The full value of a workflow output "

@@ -75,7 +75,8 @@ class ApiTest {
 
     String metrics = t.get("/metrics").body();
     assertThat(metrics).contains("fancy_runs_finished_total{status=\"SUCCEEDED\"} 1.0")
-        .contains("fancy_step_duration_seconds_count{slug=\"tracker.task\",status=\"SUCCEEDED\"} 3");
+        .contains("fancy_step_duration_seconds_count{slug=\"tracker.task\",status=\"SUCCEEDED\"} 3")
+        .contains("fancy_journal_queue_depth ").contains("fancy_journal_transactions ");
     HttpResponse<String> output = t.get("/runs/" + runId + "/outputs/load");
     assertThat(output.statusCode()).isEqualTo(200);
     assertThat(output.body()).isEqualTo("\"load done (attempt 1)\"");
@@ -254,6 +255,41 @@ class ApiTest {
     assertThat(sample(metrics, running)).isEqualTo(0);
     assertThat(metrics).contains("fancy_step_duration_seconds_count{slug=\"orders.notify\","
         + "status=\"SUCCEEDED\"} 1");
+  }
+
+  @Test
+  void deletesAFinishedRunButNotARunningOneOrAnUnknownOne() throws Exception {
+    String id = t.createWorkflow("""
+        {"name": "slow", "steps": [
+          {"id": "quick", "type": "task"},
+          {"id": "slow", "type": "task", "config": {"duration_seconds": 30},
+           "depends_on": ["quick"]}]}
+        """);
+    String runId = t.startRun(id);
+    t.awaitRun(runId, run -> run.get("steps").get(1).get("status").asText().equals("RUNNING"));
+    String before = t.snapshot();
+    HttpResponse<String> refused = t.send("DELETE", "/runs/" + runId, null);
+    BadInputTest.assertProblem(refused, 409, "run-not-finished", null);
+    assertThat(TestServer.json(refused).get("detail").asText()).contains("RUNNING");
+    assertThat(t.snapshot()).as("a refused delete changes nothing").isEqualTo(before);
+
+    t.post("/runs/" + runId + "/cancel", null);
+    t.awaitFinished(runId);
+    HttpResponse<String> deleted = t.send("DELETE", "/runs/" + runId, null);
+    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+
+    BadInputTest.assertProblem(t.get("/runs/" + runId), 404, "not-found", null);
+    assertThat(TestServer.json(t.get("/runs")).get("runs").findValuesAsText("id"))
+        .doesNotContain(runId);
+    for (String table : List.of("runs WHERE id", "steps WHERE run_id",
+        "attempts WHERE run_id", "events WHERE run_id")) {
+      assertThat(t.count("SELECT COUNT(*) FROM " + table + " = '" + runId + "'")).as(table)
+          .isZero();
+    }
+    BadInputTest.assertProblem(t.send("DELETE", "/runs/" + runId, null), 404, "not-found",
+        null);
+    BadInputTest.assertProblem(t.send("DELETE", "/runs/not-a-run", null), 404, "not-found",
+        null);
   }
 
   @Test

@@ -134,6 +134,15 @@ final class TestServer implements AutoCloseable {
    * A digest of every row of every table in the journal's SQLite file (the journal's and the
    * server's): equal digests mean nothing was written.
    */
+  /** The first column of the first row of {@code sql} on the journal file. */
+  long count(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + journalFile);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getLong(1) : -1;
+    }
+  }
+
   String snapshot() throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + journalFile);
         Statement s = c.createStatement()) {
