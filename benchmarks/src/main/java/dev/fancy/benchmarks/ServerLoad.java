@@ -23,7 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -80,11 +80,15 @@ public final class ServerLoad {
       long heapBefore = heapAfterGc();
       int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
-      String[] runIds = new String[runs];
+      // Each watcher waits for the IDs of its runs here; an ID that never came (an error) is
+      // null. (Watchers that spun on a plain array took most of the 2 cores from the server.)
+      List<CompletableFuture<String>> runIds = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        runIds.add(new CompletableFuture<>());
+      }
       long[] latencies = new long[runs];
       AtomicInteger next = new AtomicInteger();
       AtomicInteger errors = new AtomicInteger();
-      CountDownLatch created = new CountDownLatch(runs);
       ExecutorService pool = Executors.newFixedThreadPool(posters + watchers);
       long start = System.nanoTime();
       List<Future<?>> posting = new ArrayList<>();
@@ -98,13 +102,14 @@ public final class ServerLoad {
               latencies[i] = System.nanoTime() - t0;
               if (r.statusCode() != 202) {
                 errors.incrementAndGet();
+                runIds.get(i).complete(null);
               } else {
-                runIds[i] = JSON.readTree(r.body()).get("id").asText();
+                runIds.get(i).complete(JSON.readTree(r.body()).get("id").asText());
               }
             } catch (Exception e) {
               errors.incrementAndGet();
+              runIds.get(i).complete(null);
             }
-            created.countDown();
           }
           return null;
         }));
@@ -116,13 +121,11 @@ public final class ServerLoad {
         int first = w;
         watching.add(pool.submit(() -> {
           for (int i = first; i < runs; i += watchers) {
-            while (runIds[i] == null && created.getCount() > 0) {
-              Thread.onSpinWait();
-            }
-            if (runIds[i] == null) {
+            String runId = runIds.get(i).get();
+            if (runId == null) {
               continue;
             }
-            long seen = watch(base, runIds[i], lost);
+            long seen = watch(base, runId, lost);
             events.addAndGet(seen);
           }
           return null;
@@ -176,7 +179,14 @@ public final class ServerLoad {
     boolean finished = false;
     try (BufferedReader in = new BufferedReader(new InputStreamReader(
         connection.getInputStream(), StandardCharsets.UTF_8))) {
+      // The server sends a comment every 15 s, so a stream that never ends still gives a line
+      // to check the deadline at.
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (System.nanoTime() > deadline) {
+          lost.add(runId + " stream still open after 2 minutes");
+          break;
+        }
         if (line.startsWith("id: ")) {
           long id = Long.parseLong(line.substring(4));
           if (id != expected) {
