@@ -190,7 +190,8 @@ public final class DurableCore {
     var created = journal.runTable().create(
         submissions.newRun(runId, workflow, inputs, options), owner, leases.leaseEnd());
     if (created.isPresent()) {
-      execute(created.get(), workflow, inputs, options, Map.of(), Usage.NONE);
+      // A new run has no events yet: its first is number 1 (no read of the journal).
+      execute(created.get(), workflow, inputs, options, Map.of(), Usage.NONE, 1);
     }
     return new DurableRun(this, runId);
   }
@@ -426,9 +427,15 @@ public final class DurableCore {
     return deleted;
   }
 
-  /** Executes a run this process holds the lease of. */
+  /** Executes a run this process holds the lease of, numbering events after its last one. */
   private void execute(Lease lease, Workflow workflow, Inputs inputs, RunOptions options,
       Map<UUID, ArrayNode> committed, Usage usedBefore) {
+    execute(lease, workflow, inputs, options, committed, usedBefore,
+        journal.lastEventSequence(lease.runId()) + 1);
+  }
+
+  private void execute(Lease lease, Workflow workflow, Inputs inputs, RunOptions options,
+      Map<UUID, ArrayNode> committed, Usage usedBefore, long firstEventSequence) {
     UUID runId = lease.runId();
     CompletableFuture<RunResult> done = new CompletableFuture<>();
     Execution execution = new Execution(lease, done);
@@ -439,7 +446,7 @@ public final class DurableCore {
     try {
       engine.startJournaled(workflow, inputs, options, new JournaledRun(runId,
               journal.attemptLog().forRun(lease, bytes), committed, usedBefore,
-              journal.lastEventSequence(runId) + 1, journal::appendEvent))
+              firstEventSequence, journal::appendEvent))
           .whenComplete((result, error) -> finished(execution, result, error, bytes.sum()));
     } catch (RuntimeException e) {
       active.remove(runId, execution);

@@ -19,15 +19,55 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Queries of the journal on a connection of their own that only reads ({@code query_only}): in
- * WAL mode readers see the last committed state and never wait for the writer, nor it for them.
- * Thread-safe (serialized access to the one connection).
+ * Queries of the journal on connections of their own that only read ({@code query_only}): in
+ * WAL mode readers see the last committed state and never wait for the writer, nor it for them,
+ * nor for each other. Up to {@link #MAX_CONNECTIONS} queries run at once, each on a connection
+ * of a small pool opened on demand (one connection used to serialize every query: a hundred
+ * event streams polling it made each run's submission wait behind them). Thread-safe.
  */
 final class JournalReader implements AutoCloseable {
 
-  /** A query on the read connection. */
+  /** The most read connections one journal opens. */
+  static final int MAX_CONNECTIONS = 4;
+
+  /** A query on a read connection. */
   private interface Query<T> {
     T run() throws SQLException;
+  }
+
+  /** Opens a read connection. */
+  interface Opener {
+    Connection open() throws SQLException;
+  }
+
+  /** One read connection and the statements prepared on it. */
+  private static final class Reader {
+    final Connection connection;
+    final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    Reader(Connection connection) {
+      this.connection = connection;
+    }
+
+    void reset() {
+      for (PreparedStatement statement : statements.values()) {
+        try {
+          statement.close();
+        } catch (SQLException ignored) {
+          // prepared again on next use
+        }
+      }
+      statements.clear();
+    }
+
+    void close() {
+      reset();
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // nothing left to lose: reads only
+      }
+    }
   }
 
   /**
@@ -45,41 +85,104 @@ final class JournalReader implements AutoCloseable {
       + "FROM runs r JOIN workflows w ON w.hash = r.workflow_hash ";
 
   private final Path file;
-  private final Connection connection;
-  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final Opener opener;
+  /** Idle connections. */
+  private final java.util.concurrent.LinkedBlockingDeque<Reader> idle =
+      new java.util.concurrent.LinkedBlockingDeque<>();
+  private final java.util.concurrent.atomic.AtomicInteger opened =
+      new java.util.concurrent.atomic.AtomicInteger();
+  /** The connection of the query this thread runs (a query may call another). */
+  private final ThreadLocal<Reader> current = new ThreadLocal<>();
+  private volatile boolean closed;
 
-  JournalReader(Path file, Connection connection) {
+  /**
+   * @param connection the first read connection
+   * @param opener opens more, up to {@link #MAX_CONNECTIONS} in all
+   */
+  JournalReader(Path file, Connection connection, Opener opener) {
     this.file = file;
-    this.connection = connection;
+    this.opener = opener;
+    idle.add(new Reader(connection));
+    opened.set(1);
   }
 
-  private synchronized <T> T read(String what, Query<T> query) {
+  private <T> T read(String what, Query<T> query) {
+    if (current.get() != null) {
+      return run(what, query, current.get());
+    }
+    Reader reader = acquire(what);
+    current.set(reader);
+    try {
+      return run(what, query, reader);
+    } finally {
+      current.remove();
+      if (closed) {
+        reader.close();
+      } else {
+        idle.addFirst(reader);
+      }
+    }
+  }
+
+  private <T> T run(String what, Query<T> query, Reader reader) {
     try {
       return query.run();
     } catch (SQLException e) {
-      reset();
+      reader.reset();
       throw JournalFailures.of(file, what, e);
     }
   }
 
+  /** An idle connection, a new one while fewer than the most are open, or the next released. */
+  private Reader acquire(String what) {
+    if (closed) {
+      throw new dev.fancy.journal.JournalException("cannot " + what + ": the journal " + file
+          + " is closed", null);
+    }
+    Reader reader = idle.pollFirst();
+    if (reader != null) {
+      return reader;
+    }
+    int count = opened.get();
+    while (count < MAX_CONNECTIONS) {
+      if (opened.compareAndSet(count, count + 1)) {
+        try {
+          return new Reader(opener.open());
+        } catch (SQLException e) {
+          opened.decrementAndGet();
+          break; // wait for one of the open connections instead
+        }
+      }
+      count = opened.get();
+    }
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return idle.takeFirst();
+        } catch (InterruptedException e) {
+          interrupted = true; // reads are short; keep the interrupt for the caller
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private PreparedStatement prepare(String sql) throws SQLException {
-    PreparedStatement statement = statements.get(sql);
+    Reader reader = current.get();
+    PreparedStatement statement = reader.statements.get(sql);
     if (statement == null) {
-      statement = connection.prepareStatement(sql);
-      statements.put(sql, statement);
+      statement = reader.connection.prepareStatement(sql);
+      reader.statements.put(sql, statement);
     }
     return statement;
   }
 
-  private void reset() {
-    for (PreparedStatement statement : statements.values()) {
-      try {
-        statement.close();
-      } catch (SQLException ignored) {
-        // prepared again on next use
-      }
-    }
-    statements.clear();
+  private Connection connection() {
+    return current.get().connection;
   }
 
   Optional<JournalRun> run(UUID runId) {
@@ -346,7 +449,7 @@ final class JournalReader implements AutoCloseable {
 
   /** {@code PRAGMA user_version}. */
   int schemaVersion() {
-    return read("read the schema version", () -> JournalSchema.version(connection));
+    return read("read the schema version", () -> JournalSchema.version(connection()));
   }
 
   /**
@@ -356,7 +459,7 @@ final class JournalReader implements AutoCloseable {
   List<String> check(boolean full) {
     return read("check the journal's integrity", () -> {
       List<String> problems = new ArrayList<>();
-      try (Statement statement = connection.createStatement();
+      try (Statement statement = connection().createStatement();
           ResultSet row = statement.executeQuery(full ? "PRAGMA integrity_check(10)"
               : "PRAGMA quick_check(10)")) {
         while (row.next()) {
@@ -371,12 +474,11 @@ final class JournalReader implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    reset();
-    try {
-      connection.close();
-    } catch (SQLException ignored) {
-      // nothing left to lose: reads only
+  public void close() {
+    closed = true;
+    Reader reader;
+    while ((reader = idle.pollFirst()) != null) {
+      reader.close();
     }
   }
 }

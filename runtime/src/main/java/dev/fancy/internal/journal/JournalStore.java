@@ -118,7 +118,8 @@ public final class JournalStore implements AutoCloseable {
       }
       write = connect(absolute, options, false);
       read = connect(absolute, options, true);
-      JournalReader reader = new JournalReader(absolute, read);
+      JournalReader reader = new JournalReader(absolute, read,
+          () -> connect(absolute, options, true));
       if (options.integrityCheck() != JournalOptions.IntegrityCheck.NONE) {
         List<String> problems =
             reader.check(options.integrityCheck() == JournalOptions.IntegrityCheck.FULL);
