@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -36,8 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * watches every 100th run, from its first event). Prints runs/s accepted and completed, p50/p99
  * latency of {@code POST /workflows/{id}/runs}, errors, events lost (a watched stream whose ids
  * are not 1..N ending with {@code run_finished}), heap after GC and live threads before and
- * after. Targets on a 2-core machine: POST p99 under 50 ms, no errors, nothing lost, heap within
- * 10% of the baseline, threads back to baseline +-2.
+ * after (after: once the count is back within 2 of the baseline, or 30 s after the last run
+ * finished; the seconds that took, and the thread names whose counts changed). Targets on a
+ * 2-core machine: POST p99 under 50 ms, no errors, nothing lost, heap within 10% of the
+ * baseline, threads back to baseline +-2.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.ServerLoad [runs] [watchers]</pre>
  */
@@ -79,6 +83,7 @@ public final class ServerLoad {
       awaitAll(http, base, 20);
       long heapBefore = heapAfterGc();
       int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+      Map<String, Integer> namesBefore = threadNames();
 
       // Each watcher waits for the IDs of its runs here; an ID that never came (an error) is
       // null. (Watchers that spun on a plain array took most of the 2 cores from the server.)
@@ -141,10 +146,23 @@ public final class ServerLoad {
         f.get();
       }
       pool.shutdown();
-      // The server lets idle request threads go after 10 s; wait that long before counting.
-      Thread.sleep(11_000);
+      // The server lets idle request threads go after 10 s, the engine its idle workers after
+      // 10 s: wait until the count is back within 2 of the baseline, or 30 s.
+      long quiet = System.nanoTime();
+      while (ManagementFactory.getThreadMXBean().getThreadCount() > threadsBefore + 2
+          && System.nanoTime() - quiet < Duration.ofSeconds(30).toNanos()) {
+        Thread.sleep(250);
+      }
+      double settled = (System.nanoTime() - quiet) / 1e9;
       long heapAfter = heapAfterGc();
       int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+      Map<String, Integer> grown = new TreeMap<>();
+      threadNames().forEach((name, count) -> {
+        int more = count - namesBefore.getOrDefault(name, 0);
+        if (more != 0) {
+          grown.put(name, more);
+        }
+      });
 
       Arrays.sort(latencies);
       System.out.printf(Locale.ROOT, "runs %d, %d POST clients, %d SSE clients, %d cores%n",
@@ -159,8 +177,9 @@ public final class ServerLoad {
           lost.size(), lost.isEmpty() ? "" : lost.stream().limit(3).toList());
       System.out.printf(Locale.ROOT, "heap after GC %8.1f MB before, %.1f MB after (%+.1f%%)%n",
           heapBefore / 1e6, heapAfter / 1e6, 100.0 * (heapAfter - heapBefore) / heapBefore);
-      System.out.printf(Locale.ROOT, "threads       %8d before, %d after%n", threadsBefore,
-          threadsAfter);
+      System.out.printf(Locale.ROOT, "threads       %8d before, %d after %.1f s %s%n",
+          threadsBefore, threadsAfter, settled,
+          grown.isEmpty() ? "" : "(more or fewer by name: " + grown + ")");
     } finally {
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -230,6 +249,16 @@ public final class ServerLoad {
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Live threads by name without its numbers ("fancy-http-25" counts as "fancy-http-"). */
+  private static Map<String, Integer> threadNames() {
+    Map<String, Integer> names = new TreeMap<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      names.merge(thread.getName().replaceAll("[0-9]+", "").replaceAll("@.*", ""), 1,
+          Integer::sum);
+    }
+    return names;
   }
 
   private static long heapAfterGc() throws InterruptedException {

@@ -152,8 +152,10 @@ final class Api implements AutoCloseable {
     // ignores case by default: "Bearer abC" would arrive as an earlier "Bearer abc".
     config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
     config.jsonMapper(new io.javalin.json.JavalinJackson(Json.MAPPER, false));
-    // Javalin's pool, with idle threads let go after 10 s instead of 60 s.
+    // Javalin's pool, with idle threads let go after 10 s instead of 60 s, all at once (Jetty
+    // lets go of one per 10 s by default, so a hundred threads of a burst lingered for minutes).
     var threads = new org.eclipse.jetty.util.thread.QueuedThreadPool(250, 8, 10_000);
+    threads.setMaxEvictCount(250);
     threads.setName("fancy-http");
     config.jetty.threadPool = threads;
     config.staticFiles.add(files -> {

@@ -231,7 +231,7 @@ public final class Core {
     EventLog events = new EventLog(runId, services.codec(), eventThreads.get(),
         clock.instant(), System.nanoTime(),
         journaled == null ? 1 : journaled.firstEventSequence(),
-        journaled == null ? null : journaled.events(), listeners);
+        journaled == null ? null : journaled.events(), listeners, plan.steps.length);
     RunExecution execution = new RunExecution(plan, runId, services, options, context, null,
         -1, journaled == null ? null : journaled.journal(),
         journaled == null ? Usage.NONE : journaled.usedBefore(), restored, events);

@@ -40,7 +40,8 @@ final class EventLog implements RunObserver {
 
   /** The subject of a run event (one without a step). */
   private static final Object RUN = new Object();
-  private static final int SEGMENT = 1024;
+  /** The most slots of one segment. */
+  private static final int MAX_SEGMENT = 1024;
   private static final RunEvent.Type[] TYPES = RunEvent.Type.values();
 
   private final UUID runId;
@@ -55,20 +56,34 @@ final class EventLog implements RunObserver {
   /** Whether events must be made as they happen (for listeners or a sink), not only on read. */
   private final boolean eager;
   /**
-   * The events, compact, in segments of {@link #SEGMENT} slots: a writer claims the next index
+   * The events, compact, in segments of {@link #segmentSize} slots: a writer claims the next index
    * with one atomic increment, writes the time, type, attempt and details into plain arrays and
    * then the subject (a step, or {@link #RUN}) with a volatile write that publishes the slot. Readers read up to the first slot not yet published and make
    * {@link RunEvent}s then: a step's events cost no allocation and no lock while it runs.
    */
   private volatile Segment[] segments = new Segment[4];
   private final AtomicLong claimed = new AtomicLong();
+  /**
+   * Slots per segment: a power of two about the events a run of this size records (two per
+   * step and two of the run), from 16 to {@link #MAX_SEGMENT}, so that a kept run of a few steps
+   * holds a few hundred bytes of slots instead of 20 KB.
+   */
+  private final int segmentSize;
+  private final int segmentShift;
 
   /** One segment of slots. */
   private static final class Segment {
-    final long[] nanos = new long[SEGMENT];
-    final int[] typeAndAttempt = new int[SEGMENT];
-    final Details[] details = new Details[SEGMENT];
-    final AtomicReferenceArray<Object> subjects = new AtomicReferenceArray<>(SEGMENT);
+    final long[] nanos;
+    final int[] typeAndAttempt;
+    final Details[] details;
+    final AtomicReferenceArray<Object> subjects;
+
+    Segment(int size) {
+      nanos = new long[size];
+      typeAndAttempt = new int[size];
+      details = new Details[size];
+      subjects = new AtomicReferenceArray<>(size);
+    }
   }
 
   /**
@@ -79,9 +94,13 @@ final class EventLog implements RunObserver {
    * @param sink receives each event as it is numbered (from the thread that caused it; events
    *     of different steps may reach it out of order), or null
    * @param listeners called with each event on the thread that caused it
+   * @param steps the workflow's steps, which size the log's segments
    */
   EventLog(UUID runId, ValueCodec codec, Executor delivery, Instant startedAt, long startedNanos,
-      long firstSequence, Consumer<RunEvent> sink, List<RunListener> listeners) {
+      long firstSequence, Consumer<RunEvent> sink, List<RunListener> listeners, int steps) {
+    long expected = Math.max(16, Math.min(MAX_SEGMENT, 2L * steps + 2));
+    this.segmentSize = Integer.highestOneBit((int) expected - 1) << 1;
+    this.segmentShift = Integer.numberOfTrailingZeros(segmentSize);
     this.runId = runId;
     this.codec = codec;
     this.delivery = delivery;
@@ -95,7 +114,7 @@ final class EventLog implements RunObserver {
 
   /** The segment of slot {@code index}, made on first use. */
   private Segment segment(long index) {
-    int number = (int) (index / SEGMENT);
+    int number = (int) (index >>> segmentShift);
     Segment[] current = segments;
     if (number < current.length && current[number] != null) {
       return current[number];
@@ -106,7 +125,7 @@ final class EventLog implements RunObserver {
         current = java.util.Arrays.copyOf(current, Math.max(current.length * 2, number + 1));
       }
       if (current[number] == null) {
-        current[number] = new Segment();
+        current[number] = new Segment(segmentSize);
       }
       segments = current;
       return current[number];
@@ -115,13 +134,13 @@ final class EventLog implements RunObserver {
 
   /** The event in slot {@code index}, or null if it is not published yet. */
   private RunEvent event(long index) {
-    int number = (int) (index / SEGMENT);
+    int number = (int) (index >>> segmentShift);
     Segment[] current = segments;
     if (number >= current.length || current[number] == null) {
       return null;
     }
     Segment segment = current[number];
-    int slot = (int) (index % SEGMENT);
+    int slot = (int) (index & (segmentSize - 1));
     Object subject = segment.subjects.get(slot);
     if (subject == null) {
       return null;
@@ -162,7 +181,7 @@ final class EventLog implements RunObserver {
   private void append(RunEvent.Type type, WorkflowStep step, int attempt, Details details) {
     long index = claimed.getAndIncrement();
     Segment segment = segment(index);
-    int slot = (int) (index % SEGMENT);
+    int slot = (int) (index & (segmentSize - 1));
     segment.nanos[slot] = System.nanoTime();
     segment.typeAndAttempt[slot] = type.ordinal() | attempt << 8;
     segment.details[slot] = details;

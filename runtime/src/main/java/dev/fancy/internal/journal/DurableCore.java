@@ -39,7 +39,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -117,11 +119,17 @@ public final class DurableCore {
     this.journal = settings.journal();
     int id = ENGINES.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(settings.workerThreads(), task -> {
-      Thread thread = new Thread(task, "fancy-durable-" + id + "-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    // Up to workerThreads threads, each let go after 10 idle seconds: a burst of runs does not
+    // leave the process holding them for good.
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.workerThreads(),
+        settings.workerThreads(), 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+          Thread thread = new Thread(task, "fancy-durable-" + id + "-"
+              + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    this.workers = pool;
     this.engine = new Core(new Core.Settings(settings.registry(), workers,
         settings.maxConcurrency(), 256, null, null, null,
         settings.resources().with(JournalEffects.class, journal.effects()), List.of(),
