@@ -81,6 +81,8 @@ public final class ServerLoad {
         send(http, base, "POST", "/workflows/" + workflowId + "/runs", null);
       }
       awaitAll(http, base, 20);
+      // The baseline once the warm-up's idle threads are gone (10 s idle timeouts), as after.
+      Thread.sleep(12_000);
       long heapBefore = heapAfterGc();
       int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
       Map<String, Integer> namesBefore = threadNames();
