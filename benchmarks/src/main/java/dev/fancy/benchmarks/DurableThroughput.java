@@ -35,12 +35,15 @@ import java.util.concurrent.Future;
  * finished), units of journal work per committed transaction (group commit), and p50/p99 of step
  * durations (a step's duration includes allocating its attempt and committing its result).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.DurableThroughput [shapes|load]</pre>
+ * <pre>java [-Dworkers=64] -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.DurableThroughput [shapes|load]</pre>
  */
 public final class DurableThroughput {
   private DurableThroughput() {}
 
   record Shape(String name, Workflow workflow, int steps, int workers) {}
+
+  /** The durable engine's worker threads in {@code load}: {@code -Dworkers=N}, default 64. */
+  private static final int WORKERS = Integer.getInteger("workers", 64);
 
   /** Entry point; runs both parts unless one is named. */
   public static void main(String[] args) throws Exception {
@@ -102,7 +105,8 @@ public final class DurableThroughput {
     ExecutorService submitters = Executors.newFixedThreadPool(threads);
     try (Journal journal = open(Durability.FULL);
         DurableEngine engine = DurableEngine.builder(journal)
-            .registry(StepRegistry.loadDefault()).keptResults(runs, 1L << 30).open()) {
+            .registry(StepRegistry.loadDefault()).keptResults(runs, 1L << 30)
+            .workerThreads(WORKERS).open()) {
       for (int i = 0; i < 200; i++) {
         engine.start(workflow, BenchmarkEngine.bind(workflow, Map.of("x", i))).await(); // warm-up
       }
@@ -134,8 +138,8 @@ public final class DurableThroughput {
       double finished = (System.nanoTime() - start) / 1e9;
       double[] steps = durations(results);
       System.out.printf(Locale.ROOT, "%nload: %,d runs x 3 steps from %d threads, "
-              + "synchronous=FULL, %d cores%n", ids.size(), threads,
-          Runtime.getRuntime().availableProcessors());
+              + "synchronous=FULL, %d cores, %d worker threads%n", ids.size(), threads,
+          Runtime.getRuntime().availableProcessors(), WORKERS);
       System.out.printf(Locale.ROOT, "%14s %14s %12s %12s %12s %12s%n", "submitted/s",
           "end-to-end/s", "units/txn", "largest", "step p50 ms", "step p99 ms");
       JournalStatistics after = journal.statistics();
