@@ -369,7 +369,7 @@ class JournalFailureTest {
     assertThatThrownBy(() -> Journal.open(file()))
         .isInstanceOf(JournalException.class)
         .hasMessageContaining("has schema version 99, written by a newer Fancy; this Fancy "
-            + "reads up to version 4");
+            + "reads up to version 5");
   }
 
   @Test
@@ -417,7 +417,7 @@ class JournalFailureTest {
     Files.createDirectories(value.getParent());
     Files.writeString(value, "41");
     try (Journal journal = Journal.open(file())) {
-      assertThat(journal.schemaVersion()).isEqualTo(4);
+      assertThat(journal.schemaVersion()).isEqualTo(5);
       Map<UUID, ArrayNode> outputs = journal.committedOutputs(run);
       assertThat(outputs.get(UUID.fromString(first)).get(0).asInt())
           .as("the genuine marker now reads its file").isEqualTo(41);

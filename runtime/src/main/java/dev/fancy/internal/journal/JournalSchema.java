@@ -32,6 +32,10 @@ import java.util.List;
  * <p>Version 4 adds the steps' checkpoints ({@code checkpoints}: per run and workflow step the
  * latest value a step recorded through {@code frame.checkpoint}, as JSON, its number, which counts
  * every checkpoint the step recorded in the run, and the attempt that recorded it).
+ *
+ * <p>Version 5 makes {@code events} a {@code WITHOUT ROWID} table clustered on its primary key
+ * {@code (run_id, seq)}: an event row is written to one B-tree instead of a table and its key's
+ * index (half of a run's journal writes are event rows). The rows are copied as they are.
  */
 final class JournalSchema {
   private JournalSchema() {}
@@ -82,11 +86,30 @@ final class JournalSchema {
           "CREATE TABLE checkpoints (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
               + "step_id TEXT NOT NULL, number INTEGER NOT NULL, attempt INTEGER NOT NULL, "
               + "value TEXT NOT NULL, recorded_at INTEGER NOT NULL, "
-              + "PRIMARY KEY (run_id, step_id))"));
+              + "PRIMARY KEY (run_id, step_id))"),
+      (connection, mapper) -> execute(connection,
+          "CREATE TABLE events_v5 (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+              + "seq INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (run_id, seq)) "
+              + "WITHOUT ROWID",
+          "INSERT INTO events_v5 (run_id, seq, event) SELECT run_id, seq, event FROM events",
+          "DROP TABLE events",
+          "ALTER TABLE events_v5 RENAME TO events"));
 
   /** The schema version this code writes. */
   static int current() {
     return MIGRATIONS.size();
+  }
+
+  /**
+   * Creates the schema of version {@code version} (at most {@link #current()}) in an empty
+   * database: for tests that open a journal written by an earlier Fancy.
+   */
+  static void createVersion(Connection connection, ObjectMapper mapper, int version)
+      throws SQLException {
+    for (int v = version(connection); v < version; v++) {
+      MIGRATIONS.get(v).apply(connection, mapper);
+    }
+    execute(connection, "PRAGMA user_version=" + version);
   }
 
   /**
