@@ -814,6 +814,8 @@ final class Api implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.debug("event stream of run {} closed by the client", handle.id());
+    } catch (RunNotFoundException e) {
+      LOG.debug("event stream of run {} ended: the run was deleted", handle.id());
     } finally {
       streams.remove(stop);
     }
