@@ -139,9 +139,10 @@ public final class DurableEngine implements WorkflowEngine {
 
   /**
    * Deletes a finished run from the journal: its rows in {@code runs}, {@code steps},
-   * {@code attempts}, {@code events} and {@code run_labels} in one transaction, then its value
-   * files in {@code <journal>.values/<run>/}; its kept result is dropped. Another process that
-   * holds a handle on the run finds it gone ({@link dev.fancy.run.RunNotFoundException}).
+   * {@code attempts}, {@code checkpoints}, {@code events} and {@code run_labels} in one
+   * transaction, then its value files in {@code <journal>.values/<run>/}; its kept result is
+   * dropped. Another process that holds a handle on the run finds it gone
+   * ({@link dev.fancy.run.RunNotFoundException}).
    *
    * @return false if the journal has no such run
    * @throws IllegalStateException if the run is running (in this process or another) or this

@@ -80,7 +80,8 @@ public interface WorkflowEngine extends AutoCloseable {
 
   /**
    * Deletes a finished run ({@link RunStatus#isFinal()}: succeeded, failed or cancelled) and
-   * everything the engine recorded for it: its steps, attempts, events, labels and stored values.
+   * everything the engine recorded for it: its steps, attempts, checkpoints, events, labels and
+   * stored values.
    * Afterwards {@link #handle} throws {@link RunNotFoundException} for it and {@link #runs} no
    * longer lists it; handles obtained before see a run that no longer exists. A durable engine
    * deletes the run's rows in one transaction, so a crash leaves the run either whole or gone.

@@ -238,8 +238,8 @@ final class RunTable {
   }
 
   /**
-   * Deletes one finished run with every row of it (steps, attempts, events, labels: the
-   * foreign keys cascade), in one transaction. Its workflow definition stays (shared by content
+   * Deletes one finished run with every row of it (steps, attempts, checkpoints, events, labels:
+   * the foreign keys cascade), in one transaction. Its workflow definition stays (shared by content
    * hash; {@link #deleteFinishedBefore} removes unused ones).
    *
    * @return false if the journal has no such run
