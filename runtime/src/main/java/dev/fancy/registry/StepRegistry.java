@@ -34,7 +34,7 @@ public final class StepRegistry {
       "java.util.Set", "java.util.Map", "java.util.Collection", "java.util.SortedMap",
       "java.util.SortedSet", "java.util.Optional", "java.util.OptionalInt",
       "java.util.OptionalLong", "java.util.OptionalDouble", "java.util.UUID",
-      "java.nio.file.Path", "java.net.URI");
+      "java.nio.file.Path", "java.net.URI", "dev.fancy.value.Blob");
 
   private final Map<String, Entry> definitions = new ConcurrentHashMap<>();
   private final Map<String, OutputValidator<?>> validators = new ConcurrentHashMap<>();

@@ -26,8 +26,9 @@ import java.util.Objects;
  * file store and the journal, cache keys and cached outputs, and retry copies all go through one
  * codec per engine, so a value reads back the same everywhere.
  *
- * <p>{@link #defaults()} knows records, beans, {@code java.time} types, {@code Optional} and
- * {@code java.nio.file.Path}. For other types, annotate them for Jackson ({@code @JsonCreator},
+ * <p>{@link #defaults()} knows records, beans, {@code java.time} types, {@code Optional},
+ * {@code java.nio.file.Path} and {@link Blob} (written as a reference; its bytes stay in this
+ * process unless an engine gives the codec a {@link BlobStore}). For other types, annotate them for Jackson ({@code @JsonCreator},
  * {@code @JsonValue}, {@code @JsonSerialize}/{@code @JsonDeserialize}), which works everywhere, or
  * give an engine Jackson {@link Module}s ({@code Engine.builder().jacksonModule(module)}), which
  * apply to that engine's runs only: a codec never changes once made, and nothing is global.
@@ -60,6 +61,8 @@ public final class ValueCodec {
             .build())
         .addModule(new JavaTimeModule())
         .addModule(new Jdk8Module())
+        // Blobs as references; an engine's own store (a later module) replaces this one.
+        .addModule(BlobStore.jacksonModule(ProcessBlobs.INSTANCE))
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -150,7 +153,7 @@ public final class ValueCodec {
     try {
       return mapper.valueToTree(value);
     } catch (IllegalArgumentException e) {
-      throw new ValueCodecException(cannotSerialize(value), e);
+      throw raised(e, () -> new ValueCodecException(cannotSerialize(value), e));
     }
   }
 
@@ -164,9 +167,9 @@ public final class ValueCodec {
     try {
       return (T) mapper.treeToValue(tree, javaType(type));
     } catch (JsonProcessingException e) {
-      throw cannotRead(tree, type, e.getOriginalMessage(), e);
+      throw raised(e, () -> cannotRead(tree, type, e.getOriginalMessage(), e));
     } catch (IllegalArgumentException e) {
-      throw cannotRead(tree, type, e.getMessage(), e);
+      throw raised(e, () -> cannotRead(tree, type, e.getMessage(), e));
     }
   }
 
@@ -179,7 +182,7 @@ public final class ValueCodec {
     try {
       return mapper.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw new ValueCodecException(cannotSerialize(value), e);
+      throw raised(e, () -> new ValueCodecException(cannotSerialize(value), e));
     }
   }
 
@@ -193,9 +196,24 @@ public final class ValueCodec {
     try {
       return (T) mapper.readValue(bytes, javaType(type));
     } catch (IOException e) {
-      throw new ValueCodecException("stored bytes cannot be read as " + type.name() + ": "
-          + e.getMessage(), e);
+      throw raised(e, () -> new ValueCodecException("stored bytes cannot be read as "
+          + type.name() + ": " + e.getMessage(), e));
     }
+  }
+
+  /**
+   * The Fancy exception a serializer or deserializer raised inside Jackson (a blob store's
+   * {@code JournalException}, a bad blob reference), which Jackson wraps: rethrown as it was, so
+   * callers see the store's reason; otherwise {@code otherwise}.
+   */
+  private static RuntimeException raised(
+      Exception e, java.util.function.Supplier<RuntimeException> otherwise) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof dev.fancy.FancyException fancy) {
+        return fancy;
+      }
+    }
+    return otherwise.get();
   }
 
   private static ValueCodecException cannotRead(

@@ -134,7 +134,7 @@ public final class DurableCore {
         settings.maxConcurrency(), 256, null, null, null,
         settings.resources().with(JournalEffects.class, journal.effects()), List.of(),
         List.copyOf(settings.listeners()),
-        List.copyOf(settings.jacksonModules()), 0, settings.ticker()));
+        withBlobs(settings.jacksonModules(), settings.journal()), 0, settings.ticker()));
     this.codec = engine.codec();
     this.submissions = new Submissions(codec);
     this.kept = new KeptResults(journal, codec, settings.keptRuns(), settings.keptBytes());
@@ -148,6 +148,18 @@ public final class DurableCore {
         this::isActive, this::execute);
     leases.start(settings.takeoverInterval(), this::held, this::executing,
         runId -> engine.cancel(runId, "this process lost the run's lease"), this::recover);
+  }
+
+  /**
+   * The engine's Jackson modules with the journal's blob store last, so that every blob a run's
+   * values hold is kept in the journal ({@code <journal>.values/blobs/}) when its reference is
+   * written, before the row that holds the reference commits.
+   */
+  private static List<com.fasterxml.jackson.databind.Module> withBlobs(
+      List<? extends com.fasterxml.jackson.databind.Module> modules, JournalStore journal) {
+    List<com.fasterxml.jackson.databind.Module> all = new java.util.ArrayList<>(modules);
+    all.add(dev.fancy.value.BlobStore.jacksonModule(journal.blobs()));
+    return List.copyOf(all);
   }
 
   /**

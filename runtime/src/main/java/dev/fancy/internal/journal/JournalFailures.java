@@ -92,6 +92,17 @@ final class JournalFailures {
         + "`VACUUM INTO 'copy.db'`", e);
   }
 
+  /**
+   * The exception for a damaged or missing file in the journal's values directory (a blob whose
+   * bytes do not match their hash, a value file that is gone).
+   */
+  static JournalException corruptValues(Path file, String problem, Throwable e) {
+    return new JournalException(JournalException.Reason.CORRUPT, null, "a value of the journal "
+        + file + " is corrupt: " + problem + ". Stop every process using the journal, then "
+        + "restore the last backup (Journal.backup and DurableEngine.backup copy the values "
+        + "directory with the file)", e);
+  }
+
   /** Whether an I/O failure means the disk is full ({@code ENOSPC}). */
   static boolean isNoSpace(IOException e) {
     String message = e instanceof FileSystemException fs ? fs.getReason() : e.getMessage();

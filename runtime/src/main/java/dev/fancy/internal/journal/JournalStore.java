@@ -11,6 +11,7 @@ import dev.fancy.journal.JournalStatistics;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunQuery;
 import dev.fancy.run.RunStatus;
+import dev.fancy.value.BlobStore;
 import dev.fancy.workflow.Workflow;
 import dev.fancy.workflow.WorkflowValidationException;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class JournalStore implements AutoCloseable {
   private final JournalWriter writer;
   private final JournalReader reader;
   private final ValueFiles values;
+  private final JournalBlobs blobs;
   private final StagedEffects effects = new StagedEffects();
   private final RunTable runTable;
   private final AttemptLog attemptLog;
@@ -71,6 +73,7 @@ public final class JournalStore implements AutoCloseable {
         options.writeQueueCapacity());
     this.values = new ValueFiles(file.resolveSibling(file.getFileName() + ".values"),
         options.valueFileThreshold(), JournalJson.MAPPER);
+    this.blobs = new JournalBlobs(file, values.dir());
     this.runTable = new RunTable(writer, options.clock());
     this.attemptLog = new AttemptLog(file, writer, reader, values, effects, options.clock(),
         options.valueFileThreshold());
@@ -198,7 +201,8 @@ public final class JournalStore implements AutoCloseable {
 
   private void deleteTemporaryFiles() {
     try {
-      int deleted = values.deleteTemporaryFiles(Duration.ofHours(1), options.clock().instant());
+      int deleted = values.deleteTemporaryFiles(Duration.ofHours(1), options.clock().instant())
+          + blobs.deleteTemporaryFiles(Duration.ofHours(1), options.clock().instant());
       if (deleted > 0) {
         LOG.info("deleted {} temporary value files left by dead processes in {}", deleted,
             values.dir());
@@ -206,6 +210,15 @@ public final class JournalStore implements AutoCloseable {
     } catch (IOException e) {
       LOG.warn("cannot clean temporary value files in {}", values.dir(), e);
     }
+  }
+
+  /**
+   * Where the bytes of the {@code Blob}s in this journal's values live
+   * ({@code <journal>.values/blobs/}); the durable engine's codec writes and reads blobs through
+   * it.
+   */
+  public BlobStore blobs() {
+    return blobs;
   }
 
   /** The journal file. */

@@ -1,0 +1,272 @@
+package dev.fancy.internal.journal;
+
+import dev.fancy.journal.JournalException;
+import dev.fancy.value.Blob;
+import dev.fancy.value.BlobStore;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * The journal's {@link BlobStore}: the raw bytes of every {@link Blob} a journaled run's values
+ * hold, once per content, in {@code <journal>.values/blobs/<first two hex digits>/<sha256>}, next
+ * to the SQLite file. Rows hold only the blob's reference.
+ *
+ * <p>Writing: the bytes are copied to a temporary file in {@code blobs/} while they are hashed,
+ * forced to disk, checked against the blob's SHA-256 and size, atomically renamed to their hash
+ * and the directory forced; only then is the reference written, so the row that commits after it
+ * always finds complete bytes, and a crash in between leaves at most an unreferenced blob (or a
+ * temporary file, deleted at the next open after an hour), never a half value under a hash.
+ *
+ * <p>Reading: the file's size is checked when the blob is read back from a row, and its bytes
+ * against the SHA-256 as they are streamed; a mismatch is a {@link JournalException} of reason
+ * {@code CORRUPT} naming the file. File names are made only from a checked hash, so a reference
+ * can name no file outside {@code blobs/}.
+ */
+final class JournalBlobs implements BlobStore {
+
+  private static final String TEMP_PREFIX = ".blob-";
+
+  private final Path journal;
+  private final Path dir;
+
+  JournalBlobs(Path journal, Path valuesDir) {
+    this.journal = journal;
+    this.dir = valuesDir.resolve("blobs");
+  }
+
+  /** The directory of the blobs. */
+  Path dir() {
+    return dir;
+  }
+
+  /** Where the bytes of {@code sha256} are kept (the hash is checked by the caller). */
+  Path file(String sha256) {
+    return dir.resolve(sha256.substring(0, 2)).resolve(sha256);
+  }
+
+  @Override
+  public Blob put(Blob blob) {
+    Path target = file(blob.sha256());
+    try {
+      if (Files.size(target) == blob.size()) {
+        return stored(blob.sha256(), blob.size(), target);
+      }
+    } catch (NoSuchFileException absent) {
+      // store it below
+    } catch (IOException e) {
+      throw JournalFailures.of(journal, "look for blob " + blob.sha256(), e);
+    }
+    try {
+      write(blob, target);
+    } catch (IOException e) {
+      throw JournalFailures.of(journal, "store the " + blob.size() + " bytes of blob sha256:"
+          + blob.sha256() + " in " + dir, e);
+    }
+    return stored(blob.sha256(), blob.size(), target);
+  }
+
+  @Override
+  public Blob get(String sha256, long size) {
+    Path file = file(sha256);
+    long actual;
+    try {
+      actual = Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw corrupt("blob sha256:" + sha256 + " (" + size + " bytes) is missing: no file " + file
+          + " (was the journal's values directory deleted, moved or not copied with it?)", e);
+    } catch (IOException e) {
+      throw JournalFailures.of(journal, "read blob " + sha256, e);
+    }
+    if (actual != size) {
+      throw corrupt("blob file " + file + " holds " + actual + " bytes where its reference says "
+          + size, null);
+    }
+    return stored(sha256, size, file);
+  }
+
+  private Blob stored(String sha256, long size, Path file) {
+    return Blob.stored(sha256, size, () -> new Checked(Files.newInputStream(file), sha256, size,
+        file), "in the journal's " + file);
+  }
+
+  private void write(Blob blob, Path target) throws IOException {
+    Path parent = target.getParent();
+    boolean newDirectory = !Files.isDirectory(parent);
+    Files.createDirectories(parent);
+    if (newDirectory) {
+      forceDirectory(dir);
+    }
+    Path temp = Files.createTempFile(dir, TEMP_PREFIX, ".tmp");
+    try {
+      MessageDigest digest = sha256();
+      long written = 0;
+      try (InputStream in = blob.openStream();
+          FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        byte[] buffer = new byte[1 << 16];
+        ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          digest.update(buffer, 0, n);
+          wrapped.clear().limit(n);
+          while (wrapped.hasRemaining()) {
+            channel.write(wrapped);
+          }
+          written += n;
+        }
+        channel.force(true);
+      }
+      String hash = HexFormat.of().formatHex(digest.digest());
+      if (written != blob.size() || !hash.equals(blob.sha256())) {
+        throw new IOException("the blob's bytes changed since it was made: " + written
+            + " bytes hashing to " + hash + " where it has " + blob.size() + " bytes hashing to "
+            + blob.sha256() + " (" + blob + ")");
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    forceDirectory(parent);
+  }
+
+  /**
+   * Deletes temporary files older than {@code age}, left by processes that died while storing a
+   * blob.
+   *
+   * @return how many were deleted
+   */
+  int deleteTemporaryFiles(Duration age, Instant now) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int deleted = 0;
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*.tmp")) {
+      for (Path temp : temps) {
+        if (Files.getLastModifiedTime(temp).toInstant().plus(age).isBefore(now)) {
+          deleted += Files.deleteIfExists(temp) ? 1 : 0;
+        }
+      }
+    }
+    return deleted;
+  }
+
+  private JournalException corrupt(String problem, Throwable cause) {
+    return JournalFailures.corruptValues(journal, problem, cause);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
+  }
+
+  /** Forces a directory's entries to disk, where the platform allows it (Linux, macOS). */
+  private static void forceDirectory(Path directory) {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException ignored) {
+      // Windows cannot open directories; its renames are durable on their own
+    }
+  }
+
+  /** A blob file's bytes, checked against size and hash as they are read. */
+  private final class Checked extends FilterInputStream {
+    private final String sha256;
+    private final long size;
+    private final Path file;
+    private final MessageDigest digest = sha256();
+    private long read;
+    private boolean checked;
+
+    Checked(InputStream in, String sha256, long size, Path file) {
+      super(in);
+      this.sha256 = sha256;
+      this.size = size;
+      this.file = file;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n < 0) {
+        check();
+      } else if (n > 0) {
+        digest.update(b, off, n);
+        read += n;
+        if (read > size) {
+          throw corrupt("blob file " + file + " holds more than the " + size + " bytes of its "
+              + "reference", null);
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buffer = new byte[(int) Math.min(1 << 16, Math.max(n, 1))];
+      long skipped = 0;
+      while (skipped < n) {
+        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+        if (r < 0) {
+          break;
+        }
+        skipped += r;
+      }
+      return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    @Override
+    public synchronized void mark(int readlimit) {
+      // not supported: the hash covers each byte once
+    }
+
+    @Override
+    public synchronized void reset() throws IOException {
+      throw new IOException("a blob's stream cannot be reset; open a new one");
+    }
+
+    private void check() {
+      if (checked) {
+        return;
+      }
+      checked = true;
+      String actual = HexFormat.of().formatHex(digest.digest());
+      if (read != size || !actual.equals(sha256)) {
+        throw corrupt("blob file " + file + " is damaged: " + read + " bytes hashing to " + actual
+            + " where its reference says " + size + " bytes hashing to " + sha256, null);
+      }
+    }
+  }
+}

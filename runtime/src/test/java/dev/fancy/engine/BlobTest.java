@@ -1,0 +1,213 @@
+package dev.fancy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fancy.journal.JournalException;
+import dev.fancy.run.Inputs;
+import dev.fancy.run.RunResult;
+import dev.fancy.run.RunStatus;
+import dev.fancy.value.Blob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Large values through the durable engine: a {@link Blob} is stored as raw bytes next to the
+ * journal (not as JSON), read back lazily and checked against its SHA-256; crashes while it is
+ * stored leave no half value.
+ */
+class BlobTest {
+
+  @TempDir Path dir;
+
+  private static Path blobFile(Path journal, String sha256) {
+    return journal.resolveSibling(journal.getFileName() + ".values").resolve("blobs")
+        .resolve(sha256.substring(0, 2)).resolve(sha256);
+  }
+
+  private static String child(Path log, Path journal, String mode, long size, String... jvm)
+      throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(List.of(jvm));
+    command.addAll(List.of("-XX:TieredStopAtLevel=1", "-cp", classPath(),
+        BlobWorker.class.getName(), mode, journal.toString(), String.valueOf(size)));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    assertThat(process.waitFor(10, TimeUnit.MINUTES)).as("child finished").isTrue();
+    return process.exitValue() + "\n" + Files.readString(log);
+  }
+
+  private static String classPath() {
+    String modules = System.getProperty("jdk.module.path");
+    String classes = System.getProperty("java.class.path");
+    return modules == null || modules.isEmpty() ? classes
+        : modules + java.io.File.pathSeparator + classes;
+  }
+
+  @Test
+  void twoHundredMegabytesGoThroughStepsInA64MegabyteHeap() throws Exception {
+    long size = 200L << 20;
+    Path journal = Path.of("target", "blob-test", "heap64.db").toAbsolutePath();
+    deleteJournal(journal);
+    Files.createDirectories(journal.getParent());
+    Path log = journal.resolveSibling("heap64.log");
+    Files.deleteIfExists(log);
+    String output = child(log, journal, "run", size, "-Xmx64m");
+    String expected = BlobSteps.expectedSha256(size);
+    assertThat(output).startsWith("0\n").contains("digest=" + expected + " blob=" + expected
+        + " size=" + size);
+    Path stored = blobFile(journal, expected);
+    assertThat(Files.size(stored)).as("raw bytes, not base64 JSON").isEqualTo(size);
+    assertThat(JournalKit.count(journal, "SELECT MAX(LENGTH(outputs)) FROM attempts"))
+        .as("rows hold references only").isLessThan(200);
+    deleteJournal(journal);
+  }
+
+  @Test
+  void aStepThatRunsOutOfHeapIsTheStepThatFails() throws Exception {
+    Path journal = dir.resolve("oom.db");
+    String output = child(dir.resolve("oom.log"), journal, "oom", 1, "-Xmx64m");
+    assertThat(output).startsWith("2\n").contains("status=FAILED")
+        .containsPattern("step blob.make FAILED .*OutOfMemoryError")
+        .containsPattern("step blob.digest (SKIPPED|CANCELLED|PENDING)");
+  }
+
+  @Test
+  void blobsAreStoredOnceAndReadBackInAnotherEngine() throws Exception {
+    long size = 3_000_000;
+    Path file = dir.resolve("j.db");
+    BlobSteps.Wiring w = BlobSteps.wiring();
+    String expected = BlobSteps.expectedSha256(size);
+    try (Journal journal = Journal.open(file);
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      RunResult first = engine.run(w.workflow(), Inputs.of(w.size(), size));
+      RunResult second = engine.run(w.workflow(), Inputs.of(w.size(), size));
+      assertThat(first.get(w.digest())).isEqualTo(expected);
+      assertThat(second.get(w.digest())).isEqualTo(expected);
+    }
+    try (Stream<Path> files = Files.walk(file.resolveSibling("j.db.values").resolve("blobs"))) {
+      assertThat(files.filter(Files::isRegularFile).toList()).as("one copy per content")
+          .containsExactly(blobFile(file, expected));
+    }
+    try (Journal journal = Journal.open(file);
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      RunResult result = engine.handle(engine.runs(dev.fancy.run.RunQuery.ALL).runs().get(0)
+          .runId()).result();
+      Blob blob = result.get(w.blob());
+      assertThat(blob.sha256()).isEqualTo(expected);
+      assertThat(blob.size()).isEqualTo(size);
+      assertThat(BlobSteps.digest(blob)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aDamagedBlobIsACorruptJournal() throws Exception {
+    long size = 100_000;
+    Path file = dir.resolve("j.db");
+    BlobSteps.Wiring w = BlobSteps.wiring();
+    String expected = BlobSteps.expectedSha256(size);
+    java.util.UUID runId;
+    try (Journal journal = Journal.open(file);
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      runId = engine.start(w.workflow(), Inputs.of(w.size(), size),
+          dev.fancy.run.RunOptions.builder().build()).id();
+      assertThat(engine.handle(runId).await()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+    Path stored = blobFile(file, expected);
+    byte[] bytes = Files.readAllBytes(stored);
+    bytes[size / 2 > 0 ? (int) (size / 2) : 0] ^= 1;
+    Files.write(stored, bytes);
+    try (Journal journal = Journal.open(file);
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      Blob blob = engine.handle(runId).result().get(w.blob());
+      assertThatThrownBy(() -> {
+        try (InputStream in = blob.openStream()) {
+          in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+      }).isInstanceOfSatisfying(JournalException.class, e -> {
+        assertThat(e.reason()).isEqualTo(JournalException.Reason.CORRUPT);
+        assertThat(e.getMessage()).contains(stored.toString()).contains("damaged")
+            .contains(expected).contains("restore");
+      });
+    }
+    Files.write(stored, java.util.Arrays.copyOf(bytes, 10));
+    try (Journal journal = Journal.open(file);
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      assertThatThrownBy(() -> engine.handle(runId).result().get(w.blob()))
+          .isInstanceOfSatisfying(JournalException.class, e -> {
+            assertThat(e.reason()).isEqualTo(JournalException.Reason.CORRUPT);
+            assertThat(e.getMessage()).contains("holds 10 bytes where its reference says "
+                + size);
+          });
+    }
+    Files.delete(stored);
+    try (Journal journal = Journal.open(file);
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      assertThatThrownBy(() -> engine.handle(runId).result().get(w.blob()))
+          .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.getMessage())
+              .contains("is missing"));
+    }
+  }
+
+  @Test
+  void aCrashWhileTheBytesAreCopiedLeavesNoHalfValue() throws Exception {
+    long size = 8L << 20;
+    Path journal = dir.resolve("copy.db");
+    String crashed = child(dir.resolve("copy.log"), journal, "crash-copy", size);
+    assertThat(crashed).startsWith("3\n").contains("halting half-way");
+    String expected = BlobSteps.expectedSha256(size);
+    assertThat(blobFile(journal, expected)).as("no file under the hash").doesNotExist();
+    assertThat(JournalKit.count(journal, "SELECT COUNT(*) FROM attempts WHERE status = "
+        + "'SUCCEEDED'")).isZero();
+    String resumed = child(dir.resolve("resume.log"), journal, "run", size);
+    assertThat(resumed).startsWith("0\n").contains("digest=" + expected);
+    assertThat(Files.size(blobFile(journal, expected))).isEqualTo(size);
+  }
+
+  @Test
+  void aCrashBetweenTheBytesAndTheCommitRunsTheStepAgain() throws Exception {
+    long size = 8L << 20;
+    Path journal = dir.resolve("commit.db");
+    String crashed = child(dir.resolve("commit.log"), journal, "crash-commit", size);
+    assertThat(crashed).startsWith("3\n").contains("halting after the blob was stored");
+    String expected = BlobSteps.expectedSha256(size);
+    assertThat(JournalKit.count(journal, "SELECT COUNT(*) FROM attempts WHERE status = "
+        + "'SUCCEEDED'")).as("nothing committed").isZero();
+    assertThat(Files.size(blobFile(journal, expected))).as("complete bytes, unreferenced")
+        .isEqualTo(size);
+    String resumed = child(dir.resolve("resume.log"), journal, "run", size);
+    assertThat(resumed).startsWith("0\n").contains("digest=" + expected);
+    assertThat(JournalKit.count(journal, "SELECT COUNT(*) FROM attempts WHERE status = "
+        + "'SUCCEEDED'")).isEqualTo(2);
+  }
+
+  private static void deleteJournal(Path journal) throws IOException {
+    Path values = journal.resolveSibling(journal.getFileName() + ".values");
+    for (Path p : List.of(values)) {
+      if (Files.exists(p)) {
+        try (Stream<Path> files = Files.walk(p)) {
+          for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+    }
+    for (String suffix : List.of("", "-wal", "-shm")) {
+      Files.deleteIfExists(journal.resolveSibling(journal.getFileName() + suffix));
+    }
+  }
+}
