@@ -111,6 +111,19 @@ class BlobTest {
   }
 
   @Test
+  void theInMemoryEngineHandsTheBlobToTheNextStep() {
+    long size = 1_000_000;
+    BlobSteps.Wiring w = BlobSteps.wiring();
+    try (Engine engine = Engine.builder().registry(BlobSteps.registry()).build()) {
+      RunResult result = engine.run(w.workflow(), Inputs.of(w.size(), size));
+      String expected = BlobSteps.expectedSha256(size);
+      assertThat(result.get(w.digest())).isEqualTo(expected);
+      assertThat(result.get(w.blob()).sha256()).isEqualTo(expected);
+      assertThat(result.get(w.blob()).toString()).contains("spooled to");
+    }
+  }
+
+  @Test
   void aDamagedBlobIsACorruptJournal() throws Exception {
     long size = 100_000;
     Path file = dir.resolve("j.db");
