@@ -18,6 +18,7 @@ import dev.fancy.run.RunStatus;
 import dev.fancy.run.StepRecord;
 import dev.fancy.run.WorkflowEngine;
 import dev.fancy.server.tracker.TrackerDefinition;
+import dev.fancy.value.Blob;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Port;
 import dev.fancy.workflow.Workflow;
@@ -31,6 +32,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -670,9 +672,35 @@ final class Api implements AutoCloseable {
           + handle.id() + " has no value (its step did not succeed)", "GET /runs/{id} shows "
           + "the step's error; POST /runs/{id}/resume runs it again", List.of());
     }
+    if (value instanceof Blob blob) {
+      download(ctx, blob);
+      return;
+    }
     ctx.contentType("application/json");
     OutputStream out = ctx.outputStream();
     valueMapper.writeValue(out, value);
+  }
+
+  /**
+   * Streams a blob's bytes as they are read from the journal (64 KiB at a time, never whole),
+   * with its size as {@code Content-Length} and its SHA-256 as {@code ETag}. The bytes are
+   * checked against the hash as they stream; a damaged blob cuts the response short (the client
+   * sees fewer bytes than {@code Content-Length}) and is logged.
+   */
+  private static void download(Context ctx, Blob blob) throws IOException {
+    // The servlet's own stream: Javalin's may buffer for compression.
+    ctx.res().setStatus(200);
+    ctx.res().setContentType("application/octet-stream");
+    ctx.res().setContentLengthLong(blob.size());
+    ctx.res().setHeader("ETag", "\"" + blob.sha256() + "\"");
+    try (InputStream in = blob.openStream()) {
+      OutputStream out = ctx.res().getOutputStream();
+      in.transferTo(out);
+      out.flush();
+    } catch (RuntimeException e) {
+      LOG.error("cannot stream {}: {}", blob, e.getMessage());
+      throw new IOException("download of " + blob + " cut short: " + e.getMessage(), e);
+    }
   }
 
   private void cancel(Context ctx) {

@@ -101,9 +101,10 @@ final class OpenApiDocument {
     add(paths, "GET", "/runs/{id}/steps/{step}/attempts", "Every attempt of one step", null,
         Map.of("200", "#Attempts", "404", "unknown run or step"));
     add(paths, "GET", "/runs/{id}/outputs/{output}", "The full value of a workflow output "
-        + "(the tracker step's id or the output's name), streamed", null,
-        Map.of("200", "the value as JSON", "404", "unknown run or output", "409", "run not "
-        + "finished"));
+        + "(the tracker step's id or the output's name), streamed; a Blob output as its raw "
+        + "bytes (application/octet-stream, Content-Length, ETag = its SHA-256)", null,
+        Map.of("200", "the value as JSON, or a Blob's bytes", "404", "unknown run or output",
+        "409", "run not finished"));
     add(paths, "GET", "/runs/{id}/events", "Server-Sent Events, one per step state change; "
         + "id is the run's event sequence number; resume with Last-Event-ID", null,
         Map.of("200", "text/event-stream", "404", "unknown run"));

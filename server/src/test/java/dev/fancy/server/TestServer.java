@@ -55,10 +55,14 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path dir, ServerOptions options) {
+    this(dir, options, StepRegistry.loadDefault());
+  }
+
+  TestServer(Path dir, ServerOptions options, StepRegistry registry) {
     this.journalFile = dir.resolve("journal.db");
     this.journal = Journal.open(journalFile);
     RunMetrics metrics = new RunMetrics();
-    this.engine = DurableEngine.builder(journal).registry(StepRegistry.loadDefault())
+    this.engine = DurableEngine.builder(journal).registry(registry)
         .lease(Duration.ofSeconds(2)).listener(metrics).open();
     this.server = FancyServer.builder().engine(engine).options(options.withJournal(journalFile))
         .runMetrics(metrics).start();
