@@ -1,6 +1,9 @@
 package dev.fancy.temporal;
 
+import dev.fancy.value.Blob;
+import dev.fancy.value.BlobStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -20,8 +23,13 @@ import java.util.Objects;
  * <p>Content addressing makes a stored payload immutable, so workflow code may read it during a
  * replay and get the same bytes. Payloads are never deleted by Fancy: clean the directory with
  * the retention of the Temporal namespace.
+ *
+ * <p>It is also the engine's {@link BlobStore}: a {@link Blob} in a value travels as its reference
+ * ({@code {"uri", "sha256", "size"}}) and its raw bytes are stored here under their SHA-256, the
+ * same key as any claim-checked payload, streamed in and out, never loaded whole (give the
+ * engine and every worker this store: their codecs then read blobs from it).
  */
-public final class ClaimCheckStore {
+public final class ClaimCheckStore implements BlobStore {
 
   /** The default threshold: payloads above 256 KiB go to the store (Temporal's limit is 2 MB). */
   public static final int DEFAULT_THRESHOLD = 256 * 1024;
@@ -114,6 +122,83 @@ public final class ClaimCheckStore {
       throw new UncheckedIOException("claim-checked payload " + key + " cannot be read from "
           + directory + "; every worker and client must share this directory", e);
     }
+  }
+
+  /**
+   * Stores the bytes of {@code blob} under its SHA-256 (streamed; not again if present) and
+   * returns a blob that reads them from here.
+   *
+   * @throws UncheckedIOException if the bytes cannot be read or written, or do not hash to the
+   *     blob's SHA-256; nothing is left under the key
+   */
+  @Override
+  public Blob put(Blob blob) {
+    Path file = directory.resolve(blob.sha256());
+    if (!Files.exists(file)) {
+      try {
+        Path temp = Files.createTempFile(directory, blob.sha256(), ".tmp");
+        try {
+          MessageDigest digest = MessageDigest.getInstance("SHA-256");
+          try (InputStream in = new java.security.DigestInputStream(blob.openStream(), digest)) {
+            Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+          }
+          String hash = HexFormat.of().formatHex(digest.digest());
+          if (!hash.equals(blob.sha256()) || Files.size(temp) != blob.size()) {
+            throw new IOException("the bytes of " + blob + " hash to " + hash);
+          }
+          try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+          } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+          }
+        } finally {
+          Files.deleteIfExists(temp);
+        }
+      } catch (IOException | NoSuchAlgorithmException e) {
+        throw new UncheckedIOException("cannot store " + blob + " in the claim-check store "
+            + directory, e instanceof IOException io ? io : new IOException(e));
+      }
+    }
+    return get(blob.sha256(), blob.size());
+  }
+
+  /**
+   * The blob stored under {@code sha256}, read lazily from its file.
+   *
+   * @throws UncheckedIOException if no such blob of that size is stored (every worker and client
+   *     must share the directory)
+   */
+  @Override
+  public Blob get(String sha256, long size) {
+    Path file = directory.resolve(get0(sha256));
+    try {
+      if (Files.size(file) != size) {
+        throw new IOException("it holds " + Files.size(file) + " bytes, not " + size);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("blob " + sha256 + " cannot be read from the claim-check "
+          + "store " + directory + " (" + e.getMessage() + "); every worker and client must "
+          + "share this directory", e);
+    }
+    return Blob.stored(sha256, size, () -> Files.newInputStream(file),
+        "in the claim-check store " + file);
+  }
+
+  /**
+   * {@code codec} with {@code claims} as its blob store, or {@code codec} itself without a store
+   * (blobs then read back only in the process that made them).
+   */
+  static dev.fancy.value.ValueCodec withBlobs(dev.fancy.value.ValueCodec codec,
+      ClaimCheckStore claims) {
+    return claims == null ? codec
+        : codec.withModules(java.util.List.of(BlobStore.jacksonModule(claims)));
+  }
+
+  private static String get0(String key) {
+    if (!key.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("'" + key + "' is not a claim-check key");
+    }
+    return key;
   }
 
   private static String sha256(byte[] bytes) {

@@ -35,18 +35,19 @@ public final class FancyWorker implements AutoCloseable {
   private final StepActivities activities;
 
   private FancyWorker(Builder builder) {
+    ValueCodec codec = ClaimCheckStore.withBlobs(builder.codec, builder.claims);
     WorkflowClient client = WorkflowClient.newInstance(builder.service,
         WorkflowClientOptions.newBuilder().setNamespace(builder.namespace)
-            .setDataConverter(FancyPayloadConverter.dataConverter(builder.codec, builder.claims))
+            .setDataConverter(FancyPayloadConverter.dataConverter(codec, builder.claims))
             .build());
     this.factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkflowCacheSize(builder.workflowCacheSize).build());
     Worker worker = factory.newWorker(builder.taskQueue, WorkerOptions.newBuilder()
         .setStickyQueueScheduleToStartTimeout(builder.stickyTimeout).build());
     if (builder.interpreter) {
-      registerInterpreter(worker, new ClaimedValues(builder.claims, builder.codec));
+      registerInterpreter(worker, new ClaimedValues(builder.claims, codec));
     }
-    this.activities = new StepActivities(builder.registry, builder.codec, builder.cache, client,
+    this.activities = new StepActivities(builder.registry, codec, builder.cache, client,
         builder.heartbeatEvery, builder.claims);
     if (builder.steps) {
       worker.registerActivitiesImplementations(activities);

@@ -116,7 +116,7 @@ public final class TemporalEngine implements WorkflowEngine {
     this.namespace = builder.namespace;
     this.taskQueue = builder.taskQueue;
     this.registry = builder.registry == null ? StepRegistry.loadDefault() : builder.registry;
-    this.codec = builder.codec;
+    this.codec = ClaimCheckStore.withBlobs(builder.codec, builder.claims);
     this.heartbeatTimeout = builder.heartbeatTimeout;
     this.converter = FancyPayloadConverter.dataConverter(codec, builder.claims);
     this.claims = new ClaimedValues(builder.claims, codec);

@@ -93,4 +93,46 @@ class ClaimCheckTest {
       }
     }
   }
+
+  @Test
+  void aBlobTravelsAsItsReferenceAndItsRawBytesAreInTheStore() throws Exception {
+    Contract make = Contract.of(List.of(Port.of("a", MathSteps.INT)),
+        List.of(Port.of("out", dev.fancy.value.ValueType.of(dev.fancy.value.Blob.class))));
+    Contract length = Contract.of(List.of(Port.of("blob",
+        dev.fancy.value.ValueType.of(dev.fancy.value.Blob.class))),
+        List.of(Port.of("out", MathSteps.INT)));
+    StepRegistry registry = StepRegistry.empty()
+        .register(new StepDefinition("test.blob", 1, "", make,
+            (frame, args) -> new Object[] {dev.fancy.value.Blob.write(out -> {
+              byte[] block = new byte[1 << 16];
+              java.util.Arrays.fill(block, (byte) 'z');
+              for (int i = 0; i < ((Integer) args[0] << 4); i++) {
+                out.write(block);
+              }
+            })}))
+        .register(new StepDefinition("test.count", 1, "", length, (frame, args) -> {
+          try (var in = ((dev.fancy.value.Blob) args[0]).openStream()) {
+            return new Object[] {(int) in.transferTo(java.io.OutputStream.nullOutputStream())};
+          }
+        }));
+    Cell<Integer> mib = Cell.input("mib", Integer.class);
+    Call<dev.fancy.value.Blob> produce = new Call<>("test.blob", make, mib);
+    Call<Integer> count = new Call<>("test.count", length, produce.out());
+    Workflow workflow = Workflow.of("blob", count.out(), produce.out());
+    ClaimCheckStore store = ClaimCheckStore.directory(temp.resolve("claims"));
+    try (TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+        TemporalEngine engine = TemporalEngine.builder(environment.getWorkflowServiceStubs())
+            .namespace(environment.getNamespace()).taskQueue("blob").registry(registry)
+            .claimChecks(store).localWorker(true).build()) {
+      RunResult result = engine.run(workflow, Inputs.of(mib, 8)).requireSucceeded();
+
+      assertThat(result.get(count.out())).isEqualTo(8 << 20);
+      dev.fancy.value.Blob blob = result.get(produce.out());
+      assertThat(blob.size()).isEqualTo(8L << 20);
+      Path raw = store.directory().resolve(blob.sha256());
+      assertThat(Files.size(raw)).as("raw bytes under the hash, not JSON").isEqualTo(8L << 20);
+      assertThat(blob.toString()).contains("claim-check store");
+    }
+  }
 }
