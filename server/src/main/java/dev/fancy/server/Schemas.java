@@ -2,11 +2,14 @@ package dev.fancy.server;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.victools.jsonschema.generator.CustomDefinition;
 import com.github.victools.jsonschema.generator.OptionPreset;
 import com.github.victools.jsonschema.generator.SchemaGenerator;
 import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
 import com.github.victools.jsonschema.generator.SchemaVersion;
 import com.github.victools.jsonschema.module.jackson.JacksonModule;
+import dev.fancy.value.Blob;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,13 +18,34 @@ import java.util.concurrent.ConcurrentHashMap;
  * Jackson module (so property names match what the codec writes), cached per type.
  */
 final class Schemas {
-  private static final SchemaGenerator GENERATOR = new SchemaGenerator(
-      new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
-          .with(new JacksonModule())
-          .build());
+  private static final SchemaGenerator GENERATOR = generator();
   private static final Map<String, JsonNode> CACHE = new ConcurrentHashMap<>();
 
   private Schemas() {}
+
+  private static SchemaGenerator generator() {
+    SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(
+        SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON).with(new JacksonModule());
+    // A Blob's JSON is its reference (written by the codec's blob module, not by its fields).
+    config.forTypesInGeneral().withCustomDefinitionProvider((javaType, context) -> {
+      if (javaType.getErasedType() != Blob.class) {
+        return null;
+      }
+      ObjectNode blob = context.getGeneratorConfig().createObjectNode();
+      blob.put("type", "object").put("description", "a Blob: a reference to raw bytes kept by "
+          + "the engine; download them with GET /runs/{id}/outputs/{output}");
+      ObjectNode properties = blob.putObject("properties");
+      properties.putObject("uri").put("type", "string").put("pattern",
+          "^fancy:blob:sha256:[0-9a-f]{64}$");
+      properties.putObject("sha256").put("type", "string").put("pattern", "^[0-9a-f]{64}$");
+      properties.putObject("size").put("type", "integer").put("minimum", 0)
+          .put("description", "bytes");
+      blob.putArray("required").add("sha256").add("size");
+      blob.put("additionalProperties", false);
+      return new CustomDefinition(blob);
+    });
+    return new SchemaGenerator(config.build());
+  }
 
   static JsonNode of(JavaType type) {
     return CACHE.computeIfAbsent(type.toCanonical(), key -> {

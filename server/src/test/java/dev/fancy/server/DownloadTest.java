@@ -86,6 +86,8 @@ class DownloadTest {
       // the run's view shows the reference, never the bytes
       String view = t.get("/runs/" + runId).body();
       assertThat(view).contains("fancy:blob:sha256:" + sha256).hasSizeLessThan(10_000);
+      // the contract's schema is the reference's
+      assertThat(t.get("/steps").body()).contains("^fancy:blob:sha256:[0-9a-f]{64}$");
       // names are looked up, never resolved as paths
       for (String bad : List.of("..%2F..%2Fjournal.db", "%2Fetc%2Fpasswd",
           "fancy:blob:sha256:" + sha256, sha256)) {
