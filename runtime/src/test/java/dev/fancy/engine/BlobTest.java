@@ -81,6 +81,16 @@ class BlobTest {
   }
 
   @Test
+  void aResultTooLargeToJournalFailsTheStepThatMadeIt() throws Exception {
+    Path journal = dir.resolve("oom-commit.db");
+    String output = child(dir.resolve("oom-commit.log"), journal, "oom-commit", 24L << 20,
+        "-Xmx64m");
+    assertThat(output).startsWith("2\n").contains("status=FAILED")
+        .containsPattern("step blob.make FAILED .*OutOfMemoryError")
+        .containsPattern("step blob.digest SKIPPED .*'blob.make'");
+  }
+
+  @Test
   void blobsAreStoredOnceAndReadBackInAnotherEngine() throws Exception {
     long size = 3_000_000;
     Path file = dir.resolve("j.db");

@@ -32,7 +32,9 @@ import java.util.UUID;
  * <p>Modes: {@code run} (start or take over the run and await it; exit 0 if it succeeded),
  * {@code crash-copy} (the producer's blob stream halts the JVM half-way through being copied into
  * the journal), {@code crash-commit} (halts right after the blob's bytes are in the journal,
- * before the producer's result commits), {@code oom} (the producer runs out of heap).
+ * before the producer's result commits), {@code oom} (the producer runs out of heap),
+ * {@code oom-commit} (the producer returns a {@code String} of {@code size} characters, which
+ * fits the heap but not once more as the JSON the journal commits).
  */
 public final class BlobWorker {
   private BlobWorker() {}
@@ -50,6 +52,8 @@ public final class BlobWorker {
       registry = crashingCopy(size);
     } else if (mode.equals("oom")) {
       registry = outOfMemory();
+    } else if (mode.equals("oom-commit")) {
+      registry = hugeString();
     }
     Journal journal = Journal.open(file, JournalOptions.DEFAULT);
     DurableEngine.Builder builder = DurableEngine.builder(journal).registry(registry)
@@ -59,7 +63,15 @@ public final class BlobWorker {
     }
     DurableEngine engine = builder.open();
     BlobSteps.Wiring w = BlobSteps.wiring();
-    RunHandle run = engine.start(w.workflow(), Inputs.of(w.size(), size),
+    dev.fancy.workflow.Workflow workflow = w.workflow();
+    if (mode.equals("oom-commit")) {
+      BlobSteps.One<String> make = new BlobSteps.One<>("blob.make", BlobSteps.LONG,
+          BlobSteps.STRING, w.size());
+      BlobSteps.One<String> length = new BlobSteps.One<>("blob.digest", BlobSteps.STRING,
+          BlobSteps.STRING, make.out());
+      workflow = dev.fancy.workflow.Workflow.of("strings", length.out());
+    }
+    RunHandle run = engine.start(workflow, Inputs.of(w.size(), size),
         RunOptions.builder().runId(RUN).build());
     RunStatus status = run.await(Duration.ofMinutes(5));
     RunResult result = run.result();
@@ -72,6 +84,10 @@ public final class BlobWorker {
     // By alias: a run taken over carries the cell IDs of the process that started it.
     java.util.Map<String, Object> outputs = new java.util.HashMap<>();
     result.outputs().forEach((cell, value) -> outputs.put(cell.alias(), value));
+    if (mode.equals("oom-commit")) {
+      System.out.println("outputs=" + outputs.keySet());
+      System.exit(0);
+    }
     Blob blob = (Blob) outputs.get(w.blob().alias());
     System.out.println("digest=" + outputs.get(w.digest().alias()) + " blob=" + blob.sha256()
         + " size=" + blob.size() + " heap=" + Runtime.getRuntime().maxMemory());
@@ -130,6 +146,18 @@ public final class BlobWorker {
               return new Object[] {Blob.of(hog[0])};
             }))
         .register(BlobSteps.registry().find("blob.digest", 1).orElseThrow());
+  }
+
+  /**
+   * blob.make that returns a {@code String} of {@code size} characters (which fits the heap)
+   * as its "blob": its result is too large to encode for the journal in a small heap.
+   */
+  private static StepRegistry hugeString() {
+    return StepRegistry.empty()
+        .register(new StepDefinition("blob.make", 1, "", BlobSteps.contract(BlobSteps.LONG,
+            BlobSteps.STRING), (frame, args) -> new Object[] {"y".repeat((int) (long) (Long) args[0])}))
+        .register(new StepDefinition("blob.digest", 1, "", BlobSteps.contract(BlobSteps.STRING,
+            BlobSteps.STRING), (frame, args) -> new Object[] {"" + ((String) args[0]).length()}));
   }
 
   /** A module that halts the JVM right after a blob's reference is written (bytes stored). */
