@@ -105,7 +105,8 @@ public final class Journal implements AutoCloseable {
 
   /**
    * Deletes finished runs that ended longer than {@code age} ago, with their steps, attempts,
-   * events and value files.
+   * events and value files, and then the blobs ({@code <journal>.values/blobs/}) that no remaining
+   * run refers to and that were not written or reused in the last hour.
    *
    * @return how many runs were deleted
    * @throws JournalException if the rows cannot be deleted, or their files (the rows are gone

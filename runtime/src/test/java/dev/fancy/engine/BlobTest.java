@@ -134,6 +134,33 @@ class BlobTest {
   }
 
   @Test
+  void retentionDeletesTheBlobsNoRunRefersToAnyMore() throws Exception {
+    BlobSteps.Wiring w = BlobSteps.wiring();
+    dev.fancy.fixtures.ManualClock clock = new dev.fancy.fixtures.ManualClock(
+        java.time.Instant.now());
+    Path file = dir.resolve("j.db");
+    String kept = BlobSteps.expectedSha256(100_000);
+    String dropped = BlobSteps.expectedSha256(200_000);
+    try (Journal journal = Journal.open(file, dev.fancy.journal.JournalOptions.builder()
+            .clock(clock).build());
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      engine.run(w.workflow(), Inputs.of(w.size(), 100_000L)).requireSucceeded();
+      engine.run(w.workflow(), Inputs.of(w.size(), 200_000L)).requireSucceeded();
+      clock.advance(java.time.Duration.ofHours(3));
+      // a new run reuses the first content: it keeps its blob (and makes it recent)
+      engine.run(w.workflow(), Inputs.of(w.size(), 100_000L)).requireSucceeded();
+
+      assertThat(journal.deleteRunsOlderThan(java.time.Duration.ofHours(1))).isEqualTo(2);
+      assertThat(blobFile(file, kept)).exists();
+      assertThat(blobFile(file, dropped)).as("no run refers to it").doesNotExist();
+      assertThat(engine.runs(dev.fancy.run.RunQuery.ALL).runs()).singleElement()
+          .satisfies(run -> assertThat(BlobSteps.digest(engine.handle(run.runId()).result()
+              .get(w.blob()))).isEqualTo(kept));
+    }
+  }
+
+  @Test
   void aDamagedBlobIsACorruptJournal() throws Exception {
     long size = 100_000;
     Path file = dir.resolve("j.db");

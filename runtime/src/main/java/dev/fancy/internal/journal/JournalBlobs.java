@@ -40,13 +40,19 @@ import java.util.HexFormat;
 final class JournalBlobs implements BlobStore {
 
   private static final String TEMP_PREFIX = ".blob-";
+  /** How a reference names a blob in JSON (see {@code Blob.uri()}). */
+  static final String URI_PREFIX = "fancy:blob:sha256:";
+  private static final java.util.regex.Pattern REFERENCE =
+      java.util.regex.Pattern.compile(URI_PREFIX + "([0-9a-f]{64})");
 
   private final Path journal;
   private final Path dir;
+  private final java.time.Clock clock;
 
-  JournalBlobs(Path journal, Path valuesDir) {
+  JournalBlobs(Path journal, Path valuesDir, java.time.Clock clock) {
     this.journal = journal;
     this.dir = valuesDir.resolve("blobs");
+    this.clock = clock;
   }
 
   /** The directory of the blobs. */
@@ -64,6 +70,8 @@ final class JournalBlobs implements BlobStore {
     Path target = file(blob.sha256());
     try {
       if (Files.size(target) == blob.size()) {
+        // in use again: collection spares blobs touched within its grace period
+        Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(clock.instant()));
         return stored(blob.sha256(), blob.size(), target);
       }
     } catch (NoSuchFileException absent) {
@@ -162,6 +170,64 @@ final class JournalBlobs implements BlobStore {
       for (Path temp : temps) {
         if (Files.getLastModifiedTime(temp).toInstant().plus(age).isBefore(now)) {
           deleted += Files.deleteIfExists(temp) ? 1 : 0;
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /** Adds to {@code hashes} the hash of every blob reference in {@code text}. */
+  static void references(CharSequence text, java.util.Set<String> hashes) {
+    if (text == null) {
+      return;
+    }
+    java.util.regex.Matcher matcher = REFERENCE.matcher(text);
+    while (matcher.find()) {
+      hashes.add(matcher.group(1));
+    }
+  }
+
+  /**
+   * Adds to {@code hashes} the hash of every blob reference in the JSON file {@code file},
+   * read streaming (value files can be large).
+   */
+  static void references(Path file, java.util.Set<String> hashes) throws IOException {
+    int keep = URI_PREFIX.length() + 64;
+    try (java.io.Reader in = Files.newBufferedReader(file)) {
+      char[] buffer = new char[1 << 16];
+      StringBuilder window = new StringBuilder();
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        window.append(buffer, 0, n);
+        references(window, hashes);
+        if (window.length() > keep) {
+          window.delete(0, window.length() - keep);
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes the blobs no row refers to any more ({@code referenced} holds the hashes rows refer
+   * to), except those written or reused within {@code grace} (a running attempt may be about to
+   * commit a reference to one).
+   *
+   * @return how many blob files were deleted
+   */
+  int deleteUnreferenced(java.util.Set<String> referenced, Duration grace) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    Instant before = clock.instant().minus(grace);
+    int deleted = 0;
+    try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      for (Path prefix : prefixes) {
+        try (DirectoryStream<Path> blobs = Files.newDirectoryStream(prefix)) {
+          for (Path blob : blobs) {
+            if (!referenced.contains(blob.getFileName().toString())
+                && Files.getLastModifiedTime(blob).toInstant().isBefore(before)) {
+              deleted += Files.deleteIfExists(blob) ? 1 : 0;
+            }
+          }
         }
       }
     }

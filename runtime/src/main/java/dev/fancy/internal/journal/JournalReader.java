@@ -447,6 +447,28 @@ final class JournalReader implements AutoCloseable {
     });
   }
 
+  /**
+   * The hashes of every blob a row refers to ({@code fancy:blob:sha256:<hex>} in attempts'
+   * outputs, runs' inputs, workflow definitions or events), for {@link JournalBlobs}.
+   */
+  java.util.Set<String> blobReferences() {
+    return read("find the blobs rows refer to", () -> {
+      java.util.Set<String> hashes = new java.util.HashSet<>();
+      try (Statement statement = connection().createStatement();
+          ResultSet row = statement.executeQuery("SELECT outputs FROM attempts WHERE outputs "
+              + "LIKE '%" + JournalBlobs.URI_PREFIX + "%' UNION ALL SELECT inputs FROM runs "
+              + "WHERE inputs LIKE '%" + JournalBlobs.URI_PREFIX + "%' UNION ALL SELECT "
+              + "definition FROM workflows WHERE definition LIKE '%" + JournalBlobs.URI_PREFIX
+              + "%' UNION ALL SELECT event FROM events WHERE event LIKE '%"
+              + JournalBlobs.URI_PREFIX + "%'")) {
+        while (row.next()) {
+          JournalBlobs.references(row.getString(1), hashes);
+        }
+      }
+      return hashes;
+    });
+  }
+
   /** {@code PRAGMA user_version}. */
   int schemaVersion() {
     return read("read the schema version", () -> JournalSchema.version(connection()));

@@ -73,7 +73,7 @@ public final class JournalStore implements AutoCloseable {
         options.writeQueueCapacity());
     this.values = new ValueFiles(file.resolveSibling(file.getFileName() + ".values"),
         options.valueFileThreshold(), JournalJson.MAPPER);
-    this.blobs = new JournalBlobs(file, values.dir());
+    this.blobs = new JournalBlobs(file, values.dir(), options.clock());
     this.runTable = new RunTable(writer, options.clock());
     this.attemptLog = new AttemptLog(file, writer, reader, values, effects, options.clock(),
         options.valueFileThreshold());
@@ -450,9 +450,39 @@ public final class JournalStore implements AutoCloseable {
           throw new JournalException("deleted run " + runId + " but not its value files: " + e, e);
         }
       }
+      if (!deleted.isEmpty()) {
+        deleteUnreferencedBlobs();
+      }
       return deleted.size();
     } finally {
       filesLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Deletes the blobs that no row and no value file refers to any more, sparing those written or
+   * reused within the last hour (an attempt running in some process may be about to commit a
+   * reference to one). Called by retention under the files lock.
+   */
+  private void deleteUnreferencedBlobs() {
+    try {
+      java.util.Set<String> referenced = reader.blobReferences();
+      if (Files.isDirectory(values.dir())) {
+        try (java.util.stream.Stream<Path> files = Files.walk(values.dir())) {
+          for (Path valueFile : files.filter(f -> f.getFileName().toString().endsWith(".json"))
+              .toList()) {
+            JournalBlobs.references(valueFile, referenced);
+          }
+        }
+      }
+      int deleted = blobs.deleteUnreferenced(referenced, Duration.ofHours(1));
+      if (deleted > 0) {
+        LOG.debug("deleted {} blobs no run refers to any more from {}", deleted, blobs.dir());
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new JournalException("deleted old runs but not their blobs in " + blobs.dir() + ": "
+          + e.getMessage() + " (they are orphans that do no harm; the next retention retries)",
+          e);
     }
   }
 
