@@ -100,8 +100,9 @@ public final class Cell<T> implements Arg<T>, WorkflowElement {
    *
    * @param alias a label for the constant, usually the parameter it feeds
    * @throws dev.fancy.value.ValueCodecException if the value cannot be serialized to JSON
-   * @throws IllegalArgumentException if {@code value} is itself a cell, or does not fit
-   *     {@code type}
+   * @throws IllegalArgumentException if {@code value} is itself a cell, does not fit
+   *     {@code type}, or holds a {@link dev.fancy.value.Blob} (its bytes cannot travel in the
+   *     workflow's JSON: make it an input)
    */
   public static <T> Cell<T> constant(String alias, ValueType<T> type, T value) {
     Objects.requireNonNull(type, "type == null");
@@ -113,8 +114,15 @@ public final class Cell<T> implements Arg<T>, WorkflowElement {
       throw new IllegalArgumentException("constant '" + alias + "' must be a " + type.name()
           + " but is " + (value == null ? "null" : value.getClass().getName()));
     }
+    com.fasterxml.jackson.databind.JsonNode json = ValueCodec.defaults().toTree(value);
+    if (json != null && json.findValues("uri").stream().anyMatch(uri -> uri.isTextual()
+        && uri.asText().startsWith("fancy:blob:"))) {
+      throw new IllegalArgumentException("constant '" + alias + "' holds a Blob, whose bytes "
+          + "cannot travel inside the workflow's JSON; make it a workflow input "
+          + "(Cell.input) and pass the blob when the run starts");
+    }
     return new Cell<>(Ids.newId(), requireAlias(alias), StorageKind.VALUE, type, Role.CONSTANT,
-        WorkflowJson.canonical(ValueCodec.defaults().toTree(value)), null, -1);
+        WorkflowJson.canonical(json), null, -1);
   }
 
   /**

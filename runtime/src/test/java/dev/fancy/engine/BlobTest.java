@@ -8,6 +8,8 @@ import dev.fancy.run.Inputs;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.value.Blob;
+import dev.fancy.workflow.Cell;
+import dev.fancy.workflow.Workflow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -158,6 +160,35 @@ class BlobTest {
           .satisfies(run -> assertThat(BlobSteps.digest(engine.handle(run.runId()).result()
               .get(w.blob()))).isEqualTo(kept));
     }
+  }
+
+  @Test
+  void aBlobRunInputIsKeptInTheJournalAndABlobConstantIsRefused() throws Exception {
+    Cell<Blob> input = Cell.input("data", Blob.class);
+    BlobSteps.One<String> digest = new BlobSteps.One<>("blob.digest", BlobSteps.BLOB,
+        BlobSteps.STRING, input);
+    Workflow workflow = Workflow.of("digest", digest.out());
+    Blob data = Blob.of("some bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Path file = dir.resolve("j.db");
+    java.util.UUID runId;
+    try (Journal journal = Journal.open(file);
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      runId = engine.start(workflow, Inputs.of(input, data),
+          dev.fancy.run.RunOptions.builder().build()).id();
+      assertThat(engine.handle(runId).await()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+    assertThat(Files.readString(blobFile(file, data.sha256()))).isEqualTo("some bytes");
+    try (Journal journal = Journal.open(file);
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      RunResult result = engine.handle(runId).result();
+      Object digestValue = result.outputs().values().iterator().next();
+      assertThat(digestValue).isEqualTo(data.sha256());
+    }
+    assertThatThrownBy(() -> Cell.constant("data", BlobSteps.BLOB, data))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("make it a workflow "
+            + "input");
   }
 
   @Test
