@@ -14,6 +14,10 @@ import java.lang.annotation.Target;
  * <p>Put it on a {@code @Step} method to store its single {@code out} output by reference, or on
  * a component of a record returned by a {@code @Step} method to store that one output by
  * reference. Values must then be serializable to JSON (Jackson).
+ *
+ * <p>For large bytes, return a {@code dev.fancy.value.Blob} instead (it needs no
+ * {@code @Reference}): a {@code byte[]} or {@code String} goes through JSON (base64 for bytes)
+ * and is read back whole, a blob is kept as raw bytes and read as a stream.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
