@@ -81,8 +81,11 @@ public final class Blob {
 
   private final String sha256;
   private final long size;
-  private final Source source;
-  private final String describe;
+  /** Where the bytes are read from; moves once to a store that took them (see {@link #adopt}). */
+  private volatile Source source;
+  private volatile String describe;
+  /** The temporary file of a blob made by {@link #write}, until a store took its bytes. */
+  private volatile Path spool;
 
   private Blob(String sha256, long size, Source source, String describe) {
     this.sha256 = sha256;
@@ -166,6 +169,7 @@ public final class Blob {
     String where = spool.toString();
     Blob blob = new Blob(hash, length, () -> checked(Files.newInputStream(spool), hash, length,
         where), "spooled to " + where);
+    blob.spool = spool;
     SPOOLS.register(blob, () -> deleteQuietly(spool));
     return blob;
   }
@@ -190,6 +194,24 @@ public final class Blob {
     }
     return new Blob(sha256, size, Objects.requireNonNull(source, "source == null"),
         Objects.requireNonNull(describe, "describe == null"));
+  }
+
+  /**
+   * Reads the bytes from {@code stored} from now on, the same content kept by a store (the
+   * journal): a spooled file is deleted at once and an array is let go, instead of living as long
+   * as this blob. Streams already open keep reading what they opened.
+   */
+  void adopt(Blob stored) {
+    if (stored == this || !equals(stored)) {
+      return;
+    }
+    source = stored.source;
+    describe = stored.describe;
+    Path file = spool;
+    spool = null;
+    if (file != null) {
+      deleteQuietly(file);
+    }
   }
 
   /**

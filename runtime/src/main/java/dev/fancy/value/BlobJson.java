@@ -27,6 +27,7 @@ final class BlobJson extends SimpleModule {
       public void serialize(Blob blob, JsonGenerator gen, SerializerProvider provider)
           throws IOException {
         Blob stored = store.put(blob);
+        blob.adopt(stored);
         gen.writeStartObject();
         gen.writeStringField("uri", stored.uri().toString());
         gen.writeStringField("sha256", stored.sha256());

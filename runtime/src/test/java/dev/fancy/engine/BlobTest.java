@@ -192,6 +192,24 @@ class BlobTest {
   }
 
   @Test
+  void onceTheJournalHoldsTheBytesTheSpoolIsDeleted() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("j.db"));
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      Blob blob = Blob.write(out -> BlobSteps.write(50_000, out));
+      String before = blob.toString();
+      assertThat(before).contains("spooled to ");
+      Path spool = Path.of(before.substring(before.indexOf("spooled to ") + 11,
+          before.length() - 1));
+      assertThat(spool).exists();
+      engine.codec().toTree(blob);
+      assertThat(spool).as("the journal's copy is read from now on").doesNotExist();
+      assertThat(blob.toString()).contains("in the journal's");
+      assertThat(BlobSteps.digest(blob)).isEqualTo(blob.sha256());
+    }
+  }
+
+  @Test
   void aDamagedBlobIsACorruptJournal() throws Exception {
     long size = 100_000;
     Path file = dir.resolve("j.db");
