@@ -133,6 +133,14 @@ class ClaimCheckTest {
       Path raw = store.directory().resolve(blob.sha256());
       assertThat(Files.size(raw)).as("raw bytes under the hash, not JSON").isEqualTo(8L << 20);
       assertThat(blob.toString()).contains("claim-check store");
+      byte[] damaged = Files.readAllBytes(raw);
+      damaged[12345] ^= 1;
+      Files.write(raw, damaged);
+      assertThatThrownBy(() -> {
+        try (var in = blob.openStream()) {
+          in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+      }).isInstanceOf(java.io.IOException.class).hasMessageContaining("is damaged");
     }
   }
 }
