@@ -118,8 +118,8 @@ public final class Blob {
   public static Blob of(Path file) {
     Path path = Objects.requireNonNull(file, "file == null").toAbsolutePath();
     if (!Files.isRegularFile(path)) {
-      throw new UncheckedIOException(new IOException("cannot make a blob of " + path
-          + ": it is not a regular file"));
+      throw new UncheckedIOException(new IOException("cannot make a blob of " + path + ": "
+          + (Files.exists(path) ? "it is not a regular file" : "it does not exist")));
     }
     MessageDigest digest = digest();
     long size;

@@ -70,7 +70,7 @@ class BlobValueTest {
     assertThatThrownBy(() -> Blob.of(dir)).isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("not a regular file");
     assertThatThrownBy(() -> Blob.of(dir.resolve("missing"))).isInstanceOf(
-        UncheckedIOException.class).hasMessageContaining("missing");
+        UncheckedIOException.class).hasMessageContaining("does not exist");
     assertThatThrownBy(() -> Blob.write(out -> {
       out.write(1);
       throw new IOException("the source broke");

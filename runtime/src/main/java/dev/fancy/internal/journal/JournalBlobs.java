@@ -70,8 +70,7 @@ final class JournalBlobs implements BlobStore {
     Path target = file(blob.sha256());
     try {
       if (Files.size(target) == blob.size()) {
-        // in use again: collection spares blobs touched within its grace period
-        Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(clock.instant()));
+        touch(target);
         return stored(blob.sha256(), blob.size(), target);
       }
     } catch (NoSuchFileException absent) {
@@ -86,6 +85,18 @@ final class JournalBlobs implements BlobStore {
           + blob.sha256() + " in " + dir, e);
     }
     return stored(blob.sha256(), blob.size(), target);
+  }
+
+  /**
+   * Marks a stored blob as in use again: collection spares blobs touched within its grace
+   * period. Best effort (a read-only journal cannot, and needs not: it collects nothing).
+   */
+  private void touch(Path file) {
+    try {
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(clock.instant()));
+    } catch (IOException ignored) {
+      // read-only: nothing collects blobs here
+    }
   }
 
   @Override
