@@ -252,6 +252,16 @@ class BlobTest {
                 + size);
           });
     }
+    Path elsewhere = Files.write(dir.resolve("elsewhere"), bytes);
+    Files.delete(stored);
+    Files.createSymbolicLink(stored, elsewhere);
+    try (Journal journal = Journal.open(file);
+        DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())
+            .open()) {
+      assertThatThrownBy(() -> engine.handle(runId).result().get(w.blob()))
+          .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.getMessage())
+              .contains("is not a regular file inside"));
+    }
     Files.delete(stored);
     try (Journal journal = Journal.open(file);
         DurableEngine engine = DurableEngine.builder(journal).registry(BlobSteps.registry())

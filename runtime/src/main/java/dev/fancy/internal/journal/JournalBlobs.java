@@ -104,7 +104,15 @@ final class JournalBlobs implements BlobStore {
     Path file = file(sha256);
     long actual;
     try {
-      actual = Files.size(file);
+      java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file,
+          java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile() || !file.getParent().toRealPath().equals(
+          dir.toRealPath().resolve(sha256.substring(0, 2)))) {
+        throw corrupt("blob file " + file + " is not a regular file inside " + dir + " (a "
+            + "symbolic link, or a link on its way); blobs are read only from their own files",
+            null);
+      }
+      actual = attributes.size();
     } catch (NoSuchFileException e) {
       throw corrupt("blob sha256:" + sha256 + " (" + size + " bytes) is missing: no file " + file
           + " (was the journal's values directory deleted, moved or not copied with it?)", e);
@@ -119,8 +127,10 @@ final class JournalBlobs implements BlobStore {
   }
 
   private Blob stored(String sha256, long size, Path file) {
-    return Blob.stored(sha256, size, () -> new Checked(Files.newInputStream(file), sha256, size,
-        file), "in the journal's " + file);
+    // NOFOLLOW_LINKS: a blob file swapped for a link after the check is not followed either
+    return Blob.stored(sha256, size, () -> new Checked(Files.newInputStream(file,
+        StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS), sha256, size, file),
+        "in the journal's " + file);
   }
 
   private void write(Blob blob, Path target) throws IOException {
