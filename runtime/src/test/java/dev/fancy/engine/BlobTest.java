@@ -7,6 +7,8 @@ import dev.fancy.journal.JournalException;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
+import dev.fancy.internal.StepDefinition;
+import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.Blob;
 import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
@@ -153,10 +155,36 @@ class BlobTest {
       // a new run reuses the first content: it keeps its blob (and makes it recent)
       engine.run(w.workflow(), Inputs.of(w.size(), 100_000L)).requireSucceeded();
 
-      assertThat(journal.deleteRunsOlderThan(java.time.Duration.ofHours(1))).isEqualTo(2);
+      // a run that keeps a blob only in a checkpoint keeps it too
+      String checkpointed = BlobSteps.expectedSha256(300_000);
+      StepRegistry withCheckpoint = StepRegistry.empty().register(new StepDefinition(
+          "blob.checkpoint", 1, "", BlobSteps.contract(BlobSteps.LONG, BlobSteps.STRING),
+          (frame, args) -> {
+            frame.checkpoint(Blob.write(out -> BlobSteps.write((Long) args[0], out)));
+            return new Object[] {"checkpointed"};
+          }));
+      try (DurableEngine other = DurableEngine.builder(journal).registry(withCheckpoint)
+          .open()) {
+        Cell<Long> size = Cell.input("size", Long.class);
+        BlobSteps.One<String> step = new BlobSteps.One<>("blob.checkpoint", BlobSteps.LONG,
+            BlobSteps.STRING, size);
+        other.run(Workflow.of("checkpoint", step.out()), Inputs.of(size, 300_000L))
+            .requireSucceeded();
+      }
+      assertThat(blobFile(file, checkpointed)).exists();
+      clock.advance(java.time.Duration.ofHours(1));
+      // both blobs last written long ago, past collection's grace period
+      java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(
+          clock.instant().minus(java.time.Duration.ofHours(2)));
+      Files.setLastModifiedTime(blobFile(file, checkpointed), old);
+      Files.setLastModifiedTime(blobFile(file, kept), old);
+
+      assertThat(journal.deleteRunsOlderThan(java.time.Duration.ofMinutes(90))).isEqualTo(2);
+      assertThat(blobFile(file, checkpointed)).as("a checkpoint refers to it").exists();
       assertThat(blobFile(file, kept)).exists();
       assertThat(blobFile(file, dropped)).as("no run refers to it").doesNotExist();
-      assertThat(engine.runs(dev.fancy.run.RunQuery.ALL).runs()).singleElement()
+      assertThat(engine.runs(dev.fancy.run.RunQuery.ALL).runs()).hasSize(2)
+          .filteredOn(run -> run.workflowName().equals("blobs")).singleElement()
           .satisfies(run -> assertThat(BlobSteps.digest(engine.handle(run.runId()).result()
               .get(w.blob()))).isEqualTo(kept));
     }

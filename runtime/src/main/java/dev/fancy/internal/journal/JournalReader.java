@@ -449,7 +449,8 @@ final class JournalReader implements AutoCloseable {
 
   /**
    * The hashes of every blob a row refers to ({@code fancy:blob:sha256:<hex>} in attempts'
-   * outputs, runs' inputs, workflow definitions or events), for {@link JournalBlobs}.
+   * outputs, runs' inputs, workflow definitions, events or checkpoints), for
+   * {@link JournalBlobs}.
    */
   java.util.Set<String> blobReferences() {
     return read("find the blobs rows refer to", () -> {
@@ -460,7 +461,8 @@ final class JournalReader implements AutoCloseable {
               + "WHERE inputs LIKE '%" + JournalBlobs.URI_PREFIX + "%' UNION ALL SELECT "
               + "definition FROM workflows WHERE definition LIKE '%" + JournalBlobs.URI_PREFIX
               + "%' UNION ALL SELECT event FROM events WHERE event LIKE '%"
-              + JournalBlobs.URI_PREFIX + "%'")) {
+              + JournalBlobs.URI_PREFIX + "%' UNION ALL SELECT value FROM checkpoints WHERE "
+              + "value LIKE '%" + JournalBlobs.URI_PREFIX + "%'")) {
         while (row.next()) {
           JournalBlobs.references(row.getString(1), hashes);
         }
