@@ -5,7 +5,6 @@ import dev.fancy.run.RunResult;
 import dev.fancy.value.TypeRef;
 import dev.fancy.value.ValueCodec;
 import dev.fancy.value.ValueType;
-import dev.fancy.workflow.spi.Ids;
 import java.lang.reflect.Modifier;
 import java.util.Objects;
 import java.util.UUID;
@@ -15,8 +14,12 @@ import java.util.UUID;
  * workflow step. A cell holds no value itself; a run stores its value in a datum store and
  * {@code RunResult.get(cell)} reads it back.
  *
- * <p>Cells are immutable and compared by content: ID, alias, storage kind, type, role, constant
- * value and producing step ID.
+ * <p>Cells are compared by content: ID, alias, storage kind, type, role, constant value and
+ * producing step ID. The ID is derived from the wiring, so the same wiring code gives the same
+ * cells in every process (docs/semantics.md, "Cell and step IDs"): an input's from its alias and
+ * type, a constant's from its alias, type and value, an output's from its step's ID and its
+ * position. Cells are immutable, except that naming a step ({@link WorkflowStep#named}) before
+ * its outputs are wired gives them the IDs of the named step.
  *
  * @param <T> the Java type of the value (boxed for primitives)
  */
@@ -32,7 +35,9 @@ public final class Cell<T> implements Arg<T>, WorkflowElement {
     OUTPUT
   }
 
-  private final UUID id;
+  private volatile UUID id;
+  /** Whether a step or control-flow step has been wired to read this cell. */
+  private volatile boolean wired;
   private final String alias;
   private final StorageKind kind;
   private final ValueType<T> type;
@@ -90,8 +95,10 @@ public final class Cell<T> implements Arg<T>, WorkflowElement {
 
   /** An input cell that a control-flow body receives (not noted as made by the body). */
   static <T> Cell<T> parameter(String alias, ValueType<T> type) {
-    return new Cell<>(Ids.newId(), requireAlias(alias), StorageKind.VALUE,
-        Objects.requireNonNull(type, "type == null"), Role.INPUT, null, null, -1);
+    requireAlias(alias);
+    Objects.requireNonNull(type, "type == null");
+    UUID id = ContentId.of("input").add(alias).add(type.name()).id();
+    return new Cell<>(id, alias, StorageKind.VALUE, type, Role.INPUT, null, null, -1);
   }
 
   /**
@@ -114,15 +121,17 @@ public final class Cell<T> implements Arg<T>, WorkflowElement {
       throw new IllegalArgumentException("constant '" + alias + "' must be a " + type.name()
           + " but is " + (value == null ? "null" : value.getClass().getName()));
     }
-    com.fasterxml.jackson.databind.JsonNode json = ValueCodec.defaults().toTree(value);
-    if (json != null && json.findValues("uri").stream().anyMatch(uri -> uri.isTextual()
+    requireAlias(alias);
+    JsonNode tree = ValueCodec.defaults().toTree(value);
+    if (tree != null && tree.findValues("uri").stream().anyMatch(uri -> uri.isTextual()
         && uri.asText().startsWith("fancy:blob:"))) {
       throw new IllegalArgumentException("constant '" + alias + "' holds a Blob, whose bytes "
           + "cannot travel inside the workflow's JSON; make it a workflow input "
           + "(Cell.input) and pass the blob when the run starts");
     }
-    return new Cell<>(Ids.newId(), requireAlias(alias), StorageKind.VALUE, type, Role.CONSTANT,
-        WorkflowJson.canonical(json), null, -1);
+    JsonNode json = WorkflowJson.canonical(tree);
+    UUID id = ContentId.of("constant").add(alias).add(type.name()).add(json).id();
+    return new Cell<>(id, alias, StorageKind.VALUE, type, Role.CONSTANT, json, null, -1);
   }
 
   /**
@@ -181,6 +190,20 @@ public final class Cell<T> implements Arg<T>, WorkflowElement {
     return new Cell<>(id, alias, kind, type, Role.OUTPUT, null, producer, index);
   }
 
+  /** Notes that a step reads this cell; its producer can no longer be named. */
+  void wire() {
+    wired = true;
+  }
+
+  boolean wired() {
+    return wired;
+  }
+
+  /** Gives this output the ID derived from its renamed producer ({@link WorkflowStep#named}). */
+  void reidentify(UUID id) {
+    this.id = id;
+  }
+
   private static String requireAlias(String alias) {
     Objects.requireNonNull(alias, "alias == null");
     if (alias.isBlank()) {
@@ -189,7 +212,10 @@ public final class Cell<T> implements Arg<T>, WorkflowElement {
     return alias;
   }
 
-  /** The cell's unique ID. */
+  /**
+   * The cell's ID, unique within its workflow and derived from the wiring (see the class
+   * documentation); a cell read from workflow JSON keeps the ID the JSON stores.
+   */
   public UUID id() {
     return id;
   }

@@ -2,7 +2,6 @@ package dev.fancy.workflow;
 
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.value.ValueType;
-import dev.fancy.workflow.spi.Ids;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +94,7 @@ public final class Composite {
         throw new IllegalArgumentException(
             "member name '" + member.getKey() + "' is not a Java identifier");
       }
-      outputs.add(new WorkflowStep.OutputSpec(Ids.newId(), member.getKey(), null,
+      outputs.add(new WorkflowStep.OutputSpec(null, member.getKey(), null,
           StorageKind.VALUE, member.getValue()));
     }
     return new Ungroup(composite, outputs);
@@ -104,8 +103,8 @@ public final class Composite {
   /** The grouping step; {@link #out()} is the composite cell. */
   public static final class Group extends WorkflowStep {
     Group(List<String> names, List<Cell<?>> cells) {
-      super(Ids.newId(), GROUP_SLUG, VERSION, names, cells, List.of(new OutputSpec(
-          Ids.newId(), "out", null, StorageKind.COMPOSITE, TYPE)));
+      super(null, GROUP_SLUG, VERSION, names, cells, List.of(new OutputSpec(
+          null, "out", null, StorageKind.COMPOSITE, TYPE)));
     }
 
     /** The composite cell holding every member. */
@@ -119,7 +118,7 @@ public final class Composite {
     private final Cell<CompositeValue> composite;
 
     Ungroup(Cell<CompositeValue> composite, List<OutputSpec> outputs) {
-      super(Ids.newId(), UNGROUP_SLUG, VERSION, List.of(UNGROUP_INPUT), List.of(composite),
+      super(null, UNGROUP_SLUG, VERSION, List.of(UNGROUP_INPUT), List.of(composite),
           outputs);
       this.composite = composite;
     }

@@ -2,7 +2,6 @@ package dev.fancy.workflow;
 
 import dev.fancy.run.ContextRule;
 import dev.fancy.value.ValueType;
-import dev.fancy.workflow.spi.Ids;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -429,8 +428,10 @@ public final class Flow {
       names.add(input.getKey());
       cells.add(input.getValue());
     }
-    FlowStep step = new FlowStep(Ids.newId(), kind, children, settings, names, cells,
-        FlowShape.outputs(kind, settings, children, control == null ? null : control.type()));
+    List<WorkflowStep.OutputSpec> outputs =
+        FlowShape.outputs(kind, settings, children, control == null ? null : control.type());
+    FlowStep step = new FlowStep(FlowStep.contentId(kind, children, settings, names, cells,
+        outputs), kind, children, settings, names, cells, outputs);
     List<String> problems = FlowShape.problems(step);
     if (!problems.isEmpty()) {
       throw new WorkflowValidationException("the " + kind.slug() + " step", problems);

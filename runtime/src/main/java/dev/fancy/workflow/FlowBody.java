@@ -27,7 +27,8 @@ final class FlowBody {
    * all its children so that one outer cell is one input of the step.
    */
   static final class Captures {
-    private final Map<Cell<?>, String> aliases = new IdentityHashMap<>();
+    /** By cell content: two equal cells (one input made twice) are one capture. */
+    private final Map<Cell<?>, String> aliases = new java.util.HashMap<>();
     private final Map<String, Cell<?>> outer = new TreeMap<>();
     private final Set<String> taken = new HashSet<>();
 

@@ -1,7 +1,6 @@
 package dev.fancy.workflow;
 
 import dev.fancy.value.ValueType;
-import dev.fancy.workflow.spi.Ids;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,7 @@ final class FlowShape {
 
   /**
    * The outputs a control-flow step of {@code kind} has, given its children: see the table on
-   * {@link FlowStep}. A router's result is {@code Map<K, T>}, with {@code K} the element type of
+   * {@link FlowStep}; their IDs are null, derived from the step's when it is made. A router's result is {@code Map<K, T>}, with {@code K} the element type of
    * its routes ({@code controlType}) and {@code T} its branches' output type.
    */
   static List<WorkflowStep.OutputSpec> outputs(FlowStep.Kind kind, FlowStep.Settings settings,
@@ -31,13 +30,13 @@ final class FlowShape {
     switch (kind) {
       case MAP -> {
         if (first.outputs().size() == 1) {
-          outputs.add(new WorkflowStep.OutputSpec(Ids.newId(), FlowStep.RESULTS, null,
+          outputs.add(new WorkflowStep.OutputSpec(null, FlowStep.RESULTS, null,
               StorageKind.VALUE, FlowStep.listOf(first.outputs().get(0).type())));
         }
       }
       case ROUTER -> {
         if (first.outputs().size() == 1 && controlType != null) {
-          outputs.add(new WorkflowStep.OutputSpec(Ids.newId(), FlowStep.RESULTS, null,
+          outputs.add(new WorkflowStep.OutputSpec(null, FlowStep.RESULTS, null,
               StorageKind.VALUE, FlowStep.mapOf(controlType.elementType(),
                   first.outputs().get(0).type())));
         }
@@ -46,7 +45,7 @@ final class FlowShape {
         for (Map.Entry<String, Workflow> branch : children.entrySet()) {
           List<Cell<?>> exposed = exposedOutputs(kind, settings, branch.getValue());
           for (int i = 0; i < exposed.size(); i++) {
-            outputs.add(new WorkflowStep.OutputSpec(Ids.newId(), branch.getKey() + "_out" + i,
+            outputs.add(new WorkflowStep.OutputSpec(null, branch.getKey() + "_out" + i,
                 null, StorageKind.VALUE, exposed.get(i).type()));
           }
         }
@@ -54,7 +53,7 @@ final class FlowShape {
       default -> {
         List<Cell<?>> exposed = exposedOutputs(kind, settings, first);
         for (int i = 0; i < exposed.size(); i++) {
-          outputs.add(new WorkflowStep.OutputSpec(Ids.newId(), "out" + i, null,
+          outputs.add(new WorkflowStep.OutputSpec(null, "out" + i, null,
               StorageKind.VALUE, exposed.get(i).type()));
         }
       }

@@ -144,6 +144,38 @@ public final class FlowStep extends WorkflowStep {
     }
   }
 
+  /**
+   * The ID of a control-flow step made by {@link Flow}: as a plain step's (its slug, which names
+   * the kind, its inputs in order and its outputs), with its settings and, per child in order, the
+   * child's name and the IDs of its inputs, constants, steps and outputs. The children's IDs are
+   * derived from their wiring in turn, so this covers the whole body.
+   */
+  static UUID contentId(Kind kind, Map<String, Workflow> children, Settings settings,
+      List<String> inputNames, List<? extends Cell<?>> inputs, List<OutputSpec> outputs) {
+    ContentId content = outputsContent(content(kind.slug(), VERSION, inputNames, inputs),
+        outputs);
+    content.add(settings.maxConcurrency()).add(settings.maxIterations())
+        .add(settings.itemInput())
+        .add(settings.whileOutput() == null ? null : settings.whileOutput().toString())
+        .add(settings.carry().size());
+    settings.carry().forEach((input, output) -> content.add(input).add(output));
+    content.add(settings.keys().size());
+    settings.keys().forEach((branch, key) -> content.add(branch).add(key));
+    content.add(children.size());
+    for (Map.Entry<String, Workflow> child : children.entrySet()) {
+      Workflow workflow = child.getValue();
+      content.add(child.getKey()).add(workflow.name());
+      for (List<Cell<?>> cells : List.of(workflow.inputs(), workflow.constants(),
+          workflow.outputs())) {
+        content.add(cells.size());
+        cells.forEach(cell -> content.add(cell.id()));
+      }
+      content.add(workflow.steps().size());
+      workflow.steps().forEach(step -> content.add(step.id()));
+    }
+    return content.id();
+  }
+
   /** What this step does. */
   public Kind kind() {
     return kind;

@@ -54,8 +54,10 @@ public final class Workflow {
    * @param name a non-blank name
    * @param roots at least one cell or step
    * @throws WorkflowValidationException if the name is blank, no root is given, two different
-   *     input cells share an alias, {@code after(...)} edges form a cycle, or a root needs a cell
-   *     made inside the body of a control-flow step (use that step's result instead)
+   *     input cells share an alias, {@code after(...)} edges form a cycle, a root needs a cell
+   *     made inside the body of a control-flow step (use that step's result instead), or two
+   *     calls of one step have the same inputs and neither is {@linkplain WorkflowStep#named
+   *     named} (they would have the same ID)
    * @throws NullPointerException if an argument is null
    */
   public static Workflow of(String name, WorkflowElement... roots) {
@@ -133,6 +135,7 @@ public final class Workflow {
         }
       }
     }
+    requireDistinctIds(steps, problems);
     Set<Cell<?>> inputs = new LinkedHashSet<>();
     Set<Cell<?>> constants = new LinkedHashSet<>();
     for (WorkflowStep step : steps) {
@@ -157,6 +160,36 @@ public final class Workflow {
     }
     return new Workflow(name, List.copyOf(inputs), List.copyOf(constants), steps,
         List.copyOf(outputs));
+  }
+
+  /**
+   * Two calls of one step with the same inputs have the same ID (derived from the wiring), and a
+   * run could not tell their outputs apart: unless one is named, they are refused.
+   */
+  private static void requireDistinctIds(List<WorkflowStep> steps, List<String> problems) {
+    Map<java.util.UUID, WorkflowStep> byId = new HashMap<>();
+    for (WorkflowStep step : steps) {
+      WorkflowStep previous = byId.putIfAbsent(step.id(), step);
+      if (previous != null && previous != step) {
+        String name = step.callName().map(n -> ", both named '" + n + "'").orElse("");
+        problems.add("two calls of step '" + step.slug() + "' version " + step.version()
+            + " have the same inputs " + inputIds(step) + name + ", so they get the same ID "
+            + step.id() + " and a run could not tell their outputs apart. If both should run "
+            + "(the step samples at random, has effects, or is ordered after different steps), "
+            + "name one of them: call .named(\"another_" + step.name() + "\") right after its "
+            + "factory (for a control-flow step: cell.producer().named(...) before using the "
+            + "cell). If they compute the same thing, keep one call and use its outputs twice");
+      }
+    }
+  }
+
+  private static String inputIds(WorkflowStep step) {
+    List<String> inputs = new ArrayList<>();
+    for (int i = 0; i < step.inputNames().size(); i++) {
+      Cell<?> cell = step.inputCells().get(i);
+      inputs.add(step.inputNames().get(i) + "='" + cell.alias() + "'");
+    }
+    return "(" + String.join(", ", inputs) + ")";
   }
 
   private static void collectSource(Cell<?> cell, Set<Cell<?>> inputs, Set<Cell<?>> constants) {

@@ -60,9 +60,11 @@ final class WorkflowJson {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record CellDocument(UUID id, String alias, String type, StorageKind kind, JsonNode value) {}
 
-  @JsonPropertyOrder({"id", "slug", "version", "inputs", "outputs", "after", "options", "flow"})
+  @JsonPropertyOrder({"id", "slug", "version", "name", "inputs", "outputs", "after", "options",
+      "flow"})
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  record StepDocument(UUID id, String slug, Integer version, LinkedHashMap<String, UUID> inputs,
+  record StepDocument(UUID id, String slug, Integer version, String name,
+      LinkedHashMap<String, UUID> inputs,
       List<OutputDocument> outputs, List<UUID> after, OptionsDocument options,
       FlowDocument flow) {}
 
@@ -120,7 +122,8 @@ final class WorkflowJson {
         flowStep.children().forEach((name, child) -> children.put(name, document(child)));
         flow = new FlowDocument(flowStep.kind(), flowStep.settings(), children);
       }
-      steps.add(new StepDocument(step.id(), step.slug(), step.version(), inputs, outputs, after,
+      steps.add(new StepDocument(step.id(), step.slug(), step.version(),
+          step.callName().orElse(null), inputs, outputs, after,
           OptionsDocument.of(step.options()), flow));
     }
     return new WorkflowDocument(SCHEMA_VERSION, workflow.name(),
@@ -279,6 +282,10 @@ final class WorkflowJson {
         problems.add(where + ": " + e.getMessage());
       }
       stepsById.put(step.id(), step);
+      if (step.name() != null && !step.name().matches("[a-z][a-z0-9_]*")) {
+        problems.add(where + " has the name '" + step.name() + "'; a step's name is lower-case "
+            + "letters, digits and underscores, starting with a letter");
+      }
       if (step.options() != null) {
         for (String problem : step.options().toOptions().problems()) {
           problems.add(where + " has invalid options: " + problem);
@@ -398,6 +405,9 @@ final class WorkflowJson {
           : flowStep(step, inputNames, inputs, outputs);
       if (workflowStep == null) {
         return;
+      }
+      if (step.name() != null) {
+        workflowStep.nameAs(step.name());
       }
       for (UUID id : list(step.after())) {
         workflowStep.after(built.get(id));

@@ -1,7 +1,6 @@
 package dev.fancy.workflow;
 
 import dev.fancy.value.ValueType;
-import dev.fancy.workflow.spi.Ids;
 import dev.fancy.workflow.spi.StepIdentity;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,14 +15,27 @@ import java.util.UUID;
  *
  * <p>Creating a workflow step runs nothing. Generated factories ({@code <Class>Steps.method(...)})
  * return typed subclasses whose accessors return each output as a typed {@link Cell}. Workflow
- * steps are compared by content (IDs, slug, version, wiring, output cells, ordering edges).
+ * steps are compared by content (IDs, slug, version, name, wiring, output cells, ordering edges).
+ *
+ * <p>A workflow step's ID is derived from its slug, version and the IDs of the cells wired into
+ * its inputs (and its outputs' names and types), so the same wiring code gives the same step and
+ * output cells in every process (docs/semantics.md, "Cell and step IDs"). Two calls of one step
+ * with the same inputs are therefore the same ID: a workflow refuses them unless one is
+ * {@linkplain #named named}.
  */
 public non-sealed class WorkflowStep implements WorkflowElement {
 
-  /** An output to create: its ID, name, alias (null for the default), kind and type. */
+  /**
+   * An output to create: its ID (null: derived from the step's ID and the output's position),
+   * name, alias (null for the default), kind and type.
+   */
   record OutputSpec(UUID id, String name, String alias, StorageKind kind, ValueType<?> type) {}
 
-  private final UUID id;
+  /** The ID derived from the wiring, before any {@link #named} name. */
+  private final UUID wiredId;
+  private volatile UUID id;
+  /** The name given with {@link #named}, or null. */
+  private volatile String callName;
   private final String slug;
   private final int version;
   private final List<String> inputNames;
@@ -72,7 +84,6 @@ public non-sealed class WorkflowStep implements WorkflowElement {
     if (contract.openInputs() || contract.openOutputs()) {
       throw new IllegalArgumentException("an open contract needs explicit input and output names");
     }
-    this.id = Ids.newId();
     this.slug = StepIdentity.checkSlug(slug);
     this.version = StepIdentity.checkVersion(slug, version);
     this.origin = origin;
@@ -80,10 +91,17 @@ public non-sealed class WorkflowStep implements WorkflowElement {
     this.inputs = bind(slug, contract, inputs);
     this.outputNames = contract.outputNames();
     List<Port> ports = contract.outputs();
+    ContentId content = content(slug, version, inputNames, List.of(this.inputs))
+        .add(ports.size());
+    for (Port port : ports) {
+      content.add(port.name()).add((String) null).add(port.kind().name()).add(port.type().name());
+    }
+    this.wiredId = content.id();
+    this.id = wiredId;
     this.outputs = new Cell<?>[ports.size()];
     for (int i = 0; i < outputs.length; i++) {
       Port port = ports.get(i);
-      outputs[i] = Cell.output(Ids.newId(), null, port.kind(), port.type(), this, i);
+      outputs[i] = Cell.output(outputId(id, i), null, port.kind(), port.type(), this, i);
     }
     FlowScope.register(this);
   }
@@ -118,6 +136,7 @@ public non-sealed class WorkflowStep implements WorkflowElement {
       }
       cells[i] = argument instanceof Cell<?> cell ? cell
           : constant(ports.get(i), ((Arg.Value<?>) argument).value());
+      cells[i].wire();
     }
     return cells;
   }
@@ -127,20 +146,59 @@ public non-sealed class WorkflowStep implements WorkflowElement {
     return Cell.constant(port.name(), (ValueType<T>) port.type(), (T) value);
   }
 
+  /**
+   * A built-in, control-flow or JSON-read step.
+   *
+   * @param id the step's ID; null derives it from the slug, version, inputs and outputs
+   *     ({@link #content}, then every output's name, alias, kind and type)
+   */
   WorkflowStep(UUID id, String slug, int version, List<String> inputNames,
       List<? extends Cell<?>> inputs, List<OutputSpec> outputs) {
-    this.id = Objects.requireNonNull(id, "id == null");
     this.origin = null;
     this.slug = StepIdentity.checkSlug(slug);
     this.version = StepIdentity.checkVersion(slug, version);
     this.inputNames = List.copyOf(inputNames);
     this.inputs = checkInputs(slug, this.inputNames, inputs);
     this.outputNames = outputs.stream().map(OutputSpec::name).toList();
+    this.wiredId = id != null ? id : outputsContent(
+        content(slug, version, this.inputNames, List.of(this.inputs)), outputs).id();
+    this.id = wiredId;
     this.outputs = new Cell<?>[outputs.size()];
     for (int i = 0; i < this.outputs.length; i++) {
       OutputSpec spec = outputs.get(i);
-      this.outputs[i] = Cell.output(spec.id(), spec.alias(), spec.kind(), spec.type(), this, i);
+      this.outputs[i] = Cell.output(spec.id() != null ? spec.id() : outputId(this.id, i),
+          spec.alias(), spec.kind(), spec.type(), this, i);
     }
+  }
+
+  /** The content of a step's ID: what it calls and the IDs of its inputs, in input order. */
+  static ContentId content(String slug, int version, List<String> inputNames,
+      List<? extends Cell<?>> inputs) {
+    ContentId content = ContentId.of("step").add(slug).add(version).add(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      content.add(inputNames.get(i)).add(inputs.get(i).id());
+    }
+    return content;
+  }
+
+  /** {@code content} with the outputs' names, aliases, kinds and types. */
+  static ContentId outputsContent(ContentId content, List<OutputSpec> outputs) {
+    content.add(outputs.size());
+    for (OutputSpec output : outputs) {
+      content.add(output.name()).add(output.alias()).add(output.kind().name())
+          .add(output.type().name());
+    }
+    return content;
+  }
+
+  /** The ID of output {@code index} of the step {@code stepId}. */
+  private static UUID outputId(UUID stepId, int index) {
+    return ContentId.of("output").add(stepId).add(index).id();
+  }
+
+  /** The ID of the step of ID {@code wiredId} named {@code name}. */
+  private static UUID namedId(UUID wiredId, String name) {
+    return ContentId.of("named step").add(wiredId).add(name).id();
   }
 
   private static Cell<?>[] checkInputs(
@@ -157,6 +215,7 @@ public non-sealed class WorkflowStep implements WorkflowElement {
             "input '" + names.get(i) + "' of step '" + slug + "' is null");
       }
       cells[i] = cell;
+      cell.wire();
     }
     return cells;
   }
@@ -166,9 +225,64 @@ public non-sealed class WorkflowStep implements WorkflowElement {
     return java.util.Optional.ofNullable(origin);
   }
 
-  /** This workflow step's unique ID. */
+  /**
+   * This workflow step's ID, unique within its workflow: derived from the wiring and its
+   * {@linkplain #named name} (see the class documentation), or as read from workflow JSON.
+   */
   public final UUID id() {
     return id;
+  }
+
+  /**
+   * Names this call of the step, so that it is told apart from another call of the same step
+   * with the same inputs: the name becomes part of its ID and its outputs' IDs, and replaces the
+   * slug's last segment in its outputs' default aliases ({@code second.out}). Needed when one
+   * workflow calls a step twice with the same inputs, for example a step that samples at random
+   * or has effects (docs/semantics.md, "Cell and step IDs"). Call it right after the factory,
+   * before wiring the step's outputs into other steps: their IDs are derived from these.
+   *
+   * <pre>{@code
+   * Cell<Table> first = DataSteps.sample(rows).out();
+   * Cell<Table> second = DataSteps.sample(rows).named("second_sample").out();
+   * }</pre>
+   *
+   * @param name a name: dot-free lower-case letters, digits and underscores, like a slug segment
+   * @return this step
+   * @throws IllegalArgumentException if the name is malformed
+   * @throws IllegalStateException if an output of this step is already wired into another step,
+   *     or this step is already part of a built workflow
+   */
+  public WorkflowStep named(String name) {
+    Objects.requireNonNull(name, "name == null");
+    if (!name.matches("[a-z][a-z0-9_]*")) {
+      throw new IllegalArgumentException("step name '" + name + "' is malformed: use lower-case "
+          + "letters, digits and underscores, starting with a letter, e.g. second_sample");
+    }
+    requireNotFrozen("named(...)");
+    for (Cell<?> output : outputs) {
+      if (output.wired()) {
+        throw new IllegalStateException("output '" + output.outputName() + "' of step '" + slug
+            + "' (" + id + ") is already wired into another step, whose ID was derived from "
+            + "it; call named(...) right after the factory, before using the step's outputs");
+      }
+    }
+    nameAs(name);
+    UUID renamed = namedId(wiredId, name);
+    this.id = renamed;
+    for (int i = 0; i < outputs.length; i++) {
+      outputs[i].reidentify(outputId(renamed, i));
+    }
+    return this;
+  }
+
+  /** Sets the name as read from workflow JSON, whose IDs are kept as stored. */
+  final void nameAs(String name) {
+    this.callName = name;
+  }
+
+  /** The name given with {@link #named}, or empty. */
+  public final java.util.Optional<String> callName() {
+    return java.util.Optional.ofNullable(callName);
   }
 
   /** The slug of the step it calls. */
@@ -181,9 +295,13 @@ public non-sealed class WorkflowStep implements WorkflowElement {
     return version;
   }
 
-  /** The last segment of the slug, used in default cell aliases ({@code load_csv.out}). */
+  /**
+   * The {@linkplain #named name}, or else the last segment of the slug: used in default cell
+   * aliases ({@code load_csv.out}).
+   */
   final String name() {
-    return slug.substring(slug.lastIndexOf('.') + 1);
+    String given = callName;
+    return given != null ? given : slug.substring(slug.lastIndexOf('.') + 1);
   }
 
   /** Input names in contract order. */
@@ -345,6 +463,7 @@ public non-sealed class WorkflowStep implements WorkflowElement {
       return false;
     }
     if (!id.equals(other.id) || !slug.equals(other.slug) || version != other.version
+        || !Objects.equals(callName, other.callName)
         || !inputNames.equals(other.inputNames) || !outputNames.equals(other.outputNames)
         || inputs.length != other.inputs.length || after.size() != other.after.size()
         || !options.equals(other.options) || !extrasEqual(other)) {
@@ -375,6 +494,7 @@ public non-sealed class WorkflowStep implements WorkflowElement {
 
   @Override
   public String toString() {
-    return "WorkflowStep[" + slug + "@" + version + ", " + id + "]";
+    return "WorkflowStep[" + slug + "@" + version + (callName == null ? "" : " '" + callName + "'")
+        + ", " + id + "]";
   }
 }

@@ -493,7 +493,7 @@ public abstract class EngineConformanceTest {
     assumeSupports(Capability.SINGLE_FLIGHT_CACHE);
     Cell<Integer> x = Cell.input("x", Integer.class);
     Call<Integer> a = call("test.slow_square", x);
-    Call<Integer> b = call("test.slow_square", x);
+    Call<Integer> b = call("test.slow_square", x).named("twin"); // a second call, same input
     a.options(StepOptions.DEFAULT.withCache(true));
     b.options(StepOptions.DEFAULT.withCache(true));
     RunResult result = engine().run(Workflow.of("twins", a.out(), b.out()), Inputs.of(x, 3));

@@ -130,7 +130,7 @@ class EngineTest {
         }));
     Cell<Integer> x = Cell.input("x", Integer.class);
     WorkflowStep left = new Meet(x);
-    WorkflowStep right = new Meet(x);
+    WorkflowStep right = new Meet(x).named("right"); // a second call with the same input
     try (Engine parallel = Engine.builder().registry(registry).maxConcurrency(2).build()) {
       RunResult result = parallel.run(Workflow.of("meet", left.outputCells().get(0),
           right.outputCells().get(0)), Bind.inputs(Workflow.of("meet", left.outputCells().get(0),
@@ -159,7 +159,7 @@ class EngineTest {
     Cell<Integer> x = Cell.input("x", Integer.class);
     List<Cell<?>> outputs = new java.util.ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      outputs.add(new Meet(x).outputCells().get(0));
+      outputs.add(new Meet(x).named("meet" + i).outputCells().get(0));
     }
     try (Engine bounded = Engine.builder().registry(registry).maxConcurrency(3).build()) {
       RunResult result = bounded.run(Workflow.of("wide", outputs), Bind.inputs(Workflow.of("wide", outputs), Map.of("x", 1)));

@@ -33,7 +33,7 @@ class TypedResultsAcrossProcessesTest {
 
   /** The cells a process wires; every call wires them again, as another process would. */
   record Wiring(Cell<Integer> x, Cell<List<Integer>> numbers, Cell<Integer> sum,
-      Cell<List<Integer>> shifted, Workflow workflow) {
+      Cell<List<Integer>> shifted, Cell<Integer> total, Workflow workflow) {
 
     static Wiring build() {
       Cell<Integer> x = Cell.input("x", Integer.class);
@@ -41,7 +41,11 @@ class TypedResultsAcrossProcessesTest {
       Cell<Integer> plusOne = MathSteps.add(x, 1).out();
       Cell<Integer> sum = MathSteps.add(plusOne, x).out();
       Cell<List<Integer>> shifted = Flow.map(numbers, 2, n -> MathSteps.add(n, sum).out());
-      return new Wiring(x, numbers, sum, shifted, Workflow.of("typed", sum, shifted));
+      // the same call again, named so that it is a step of its own
+      Cell<Integer> again = MathSteps.add(plusOne, x).named("again").out();
+      Cell<Integer> both = MathSteps.add(sum, again).out();
+      return new Wiring(x, numbers, sum, shifted, both,
+          Workflow.of("typed", sum, shifted, both));
     }
 
     Inputs inputs() {
@@ -64,6 +68,8 @@ class TypedResultsAcrossProcessesTest {
     assertThat(sum).isEqualTo(41);
     assertThat(shifted).containsExactly(42, 43, 44);
     assertThat(result.get(wiring.x())).isEqualTo(20);
+    Integer both = result.get(wiring.total());
+    assertThat(both).isEqualTo(82);
   }
 
   @Test

@@ -60,7 +60,8 @@ class UsageLimitsTest {
     Cell<Integer> x = Cell.input("x", Integer.class);
     List<Cell<?>> outs = new ArrayList<>();
     for (int i = 0; i < branches; i++) {
-      outs.add(new Call<Integer>("test.spend3", Call.unary(MathSteps.INT), x).out());
+      outs.add(new Call<Integer>("test.spend3", Call.unary(MathSteps.INT), x).named("branch" + i)
+          .out());
     }
     Workflow workflow = Workflow.of("eight", outs.toArray(new dev.fancy.workflow.WorkflowElement[0]));
     try (Engine engine = Engine.builder().registry(spenders).maxConcurrency(branches).build()) {
@@ -168,7 +169,8 @@ class UsageLimitsTest {
     Cell<Integer> x = Cell.input("x", Integer.class);
     List<Cell<?>> outputs = new ArrayList<>();
     for (int i = 0; i < branches; i++) {
-      outputs.add(new Call<Integer>("test.cent", Call.unary(MathSteps.INT), x).out());
+      outputs.add(new Call<Integer>("test.cent", Call.unary(MathSteps.INT), x)
+          .named("branch" + i).out());
     }
     Workflow wide = Workflow.of("wide", outputs);
     try (Engine engine = Engine.builder().registry(registry).maxConcurrency(16).build()) {

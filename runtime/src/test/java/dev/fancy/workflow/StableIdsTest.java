@@ -154,6 +154,90 @@ class StableIdsTest {
         .hasMessageContaining("named(");
   }
 
+  /** Two calls of one step with the same inputs, the second named. */
+  static Workflow twice() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    AddStep first = MathSteps.add(x, 1);
+    AddStep second = MathSteps.add(x, 1).named("second");
+    return Workflow.of("twice", first.out(), second.out());
+  }
+
+  @Test
+  void namingOneOfTwoIdenticalCallsTellsThemApartStably() {
+    Workflow workflow = twice();
+    WorkflowStep first = workflow.steps().get(0);
+    WorkflowStep second = workflow.steps().get(1);
+    assertThat(second.id()).isNotEqualTo(first.id());
+    assertThat(second.outputCells().get(0).id()).isNotEqualTo(first.outputCells().get(0).id());
+    assertThat(second.callName()).contains("second");
+    assertThat(first.callName()).isEmpty();
+    assertThat(second.outputCells().get(0).alias()).isEqualTo("second.out");
+    assertThat(ids(twice())).isEqualTo(ids(workflow)).doesNotHaveDuplicates();
+    assertThat(twice()).isEqualTo(workflow);
+    Workflow read = Workflow.fromJson(workflow.toJson());
+    assertThat(read).isEqualTo(workflow);
+    assertThat(read.steps().get(1).callName()).contains("second");
+    assertThat(workflow.toJson()).contains("\"name\" : \"second\"");
+  }
+
+  @Test
+  void twoCallsWithOneNameAreStillRejected() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    AddStep first = MathSteps.add(x, 1).named("again");
+    AddStep second = MathSteps.add(x, 1).named("again");
+    assertThatThrownBy(() -> Workflow.of("twice", first.out(), second.out()))
+        .isInstanceOf(WorkflowValidationException.class)
+        .hasMessageContaining("both named 'again'");
+  }
+
+  @Test
+  void aStepIsNamedBeforeItsOutputsAreWiredWithAWellFormedName() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    AddStep step = MathSteps.add(x, 1);
+    assertThatThrownBy(() -> step.named("Second one"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("step name 'Second one' is malformed");
+    MathSteps.add(step.out(), 2);
+    assertThatThrownBy(() -> step.named("second"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("output 'out' of step 'math.add'")
+        .hasMessageContaining("right after the factory");
+    AddStep built = MathSteps.add(x, 3);
+    Workflow.of("built", built.out());
+    assertThatThrownBy(() -> built.named("late"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already part of a workflow");
+  }
+
+  @Test
+  void aControlFlowStepIsNamedThroughItsResultsProducer() {
+    Cell<List<Integer>> numbers = Cell.input("numbers", new TypeRef<List<Integer>>() {});
+    Cell<List<Integer>> one = Flow.map(numbers, 2, n -> MathSteps.add(n, 1).out());
+    Cell<List<Integer>> two = Flow.map(numbers, 2, n -> MathSteps.add(n, 1).out());
+    UUID before = two.id();
+    two.producer().named("second_map");
+    assertThat(two.id()).as("the result follows its renamed step").isNotEqualTo(before);
+    Workflow workflow = Workflow.of("maps", one, two);
+    assertThat(Workflow.fromJson(workflow.toJson())).isEqualTo(workflow);
+  }
+
+  @Test
+  void identicalStepsInDifferentBranchesNeedNoName() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    List<Cell<Integer>> both = Flow.parallel(2, List.of(
+        () -> MathSteps.add(x, 1).out(), () -> MathSteps.add(x, 1).out()));
+    Workflow workflow = Workflow.of("branches", both.get(0), both.get(1));
+    assertThat(Workflow.fromJson(workflow.toJson())).isEqualTo(workflow);
+  }
+
+  @Test
+  void aMalformedStepNameInJsonIsReported() {
+    String json = twice().toJson().replace("\"name\" : \"second\"", "\"name\" : \"Second\"");
+    assertThatThrownBy(() -> Workflow.fromJson(json))
+        .isInstanceOf(WorkflowValidationException.class)
+        .hasMessageContaining("has the name 'Second'");
+  }
+
   @Test
   void aSchemaVersionOneFileKeepsTheIdsItStores() {
     String json = """

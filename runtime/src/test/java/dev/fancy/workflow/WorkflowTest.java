@@ -63,10 +63,18 @@ class WorkflowTest {
 
   @Test
   void twoInputsWithOneNameAreRejected() {
-    AddStep add = MathSteps.add(Cell.input("x", Integer.class), Cell.input("x", Integer.class));
+    AddStep add = MathSteps.add(Cell.input("x", Integer.class), Cell.input("x", MathSteps.INT));
     assertThatThrownBy(() -> Workflow.of("dup", add.out()))
         .isInstanceOf(WorkflowValidationException.class)
         .hasMessageContaining("two different input cells are named 'x'");
+  }
+
+  @Test
+  void anInputMadeTwiceWithOneTypeIsOneInput() {
+    AddStep add = MathSteps.add(Cell.input("x", Integer.class), Cell.input("x", Integer.class));
+    Workflow workflow = Workflow.of("same", add.out());
+    assertThat(workflow.inputs()).hasSize(1);
+    assertThat(add.inputCells().get(0)).isEqualTo(add.inputCells().get(1));
   }
 
   @Test

@@ -13,7 +13,7 @@ public final class GeneratedNames {
   public static final Set<String> RESERVED = Set.of(
       "id", "slug", "version", "inputNames", "inputCells", "inputCell", "outputNames",
       "outputCells", "outputCell", "typedInput", "typedOutput", "after", "upstream", "options",
-      "origin", "validate", "validator",
+      "origin", "validate", "validator", "named", "callName",
       "equals",
       "hashCode",
       "toString", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");

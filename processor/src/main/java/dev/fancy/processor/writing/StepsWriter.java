@@ -159,6 +159,14 @@ public final class StepsWriter {
         .addStatement("super.options(options)")
         .addStatement("return this")
         .build());
+    type.addMethod(MethodSpec.methodBuilder("named")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(String.class, "name")
+        .returns(self)
+        .addStatement("super.named(name)")
+        .addStatement("return this")
+        .build());
     type.addMethod(MethodSpec.methodBuilder("after")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)

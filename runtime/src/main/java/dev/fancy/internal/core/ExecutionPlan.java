@@ -139,7 +139,7 @@ final class ExecutionPlan {
       argCount += step.inputNames().size();
     }
     ExecutionPlan plan = new ExecutionPlan(workflow, cellCount, argCount);
-    Map<Cell<?>, Integer> slots = plan.indexCells();
+    Map<UUID, Integer> slots = plan.indexCells();
     List<String> problems = new ArrayList<>();
     plan.checkSourceTypes(registry, problems);
     int arg = 0;
@@ -154,22 +154,24 @@ final class ExecutionPlan {
     return plan;
   }
 
-  private Map<Cell<?>, Integer> indexCells() {
-    Map<Cell<?>, Integer> slots = new IdentityHashMap<>(cells.length);
+  private Map<UUID, Integer> indexCells() {
+    // by ID, not identity: a step may read an input or constant equal to, but not the same
+    // object as, the one the workflow lists (made twice by the same wiring code)
+    Map<UUID, Integer> slots = new HashMap<>(cells.length * 2);
     int slot = 0;
     for (Cell<?> cell : workflow.inputs()) {
-      slots.put(cell, slot);
+      slots.put(cell.id(), slot);
       cells[slot++] = cell;
     }
     for (Cell<?> cell : workflow.constants()) {
-      slots.put(cell, slot);
+      slots.put(cell.id(), slot);
       cells[slot++] = cell;
     }
     for (int s = 0; s < steps.length; s++) {
       outStart[s] = slot - sourceCount;
       for (Cell<?> cell : steps[s].outputCells()) {
         outSlot[slot - sourceCount] = slot;
-        slots.put(cell, slot);
+        slots.put(cell.id(), slot);
         cells[slot++] = cell;
       }
     }
@@ -210,7 +212,7 @@ final class ExecutionPlan {
   }
 
   /** Resolves step s; returns the next free argument index. */
-  private int bind(int s, int arg, Map<Cell<?>, Integer> slots, StepRegistry registry,
+  private int bind(int s, int arg, Map<UUID, Integer> slots, StepRegistry registry,
       List<String> problems) {
     WorkflowStep step = steps[s];
     StepDefinition definition = registry.find(step.slug(), step.version()).orElse(null);
@@ -394,14 +396,14 @@ final class ExecutionPlan {
   }
 
   private int bindInputs(int s, int arg, Contract contract,
-      Map<Cell<?>, Integer> slots, List<String> problems) {
+      Map<UUID, Integer> slots, List<String> problems) {
     WorkflowStep step = steps[s];
     List<String> names = step.inputNames();
     List<Cell<?>> inputs = step.inputCells();
     if (contract.openInputs()) {
       for (Cell<?> cell : inputs) {
         argType[arg] = cell.type();
-        argSlot[arg++] = slots.get(cell);
+        argSlot[arg++] = slots.get(cell.id());
       }
       return arg;
     }
@@ -420,7 +422,7 @@ final class ExecutionPlan {
       }
       Cell<?> cell = inputs.get(index);
       checkAssignable(step, "input '" + port.name() + "'", port.type(), cell, problems);
-      int slot = slots.get(cell);
+      int slot = slots.get(cell.id());
       argSlot[arg] = slot;
       argPrimitive[arg] = port.type().isPrimitive();
       argType[arg] = port.type();

@@ -47,8 +47,9 @@ final class RunTable {
    * Records a new run as {@code RUNNING}, leased to {@code owner} (epoch 1) until
    * {@code leaseUntil}. Creating a run whose ID exists for a workflow of the same name with the
    * same inputs does nothing and returns an empty result (submitting is idempotent by run ID, as
-   * a Temporal workflow ID is; the workflow is matched by name because the same workflow built
-   * again in code has new cell and step IDs).
+   * a Temporal workflow ID is; the workflow is matched by name, not by its JSON's hash, so a run
+   * recorded with the random IDs of a Fancy from before IDs were derived from the wiring is still
+   * found when the same code submits it again).
    *
    * @return the lease on the new run, or empty if it existed
    * @throws IllegalArgumentException if a run with this ID exists for a workflow of another name,
