@@ -35,7 +35,9 @@ final class Graphs {
     for (int w = 0; w < width; w++) {
       Cell<Integer> cell = x;
       for (int i = 0; i < length; i++) {
-        cell = TrivialStepsSteps.inc(cell).out();
+        // the chains are identical calls: the first step of each is named, so each is its own
+        cell = (i == 0 ? TrivialStepsSteps.inc(cell).named("chain" + w)
+            : TrivialStepsSteps.inc(cell)).out();
       }
       ends.add(cell);
     }
@@ -56,7 +58,8 @@ final class Graphs {
     Cell<Integer> root = TrivialStepsSteps.inc(Cell.input("x", Integer.class)).out();
     Map<String, Cell<Integer>> branches = new LinkedHashMap<>();
     for (int i = 0; i < width; i++) {
-      branches.put("b" + i, TrivialStepsSteps.inc(root).out());
+      // identical calls of inc, each named so that each is a step of its own
+      branches.put("b" + i, TrivialStepsSteps.inc(root).named("b" + i).out());
     }
     return Workflow.of("fan-out-" + width, Composite.group(branches).out());
   }
