@@ -32,17 +32,39 @@ final class ContentId {
   private static final ObjectMapper SORTED = JsonMapper.builder()
       .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
 
+  /**
+   * A SHA-1 digest that has read the namespace; never updated afterwards, so threads may clone it
+   * at the same time (cloning skips the provider lookup of {@code getInstance}).
+   */
+  private static final MessageDigest PROTOTYPE = prototype();
+
   private final MessageDigest digest;
+  private final byte[] length = new byte[4];
 
   private ContentId(String what) {
+    MessageDigest copy;
     try {
-      digest = MessageDigest.getInstance("SHA-1");
+      copy = (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      copy = prototype(); // a provider whose digests cannot be cloned
+    }
+    digest = copy;
+    add(what);
+  }
+
+  private static MessageDigest prototype() {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-1");
+      digest.update(bytes(NAMESPACE));
+      return digest;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-1", e);
     }
-    digest.update(ByteBuffer.allocate(16).putLong(NAMESPACE.getMostSignificantBits())
-        .putLong(NAMESPACE.getLeastSignificantBits()).array());
-    add(what);
+  }
+
+  private static byte[] bytes(UUID id) {
+    return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
+        .putLong(id.getLeastSignificantBits()).array();
   }
 
   /** The ID of a {@code what} ({@code input}, {@code constant}, {@code step}, ...). */
@@ -63,9 +85,7 @@ final class ContentId {
 
   /** Adds an ID field. */
   ContentId add(UUID id) {
-    byte[] bytes = ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-        .putLong(id.getLeastSignificantBits()).array();
-    field(bytes, 16);
+    field(bytes(id), 16);
     return this;
   }
 
@@ -87,7 +107,11 @@ final class ContentId {
   }
 
   private void field(byte[] bytes, int length) {
-    digest.update(ByteBuffer.allocate(4).putInt(length).array());
+    this.length[0] = (byte) (length >>> 24);
+    this.length[1] = (byte) (length >>> 16);
+    this.length[2] = (byte) (length >>> 8);
+    this.length[3] = (byte) length;
+    digest.update(this.length);
     digest.update(bytes);
   }
 

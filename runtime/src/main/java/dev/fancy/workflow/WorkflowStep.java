@@ -91,12 +91,9 @@ public non-sealed class WorkflowStep implements WorkflowElement {
     this.inputs = bind(slug, contract, inputs);
     this.outputNames = contract.outputNames();
     List<Port> ports = contract.outputs();
-    ContentId content = content(slug, version, inputNames, List.of(this.inputs))
-        .add(ports.size());
-    for (Port port : ports) {
-      content.add(port.name()).add((String) null).add(port.kind().name()).add(port.type().name());
-    }
-    this.wiredId = content.id();
+    this.wiredId = outputsContent(content(slug, version, inputNames, List.of(this.inputs)),
+        ports.stream().map(p -> new OutputSpec(null, p.name(), null, p.kind(), p.type()))
+            .toList()).id();
     this.id = wiredId;
     this.outputs = new Cell<?>[ports.size()];
     for (int i = 0; i < outputs.length; i++) {

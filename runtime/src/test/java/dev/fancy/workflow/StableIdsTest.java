@@ -238,6 +238,29 @@ class StableIdsTest {
         .hasMessageContaining("has the name 'Second'");
   }
 
+  /**
+   * The derivation itself is pinned: a change to it changes every ID, so runs recorded before the
+   * change could no longer be read by the cells of a new build. The IDs were computed
+   * independently in Python, {@code uuid.UUID(bytes=sha1(namespace.bytes + name)[:16],
+   * version=5)}, the name being the fields as ContentId writes them: the input's "input", "x",
+   * "java.lang.Integer"; the constant's "constant", "b", "int", "1"; the step's "step",
+   * "math.add", "1", "2", "a", the input's ID, "b", the constant's ID, "1", "out", null,
+   * "VALUE", "int"; the output's "output", the step's ID, "0".
+   */
+  @Test
+  void theDerivationIsAVersionFiveUuidThatDoesNotChange() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    assertThat(x.id()).hasToString("8547faca-71c9-51c2-af58-0748cb97845a");
+    assertThat(x.id().version()).isEqualTo(5);
+    assertThat(x.id().variant()).isEqualTo(2);
+    AddStep add = MathSteps.add(x, 1);
+    assertThat(add.id()).hasToString(PINNED_STEP);
+    assertThat(add.out().id()).hasToString(PINNED_OUTPUT);
+  }
+
+  private static final String PINNED_STEP = "8d8e427a-072a-516d-bea9-6316819b80ff";
+  private static final String PINNED_OUTPUT = "627e7bfe-26d0-5e96-a57c-49f87d4bc1aa";
+
   @Test
   void aSchemaVersionOneFileKeepsTheIdsItStores() {
     String json = """
