@@ -32,39 +32,22 @@ final class ContentId {
   private static final ObjectMapper SORTED = JsonMapper.builder()
       .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
 
-  /**
-   * A SHA-1 digest that has read the namespace; never updated afterwards, so threads may clone it
-   * at the same time (cloning skips the provider lookup of {@code getInstance}).
-   */
-  private static final MessageDigest PROTOTYPE = prototype();
-
-  private final MessageDigest digest;
-  private final byte[] length = new byte[4];
-
-  private ContentId(String what) {
-    MessageDigest copy;
+  /** One SHA-1 digest per thread, reset for each ID ({@code getInstance} looks up a provider). */
+  private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
     try {
-      copy = (MessageDigest) PROTOTYPE.clone();
-    } catch (CloneNotSupportedException e) {
-      copy = prototype(); // a provider whose digests cannot be cloned
-    }
-    digest = copy;
-    add(what);
-  }
-
-  private static MessageDigest prototype() {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-1");
-      digest.update(bytes(NAMESPACE));
-      return digest;
+      return MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-1", e);
     }
-  }
+  });
 
-  private static byte[] bytes(UUID id) {
-    return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-        .putLong(id.getLeastSignificantBits()).array();
+  /** The namespace, then the fields: hashed at once by {@link #id()}. */
+  private byte[] bytes = new byte[128];
+  private int size;
+
+  private ContentId(String what) {
+    put(NAMESPACE);
+    add(what);
   }
 
   /** The ID of a {@code what} ({@code input}, {@code constant}, {@code step}, ...). */
@@ -85,7 +68,8 @@ final class ContentId {
 
   /** Adds an ID field. */
   ContentId add(UUID id) {
-    field(bytes(id), 16);
+    putLength(16);
+    put(id);
     return this;
   }
 
@@ -106,17 +90,44 @@ final class ContentId {
     }
   }
 
-  private void field(byte[] bytes, int length) {
-    this.length[0] = (byte) (length >>> 24);
-    this.length[1] = (byte) (length >>> 16);
-    this.length[2] = (byte) (length >>> 8);
-    this.length[3] = (byte) length;
-    digest.update(this.length);
-    digest.update(bytes);
+  private void field(byte[] field, int length) {
+    putLength(length);
+    ensure(field.length);
+    System.arraycopy(field, 0, bytes, size, field.length);
+    size += field.length;
   }
 
-  /** The version 5 UUID of the fields added. */
+  private void putLength(int length) {
+    ensure(4);
+    bytes[size++] = (byte) (length >>> 24);
+    bytes[size++] = (byte) (length >>> 16);
+    bytes[size++] = (byte) (length >>> 8);
+    bytes[size++] = (byte) length;
+  }
+
+  private void put(UUID id) {
+    ensure(16);
+    long msb = id.getMostSignificantBits();
+    long lsb = id.getLeastSignificantBits();
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      bytes[size++] = (byte) (msb >>> shift);
+    }
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      bytes[size++] = (byte) (lsb >>> shift);
+    }
+  }
+
+  private void ensure(int more) {
+    if (size + more > bytes.length) {
+      bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+    }
+  }
+
+  /** The version 5 UUID of the namespace and the fields added. */
   UUID id() {
+    MessageDigest digest = SHA1.get();
+    digest.reset();
+    digest.update(bytes, 0, size);
     byte[] hash = digest.digest();
     hash[6] = (byte) ((hash[6] & 0x0f) | 0x50); // version 5
     hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // IETF variant

@@ -167,7 +167,7 @@ public final class Workflow {
    * run could not tell their outputs apart: unless one is named, they are refused.
    */
   private static void requireDistinctIds(List<WorkflowStep> steps, List<String> problems) {
-    Map<java.util.UUID, WorkflowStep> byId = new HashMap<>();
+    Map<java.util.UUID, WorkflowStep> byId = new HashMap<>(steps.size() * 2);
     for (WorkflowStep step : steps) {
       WorkflowStep previous = byId.putIfAbsent(step.id(), step);
       if (previous != null && previous != step) {
