@@ -4,8 +4,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * New random (version 4) UUIDs for cells, workflow steps and child runs. These IDs only need to be
- * unique, not unguessable, so they come from {@link ThreadLocalRandom} instead of the contended
+ * New random (version 4) UUIDs for child runs. (Cells and workflow steps get IDs derived from
+ * the wiring instead: docs/semantics.md, "Cell and step IDs".) These IDs only need to be unique,
+ * not unguessable, so they come from {@link ThreadLocalRandom} instead of the contended
  * {@code SecureRandom} behind {@link UUID#randomUUID()} (122 random bits either way).
  */
 public final class Ids {
