@@ -5,17 +5,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts {@link JournalWorker} in a child JVM on the class path: this test's class path plus its
+ * Starts {@link JournalWorker} (or another test main) in a child JVM on the class path: this test's class path plus its
  * module path (surefire runs the runtime's tests on the module path).
  */
 final class ChildJvm {
   private ChildJvm() {}
 
   static Process start(Path log, Object... arguments) throws java.io.IOException {
+    return start(log, List.of(), JournalWorker.class, arguments);
+  }
+
+  /** Starts {@code main} with JVM options such as {@code -Xmx128m} before the class name. */
+  static Process start(Path log, List<String> options, Class<?> main, Object... arguments)
+      throws java.io.IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-        "-cp", classPath(), JournalWorker.class.getName()));
+        "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    command.addAll(options);
+    command.addAll(List.of("-cp", classPath(), main.getName()));
     for (Object argument : arguments) {
       command.add(String.valueOf(argument));
     }
