@@ -23,9 +23,9 @@ class KeptResultsTest {
     Path log = dir.resolve("child.log");
     Files.createFile(log);
     // 21,000 integers of six digits: about 150 KB of JSON per output, several times that as
-    // decoded Integer objects; 600 such runs kept whole would need far more than 128 MiB.
+    // decoded Integer objects; 400 such runs kept whole would need far more than 128 MiB.
     Process child = ChildJvm.start(log, List.of("-Xmx128m"), KeptResultsWorker.class,
-        dir.resolve("kept.db"), 600, 21_000);
+        dir.resolve("kept.db"), 400, 21_000);
     try {
       assertThat(child.waitFor(300, TimeUnit.SECONDS)).as("the child finishes").isTrue();
     } finally {

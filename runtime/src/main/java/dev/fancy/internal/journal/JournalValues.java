@@ -23,7 +23,8 @@ final class JournalValues implements RunResult.Values {
   private final JournalStore journal;
   private final Workflow workflow;
   private final ValueCodec codec;
-  private final Map<UUID, Cell<?>> cells = new HashMap<>();
+  /** The workflow's cells by ID, built when a cell is first looked up. */
+  private Map<UUID, Cell<?>> cells;
   private Map<UUID, ArrayNode> committed;
   private JsonNode inputs;
 
@@ -32,21 +33,28 @@ final class JournalValues implements RunResult.Values {
     this.journal = journal;
     this.workflow = workflow;
     this.codec = codec;
-    for (Cell<?> input : workflow.inputs()) {
-      cells.put(input.id(), input);
-    }
-    for (WorkflowStep step : workflow.steps()) {
-      for (Cell<?> cell : step.inputCells()) {
-        cells.put(cell.id(), cell);
+  }
+
+  private synchronized Map<UUID, Cell<?>> cells() {
+    if (cells == null) {
+      cells = new HashMap<>();
+      for (Cell<?> input : workflow.inputs()) {
+        cells.put(input.id(), input);
       }
-      for (Cell<?> cell : step.outputCells()) {
-        cells.put(cell.id(), cell);
+      for (WorkflowStep step : workflow.steps()) {
+        for (Cell<?> cell : step.inputCells()) {
+          cells.put(cell.id(), cell);
+        }
+        for (Cell<?> cell : step.outputCells()) {
+          cells.put(cell.id(), cell);
+        }
       }
     }
+    return cells;
   }
 
   private Cell<?> known(Cell<?> cell) {
-    Cell<?> known = cells.get(cell.id());
+    Cell<?> known = cells().get(cell.id());
     if (known == null) {
       throw new IllegalArgumentException("cell '" + cell.alias() + "' (" + cell.id()
           + ") is not part of workflow '" + workflow.name() + "' of run " + runId);
