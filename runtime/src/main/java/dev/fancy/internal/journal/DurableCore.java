@@ -202,7 +202,7 @@ public final class DurableCore {
    * @throws IllegalStateException if this engine is closed
    */
   public RunHandle start(Workflow workflow, Inputs inputs, RunOptions options) {
-    Objects.requireNonNull(options, "options == null");
+    Objects.requireNonNull(options, Core.NO_OPTIONS);
     requireOpen();
     engine.validate(workflow, inputs);
     UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
@@ -221,6 +221,7 @@ public final class DurableCore {
    * @throws RunNotFoundException if the journal has no such run
    */
   public RunHandle handle(UUID runId) {
+    Objects.requireNonNull(runId, "runId == null");
     journalRun(runId);
     return new DurableRun(this, runId);
   }
