@@ -25,14 +25,36 @@ final class JournalValues implements RunResult.Values {
   private final ValueCodec codec;
   /** The workflow's cells by ID, built when a cell is first looked up. */
   private Map<UUID, Cell<?>> cells;
+  /** Outputs the journal does not hold (steps answered from the cache), by step: JSON arrays. */
+  private final Map<UUID, String> uncommitted;
   private Map<UUID, ArrayNode> committed;
   private JsonNode inputs;
 
   JournalValues(UUID runId, JournalStore journal, Workflow workflow, ValueCodec codec) {
+    this(runId, journal, workflow, codec, Map.of());
+  }
+
+  /**
+   * As above, with the outputs of steps that succeeded without committing to the journal (cache
+   * hits), as JSON arrays by step ID, which this process kept.
+   */
+  JournalValues(UUID runId, JournalStore journal, Workflow workflow, ValueCodec codec,
+      Map<UUID, String> uncommitted) {
     this.runId = runId;
     this.journal = journal;
     this.workflow = workflow;
     this.codec = codec;
+    this.uncommitted = uncommitted;
+  }
+
+  /** The outputs of {@code step} as the journal or this process kept them, or null. */
+  private JsonNode outputsOf(UUID step) {
+    ArrayNode outputs = committed().get(step);
+    if (outputs != null) {
+      return outputs;
+    }
+    String kept = uncommitted.get(step);
+    return kept == null ? null : codec.parse(kept);
   }
 
   private synchronized Map<UUID, Cell<?>> cells() {
@@ -83,7 +105,7 @@ final class JournalValues implements RunResult.Values {
       case INPUT -> inputs().get(known.alias());
       case CONSTANT -> known.constantValue();
       default -> {
-        ArrayNode outputs = committed().get(known.producer().id());
+        JsonNode outputs = outputsOf(known.producer().id());
         if (outputs == null) {
           throw new IllegalStateException("cell '" + cell.alias() + "' has no value: step '"
               + known.producer().slug() + "' committed no result in run " + runId);
@@ -104,7 +126,8 @@ final class JournalValues implements RunResult.Values {
   @Override
   public boolean isAvailable(Cell<?> cell) {
     Cell<?> known = known(cell);
-    return known.producer() == null || committed().containsKey(known.producer().id());
+    return known.producer() == null || committed().containsKey(known.producer().id())
+        || uncommitted.containsKey(known.producer().id());
   }
 
   @Override

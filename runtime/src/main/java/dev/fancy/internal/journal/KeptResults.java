@@ -1,13 +1,18 @@
 package dev.fancy.internal.journal;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.run.RunHistory;
 import dev.fancy.run.RunInfo;
 import dev.fancy.run.RunResult;
 import dev.fancy.run.StepRecord;
+import dev.fancy.run.StepStatus;
 import dev.fancy.value.ValueCodec;
+import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
+import dev.fancy.workflow.WorkflowStep;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A kept result holds the run's record, its step history and its failure as thrown, never
  * its cell values: those are decoded from the journal's committed outputs when first read, by
- * each result object on its own. So a run's outputs weigh nothing here however large they are,
+ * each result object on its own. The one exception is the outputs of steps answered from the
+ * step cache, which the journal does not hold: they are kept as JSON text, and weighed. So a run's outputs weigh nothing here however large they are,
  * a dropped result is read back from the journal whole, and keeping a result can never fail a
  * run: a result heavier than the whole bound, or one that cannot be weighed, is not kept.
  */
@@ -33,7 +39,7 @@ final class KeptResults {
 
   /** What a kept result retains, and its estimated weight in bytes. */
   private record Kept(RunInfo info, Workflow workflow, Duration duration,
-      List<StepRecord> history, Throwable failure, long weight) {}
+      List<StepRecord> history, Throwable failure, Map<UUID, String> uncommitted, long weight) {}
 
   private final JournalStore journal;
   private final ValueCodec codec;
@@ -61,12 +67,14 @@ final class KeptResults {
       }
       List<StepRecord> history = result.history();
       Throwable failure = result.failure().orElse(null);
-      long bytes = KeptWeight.of(result.info(), result.workflow(), history, failure);
+      Map<UUID, String> uncommitted = cacheHits(result, history);
+      long bytes = KeptWeight.of(result.info(), result.workflow(), history, failure)
+          + KeptWeight.outputs(uncommitted);
       if (bytes > maxBytes) {
         return;
       }
       Kept entry = new Kept(result.info(), result.workflow(), result.duration(), history,
-          failure, bytes);
+          failure, uncommitted, bytes);
       synchronized (this) {
         Kept old = kept.put(runId, entry);
         weight += bytes - (old == null ? 0 : old.weight());
@@ -97,7 +105,31 @@ final class KeptResults {
     }
     List<StepRecord> history = entry.history();
     return new RunResult(entry.info(), entry.workflow(), entry.duration(), () -> history,
-        new JournalValues(runId, journal, entry.workflow(), codec), entry.failure());
+        new JournalValues(runId, journal, entry.workflow(), codec, entry.uncommitted()),
+        entry.failure());
+  }
+
+  /**
+   * The outputs of the steps answered from the step cache, which the journal does not hold, as
+   * JSON arrays by step ID (usually none).
+   */
+  private Map<UUID, String> cacheHits(RunResult result, List<StepRecord> history) {
+    Map<UUID, String> outputs = null;
+    List<WorkflowStep> steps = result.workflow().steps();
+    for (int s = 0; s < history.size() && s < steps.size(); s++) {
+      StepRecord record = history.get(s);
+      if (record.cacheHit() && record.status() == StepStatus.SUCCEEDED) {
+        ArrayNode array = JournalJson.MAPPER.createArrayNode();
+        for (Cell<?> cell : steps.get(s).outputCells()) {
+          array.add(codec.toTree(result.get(cell)));
+        }
+        if (outputs == null) {
+          outputs = new HashMap<>();
+        }
+        outputs.put(record.stepId(), array.toString());
+      }
+    }
+    return outputs == null ? Map.of() : outputs;
   }
 
   /** The estimated bytes the kept results retain (for tests). */

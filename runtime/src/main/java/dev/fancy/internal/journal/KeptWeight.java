@@ -46,6 +46,15 @@ final class KeptWeight {
     return bytes;
   }
 
+  /** The weight of outputs kept as JSON text by step. */
+  static long outputs(Map<java.util.UUID, String> outputs) {
+    long bytes = 0;
+    for (String json : outputs.values()) {
+      bytes += HEADER + 3 * REF + SMALL + string(json);
+    }
+    return bytes;
+  }
+
   private static long steps(List<StepRecord> steps) {
     long bytes = HEADER + 16 + steps.size() * REF;
     for (StepRecord step : steps) {
