@@ -27,11 +27,14 @@ final class JournalValues implements RunResult.Values {
   private Map<UUID, Cell<?>> cells;
   /** Outputs the journal does not hold (steps answered from the cache), by step: JSON arrays. */
   private final Map<UUID, String> uncommitted;
+  /** Set when the run is deleted from the journal: its values are gone. */
+  private final java.util.concurrent.atomic.AtomicBoolean deleted;
   private Map<UUID, ArrayNode> committed;
   private JsonNode inputs;
 
   JournalValues(UUID runId, JournalStore journal, Workflow workflow, ValueCodec codec) {
-    this(runId, journal, workflow, codec, Map.of());
+    this(runId, journal, workflow, codec, Map.of(),
+        new java.util.concurrent.atomic.AtomicBoolean());
   }
 
   /**
@@ -39,7 +42,8 @@ final class JournalValues implements RunResult.Values {
    * hits), as JSON arrays by step ID, which this process kept.
    */
   JournalValues(UUID runId, JournalStore journal, Workflow workflow, ValueCodec codec,
-      Map<UUID, String> uncommitted) {
+      Map<UUID, String> uncommitted, java.util.concurrent.atomic.AtomicBoolean deleted) {
+    this.deleted = deleted;
     this.runId = runId;
     this.journal = journal;
     this.workflow = workflow;
@@ -76,6 +80,9 @@ final class JournalValues implements RunResult.Values {
   }
 
   private Cell<?> known(Cell<?> cell) {
+    if (deleted.get()) {
+      throw new IllegalStateException("run " + runId + " was deleted; its values are gone");
+    }
     Cell<?> known = cells().get(cell.id());
     if (known == null) {
       throw new IllegalArgumentException("cell '" + cell.alias() + "' (" + cell.id()

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,8 @@ final class KeptResults {
 
   /** What a kept result retains, and its estimated weight in bytes. */
   private record Kept(RunInfo info, Workflow workflow, Duration duration,
-      List<StepRecord> history, Throwable failure, Map<UUID, String> uncommitted, long weight) {}
+      List<StepRecord> history, Throwable failure, Map<UUID, String> uncommitted,
+      AtomicBoolean deleted, long weight) {}
 
   private final JournalStore journal;
   private final ValueCodec codec;
@@ -74,7 +76,7 @@ final class KeptResults {
         return;
       }
       Kept entry = new Kept(result.info(), result.workflow(), result.duration(), history,
-          failure, uncommitted, bytes);
+          failure, uncommitted, new AtomicBoolean(), bytes);
       synchronized (this) {
         Kept old = kept.put(runId, entry);
         weight += bytes - (old == null ? 0 : old.weight());
@@ -105,7 +107,8 @@ final class KeptResults {
     }
     List<StepRecord> history = entry.history();
     return new RunResult(entry.info(), entry.workflow(), entry.duration(), () -> history,
-        new JournalValues(runId, journal, entry.workflow(), codec, entry.uncommitted()),
+        new JournalValues(runId, journal, entry.workflow(), codec, entry.uncommitted(),
+            entry.deleted()),
         entry.failure());
   }
 
@@ -155,11 +158,15 @@ final class KeptResults {
         history::steps, new JournalValues(run.runId(), journal, workflow, codec), null);
   }
 
-  /** Drops the kept result of a run, discarding its values. */
-  void forget(UUID runId) {
-    Kept result = kept.asMap().remove(runId);
+  /**
+   * Drops the kept result of a run deleted from the journal; the results it handed out lose
+   * their values.
+   */
+  synchronized void forget(UUID runId) {
+    Kept result = kept.remove(runId);
     if (result != null) {
-      result.result().discard();
+      weight -= result.weight();
+      result.deleted().set(true);
     }
   }
 
