@@ -51,6 +51,17 @@ final class Graphs {
   }
 
   /**
+   * A map of {@code bench.rows} over the list of tables {@code tables}, two at a time, every
+   * child's step with {@code options}.
+   */
+  static Workflow mapTables(StepOptions options) {
+    Cell<List<List<TrivialSteps.Row>>> tables =
+        Cell.input("tables", new TypeRef<List<List<TrivialSteps.Row>>>() {});
+    return Workflow.of("map-tables", Flow.map(tables, 2,
+        table -> TrivialStepsSteps.rows(table).options(options).out()));
+  }
+
+  /**
    * {@code x -> inc (root) -> width parallel inc steps -> one join} (the built-in composite group,
    * a step with {@code width} inputs): {@code width + 2} steps.
    */

@@ -245,7 +245,8 @@ public final class DurableEngine implements WorkflowEngine {
     private Resources resources = Resources.NONE;
     private RunOptions defaults = RunOptions.DEFAULT;
     private int keptRuns = 1_000;
-    private long keptBytes = 256L << 20;
+    /** Zero for the default, a sixteenth of the heap when the engine opens. */
+    private long keptBytes;
     private final List<Module> jacksonModules = new ArrayList<>();
     private final List<RunListener> listeners = new ArrayList<>();
     private Ticker ticker;
@@ -345,11 +346,14 @@ public final class DurableEngine implements WorkflowEngine {
     }
 
     /**
-     * How many finished runs keep their values in memory for {@link RunHandle#result}, and
-     * their total size (JSON characters of their outputs); Caffeine's policy (W-TinyLFU) picks
-     * which to discard. Each run counts at least {@code maxBytes / maxRuns}, so neither bound is
-     * exceeded.
-     * Default 1,000 runs and 256 MiB.
+     * How many finished runs this engine keeps in memory for {@link RunHandle#result} without
+     * reading the journal, and the most heap they may retain, in bytes, as estimated from their
+     * step records, failures and workflows (an upper estimate; see docs/durability.md). A kept
+     * result holds its run's history, never its cell values: those are read from the journal
+     * when first asked for, so large outputs do not count. The least recently used result is
+     * dropped first; a dropped result is read back from the journal whole, and a result
+     * heavier than {@code maxBytes} is never kept. Keeping a result never fails a run.
+     * Default 1,000 runs and a sixteenth of the heap ({@code Runtime.maxMemory() / 16}).
      *
      * @throws IllegalArgumentException if a bound is below 1
      */
@@ -381,8 +385,9 @@ public final class DurableEngine implements WorkflowEngine {
       return new DurableEngine(journal, DurableCore.open(new DurableCore.Settings(journal.store(),
           registry != null ? registry : StepRegistry.loadDefault(), lease,
           takeoverInterval != null ? takeoverInterval : lease.dividedBy(3), maxConcurrency,
-          workerThreads, resources, defaults, keptRuns, keptBytes, List.copyOf(jacksonModules),
-          List.copyOf(listeners), ticker)));
+          workerThreads, resources, defaults, keptRuns,
+          keptBytes > 0 ? keptBytes : Runtime.getRuntime().maxMemory() / 16,
+          List.copyOf(jacksonModules), List.copyOf(listeners), ticker)));
     }
   }
 }

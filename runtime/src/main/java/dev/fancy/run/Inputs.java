@@ -134,6 +134,7 @@ public final class Inputs {
    */
   @SuppressWarnings("unchecked")
   public <T> T get(Cell<T> input) {
+    Objects.requireNonNull(input, "input == null");
     Cell<?> bound = cells.get(input.alias());
     if (bound == null || !bound.id().equals(input.id())) {
       throw new IllegalArgumentException("input '" + input.alias() + "' is not bound in " + this);

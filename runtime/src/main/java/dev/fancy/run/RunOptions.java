@@ -64,7 +64,8 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
    *     positive or the grace is negative
    */
   public RunOptions {
-    Objects.requireNonNull(limits, "limits == null");
+    Objects.requireNonNull(limits,
+          "limits == null; use UsageLimits.NONE for a run without limits");
     requireDeadline(deadline);
     requireGrace(cancelGrace);
     listeners = List.copyOf(listeners);
@@ -89,7 +90,8 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
   }
 
   private static Duration requireGrace(Duration grace) {
-    Objects.requireNonNull(grace, "cancelGrace == null");
+    Objects.requireNonNull(grace,
+        "cancelGrace == null; use Duration.ZERO to abandon deaf steps at once");
     if (grace.isNegative()) {
       throw new IllegalArgumentException("a run's cancel grace must be zero or positive, not "
           + grace);
@@ -133,7 +135,8 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
      * @throws IllegalArgumentException if {@code deadline} is not positive
      */
     public Builder deadline(Duration deadline) {
-      this.deadline = requireDeadline(Objects.requireNonNull(deadline, "deadline == null"));
+      this.deadline = requireDeadline(Objects.requireNonNull(deadline,
+          "deadline == null; leave it unset for a run without a deadline"));
       return this;
     }
 
@@ -150,13 +153,15 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
 
     /** How the children of parallel, map and route groups copy and merge the run context. */
     public Builder contextRule(ContextRule<?> rule) {
-      this.contextRule = Objects.requireNonNull(rule, "rule == null");
+      this.contextRule = Objects.requireNonNull(rule,
+          "rule == null; leave it unset for groups that share the live context");
       return this;
     }
 
     /** The run's usage limits. */
     public Builder limits(UsageLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits == null");
+      this.limits = Objects.requireNonNull(limits,
+          "limits == null; use UsageLimits.NONE for a run without limits");
       return this;
     }
 
@@ -165,7 +170,8 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
      * {@code frame.context(type)}.
      */
     public Builder context(Function<Inputs, ?> factory) {
-      this.context = Objects.requireNonNull(factory, "factory == null");
+      this.context = Objects.requireNonNull(factory,
+          "factory == null; leave it unset for a run without a context");
       return this;
     }
 
@@ -177,14 +183,15 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
 
     /** The run's ID (see {@link RunOptions#runId()}). */
     public Builder runId(UUID runId) {
-      this.runId = Objects.requireNonNull(runId, "runId == null");
+      this.runId = Objects.requireNonNull(runId,
+          "runId == null; leave it unset for a random ID");
       return this;
     }
 
     /** Adds the label {@code key=value} (see {@link RunOptions#labels()}). */
     public Builder label(String key, String value) {
-      labels.put(Objects.requireNonNull(key, "key == null"),
-          Objects.requireNonNull(value, "value == null"));
+      labels.put(Objects.requireNonNull(key, "key == null"), Objects.requireNonNull(value,
+          () -> "the value of label '" + key + "' is null; give it a value or leave it out"));
       return this;
     }
 

@@ -236,9 +236,12 @@ public final class Flow {
   /** The parallel step of {@code branches}, named {@code branch0}, {@code branch1}, ... */
   private static FlowStep parallelStep(int maxConcurrency,
       List<? extends Supplier<? extends Cell<?>>> branches) {
+    Objects.requireNonNull(branches, "branches == null; pass one supplier per branch");
     Branches all = new Branches("a parallel group");
     for (int i = 0; i < branches.size(); i++) {
-      all.add("branch" + i, branches.get(i));
+      int index = i;
+      all.add("branch" + i, Objects.requireNonNull(branches.get(i), () -> "branch " + index
+          + " of a parallel group is null; pass a supplier that builds the branch"));
     }
     return build(FlowStep.Kind.PARALLEL, all.children,
         new FlowStep.Settings(maxConcurrency, 0, null, null, null, null), null, null,

@@ -62,10 +62,16 @@ public final class Workflow {
    */
   public static Workflow of(String name, WorkflowElement... roots) {
     Objects.requireNonNull(name, "name == null");
+    Objects.requireNonNull(roots, () -> "the roots of workflow '" + name + "' are null; pass "
+        + "the cells (or steps) whose values the workflow produces");
     List<Cell<?>> outputs = new ArrayList<>();
     List<WorkflowStep> steps = new ArrayList<>();
-    for (WorkflowElement root : roots) {
-      if (Objects.requireNonNull(root, "root == null") instanceof Cell<?> cell) {
+    for (int i = 0; i < roots.length; i++) {
+      WorkflowElement root = roots[i];
+      int index = i;
+      if (Objects.requireNonNull(root, () -> "root " + index + " of workflow '" + name + "' is "
+          + "null; pass only the cells (or steps) whose values the workflow produces")
+          instanceof Cell<?> cell) {
         outputs.add(cell);
       } else {
         WorkflowStep step = (WorkflowStep) root;
@@ -82,6 +88,8 @@ public final class Workflow {
    * @throws WorkflowValidationException as for {@link #of(String, WorkflowElement...)}
    */
   public static Workflow of(String name, List<? extends WorkflowElement> roots) {
+    Objects.requireNonNull(roots, () -> "the roots of workflow '" + name + "' are null; pass "
+        + "the cells (or steps) whose values the workflow produces");
     return of(name, roots.toArray(new WorkflowElement[0]));
   }
 

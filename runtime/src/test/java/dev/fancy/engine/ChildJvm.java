@@ -12,15 +12,22 @@ final class ChildJvm {
   private ChildJvm() {}
 
   static Process start(Path log, Object... arguments) throws java.io.IOException {
-    return start(log, JournalWorker.class, arguments);
+    return start(log, List.of(), JournalWorker.class, arguments);
   }
 
   /** Starts {@code main}'s {@code main} method in a child JVM, its output appended to {@code log}. */
   static Process start(Path log, Class<?> main, Object... arguments) throws java.io.IOException {
+    return start(log, List.of(), main, arguments);
+  }
+
+  /** Starts {@code main} with JVM options such as {@code -Xmx128m} before the class name. */
+  static Process start(Path log, List<String> options, Class<?> main, Object... arguments)
+      throws java.io.IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-        "-cp", classPath(), main.getName()));
+        "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    command.addAll(options);
+    command.addAll(List.of("-cp", classPath(), main.getName()));
     for (Object argument : arguments) {
       command.add(String.valueOf(argument));
     }

@@ -218,7 +218,7 @@ class EngineTest {
     java.util.Map<String, Object> nullInput = new java.util.HashMap<>();
     nullInput.put("x", null);
     assertThatThrownBy(() -> engine.run(workflow, Bind.inputs(workflow, nullInput)))
-        .hasMessageContaining("workflow input 'x' must be a int but is null");
+        .hasMessageContaining("workflow input 'x' is null, but step 'math.add' reads it as int");
     assertThat(MathSteps.EXECUTIONS).hasValue(0);
   }
 

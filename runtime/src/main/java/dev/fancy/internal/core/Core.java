@@ -68,6 +68,13 @@ public final class Core {
       LazyThreadPool.cached("fancy-events-");
   private final Clock clock = Clock.systemUTC();
 
+  /** What a null {@code inputs} argument is told. */
+  public static final String NO_INPUTS =
+      "inputs == null; pass Inputs.none() for a workflow without inputs";
+  /** What a null {@code options} argument is told. */
+  public static final String NO_OPTIONS =
+      "options == null; pass RunOptions.DEFAULT, or call the method without options";
+
   private static final Capabilities CAPABILITIES = Capabilities.all()
       .without(Capability.DURABLE_RUNS, "the in-memory engine keeps runs in this process only")
       .without(Capability.RESUME, "the in-memory engine keeps no journal to resume a run from; "
@@ -169,7 +176,7 @@ public final class Core {
    * @throws WorkflowValidationException listing every problem
    */
   public void validate(Workflow workflow, Inputs inputs) {
-    Objects.requireNonNull(inputs, "inputs == null");
+    Objects.requireNonNull(inputs, NO_INPUTS);
     plan(workflow).bindSources(inputs.asMap(), services.codec());
   }
 
@@ -211,8 +218,8 @@ public final class Core {
    */
   LocalRun start(Workflow workflow, Inputs inputs, RunOptions options,
       JournaledRun journaled) {
-    Objects.requireNonNull(inputs, "inputs == null");
-    Objects.requireNonNull(options, "options == null");
+    Objects.requireNonNull(inputs, NO_INPUTS);
+    Objects.requireNonNull(options, NO_OPTIONS);
     if (closed) {
       throw new IllegalStateException("the engine is closed; build a new one to run workflows");
     }
@@ -319,6 +326,7 @@ public final class Core {
    * @throws RunNotFoundException if the engine does not hold the run
    */
   public RunHandle handle(UUID runId) {
+    Objects.requireNonNull(runId, "runId == null");
     LocalRun run = running.get(runId);
     if (run == null) {
       run = finished.getIfPresent(runId);

@@ -302,6 +302,10 @@ final class ExecutionPlan {
       types.add(cells[slot].type());
       types.addAll(sourceConsumerTypes.get(slot));
       for (ValueType<?> type : types) {
+        if (value == null && type.isPrimitive()) {
+          problems.add(nullIntoPrimitive(slot, what, type));
+          return;
+        }
         if (!type.isInstance(value)) {
           problems.add(what + " must be a " + type.name() + " but is "
               + (value == null ? "null" : "a " + value.getClass().getName()));
@@ -311,6 +315,25 @@ final class ExecutionPlan {
     } catch (ValueCodecException e) {
       problems.add(what + ": " + e.getMessage());
     }
+  }
+
+  /** Why a null cannot go into source {@code slot}, whose reader wants the primitive type. */
+  private String nullIntoPrimitive(int slot, String what, ValueType<?> type) {
+    if (cells[slot].type().isPrimitive()) {
+      return what + " is null, but its type " + type.name() + " is primitive and cannot be null; "
+          + "give it a value, or type it " + type.boxedName() + " to allow null";
+    }
+    for (int s = 0; s < steps.length; s++) {
+      for (int arg = argStart[s]; arg < argStart[s + 1]; arg++) {
+        if (argSlot[arg] == slot && argPrimitive[arg]) {
+          return what + " is null, but step '" + steps[s].slug() + "' reads it as "
+              + type.name() + ", which cannot be null; give it a value, or declare that "
+              + "parameter as " + type.boxedName() + " to accept null";
+        }
+      }
+    }
+    return what + " is null, but it is read as " + type.name() + ", which cannot be null; "
+        + "give it a value";
   }
 
   private void bindOptions(int s, StepRegistry registry, List<String> problems) {

@@ -173,10 +173,17 @@ final class FlowRunner {
     records.put(position, new ChildRun(label, null, note, List.of(), Usage.NONE));
   }
 
+  /** The alias of the cell bound to this step's input {@code name}. */
+  private String inputAlias(String name) {
+    int index = step.inputNames().indexOf(name);
+    return index < 0 ? name : step.inputCells().get(index).alias();
+  }
+
   private Object[] map() throws Exception {
     List<?> items = (List<?>) inputs.get(FlowStep.ITEMS);
     if (items == null) {
-      throw new NullPointerException("the items of map step '" + step.slug() + "' are null");
+      throw new IllegalArgumentException("the list '" + inputAlias(FlowStep.ITEMS) + "' the map "
+          + "runs over is null; give it a list (an empty list for no elements)");
     }
     Object[] results = new Object[items.size()];
     Throwable[] failures = new Throwable[items.size()];
@@ -317,7 +324,9 @@ final class FlowRunner {
   private Object[] router() throws Exception {
     Collection<?> routes = (Collection<?>) inputs.get(FlowStep.ROUTES);
     if (routes == null) {
-      throw new NullPointerException("the routes of router step '" + step.slug() + "' are null");
+      throw new IllegalArgumentException("the routes '" + inputAlias(FlowStep.ROUTES) + "' are "
+          + "null; give the router a collection of route keys (an empty collection for no "
+          + "branch)");
     }
     Map<String, Object> keys = new LinkedHashMap<>();
     for (Object route : routes) {

@@ -12,37 +12,55 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Fresh copies of a retried step's mutable inputs: JSON of every mutable argument is taken before
- * the first attempt and read back for every attempt, so an attempt that changed its inputs cannot
- * change what the next attempt sees.
+ * Fresh copies of a retried step's mutable inputs, so that an attempt that changed its inputs
+ * cannot change what the next attempt sees. Inputs that no code can change
+ * ({@link DeepImmutability}: by their type, or as the JDK's unmodifiable collections of such
+ * values) are handed to every attempt as they are and never serialized. The others are serialized
+ * to JSON once, when the first attempt is about to run (not when the step is only looked up in
+ * the cache or found committed in the journal), and read back as new objects for every attempt.
+ * One per step execution; its attempts run one after another.
  */
 final class InputCopies {
-  private InputCopies() {}
+
+  private final Object[] args;
+  private final List<String> names;
+  private final String slug;
+  private final ValueType<?>[] types;
+  private final int first;
+  private final ValueCodec codec;
+  /** JSON of every mutable argument (null where a value needs no copy); null until taken. */
+  private byte[][] snapshot;
+  private boolean anyCopied;
 
   /**
-   * JSON of every mutable argument (null where a value needs no copy).
+   * The copies of {@code args}, whose types are {@code types[first ..]}.
+   *
+   * @param names the inputs' names, for errors
+   * @param slug the step's slug, for errors
+   */
+  InputCopies(Object[] args, List<String> names, String slug, ValueType<?>[] types, int first,
+      ValueCodec codec) {
+    this.args = args;
+    this.names = names;
+    this.slug = slug;
+    this.types = types;
+    this.first = first;
+    this.codec = codec;
+  }
+
+  /**
+   * The arguments of the next attempt: the immutable ones as they are, every other one a new
+   * object read back from the snapshot (taken on the first call).
    *
    * @throws IllegalStateException naming the input if one cannot be serialized
    */
-  static byte[][] snapshot(Object[] args, List<String> names, String slug, ValueCodec codec) {
-    byte[][] snapshot = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      if (!isImmutable(args[i])) {
-        try {
-          snapshot[i] = codec.toBytes(args[i]);
-        } catch (ValueCodecException e) {
-          throw new IllegalStateException("input '" + names.get(i) + "' of step '" + slug
-              + "' cannot be copied for retries (each attempt gets a fresh copy): "
-              + e.getMessage(), e);
-        }
-      }
+  Object[] next() {
+    if (snapshot == null) {
+      snapshot = snapshot();
     }
-    return snapshot;
-  }
-
-  /** The arguments with every snapshotted one read back as a new object of its type. */
-  static Object[] copies(Object[] args, byte[][] snapshot, ValueType<?>[] types, int first,
-      ValueCodec codec) {
+    if (!anyCopied) {
+      return args;
+    }
     Object[] copies = new Object[args.length];
     for (int i = 0; i < args.length; i++) {
       copies[i] = snapshot[i] == null ? args[i] : codec.fromBytes(snapshot[i], types[first + i]);
@@ -50,7 +68,27 @@ final class InputCopies {
     return copies;
   }
 
-  /** Values no attempt can change, which need no copy. */
+  private byte[][] snapshot() {
+    byte[][] taken = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      Object value = args[i];
+      if (isImmutable(value)
+          || DeepImmutability.holds(DeepImmutability.of(types[first + i], codec), value)) {
+        continue;
+      }
+      try {
+        taken[i] = codec.toBytes(value);
+        anyCopied = true;
+      } catch (ValueCodecException e) {
+        throw new IllegalStateException("input '" + names.get(i) + "' of step '" + slug
+            + "' cannot be copied for retries (each attempt gets a fresh copy): "
+            + e.getMessage(), e);
+      }
+    }
+    return taken;
+  }
+
+  /** Values no attempt can change by their class alone, which need no copy. */
   static boolean isImmutable(Object value) {
     return value == null || value instanceof String || value instanceof Integer
         || value instanceof Long || value instanceof Double || value instanceof Float

@@ -37,7 +37,8 @@ final class StepAttempts {
   /** Where a step's attempt loop stands; kept while the step waits for a retry's backoff. */
   static final class AttemptLoop {
     final Object[] args;
-    final byte[][] snapshot;
+    /** Fresh copies of the inputs for each attempt if the step may retry, else null. */
+    final InputCopies copies;
     final CacheKey key;
     int attempt;
     Throwable last;
@@ -45,9 +46,9 @@ final class StepAttempts {
     /** Set while the step waits for another run's identical cached call to land. */
     boolean awaitingFlight;
 
-    AttemptLoop(Object[] args, byte[][] snapshot, CacheKey key) {
+    AttemptLoop(Object[] args, InputCopies copies, CacheKey key) {
       this.args = args;
-      this.snapshot = snapshot;
+      this.copies = copies;
       this.key = key;
     }
   }
@@ -179,7 +180,7 @@ final class StepAttempts {
       if (leader != mine) {
         // Another run computes the same call: wait for it without holding a worker, like a
         // backoff, then look in the cache again.
-        AttemptLoop loop = new AttemptLoop(args, snapshot(s, args), key);
+        AttemptLoop loop = new AttemptLoop(args, copies(s, args), key);
         loop.awaitingFlight = true;
         waiting.set(s, loop);
         leader.whenComplete((outputs, error) -> run.requeue(s));
@@ -187,13 +188,12 @@ final class StepAttempts {
       }
       leading.set(s, new Flight(key, mine));
     }
-    return proceed(s, new AttemptLoop(args, snapshot(s, args), key));
+    return proceed(s, new AttemptLoop(args, copies(s, args), key));
   }
 
-  private byte[][] snapshot(int s, Object[] args) {
-    return plan.options[s].maxAttempts() > 1
-        ? InputCopies.snapshot(args, inputNames(s), plan.steps[s].slug(), run.services.codec())
-        : null;
+  private InputCopies copies(int s, Object[] args) {
+    return plan.options[s].maxAttempts() > 1 ? new InputCopies(args, inputNames(s),
+        plan.steps[s].slug(), plan.argType, plan.argStart[s], run.services.codec()) : null;
   }
 
   private Object[] cacheHit(int s, ArrayNode outputs) {
@@ -241,8 +241,7 @@ final class StepAttempts {
       if (journaled != null && journaled.committedOutputs() != null) {
         return decode(s, journaled.committedOutputs());
       }
-      Object[] attemptArgs = loop.snapshot == null ? loop.args : InputCopies.copies(loop.args,
-          loop.snapshot, plan.argType, plan.argStart[s], run.services.codec());
+      Object[] attemptArgs = loop.copies == null ? loop.args : loop.copies.next();
       UsageMeter meter = new UsageMeter();
       Heartbeat heartbeat = options.heartbeatTimeout() == null ? null
           : new Heartbeat(run.services.ticker());

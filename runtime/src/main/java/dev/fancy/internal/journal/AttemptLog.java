@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@code attempts} and {@code steps} tables: the journaled life of each step attempt. Every
@@ -50,10 +49,8 @@ final class AttemptLog {
 
   /**
    * The journal of one run's attempts, writing under {@code lease}.
-   *
-   * @param committedBytes receives the size (characters of JSON) of every committed output
    */
-  StepJournal forRun(Lease lease, LongAdder committedBytes) {
+  StepJournal forRun(Lease lease) {
     return new StepJournal() {
       @Override
       public JournalAttempt beginAttempt(WorkflowStep step) {
@@ -63,7 +60,7 @@ final class AttemptLog {
       @Override
       public void commitSuccess(WorkflowStep step, JournalAttempt attempt, ArrayNode outputs,
           Usage usage) {
-        committedBytes.add(commit(lease, step, attempt, outputs, usage));
+        commit(lease, step, attempt, outputs, usage);
       }
 
       @Override
@@ -213,16 +210,14 @@ final class AttemptLog {
   /**
    * Commits a successful attempt with its outputs, usage and staged effects.
    *
-   * @return how many characters of JSON the outputs take
    * @throws EffectFailedException if a staged effect was rejected (nothing committed)
    * @throws JournalException if the journal failed or the lease is lost (nothing committed)
    */
-  long commit(Lease lease, WorkflowStep step, JournalAttempt attempt, ArrayNode outputs,
+  void commit(Lease lease, WorkflowStep step, JournalAttempt attempt, ArrayNode outputs,
       Usage usage) {
     List<StagedEffects.Statement> staged = effects.take(attempt.idempotencyKey());
     String what = "commit attempt " + attempt.idempotencyKey();
     String json = outputs.toString();
-    long size = json.length();
     ValueFiles.Split split = null;
     if (json.length() > threshold) {
       try {
@@ -264,7 +259,6 @@ final class AttemptLog {
       }
       throw e;
     }
-    return size;
   }
 
   private static void applyEffect(JournalWriter.Sql sql, JournalAttempt attempt,

@@ -44,7 +44,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,7 +202,7 @@ public final class DurableCore {
    * @throws IllegalStateException if this engine is closed
    */
   public RunHandle start(Workflow workflow, Inputs inputs, RunOptions options) {
-    Objects.requireNonNull(options, "options == null");
+    Objects.requireNonNull(options, Core.NO_OPTIONS);
     requireOpen();
     engine.validate(workflow, inputs);
     UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
@@ -222,6 +221,7 @@ public final class DurableCore {
    * @throws RunNotFoundException if the journal has no such run
    */
   public RunHandle handle(UUID runId) {
+    Objects.requireNonNull(runId, "runId == null");
     journalRun(runId);
     return new DurableRun(this, runId);
   }
@@ -368,9 +368,10 @@ public final class DurableCore {
   }
 
   /**
-   * The result of a run: the one this process holds in memory if it executed the run (finished
-   * runs' values are kept up to {@code keptResults}), otherwise one read from the
-   * journal once the run has ended, its values decoded from the committed outputs on demand.
+   * The result of a run: the one this process keeps in memory if it executed the run (the
+   * history and failure of finished runs are kept up to {@code keptResults}), otherwise one read
+   * from the journal once the run has ended; either way its values are decoded from the
+   * committed outputs on demand.
    * Waits while the run executes.
    *
    * @throws RunNotFoundException if the journal has no such run
@@ -461,13 +462,11 @@ public final class DurableCore {
     Execution execution = new Execution(lease, done);
     active.put(runId, execution);
     stoppedHere.invalidate(runId);
-    LongAdder bytes = new LongAdder();
-    committed.values().forEach(outputs -> bytes.add(outputs.toString().length()));
     try {
       engine.startJournaled(workflow, inputs, options, new JournaledRun(runId,
-              journal.attemptLog().forRun(lease, bytes), committed, usedBefore,
+              journal.attemptLog().forRun(lease), committed, usedBefore,
               firstEventSequence, journal::appendEvent))
-          .whenComplete((result, error) -> finished(execution, result, error, bytes.sum()));
+          .whenComplete((result, error) -> finished(execution, result, error));
     } catch (RuntimeException e) {
       active.remove(runId, execution);
       done.completeExceptionally(e);
@@ -476,7 +475,7 @@ public final class DurableCore {
   }
 
   /** Records how a run ended (unless the journal failed under it) and keeps its result. */
-  private void finished(Execution execution, RunResult result, Throwable error, long bytes) {
+  private void finished(Execution execution, RunResult result, Throwable error) {
     Lease lease = execution.lease();
     Throwable cause = error instanceof CompletionException ? error.getCause() : error;
     if (cause instanceof UsageLimitExceededException limit) {
@@ -507,7 +506,7 @@ public final class DurableCore {
       active.remove(lease.runId(), execution);
       return;
     }
-    kept.keep(lease.runId(), result, bytes);
+    kept.keep(lease.runId(), result);
     execution.done().complete(result);
     active.remove(lease.runId(), execution);
   }

@@ -23,30 +23,67 @@ final class JournalValues implements RunResult.Values {
   private final JournalStore journal;
   private final Workflow workflow;
   private final ValueCodec codec;
-  private final Map<UUID, Cell<?>> cells = new HashMap<>();
+  /** The workflow's cells by ID, built when a cell is first looked up. */
+  private Map<UUID, Cell<?>> cells;
+  /** Outputs the journal does not hold (steps answered from the cache), by step: JSON arrays. */
+  private final Map<UUID, String> uncommitted;
+  /** Set when the run is deleted from the journal: its values are gone. */
+  private final java.util.concurrent.atomic.AtomicBoolean deleted;
   private Map<UUID, ArrayNode> committed;
   private JsonNode inputs;
 
   JournalValues(UUID runId, JournalStore journal, Workflow workflow, ValueCodec codec) {
+    this(runId, journal, workflow, codec, Map.of(),
+        new java.util.concurrent.atomic.AtomicBoolean());
+  }
+
+  /**
+   * As above, with the outputs of steps that succeeded without committing to the journal (cache
+   * hits), as JSON arrays by step ID, which this process kept.
+   */
+  JournalValues(UUID runId, JournalStore journal, Workflow workflow, ValueCodec codec,
+      Map<UUID, String> uncommitted, java.util.concurrent.atomic.AtomicBoolean deleted) {
+    this.deleted = deleted;
     this.runId = runId;
     this.journal = journal;
     this.workflow = workflow;
     this.codec = codec;
-    for (Cell<?> input : workflow.inputs()) {
-      cells.put(input.id(), input);
+    this.uncommitted = uncommitted;
+  }
+
+  /** The outputs of {@code step} as the journal or this process kept them, or null. */
+  private JsonNode outputsOf(UUID step) {
+    ArrayNode outputs = committed().get(step);
+    if (outputs != null) {
+      return outputs;
     }
-    for (WorkflowStep step : workflow.steps()) {
-      for (Cell<?> cell : step.inputCells()) {
-        cells.put(cell.id(), cell);
+    String kept = uncommitted.get(step);
+    return kept == null ? null : codec.parse(kept);
+  }
+
+  private synchronized Map<UUID, Cell<?>> cells() {
+    if (cells == null) {
+      cells = new HashMap<>();
+      for (Cell<?> input : workflow.inputs()) {
+        cells.put(input.id(), input);
       }
-      for (Cell<?> cell : step.outputCells()) {
-        cells.put(cell.id(), cell);
+      for (WorkflowStep step : workflow.steps()) {
+        for (Cell<?> cell : step.inputCells()) {
+          cells.put(cell.id(), cell);
+        }
+        for (Cell<?> cell : step.outputCells()) {
+          cells.put(cell.id(), cell);
+        }
       }
     }
+    return cells;
   }
 
   private Cell<?> known(Cell<?> cell) {
-    Cell<?> known = cells.get(cell.id());
+    if (deleted.get()) {
+      throw new IllegalStateException("run " + runId + " was deleted; its values are gone");
+    }
+    Cell<?> known = cells().get(cell.id());
     if (known == null) {
       throw new IllegalArgumentException("cell '" + cell.alias() + "' (" + cell.id()
           + ") is not part of workflow '" + workflow.name() + "' of run " + runId);
@@ -75,7 +112,7 @@ final class JournalValues implements RunResult.Values {
       case INPUT -> inputs().get(known.alias());
       case CONSTANT -> known.constantValue();
       default -> {
-        ArrayNode outputs = committed().get(known.producer().id());
+        JsonNode outputs = outputsOf(known.producer().id());
         if (outputs == null) {
           throw new IllegalStateException("cell '" + cell.alias() + "' has no value: step '"
               + known.producer().slug() + "' committed no result in run " + runId);
@@ -96,7 +133,8 @@ final class JournalValues implements RunResult.Values {
   @Override
   public boolean isAvailable(Cell<?> cell) {
     Cell<?> known = known(cell);
-    return known.producer() == null || committed().containsKey(known.producer().id());
+    return known.producer() == null || committed().containsKey(known.producer().id())
+        || uncommitted.containsKey(known.producer().id());
   }
 
   @Override
