@@ -37,7 +37,12 @@ final class BenchmarkEngine implements AutoCloseable {
 
   /** Runs {@code workflow}, checks it succeeded, returns its first output, frees its values. */
   Object run(Workflow workflow, Map<String, Object> inputs) {
-    RunResult result = engine.run(workflow, BenchmarkEngine.bind(workflow, inputs));
+    return run(workflow, BenchmarkEngine.bind(workflow, inputs));
+  }
+
+  /** {@link #run(Workflow, Map)} with inputs already bound. */
+  Object run(Workflow workflow, Inputs inputs) {
+    RunResult result = engine.run(workflow, inputs);
     if (result.status() != RunStatus.SUCCEEDED) {
       throw new IllegalStateException("run failed: " + result.failure());
     }

@@ -12,6 +12,7 @@ import dev.fancy.journal.Durability;
 import dev.fancy.journal.JournalOptions;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.Inputs;
+import dev.fancy.run.RunResult;
 import dev.fancy.run.RunStatus;
 import dev.fancy.temporal.TemporalEngine;
 import dev.fancy.workflow.Workflow;
@@ -186,7 +187,7 @@ public class PeerBenchmark {
     TemporalEngine engine;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(Shape shape) {
       environment = TestWorkflowEnvironment.newInstance(
           TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
       Worker worker = environment.newWorker("hand-written");
@@ -196,6 +197,20 @@ public class PeerBenchmark {
       engine = TemporalEngine.builder(environment.getWorkflowServiceStubs())
           .namespace(environment.getNamespace()).taskQueue("fancy")
           .registry(StepRegistry.loadDefault()).localWorker(true).build();
+      // One run of each side loads their classes before the warm-up iteration.
+      fancy(shape);
+      handWritten(shape);
+    }
+
+    RunResult fancy(Shape shape) {
+      return engine.run(shape.workflow, shape.inputs).requireSucceeded();
+    }
+
+    int handWritten(Shape shape) {
+      HandWrittenWorkflow stub = environment.getWorkflowClient().newWorkflowStub(
+          HandWrittenWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue("hand-written")
+              .setWorkflowId(UUID.randomUUID().toString()).build());
+      return stub.run(shape.chain ? "chain" : "fanout", shape.size);
     }
 
     @TearDown(Level.Trial)
@@ -251,12 +266,12 @@ public class PeerBenchmark {
   @Warmup(iterations = 3, time = 1)
   @Measurement(iterations = 5, time = 1)
   public Object fancyInMemory(Shape shape, InMemory memory) {
-    return memory.engine.run(shape.workflow, Map.of("x", 0));
+    return memory.engine.run(shape.workflow, shape.inputs);
   }
 
   @Benchmark
-  @Warmup(iterations = 2, time = 2)
-  @Measurement(iterations = 4, time = 2)
+  @Warmup(iterations = 1, time = 2)
+  @Measurement(iterations = 3, time = 2)
   public UUID fancyDurable(Shape shape, Durable durable) {
     var run = durable.engine.start(shape.workflow, shape.inputs);
     if (run.await() != RunStatus.SUCCEEDED) {
@@ -269,16 +284,13 @@ public class PeerBenchmark {
   @Warmup(iterations = 1, time = 3)
   @Measurement(iterations = 3, time = 3)
   public Object fancyTemporal(Shape shape, Temporal temporal) {
-    return temporal.engine.run(shape.workflow, shape.inputs).requireSucceeded();
+    return temporal.fancy(shape);
   }
 
   @Benchmark
   @Warmup(iterations = 1, time = 3)
   @Measurement(iterations = 3, time = 3)
   public int handWrittenTemporal(Shape shape, Temporal temporal) {
-    HandWrittenWorkflow stub = temporal.environment.getWorkflowClient().newWorkflowStub(
-        HandWrittenWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue("hand-written")
-            .setWorkflowId(UUID.randomUUID().toString()).build());
-    return stub.run(shape.chain ? "chain" : "fanout", shape.size);
+    return temporal.handWritten(shape);
   }
 }
