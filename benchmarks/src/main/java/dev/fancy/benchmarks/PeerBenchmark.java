@@ -281,14 +281,14 @@ public class PeerBenchmark {
   }
 
   @Benchmark
-  @Warmup(iterations = 1, time = 3)
+  @Warmup(iterations = 3, time = 3)
   @Measurement(iterations = 3, time = 3)
   public Object fancyTemporal(Shape shape, Temporal temporal) {
     return temporal.fancy(shape);
   }
 
   @Benchmark
-  @Warmup(iterations = 1, time = 3)
+  @Warmup(iterations = 3, time = 3)
   @Measurement(iterations = 3, time = 3)
   public int handWrittenTemporal(Shape shape, Temporal temporal) {
     return temporal.handWritten(shape);

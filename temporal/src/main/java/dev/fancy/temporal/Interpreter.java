@@ -915,8 +915,8 @@ final class Interpreter implements InterpreterWorkflow {
 
   /**
    * Whether steps that become ready now wait for the run's next execution: once this execution's
-   * history has reached the run's limit (or Temporal suggests continuing as new), and the run was
-   * not stopped. Only top-level steps wait; a control-flow step that runs goes on to its end (a
+   * history has reached the run's limit of events or Temporal suggests continuing as new because
+   * of the history's size in bytes, and the run was not stopped. Only top-level steps wait; a control-flow step that runs goes on to its end (a
    * large map runs its elements in child workflows of their own). Decided once per execution,
    * from the history, so replays decide the same.
    */
@@ -929,7 +929,12 @@ final class Interpreter implements InterpreterWorkflow {
     }
     int limit = request.historyLimit() > 0 ? request.historyLimit() : DEFAULT_HISTORY_LIMIT;
     io.temporal.workflow.WorkflowInfo info = io.temporal.workflow.Workflow.getInfo();
-    if (info.getHistoryLength() < limit && !info.isContinueAsNewSuggested()) {
+    // Temporal suggests continuing as new from 4,096 events (the test server and a cluster's
+    // default), far below its limit of 51,200: the run's own limit decides on the count; a
+    // history too large in bytes (4 MiB suggested, 50 MiB the limit) continues as suggested.
+    boolean tooLarge = info.getSuggestContinueAsNewReasons()
+        .contains(io.temporal.common.SuggestContinueAsNewReason.HISTORY_SIZE_TOO_LARGE);
+    if (info.getHistoryLength() < limit && !tooLarge) {
       return false;
     }
     continuing = io.temporal.workflow.Workflow.getVersion(CONTINUE_AS_NEW_CHANGE,

@@ -539,7 +539,8 @@ public final class TemporalEngine implements WorkflowEngine {
      * How many history events one execution of a run may reach before the run continues as new
      * (its ended steps' records and values, its events and usage carried into an execution with
      * an empty history); default {@value Interpreter#DEFAULT_HISTORY_LIMIT}. Temporal allows
-     * about 50,000 events per execution. Runs also continue as new when Temporal suggests it.
+     * about 50,000 events per execution, and suggests continuing as new from 4,096, which Fancy
+     * follows only when the history is too large in bytes (over 4 MiB).
      *
      * @throws IllegalArgumentException if {@code events} is below 20 (each step costs about
      *     six events, and a run must make progress in each execution) or above 40,000
