@@ -40,7 +40,7 @@ final class BenchmarkEngine implements AutoCloseable {
     return run(workflow, BenchmarkEngine.bind(workflow, inputs));
   }
 
-  /** As above, with inputs bound as they are (the very objects, not read from JSON). */
+  /** {@link #run(Workflow, Map)} with inputs bound as they are (the very objects, not JSON). */
   Object run(Workflow workflow, Inputs inputs) {
     RunResult result = engine.run(workflow, inputs);
     if (result.status() != RunStatus.SUCCEEDED) {

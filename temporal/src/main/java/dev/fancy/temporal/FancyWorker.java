@@ -57,9 +57,17 @@ public final class FancyWorker implements AutoCloseable {
 
   /** Registers the interpreter workflow on {@code worker} (also used to replay histories). */
   static void registerInterpreter(Worker worker, ClaimedValues claims) {
-    // A bug of the interpreter fails the run visibly instead of retrying its task.
+    // A bug of the interpreter (and a non-determinism, an IllegalStateException) fails the run
+    // visibly instead of retrying its task forever. Not every RuntimeException: the SDK's own
+    // (its deadlock detection, when a cold worker on a busy machine takes over a second for a
+    // workflow task) fail only the task, which Temporal retries.
     WorkflowImplementationOptions options = WorkflowImplementationOptions.newBuilder()
-        .setFailWorkflowExceptionTypes(RuntimeException.class).build();
+        .setFailWorkflowExceptionTypes(IllegalStateException.class,
+            IllegalArgumentException.class, NullPointerException.class,
+            ClassCastException.class, IndexOutOfBoundsException.class,
+            UnsupportedOperationException.class, ArithmeticException.class,
+            java.io.UncheckedIOException.class)
+        .build();
     worker.registerWorkflowImplementationFactory(InterpreterWorkflow.class,
         () -> new Interpreter(claims), options);
     worker.registerWorkflowImplementationFactory(MapBatchWorkflow.class,

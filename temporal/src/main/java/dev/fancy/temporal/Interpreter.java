@@ -85,6 +85,13 @@ final class Interpreter implements InterpreterWorkflow {
       "stopped through Temporal: its workflow execution was cancelled";
   /** Error type of a failed child run of a control-flow step. */
   static final String CHILD_FAILED = "dev.fancy.internal.core.ChildRunFailedException";
+  /**
+   * History events after which one execution of a run continues as new, unless the engine set
+   * another limit: Temporal allows about 50,000 events and warns from 10,240.
+   */
+  static final int DEFAULT_HISTORY_LIMIT = 10_000;
+  /** The change ID under which long runs continue as new (version 1). */
+  static final String CONTINUE_AS_NEW_CHANGE = "fancy.continue-as-new";
 
   /** The record of one workflow step in progress, top-level or inside a child run. */
   private final class Rec {
@@ -135,15 +142,22 @@ final class Interpreter implements InterpreterWorkflow {
       return true;
     }
 
-    /** Takes the record of a step that succeeded in an earlier execution of the run. */
+    /**
+     * Takes the record of a step that ended in an earlier execution of the run: one that
+     * succeeded before a resume, or any that ended before the run continued as new.
+     */
     void restore(StepRecord record) {
-      status = StepStatus.SUCCEEDED;
+      status = record.status();
+      error = record.error();
       startedAt = record.startedAt();
       endedAt = record.endedAt();
       record.attempts().forEach(a -> attempts.put(a.attempt(), a));
       cacheHit = record.cacheHit();
       fallbackUsed = record.fallbackUsed();
       usage = record.usage();
+      for (ChildRun child : record.children()) {
+        children.put(children.size(), child);
+      }
     }
 
     StepRecord record() {
@@ -193,6 +207,11 @@ final class Interpreter implements InterpreterWorkflow {
   private final Map<String, Rec> live = new HashMap<>();
   private final Set<CancellationScope> running = new LinkedHashSet<>();
   private final Set<String> runningBatches = new LinkedHashSet<>();
+  /**
+   * Whether this execution's history reached its limit: steps that become ready wait for the
+   * run's next execution, which starts (continue-as-new) once the running ones have ended.
+   */
+  private boolean continuing;
 
   Interpreter(ClaimedValues claims) {
     this.claims = claims;
@@ -217,25 +236,43 @@ final class Interpreter implements InterpreterWorkflow {
       values.put(input.id(), request.inputs().get(input.id().toString()));
     }
     RunOutcome resumed = request.resumed();
+    boolean continued = resumed != null && request.continued();
     if (resumed != null) {
       events.addAll(resumed.events());
       // Usage limits count what every execution of the run used, failed attempts included.
       total = resumed.total();
       for (StepRecord record : resumed.steps()) {
         Rec rec = top.get(record.stepId());
-        if (rec != null && record.status() == StepStatus.SUCCEEDED) {
+        // A resume runs again what did not succeed; a continued run only what had not ended.
+        if (rec != null && (record.status() == StepStatus.SUCCEEDED
+            || continued && record.status().isFinal())) {
           rec.restore(record);
-          for (Cell<?> output : rec.step.outputCells()) {
-            values.put(output.id(), resumed.values().get(output.id().toString()));
+          if (record.status() == StepStatus.SUCCEEDED) {
+            for (Cell<?> output : rec.step.outputCells()) {
+              values.put(output.id(), resumed.values().get(output.id().toString()));
+            }
           }
         }
       }
     }
-    startedAt = now();
     status = RunStatus.RUNNING;
-    event(RunEvent.Type.RUN_STARTED, null, 0, null, null, null, null);
+    if (continued) {
+      startedAt = resumed.info().startedAt();
+    } else {
+      startedAt = now();
+      event(RunEvent.Type.RUN_STARTED, null, 0, null, null, null, null);
+    }
 
     runGraph(workflow, values, top);
+
+    if (continuing && !stopped()) {
+      // The steps that ended keep their records and values; the others run in the next
+      // execution, whose history starts empty. Does not return.
+      Map<String, JsonNode> state = new LinkedHashMap<>();
+      values.forEach((id, value) -> state.put(id.toString(), value));
+      io.temporal.workflow.Workflow.continueAsNew(request.continuedWith(new RunOutcome(info(),
+          records(), state, List.copyOf(events), breach, total, 0, request.limits())));
+    }
 
     for (Rec rec : top.values()) {
       if (rec.status == StepStatus.PENDING) {
@@ -258,6 +295,10 @@ final class Interpreter implements InterpreterWorkflow {
     }
     finishedAt = now();
     event(RunEvent.Type.RUN_FINISHED, null, 0, status.name(), error, null, total);
+    if (request.searchAttributes()) {
+      io.temporal.workflow.Workflow.upsertTypedSearchAttributes(
+          RunSearchAttributes.STATUS.valueSet(status.name()));
+    }
     Map<String, JsonNode> out = new LinkedHashMap<>();
     values.forEach((id, value) -> out.put(id.toString(), value));
     return new RunOutcome(info(), records(), out, List.copyOf(events), breach, total,
@@ -342,8 +383,12 @@ final class Interpreter implements InterpreterWorkflow {
   }
 
   private Promise<Boolean> start(Rec rec, Map<UUID, JsonNode> values, boolean inputsReady) {
-    if (rec.status == StepStatus.SUCCEEDED) {
-      return io.temporal.workflow.Workflow.newPromise(true); // committed by an earlier execution
+    if (rec.status.isFinal()) {
+      // Ended in an earlier execution of the run (resumed, or continued as new).
+      return io.temporal.workflow.Workflow.newPromise(rec.status == StepStatus.SUCCEEDED);
+    }
+    if (rec.top() && continueAsNew()) {
+      return io.temporal.workflow.Workflow.newPromise(false); // runs in the next execution
     }
     if (!inputsReady || stopped()) {
       rec.end(StepStatus.SKIPPED, ErrorInfo.of(ErrorInfo.SKIPPED, stopped()
@@ -683,7 +728,7 @@ final class Interpreter implements InterpreterWorkflow {
       JsonNode items, JsonNode[] results, String[] failures) {
     RunRequest parent = new RunRequest(request.runId(), request.workflowJson(), request.inputs(),
         null, request.options(), request.labels(), request.createdAtMillis(),
-        request.heartbeatTimeoutMillis(), null);
+        request.heartbeatTimeoutMillis(), null, request.historyLimit(), false, false);
     for (int offset = 0; offset < items.size(); offset += MAP_BATCH) {
       if (stopped()) {
         return true;
@@ -866,6 +911,35 @@ final class Interpreter implements InterpreterWorkflow {
       }
     }
     return outputs;
+  }
+
+  /**
+   * Whether steps that become ready now wait for the run's next execution: once this execution's
+   * history has reached the run's limit of events or Temporal suggests continuing as new because
+   * of the history's size in bytes, and the run was not stopped. Only top-level steps wait; a control-flow step that runs goes on to its end (a
+   * large map runs its elements in child workflows of their own). Decided once per execution,
+   * from the history, so replays decide the same.
+   */
+  private boolean continueAsNew() {
+    if (continuing) {
+      return true;
+    }
+    if (stopped()) {
+      return false;
+    }
+    int limit = request.historyLimit() > 0 ? request.historyLimit() : DEFAULT_HISTORY_LIMIT;
+    io.temporal.workflow.WorkflowInfo info = io.temporal.workflow.Workflow.getInfo();
+    // Temporal suggests continuing as new from 4,096 events (the test server and a cluster's
+    // default), far below its limit of 51,200: the run's own limit decides on the count; a
+    // history too large in bytes (4 MiB suggested, 50 MiB the limit) continues as suggested.
+    boolean tooLarge = info.getSuggestContinueAsNewReasons()
+        .contains(io.temporal.common.SuggestContinueAsNewReason.HISTORY_SIZE_TOO_LARGE);
+    if (info.getHistoryLength() < limit && !tooLarge) {
+      return false;
+    }
+    continuing = io.temporal.workflow.Workflow.getVersion(CONTINUE_AS_NEW_CHANGE,
+        io.temporal.workflow.Workflow.DEFAULT_VERSION, 1) >= 1;
+    return continuing;
   }
 
   // ------------------------------------------------------------------ options, records, events

@@ -34,11 +34,38 @@ public final class Messages {
    * @param heartbeatTimeoutMillis the heartbeat timeout of step activities: how soon a lost
    *     worker's attempt is given to another worker, and how soon a cancellation reaches a step
    * @param resumed for a resumed run, the previous execution's outcome (its succeeded steps keep
-   *     their records and values; its events go on); null for a new run
+   *     their records and values; its events go on); for a run continued as new, its state so
+   *     far; null for a new run
+   * @param historyLimit how many history events one execution of the run may reach before it
+   *     continues as new (0, or absent in requests of interpreter version 1: {@link
+   *     Interpreter#DEFAULT_HISTORY_LIMIT})
+   * @param continued whether {@code resumed} is this run's own state carried into a new
+   *     execution by continue-as-new (every ended step keeps its record, the run its start)
+   *     rather than the outcome of an execution that ended
+   * @param searchAttributes whether the run's search attributes ({@link RunSearchAttributes}) are
+   *     registered in the namespace, so the interpreter upserts the run's status at its end
    */
   public record RunRequest(String runId, String workflowJson, Map<String, JsonNode> inputs,
       UsageLimits limits, Map<String, StepOptions> options, Map<String, String> labels,
-      long createdAtMillis, long heartbeatTimeoutMillis, RunOutcome resumed) {}
+      long createdAtMillis, long heartbeatTimeoutMillis, RunOutcome resumed, Integer historyLimit,
+      Boolean continued, Boolean searchAttributes) {
+
+    /**
+     * Fills the fields that requests of interpreter version 1 do not have (their histories
+     * replay with these): no limit of its own, not continued, no search attributes.
+     */
+    public RunRequest {
+      historyLimit = historyLimit == null ? 0 : historyLimit;
+      continued = continued != null && continued;
+      searchAttributes = searchAttributes != null && searchAttributes;
+    }
+
+    /** This request for the next execution of a run continued as new with {@code state}. */
+    RunRequest continuedWith(RunOutcome state) {
+      return new RunRequest(runId, workflowJson, inputs, limits, options, labels,
+          createdAtMillis, heartbeatTimeoutMillis, state, historyLimit, true, searchAttributes);
+    }
+  }
 
   /**
    * One step to run in an activity.

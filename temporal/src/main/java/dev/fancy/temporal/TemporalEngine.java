@@ -1,6 +1,7 @@
 package dev.fancy.temporal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
 import dev.fancy.engine.Engine;
 import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
@@ -31,10 +32,13 @@ import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.time.Clock;
@@ -42,11 +46,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine contract on Temporal: each Fancy run is one execution of the
@@ -74,6 +81,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TemporalEngine implements WorkflowEngine {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TemporalEngine.class);
+
   /** The task queue of engines and workers that name none. */
   public static final String DEFAULT_TASK_QUEUE = "fancy";
 
@@ -100,6 +109,8 @@ public final class TemporalEngine implements WorkflowEngine {
   private final StepRegistry registry;
   private final ValueCodec codec;
   private final Duration heartbeatTimeout;
+  private final boolean searchAttributes;
+  private final int historyLimit;
   private final WorkflowClient client;
   private final DataConverter converter;
   private final Engine validator;
@@ -110,6 +121,8 @@ public final class TemporalEngine implements WorkflowEngine {
   private final Map<UUID, RunOutcome> outcomes = new ConcurrentHashMap<>();
   final List<TemporalRun.Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  /** False once the service answered that it has no advanced visibility. */
+  private volatile boolean advancedVisibility = true;
 
   private TemporalEngine(Builder builder) {
     this.service = builder.service;
@@ -118,6 +131,8 @@ public final class TemporalEngine implements WorkflowEngine {
     this.registry = builder.registry == null ? StepRegistry.loadDefault() : builder.registry;
     this.codec = ClaimCheckStore.withBlobs(builder.codec, builder.claims);
     this.heartbeatTimeout = builder.heartbeatTimeout;
+    this.searchAttributes = builder.searchAttributes;
+    this.historyLimit = builder.historyLimit;
     this.converter = FancyPayloadConverter.dataConverter(codec, builder.claims);
     this.claims = new ClaimedValues(builder.claims, codec);
     this.client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
@@ -177,7 +192,7 @@ public final class TemporalEngine implements WorkflowEngine {
     }
     RunRequest request = new RunRequest(runId.toString(), workflow.toJson(), values,
         options.limits(), effectiveOptions(workflow, new LinkedHashMap<>()), options.labels(),
-        clock.millis(), heartbeatTimeout.toMillis(), null);
+        clock.millis(), heartbeatTimeout.toMillis(), null, historyLimit, false, searchAttributes);
     workflows.put(runId, workflow);
     launch(request, runId);
     return new TemporalRun(this, runId);
@@ -186,14 +201,33 @@ public final class TemporalEngine implements WorkflowEngine {
   private void launch(RunRequest request, UUID runId) {
     Map<String, Object> memo = new LinkedHashMap<>();
     memo.put(MEMO_TASK_QUEUE, taskQueue);
-    memo.put(MEMO_WORKFLOW, Workflow.fromJson(request.workflowJson()).name());
-    InterpreterWorkflow stub = client.newWorkflowStub(InterpreterWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(runId.toString())
-            .setMemo(memo).build());
+    String workflowName = Workflow.fromJson(request.workflowJson()).name();
+    memo.put(MEMO_WORKFLOW, workflowName);
+    WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(taskQueue)
+        .setWorkflowId(runId.toString()).setMemo(memo);
+    if (searchAttributes) {
+      options.setTypedSearchAttributes(
+          RunSearchAttributes.atStart(workflowName, request.labels()));
+    }
+    InterpreterWorkflow stub =
+        client.newWorkflowStub(InterpreterWorkflow.class, options.build());
     try {
       WorkflowClient.start(stub::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
       // Idempotent submission: the run with this ID goes on.
+    } catch (WorkflowServiceException e) {
+      if (searchAttributes && e.getCause() instanceof StatusRuntimeException status
+          && status.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+          && String.valueOf(status.getStatus().getDescription()).toLowerCase(Locale.ROOT)
+              .contains("search attribute")) {
+        throw new IllegalStateException("Temporal refused run " + runId + "'s search "
+            + "attributes (" + status.getStatus().getDescription() + "): an engine built with "
+            + "searchAttributes(true) needs " + RunSearchAttributes.REGISTRATION + " registered "
+            + "in namespace '" + namespace + "', e.g. `temporal operator search-attribute "
+            + "create --namespace " + namespace + " --name " + RunSearchAttributes.LABELS_NAME
+            + " --type KeywordList`; or build the engine without searchAttributes", e);
+      }
+      throw e;
     }
   }
 
@@ -267,23 +301,28 @@ public final class TemporalEngine implements WorkflowEngine {
     RunRequest request = new RunRequest(runId.toString(), workflow.toJson(), inputs,
         previous.limits(), effectiveOptions(workflow, new LinkedHashMap<>()),
         previous.info().labels(),
-        previous.info().createdAt().toEpochMilli(), heartbeatTimeout.toMillis(), previous);
+        previous.info().createdAt().toEpochMilli(), heartbeatTimeout.toMillis(), previous,
+        historyLimit, false, searchAttributes);
     outcomes.remove(runId);
     launch(request, runId);
     return new TemporalRun(this, runId);
   }
 
   /**
-   * Lists the runs of this engine's task queue through Temporal's basic visibility (open and
-   * closed executions of the interpreter workflow), newest first; the Java test server and every
-   * cluster support it. Filtering by status, workflow and labels happens here, on each run's
-   * state.
+   * Lists the runs of this engine's task queue, newest first. With {@code searchAttributes(true)}
+   * the statuses, the workflow and the labels of {@code query} go to Temporal's advanced
+   * visibility as a query on the run's search attributes ({@code ListWorkflowExecutions}, see
+   * {@link RunSearchAttributes#query}); a server without it (the Java test server answers
+   * {@code UNIMPLEMENTED}) and engines without search attributes use basic visibility (open and
+   * closed executions of the interpreter workflow), which every server supports. Either way the
+   * runs found are read from their state and filtered, ordered and paged here, so both give the
+   * same page; advanced visibility only reads fewer runs.
    */
   @Override
   public RunPage runs(RunQuery query) {
     requireOpen();
     List<RunInfo> infos = new ArrayList<>();
-    for (WorkflowExecutionInfo execution : executions()) {
+    for (WorkflowExecutionInfo execution : executions(query)) {
       if (!InterpreterWorkflow.TYPE.equals(execution.getType().getName())
           || !taskQueue.equals(taskQueueOf(execution))) {
         continue;
@@ -307,6 +346,37 @@ public final class TemporalEngine implements WorkflowEngine {
     }
     return client.newUntypedWorkflowStub(execution.getExecution(), java.util.Optional.empty())
         .describe().getRawDescription().getExecutionConfig().getTaskQueue().getName();
+  }
+
+  private List<WorkflowExecutionInfo> executions(RunQuery query) {
+    if (searchAttributes && advancedVisibility) {
+      try {
+        return searched(RunSearchAttributes.query(query, taskQueue));
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+          throw e;
+        }
+        advancedVisibility = false;
+        LOG.debug("the Temporal service has no advanced visibility ({}); runs are listed "
+            + "through basic visibility", e.getStatus());
+      }
+    }
+    return executions();
+  }
+
+  /** The executions that {@code visibilityQuery} finds, every page, one per workflow ID. */
+  private List<WorkflowExecutionInfo> searched(String visibilityQuery) {
+    Map<String, WorkflowExecutionInfo> latest = new LinkedHashMap<>();
+    ByteString page = ByteString.EMPTY;
+    do {
+      ListWorkflowExecutionsResponse response = service.blockingStub().listWorkflowExecutions(
+          ListWorkflowExecutionsRequest.newBuilder().setNamespace(namespace)
+              .setQuery(visibilityQuery).setPageSize(1000).setNextPageToken(page).build());
+      response.getExecutionsList()
+          .forEach(e -> latest.putIfAbsent(e.getExecution().getWorkflowId(), e));
+      page = response.getNextPageToken();
+    } while (!page.isEmpty());
+    return new ArrayList<>(latest.values());
   }
 
   private List<WorkflowExecutionInfo> executions() {
@@ -394,6 +464,8 @@ public final class TemporalEngine implements WorkflowEngine {
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private Duration heartbeatEvery = Duration.ofSeconds(1);
     private boolean localWorker;
+    private boolean searchAttributes;
+    private int historyLimit = Interpreter.DEFAULT_HISTORY_LIMIT;
 
     private Builder(WorkflowServiceStubs service) {
       this.service = service;
@@ -447,6 +519,39 @@ public final class TemporalEngine implements WorkflowEngine {
      */
     public Builder localWorker(boolean localWorker) {
       this.localWorker = localWorker;
+      return this;
+    }
+
+    /**
+     * Whether runs carry Fancy's search attributes (their labels, workflow and status) and
+     * {@link TemporalEngine#runs} queries them through advanced visibility; default off. The
+     * namespace must have {@code FancyLabels} ({@code KeywordList}), {@code FancyWorkflow} and
+     * {@code FancyStatus} ({@code Keyword}) registered first, e.g. {@code temporal operator
+     * search-attribute create --name FancyLabels --type KeywordList}: Temporal rejects a start
+     * with an unknown search attribute.
+     */
+    public Builder searchAttributes(boolean searchAttributes) {
+      this.searchAttributes = searchAttributes;
+      return this;
+    }
+
+    /**
+     * How many history events one execution of a run may reach before the run continues as new
+     * (its ended steps' records and values, its events and usage carried into an execution with
+     * an empty history); default {@value Interpreter#DEFAULT_HISTORY_LIMIT}. Temporal allows
+     * about 50,000 events per execution, and suggests continuing as new from 4,096, which Fancy
+     * follows only when the history is too large in bytes (over 4 MiB).
+     *
+     * @throws IllegalArgumentException if {@code events} is below 20 (each step costs about
+     *     six events, and a run must make progress in each execution) or above 40,000
+     */
+    public Builder continueAsNewAfter(int events) {
+      if (events < 20 || events > 40_000) {
+        throw new IllegalArgumentException("continueAsNewAfter(" + events + "): the history "
+            + "limit of one execution must be 20 to 40,000 events (Temporal allows about "
+            + "50,000; the default is " + Interpreter.DEFAULT_HISTORY_LIMIT + ")");
+      }
+      this.historyLimit = events;
       return this;
     }
 

@@ -94,6 +94,19 @@ final class TemporalRun implements RunHandle {
     }
   }
 
+  /** {@code "; caused by <type>: <message>"} for {@code cause} and each of its causes. */
+  private static String causes(Throwable cause) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable c = cause; c != null && text.length() < 2_000; c = c.getCause()) {
+      String type = c instanceof io.temporal.failure.ApplicationFailure application
+          ? application.getType() : c.getClass().getName();
+      String message = c instanceof io.temporal.failure.TemporalFailure temporal
+          ? temporal.getOriginalMessage() : c.getMessage();
+      text.append("; caused by ").append(type).append(": ").append(message);
+    }
+    return text.toString();
+  }
+
   /**
    * The outcome of an execution that did not return one: cancelled or terminated through
    * Temporal (its UI, CLI or API), timed out, or failed by a bug of the interpreter. The steps
@@ -113,7 +126,7 @@ final class TemporalRun implements RunHandle {
         ? ErrorInfo.of(ErrorInfo.CANCELLED, "stopped through Temporal: " + cause.getMessage())
         : new ErrorInfo(cause == null ? e.getClass().getName() : cause.getClass().getName(),
             "the run's workflow execution failed: " + (cause == null ? e.getMessage()
-                : cause.getMessage()), false, null);
+                : cause.getMessage() + causes(cause.getCause())), false, null);
     RunInfo seen = state == null ? null : state.info();
     RunInfo info = new RunInfo(runId, seen == null ? engine.workflow(runId).name()
         : seen.workflowName(), cancelled ? RunStatus.CANCELLED : RunStatus.FAILED,
