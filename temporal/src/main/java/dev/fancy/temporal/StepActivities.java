@@ -12,6 +12,7 @@ import dev.fancy.internal.StepDefinition;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.AttemptStatus;
+import dev.fancy.run.AttemptTimeoutException;
 import dev.fancy.run.ErrorInfo;
 import dev.fancy.temporal.Messages.AttemptReport;
 import dev.fancy.temporal.Messages.StepOutcome;
@@ -133,21 +134,32 @@ final class StepActivities implements FancyActivities, AutoCloseable {
       }
     }
     AtomicBoolean cancelled = new AtomicBoolean();
+    // Checkpoints are the activity's heartbeat details: a retried activity reads the last ones.
+    HeartbeatCheckpoints checkpoints = new HeartbeatCheckpoints(codec,
+        context.getHeartbeatDetails(HeartbeatCheckpoints.Details.class).orElse(null));
+    java.util.concurrent.atomic.AtomicLong lastBeat =
+        new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     ExecutionFrame frame = ExecutionFrame.builder(step).runId(UUID.fromString(request.runId()))
         .attempt(attempt).idempotencyKey(key).usage(meter)
-        .chunks(chunk -> chunks.add(codec.toTree(chunk))).cancellation(cancelled::get).build();
+        .chunks(chunk -> chunks.add(codec.toTree(chunk))).cancellation(cancelled::get)
+        .checkpoints(checkpoints).heartbeats(() -> lastBeat.set(System.nanoTime())).build();
     Object[] raw = args;
     Future<Object[]> call = threads.submit(() -> definition.invoker().invoke(frame, raw));
     Duration timeout = options.timeout();
     long deadline = timeout == null ? Long.MAX_VALUE : startNanos + timeout.toNanos();
     Object[] outputs;
+    AtomicBoolean hung = new AtomicBoolean();
     try {
-      outputs = await(call, deadline, context, cancelled);
+      outputs = await(call, deadline, context, cancelled, checkpoints,
+          options.heartbeatTimeout(), lastBeat, hung);
     } catch (TimeoutException e) {
       call.cancel(true);
+      String message = hung.get()
+          ? AttemptTimeoutException.noHeartbeat(step.slug(), attempt,
+              options.heartbeatTimeout()).getMessage()
+          : "attempt " + attempt + " of step '" + step.slug() + "' timed out after " + timeout;
       throw failed(request, step, attempt, key, startedAt, startNanos, meter, chunks,
-          AttemptStatus.TIMED_OUT, TIMEOUT_TYPE, "attempt " + attempt + " of step '"
-              + step.slug() + "' timed out after " + timeout, null, retries(options, attempt,
+          AttemptStatus.TIMED_OUT, TIMEOUT_TYPE, message, null, retries(options, attempt,
               TIMEOUT_TYPE));
     } catch (ExecutionException e) {
       Throwable error = e.getCause();
@@ -189,19 +201,36 @@ final class StepActivities implements FancyActivities, AutoCloseable {
     return new StepOutcome(encoded, record, false, List.copyOf(chunks));
   }
 
-  /** Waits for the step, heartbeating; a cancelled activity interrupts the step. */
+  /**
+   * Waits for the step, heartbeating with its latest checkpoint as the details; a cancelled
+   * activity interrupts the step. Throws {@link TimeoutException} past {@code deadline}, or,
+   * with {@code hung} set, when the step went longer than {@code heartbeatTimeout} (if any)
+   * without a {@code frame.heartbeat()} or checkpoint.
+   */
   private Object[] await(Future<Object[]> call, long deadline, ActivityExecutionContext context,
-      AtomicBoolean cancelled) throws TimeoutException, ExecutionException {
+      AtomicBoolean cancelled, HeartbeatCheckpoints checkpoints, Duration heartbeatTimeout,
+      java.util.concurrent.atomic.AtomicLong lastBeat, AtomicBoolean hung)
+      throws TimeoutException, ExecutionException {
     while (true) {
-      long left = deadline - System.nanoTime();
+      long now = System.nanoTime();
+      long left = deadline - now;
       if (left <= 0) {
         throw new TimeoutException();
       }
+      long wait = Math.min(left, heartbeatEvery.toNanos());
+      if (heartbeatTimeout != null) {
+        long quiet = heartbeatTimeout.toNanos() - (now - lastBeat.get());
+        if (quiet <= 0) {
+          hung.set(true);
+          throw new TimeoutException();
+        }
+        wait = Math.min(wait, quiet);
+      }
       try {
-        return call.get(Math.min(left, heartbeatEvery.toNanos()), TimeUnit.NANOSECONDS);
+        return call.get(wait, TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         try {
-          context.heartbeat(null);
+          context.heartbeat(checkpoints.details());
         } catch (ActivityCompletionException stop) {
           cancelled.set(true);
           call.cancel(true);
