@@ -28,12 +28,15 @@ import java.util.UUID;
  *     order; empty otherwise (and on engines that do not record child runs)
  * @param checkpoints how many checkpoints the step's attempts recorded in the run
  *     ({@code frame.checkpoint}); the number of its latest. A durable run's history read from the
- *     journal counts those of every process; 0 where the engine does not record them
+ *     journal counts those of every process; 0 where the engine does not record them, and when
+ *     read from JSON written before the field existed (a Temporal run's carried state)
  */
 public record StepRecord(UUID stepId, String slug, int version, StepStatus status,
     Instant startedAt, Instant endedAt, Duration duration, ErrorInfo error,
     List<AttemptRecord> attempts, boolean cacheHit, boolean fallbackUsed, Usage usage,
-    List<ChildRun> children, long checkpoints) {
+    List<ChildRun> children,
+    @com.fasterxml.jackson.annotation.JsonSetter(
+        nulls = com.fasterxml.jackson.annotation.Nulls.AS_EMPTY) long checkpoints) {
 
   /**
    * Checks the fields and copies the lists.
