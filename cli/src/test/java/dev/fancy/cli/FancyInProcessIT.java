@@ -41,6 +41,38 @@ class FancyInProcessIT {
     assertThat(fancy("help", "run").out()).startsWith("Usage: fancy run");
   }
 
+  /** Every command of the tree, found by walking picocli's model, shows an example. */
+  @Test
+  void everyCommandsHelpHasAnExample() {
+    java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+    collect(Fancy.commandLine(), new java.util.ArrayList<>(), paths);
+    assertThat(paths).as("the whole tree is walked").hasSizeGreaterThan(15)
+        .contains(java.util.List.of("config"), java.util.List.of("workflow", "parallel"),
+            java.util.List.of("runs", "resume"), java.util.List.of("serve"));
+    for (java.util.List<String> path : paths) {
+      java.util.List<String> args = new java.util.ArrayList<>(path);
+      args.add("--help");
+      Output help = fancy(args.toArray(String[]::new));
+      assertThat(help.code()).as("fancy " + args).isZero();
+      assertThat(help.out()).as("fancy " + args).containsPattern("(?m)^Examples?:$")
+          .containsPattern("(?m)^  fancy " + java.util.regex.Pattern.quote(
+              path.isEmpty() ? "" : path.get(0)));
+    }
+  }
+
+  private static void collect(picocli.CommandLine line, java.util.List<String> path,
+      java.util.List<java.util.List<String>> paths) {
+    paths.add(java.util.List.copyOf(path));
+    line.getSubcommands().forEach((name, sub) -> {
+      if (!name.equals(sub.getCommandName())) {
+        return; // an alias
+      }
+      java.util.List<String> next = new java.util.ArrayList<>(path);
+      next.add(name);
+      collect(sub, next, paths);
+    });
+  }
+
   @Test
   void durationsInShortAndIsoForms() {
     DurationConverter converter = new DurationConverter();
