@@ -83,8 +83,15 @@ final class Api implements AutoCloseable {
    * by definition name, which is also their ID in the routes; built once at start.
    */
   private final Map<String, WorkflowEntry> definitions = new java.util.TreeMap<>();
-  /** The class that provides each of {@link #definitions}. */
+  /** The class that provides each of {@link #definitions} and {@link #brokenDefinitions}. */
   private final Map<String, String> definitionSources = new java.util.TreeMap<>();
+  /**
+   * The definitions of the class path that did not build a workflow (one named otherwise, or a
+   * method that threw), with what went wrong: listed with it, refused with a 422.
+   */
+  private final Map<String, String> brokenDefinitions = new java.util.TreeMap<>();
+  /** Says which definitions of the class path are not offered, and why. */
+  private static final Logger DEFINITIONS = LoggerFactory.getLogger("dev.fancy.server.definitions");
   private final Map<UUID, Map<UUID, ObjectNode>> previews =
       java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -113,8 +120,9 @@ final class Api implements AutoCloseable {
    *
    * @param runMetrics meters a listener of every run of the engine keeps, or null to keep them
    *     only for runs started through {@code POST /workflows/{id}/runs}
-   * @param named the workflows of the class path by definition name, or null for none
-   * @throws WorkflowValidationException if a definition builds a workflow of another name
+   * @param named the workflows of the class path by definition name, or null for none; one
+   *     that does not build (a workflow named otherwise, a method that throws) is logged and
+   *     listed with its error, and refused when started
    */
   Api(WorkflowEngine engine, Catalog catalog, ServerOptions options, CompletionStage<?> ready,
       java.nio.file.Path file, RunMetrics runMetrics, dev.fancy.config.WorkflowCatalog named) {
@@ -122,11 +130,20 @@ final class Api implements AutoCloseable {
     if (named != null) {
       Instant now = Instant.now();
       for (String name : named.names()) {
-        Workflow workflow = named.get(name);
-        String json = workflow.toJson();
-        definitions.put(name, new WorkflowEntry(new Catalog.StoredWorkflow(name, name,
-            DEFINITION_SHAPE, json, json, now), workflow));
         definitionSources.put(name, named.source(name).orElseThrow());
+        try {
+          Workflow workflow = named.get(name);
+          String json = workflow.toJson();
+          definitions.put(name, new WorkflowEntry(new Catalog.StoredWorkflow(name, name,
+              DEFINITION_SHAPE, json, json, now), workflow));
+        } catch (RuntimeException e) {
+          String problem = e instanceof WorkflowValidationException invalid
+              && !invalid.problems().isEmpty() ? String.join("; ", invalid.problems())
+              : String.valueOf(e.getMessage());
+          brokenDefinitions.put(name, problem);
+          DEFINITIONS.warn("workflow definition '{}' of {} is not offered: {}", name,
+              definitionSources.get(name), problem);
+        }
       }
     }
     this.engineWideMetrics = runMetrics != null;
@@ -388,8 +405,18 @@ final class Api implements AutoCloseable {
 
   private void listWorkflows(Context ctx) {
     ArrayNode list = Json.MAPPER.createArrayNode();
-    for (WorkflowEntry definition : definitions.values()) {
-      list.add(workflowView(definition));
+    for (String name : definitionSources.keySet()) {
+      WorkflowEntry definition = definitions.get(name);
+      if (definition != null) {
+        list.add(workflowView(definition));
+      } else {
+        ObjectNode broken = list.addObject();
+        broken.put("id", name);
+        broken.put("name", name);
+        broken.put("shape", DEFINITION_SHAPE);
+        broken.put("source", definitionSources.get(name));
+        broken.put("error", brokenDefinitions.get(name));
+      }
     }
     for (Catalog.StoredWorkflow row : catalog.workflows()) {
       list.add(Views.workflow(row));
@@ -414,6 +441,13 @@ final class Api implements AutoCloseable {
     WorkflowEntry definition = definitions.get(id);
     if (definition != null) {
       return definition;
+    }
+    String broken = brokenDefinitions.get(id);
+    if (broken != null) {
+      throw ApiProblem.invalid("invalid-workflow", "Invalid workflow", List.of(
+          new ApiProblem.Error("", "workflow definition '" + id + "' of "
+              + definitionSources.get(id) + ": " + broken)), "fix the @WorkflowDefinition "
+          + "method and restart the server");
     }
     WorkflowEntry cached = workflows.get(id);
     if (cached != null) {

@@ -171,8 +171,10 @@ public final class FancyServer implements AutoCloseable {
      * definition name as {@code id} and {@code name} and the class that provides it as {@code
      * source}; {@code POST /workflows/{name}/runs} starts it, labelled {@code
      * fancy.workflow_id=<name>} and journaled under that workflow name, as {@code fancy run
-     * <name>} does. {@code java -jar fancy-server.jar} passes {@code
-     * WorkflowCatalog.load(loader)} over its {@code --class-path}. Default: none.
+     * <name>} does. A definition that does not build (its workflow carries another name, or
+     * its method throws) is logged (logger {@code dev.fancy.server.definitions}), listed with
+     * its {@code error}, and refused with a 422. {@code java -jar fancy-server.jar} passes
+     * {@code WorkflowCatalog.load(loader)} over its {@code --class-path}. Default: none.
      */
     public Builder workflows(WorkflowCatalog catalog) {
       this.definitions = Objects.requireNonNull(catalog, "catalog == null");
@@ -186,8 +188,6 @@ public final class FancyServer implements AutoCloseable {
      * @throws IllegalArgumentException if the options are unsafe (a non-loopback host without a
      *     token)
      * @throws io.javalin.util.JavalinBindException if the port is taken
-     * @throws dev.fancy.workflow.WorkflowValidationException if a definition of {@link
-     *     #workflows} builds a workflow whose own name is not its definition's
      */
     public FancyServer start() {
       if (engine == null) {

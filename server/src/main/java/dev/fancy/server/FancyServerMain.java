@@ -117,9 +117,6 @@ public final class FancyServerMain {
           + "every jar was built for this Fancy version and Java " + Runtime.version().feature()
           + " or older";
     }
-    if (e instanceof dev.fancy.workflow.WorkflowValidationException) {
-      return "a workflow definition on the class path is invalid: " + oneLine(e);
-    }
     if (e instanceof IllegalArgumentException) {
       return oneLine(e) + " (see --help)";
     }

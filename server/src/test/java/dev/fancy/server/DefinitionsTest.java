@@ -90,6 +90,21 @@ class DefinitionsTest {
       HttpResponse<String> bad = CrashTest.send(base, "POST", "/workflows/"
           + GreetingWorkflow.NAME + "/runs", "{\"nobody\": 1}");
       assertThat(bad.statusCode()).as(bad.body()).isEqualTo(422);
+      // A definition whose workflow is named otherwise is listed with its error and refused.
+      JsonNode misnamed = null;
+      for (JsonNode workflow : list) {
+        if (workflow.get("id").asText().equals("servertest.misnamed")) {
+          misnamed = workflow;
+        }
+      }
+      assertThat(misnamed).as("the misnamed definition is listed: " + list).isNotNull();
+      assertThat(misnamed.get("error").asText()).contains("'servertest.other'",
+          "Pass 'servertest.misnamed' to Workflow.of");
+      HttpResponse<String> refused = CrashTest.send(base, "POST",
+          "/workflows/servertest.misnamed/runs", "{\"name\": \"Ada\"}");
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+      assertThat(TestServer.json(refused).get("detail").asText())
+          .contains("workflow definition 'servertest.misnamed'", "'servertest.other'");
       HttpResponse<String> unknown = CrashTest.send(base, "POST",
           "/workflows/servertest.no_such/runs", "{}");
       assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
