@@ -106,6 +106,55 @@ class FancyInProcessIT {
         + ": cannot read the workflow file (NoSuchFileException)");
   }
 
+  /**
+   * {@code fancy run --journal FILE --resume} on one config: a succeeded run is shown and not
+   * run again, a failed one is resumed; {@code --resume} needs the journal and one run.
+   */
+  @Test
+  void runResumesTheEarlierRunOfTheSameConfigOnTheJournal(@TempDir Path dir) {
+    String journal = dir.resolve("journal.db").toString();
+    Output first = fancy("run", "cli.score", "-s", "lr=1.0", "-s", "epochs=2", "-s", "model=a",
+        "--journal", journal, "--resume", "--no-output-dir");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out()).contains("no earlier run of this config (run.key=cli.score-",
+        "): starting one", "score.out = 2.0");
+    String runId = first.out().lines().filter(l -> l.startsWith("run ")).findFirst()
+        .orElseThrow().substring(4, 40);
+    Output again = fancy("run", "cli.score", "-s", "lr=1.0", "-s", "epochs=2", "-s", "model=a",
+        "--journal", journal, "--resume", "--no-output-dir", "--json");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).startsWith("run " + runId + " of this config already succeeded; "
+        + "not running it again").contains("\"runId\":\"" + runId + "\"");
+
+    Output failed = fancy("run", "cli.score", "-s", "lr=1.0", "-s", "epochs=2", "-s",
+        "model=bad", "--journal", journal, "--no-output-dir");
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.err()).contains("model 'bad' diverged");
+    Output resumed = fancy("run", "cli.score", "-s", "lr=1.0", "-s", "epochs=2", "-s",
+        "model=bad", "--journal", journal, "--resume", "--no-output-dir");
+    assertThat(resumed.code()).isEqualTo(1);
+    assertThat(resumed.out()).contains("(FAILED): committed steps keep their results");
+
+    Output memory = fancy("run", "cli.score", "-s", "lr=1.0", "-s", "epochs=2", "-s",
+        "model=a", "--resume", "--no-output-dir");
+    assertThat(memory.code()).isEqualTo(2);
+    assertThat(memory.err()).contains("--resume needs the durable engine: give --journal FILE");
+    Output sweep = fancy("run", "cli.score", "-s", "lr=1.0", "-s", "model=a", "--multirun",
+        "epochs=1,2", "--journal", journal, "--resume", "--no-output-dir");
+    assertThat(sweep.code()).isEqualTo(2);
+    assertThat(sweep.err()).contains("--resume continues one run");
+  }
+
+  /** A multirun with {@code --json} prints one JSON array of its rows. */
+  @Test
+  void multirunAsJson() {
+    Output result = fancy("run", "cli.score", "-s", "lr=0.5", "-s", "model=a", "--multirun",
+        "epochs=1,2", "--json", "--no-output-dir");
+    assertThat(result.code()).as(result.err()).isZero();
+    assertThat(result.out()).startsWith("[").contains("\"status\":\"SUCCEEDED\"",
+        "\"directory\":null");
+  }
+
   @Test
   void validateWithoutConfigOnAnInvalidGraph(@TempDir Path dir) throws Exception {
     String json = Workflow.of("x", CliStepsSteps.count(Cell.input("file", Path.class)).out())
