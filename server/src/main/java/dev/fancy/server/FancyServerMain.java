@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar fancy-server.jar [options]}: opens the durable journal, registers every
  * {@code @Step} module on the class path (the server's own tracker task, and the jars and
  * folders of {@code --class-path}), offers every {@code @WorkflowDefinition} there by name (as
- * the CLI's {@code fancy run NAME} finds it, through {@link WorkflowCatalog}), starts the server, then recovers interrupted runs; the server
- * reports ready once they are taken over. {@code Ctrl-C} stops it cleanly: the HTTP server stops,
+ * the CLI's {@code fancy run NAME} finds it, through {@link WorkflowCatalog}), starts the
+ * server, then recovers interrupted runs; the server reports ready once they are taken over. {@code Ctrl-C} stops it cleanly: the HTTP server stops,
  * the engine stops taking work (attempts in flight are left for recovery), the journal closes.
  * See {@link ServerOptions} for the flags and environment variables.
  */
