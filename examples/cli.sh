@@ -30,6 +30,8 @@ expect_exit() {
 echo "== what is there"
 $fancy --version
 $fancy steps
+$fancy steps --json > "$work/steps.json"
+grep -o '"slug":"penguins[.][a-z_]*"' "$work/steps.json"
 $fancy graph penguins.train --format mermaid
 $fancy graph penguins.train --format dot > "$work/penguins.dot"
 
@@ -40,9 +42,11 @@ $fancy validate penguins.train --config examples/penguins/base.yaml
 expect_exit 3 $fancy validate penguins.train --config examples/penguins/base.yaml \
   --set epochs=ten
 
-echo "== one run, then a Hydra-style multirun"
+echo "== one run (by name, then from a workflow JSON file, then as JSON), then a multirun"
 $fancy run penguins.train --config examples/penguins/base.yaml --set model=hinge \
   --output-dir "$work/runs"
+$fancy run examples/penguins/train.json --config examples/penguins/base.yaml --no-output-dir
+$fancy run penguins.train --config examples/penguins/base.yaml --json --no-output-dir
 $fancy run penguins.train --config examples/penguins/base.yaml --output-dir "$work/runs" \
   --multirun model=logistic,hinge learningRate=0.1,1.0 'epochs=range(5,25,10)'
 
@@ -50,15 +54,18 @@ echo "== a multi-stage pipeline"
 $fancy workflow sequential penguins.preprocess penguins.fit penguins.evaluate \
   penguins.report --config examples/penguins/pipeline.yaml
 cat "$work/report.md"
+# A failed stage stops the pipeline unless --keep-going (model 'forest' is not one the step knows).
+expect_exit 1 $fancy workflow sequential penguins.train penguins.preprocess \
+  --config examples/penguins/pipeline.yaml --set model=forest --keep-going
 
 echo "== the sweep: 24 configs, 2 workers, each config in a child JVM"
 $fancy workflow parallel penguins.train --config examples/penguins/sweep.yaml \
-  --workers 2 --isolate process --rank-by accuracy --out "$work/penguins.csv"
+  --workers 2 --isolate process --timeout 2m --rank-by accuracy --out "$work/penguins.csv"
 
 echo "== on the durable journal: sweep, resume (nothing runs again), read the runs"
 journal="$work/journal.db"
 $fancy workflow parallel penguins.train --config examples/penguins/sweep.yaml --workers 2 \
-  --journal "$journal" --out "$work/penguins.jsonl"
+  --isolate thread --journal "$journal" --out "$work/penguins.jsonl"
 $fancy workflow parallel penguins.train --config examples/penguins/sweep.yaml --workers 2 \
   --journal "$journal" --resume
 expect_exit 1 $fancy run penguins.train --config examples/penguins/base.yaml \

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code fancy config show|validate}. */
 @Command(name = "config", mixinStandardHelpOptions = true,
     description = "Expands and checks config files.",
+    footer = {"", "Examples:", "  fancy config show sweep.yaml",
+        "  fancy config validate sweep.yaml penguins.train --class-path app.jar"},
     subcommands = {ConfigCommand.Show.class, ConfigCommand.Validate.class})
 final class ConfigCommand implements Runnable {
   @Spec

@@ -44,7 +44,7 @@ public final class Fancy implements Runnable {
    */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
-    CommandLine line = new CommandLine(new Fancy());
+    CommandLine line = commandLine();
     line.setOut(out);
     line.setErr(err);
     line.setCaseInsensitiveEnumValuesAllowed(true);
@@ -70,6 +70,17 @@ public final class Fancy implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The command tree, with an example in the footer of picocli's own {@code help} command too
+   * (every other command declares its example in its {@code @Command}).
+   */
+  static CommandLine commandLine() {
+    CommandLine line = new CommandLine(new Fancy());
+    line.getSubcommands().get("help").getCommandSpec().usageMessage().footer("", "Example:",
+        "  fancy help workflow parallel");
+    return line;
   }
 
   private static int exitCode(Exception e) {

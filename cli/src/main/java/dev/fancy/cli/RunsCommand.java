@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code fancy runs list|show|cancel|resume --journal FILE}. */
 @Command(name = "runs", mixinStandardHelpOptions = true,
     description = "Reads and steers the runs of a durable journal.",
+    footer = {"", "Examples:", "  fancy runs list --journal .fancy/journal.db --status FAILED",
+        "  fancy runs resume 1b4e28ba-2fa1-11d2-883f-0016d3cca427 --journal .fancy/journal.db"},
     subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Cancel.class,
         RunsCommand.Resume.class})
 final class RunsCommand implements Runnable {

@@ -52,6 +52,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (help) {
       out.println(ServerLauncher.usage());
+      for (String line : spec.usageMessage().footer()) {
+        out.println(line);
+      }
       return ExitCode.OK;
     }
     try {

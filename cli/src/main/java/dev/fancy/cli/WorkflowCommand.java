@@ -32,6 +32,10 @@ import picocli.CommandLine.Spec;
 /** {@code fancy workflow sequential|parallel}. */
 @Command(name = "workflow", mixinStandardHelpOptions = true,
     description = "Runs several workflows in turn, or sweeps configs over workers.",
+    footer = {"", "Examples:",
+        "  fancy workflow sequential preprocess train evaluate --config pipeline.yaml",
+        "  fancy workflow parallel penguins.train --config sweep.yaml --workers 2 "
+            + "--isolate process"},
     subcommands = {WorkflowCommand.Sequential.class, WorkflowCommand.Parallel.class})
 final class WorkflowCommand implements Runnable {
   @Spec

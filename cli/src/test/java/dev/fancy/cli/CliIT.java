@@ -351,6 +351,70 @@ class CliIT {
         .contains("--isolate must be thread or process, not 'fork'");
   }
 
+  /**
+   * On the durable engine each {@code --isolate process} child opens the shared journal itself:
+   * the steps run in the children (their process IDs, written by the step, are not the
+   * parent's), the runs are in the journal afterwards, and a resume skips the configs that
+   * succeeded without starting their steps again.
+   */
+  @Test
+  void childProcessesJournalTheirRunsAndAResumeSkipsTheSucceededOnes() throws Exception {
+    Path sweep = write("children.yaml", "inputs: {lr: 1.0}\nsweep:\n  grid:\n"
+        + "    model: [slow, bad]\n    epochs: [1, 2, 3]\n");
+    Path journal = dir.resolve("journal.db");
+    Path markers = Files.createDirectories(dir.resolve("markers"));
+    Path out = dir.resolve("children.txt");
+    ProcessBuilder builder = new ProcessBuilder(FancyProcess.LAUNCHER.toString(), "workflow",
+        "parallel", "cli.score", "-cp", CP, "-c", sweep.toString(), "--workers", "2",
+        "--isolate", "process", "--journal", journal.toString()).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(out.toFile());
+    builder.environment().remove("FANCY_CLASS_PATH");
+    builder.environment().put("CLI_TEST_MARKERS", markers.toString());
+    builder.environment().put("FANCY_JAVA_OPTS", FancyProcess.AGENTS);
+    Process parent = builder.start();
+    assertThat(parent.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    assertThat(parent.exitValue()).as(Files.readString(out)).isEqualTo(1);
+    assertThat(Files.readString(out)).contains("6 configs, 3 succeeded, 3 did not");
+    for (int epochs = 1; epochs <= 3; epochs++) {
+      long pid = Long.parseLong(Files.readString(markers.resolve("started-" + epochs)));
+      assertThat(pid).as("config with epochs=%d ran in a child", epochs)
+          .isNotEqualTo(parent.pid());
+    }
+
+    FancyProcess.Result succeeded = run(dir, "runs", "list", "--journal", journal.toString(),
+        "--status", "SUCCEEDED").exits(0);
+    assertThat(succeeded.out()).contains("\n3 runs\n", "cli.score");
+    FancyProcess.Result failed = run(dir, "runs", "list", "--journal", journal.toString(),
+        "--status", "FAILED").exits(0);
+    assertThat(failed.out()).contains("\n3 runs\n");
+    String failedId = failed.out().lines().skip(1).findFirst().orElseThrow().substring(0, 36);
+    assertThat(run(dir, "runs", "show", failedId, "--journal", journal.toString()).exits(0)
+        .out()).contains("model 'bad' diverged", "sweep.index=");
+
+    try (var stream = Files.list(markers)) {
+      for (Path marker : stream.toList()) {
+        Files.delete(marker);
+      }
+    }
+    ProcessBuilder again = new ProcessBuilder(FancyProcess.LAUNCHER.toString(), "workflow",
+        "parallel", "cli.score", "-cp", CP, "-c", sweep.toString(), "--workers", "2",
+        "--isolate", "process", "--journal", journal.toString(), "--resume")
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+    again.environment().remove("FANCY_CLASS_PATH");
+    again.environment().put("CLI_TEST_MARKERS", markers.toString());
+    again.environment().put("FANCY_JAVA_OPTS", FancyProcess.AGENTS);
+    Process resumed = again.start();
+    assertThat(resumed.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    assertThat(resumed.exitValue()).as(Files.readString(out)).isEqualTo(1);
+    assertThat(Files.readString(out)).contains("6 configs, 0 succeeded, 3 skipped (succeeded "
+        + "before), 3 did not");
+    try (var stream = Files.list(markers)) {
+      assertThat(stream.toList()).as("no succeeded config ran again").isEmpty();
+    }
+    assertThat(run(dir, "runs", "list", "--journal", journal.toString(), "--status",
+        "SUCCEEDED").exits(0).out()).contains("\n3 runs\n");
+  }
+
   @Test
   void sweepResumesAfterItsProcessIsKilledWithoutRunningASucceededConfigAgain()
       throws Exception {

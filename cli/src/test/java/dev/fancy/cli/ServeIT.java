@@ -72,6 +72,10 @@ class ServeIT {
           + "/steps")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(steps.statusCode()).isEqualTo(200);
       assertThat(steps.body()).as("the steps of --class-path").contains("cli.score");
+      HttpResponse<String> workflows = http.send(HttpRequest.newBuilder(URI.create(base
+          + "/workflows")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(workflows.body()).as("the workflow definitions of --class-path, by name")
+          .contains("\"id\":\"cli.score\"", "\"shape\":\"definition\"");
       assertThat(journal).exists();
 
       server.destroy(); // SIGTERM: the shutdown hook stops the server and closes the journal

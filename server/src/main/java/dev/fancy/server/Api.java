@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
 final class Api implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FancyServer.class);
   static final String PROBLEM_JSON = "application/problem+json";
+  /** The {@code shape} of a workflow a {@code @WorkflowDefinition} on the class path provides. */
+  static final String DEFINITION_SHAPE = "definition";
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
   /** How often an event stream looks for new events: at first, and after each new one... */
@@ -76,6 +78,20 @@ final class Api implements AutoCloseable {
   private final ServerOptions options;
   private final CompletionStage<?> readySignal;
   private final Map<String, WorkflowEntry> workflows = new ConcurrentHashMap<>();
+  /**
+   * The {@code @WorkflowDefinition} (and {@code WorkflowProvider}) workflows of the class path,
+   * by definition name, which is also their ID in the routes; built once at start.
+   */
+  private final Map<String, WorkflowEntry> definitions = new java.util.TreeMap<>();
+  /** The class that provides each of {@link #definitions} and {@link #brokenDefinitions}. */
+  private final Map<String, String> definitionSources = new java.util.TreeMap<>();
+  /**
+   * The definitions of the class path that did not build a workflow (one named otherwise, or a
+   * method that threw), with what went wrong: listed with it, refused with a 422.
+   */
+  private final Map<String, String> brokenDefinitions = new java.util.TreeMap<>();
+  /** Says which definitions of the class path are not offered, and why. */
+  private static final Logger DEFINITIONS = LoggerFactory.getLogger("dev.fancy.server.definitions");
   private final Map<UUID, Map<UUID, ObjectNode>> previews =
       java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -104,10 +120,32 @@ final class Api implements AutoCloseable {
    *
    * @param runMetrics meters a listener of every run of the engine keeps, or null to keep them
    *     only for runs started through {@code POST /workflows/{id}/runs}
+   * @param named the workflows of the class path by definition name, or null for none; one
+   *     that does not build (a workflow named otherwise, a method that throws) is logged and
+   *     listed with its error, and refused when started
    */
   Api(WorkflowEngine engine, Catalog catalog, ServerOptions options, CompletionStage<?> ready,
-      java.nio.file.Path file, RunMetrics runMetrics) {
+      java.nio.file.Path file, RunMetrics runMetrics, dev.fancy.config.WorkflowCatalog named) {
     this.engine = engine;
+    if (named != null) {
+      Instant now = Instant.now();
+      for (String name : named.names()) {
+        definitionSources.put(name, named.source(name).orElseThrow());
+        try {
+          Workflow workflow = named.get(name);
+          String json = workflow.toJson();
+          definitions.put(name, new WorkflowEntry(new Catalog.StoredWorkflow(name, name,
+              DEFINITION_SHAPE, json, json, now), workflow));
+        } catch (RuntimeException e) {
+          String problem = e instanceof WorkflowValidationException invalid
+              && !invalid.problems().isEmpty() ? String.join("; ", invalid.problems())
+              : String.valueOf(e.getMessage());
+          brokenDefinitions.put(name, problem);
+          DEFINITIONS.warn("workflow definition '{}' of {} is not offered: {}", name,
+              definitionSources.get(name), problem);
+        }
+      }
+    }
     this.engineWideMetrics = runMetrics != null;
     this.runMetrics = runMetrics != null ? runMetrics : new RunMetrics();
     this.metrics = this.runMetrics.registry;
@@ -211,7 +249,7 @@ final class Api implements AutoCloseable {
     r.get("/openapi.json", ctx -> ctx.json(OpenApiDocument.json()));
     r.post("/workflows", this::createWorkflow);
     r.get("/workflows", this::listWorkflows);
-    r.get("/workflows/{id}", ctx -> ctx.json(Views.workflow(entry(ctx.pathParam("id")).row)));
+    r.get("/workflows/{id}", ctx -> ctx.json(workflowView(entry(ctx.pathParam("id")))));
     r.post("/workflows/{id}/runs", this::startRun);
     r.get("/runs", this::listRuns);
     r.get("/runs/{id}", ctx -> ctx.json(runView(handle(ctx))));
@@ -367,6 +405,19 @@ final class Api implements AutoCloseable {
 
   private void listWorkflows(Context ctx) {
     ArrayNode list = Json.MAPPER.createArrayNode();
+    for (String name : definitionSources.keySet()) {
+      WorkflowEntry definition = definitions.get(name);
+      if (definition != null) {
+        list.add(workflowView(definition));
+      } else {
+        ObjectNode broken = list.addObject();
+        broken.put("id", name);
+        broken.put("name", name);
+        broken.put("shape", DEFINITION_SHAPE);
+        broken.put("source", definitionSources.get(name));
+        broken.put("error", brokenDefinitions.get(name));
+      }
+    }
     for (Catalog.StoredWorkflow row : catalog.workflows()) {
       list.add(Views.workflow(row));
     }
@@ -375,7 +426,29 @@ final class Api implements AutoCloseable {
     ctx.json(body);
   }
 
+  /** A workflow as the API shows it; a definition with the class that provides it. */
+  private ObjectNode workflowView(WorkflowEntry entry) {
+    ObjectNode node = Views.workflow(entry.row);
+    String source = definitionSources.get(entry.row.id());
+    if (source != null && entry.row.shape().equals(DEFINITION_SHAPE)) {
+      node.put("source", source);
+    }
+    return node;
+  }
+
+  /** The workflow {@code id} names: a definition's name, else a posted workflow's ID. */
   WorkflowEntry entry(String id) {
+    WorkflowEntry definition = definitions.get(id);
+    if (definition != null) {
+      return definition;
+    }
+    String broken = brokenDefinitions.get(id);
+    if (broken != null) {
+      throw ApiProblem.invalid("invalid-workflow", "Invalid workflow", List.of(
+          new ApiProblem.Error("", "workflow definition '" + id + "' of "
+              + definitionSources.get(id) + ": " + broken)), "fix the @WorkflowDefinition "
+          + "method and restart the server");
+    }
     WorkflowEntry cached = workflows.get(id);
     if (cached != null) {
       return cached;

@@ -1,5 +1,6 @@
 package dev.fancy.server;
 
+import dev.fancy.config.WorkflowCatalog;
 import dev.fancy.run.WorkflowEngine;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
@@ -94,6 +95,7 @@ public final class FancyServer implements AutoCloseable {
     private java.util.function.Consumer<io.micrometer.core.instrument.MeterRegistry> meters =
         registry -> { };
     private RunMetrics runMetrics;
+    private WorkflowCatalog definitions;
 
     private Builder() {}
 
@@ -164,6 +166,22 @@ public final class FancyServer implements AutoCloseable {
     }
 
     /**
+     * The workflows the server offers by name besides the ones posted to {@code POST
+     * /workflows}: {@code GET /workflows} lists each with {@code shape} {@code definition}, its
+     * definition name as {@code id} and {@code name} and the class that provides it as {@code
+     * source}; {@code POST /workflows/{name}/runs} starts it, labelled {@code
+     * fancy.workflow_id=<name>} and journaled under that workflow name, as {@code fancy run
+     * <name>} does. A definition that does not build (its workflow carries another name, or
+     * its method throws) is logged (logger {@code dev.fancy.server.definitions}), listed with
+     * its {@code error}, and refused with a 422. {@code java -jar fancy-server.jar} passes
+     * {@code WorkflowCatalog.load(loader)} over its {@code --class-path}. Default: none.
+     */
+    public Builder workflows(WorkflowCatalog catalog) {
+      this.definitions = Objects.requireNonNull(catalog, "catalog == null");
+      return this;
+    }
+
+    /**
      * Starts the server; it listens when this returns.
      *
      * @throws IllegalStateException if no engine is set
@@ -181,7 +199,7 @@ public final class FancyServer implements AutoCloseable {
       List<Route> routes = Collections.synchronizedList(new ArrayList<>());
       Api api;
       try {
-        api = new Api(engine, tables, options, ready, file, runMetrics);
+        api = new Api(engine, tables, options, ready, file, runMetrics, definitions);
         api.bindMetrics(meters);
       } catch (RuntimeException e) {
         tables.close();

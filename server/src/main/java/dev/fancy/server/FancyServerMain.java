@@ -2,6 +2,7 @@ package dev.fancy.server;
 
 import dev.fancy.config.ConfigException;
 import dev.fancy.config.UserClassPath;
+import dev.fancy.config.WorkflowCatalog;
 import dev.fancy.engine.DurableEngine;
 import dev.fancy.engine.Journal;
 import dev.fancy.journal.JournalException;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar fancy-server.jar [options]}: opens the durable journal, registers every
  * {@code @Step} module on the class path (the server's own tracker task, and the jars and
- * folders of {@code --class-path}), starts the server, then recovers interrupted runs; the server
- * reports ready once they are taken over. {@code Ctrl-C} stops it cleanly: the HTTP server stops,
+ * folders of {@code --class-path}), offers every {@code @WorkflowDefinition} there by name (as
+ * the CLI's {@code fancy run NAME} finds it, through {@link WorkflowCatalog}), starts the
+ * server, then recovers interrupted runs; the server reports ready once they are taken over. {@code Ctrl-C} stops it cleanly: the HTTP server stops,
  * the engine stops taking work (attempts in flight are left for recovery), the journal closes.
  * See {@link ServerOptions} for the flags and environment variables.
  */
@@ -164,6 +166,8 @@ public final class FancyServerMain {
     // ServiceLoader see the user's classes there too, as in the CLI.
     Thread.currentThread().setContextClassLoader(loader);
     StepRegistry registry = StepRegistry.load(loader);
+    // The @WorkflowDefinition workflows by name, found as the CLI finds them.
+    WorkflowCatalog definitions = WorkflowCatalog.load(loader);
     Journal journal = Journal.open(options.journal());
     DurableEngine engine;
     RunMetrics runMetrics = new RunMetrics();
@@ -178,7 +182,7 @@ public final class FancyServerMain {
     FancyServer server;
     try {
       server = FancyServer.builder().engine(engine).options(options).ready(ready)
-          .runMetrics(runMetrics).start();
+          .runMetrics(runMetrics).workflows(definitions).start();
     } catch (RuntimeException e) {
       engine.close();
       journal.close();

@@ -62,7 +62,7 @@ final class OpenApiDocument {
             .addProperty("pointer", new Schema<>().type("string"))
             .addProperty("hint", new Schema<>().type("string"))
             .addProperty("errors", new Schema<>().type("array")))
-        .addSchemas("Workflow", object("id", "name", "steps", "created_at"))
+        .addSchemas("Workflow", object("id", "name", "shape", "steps", "created_at"))
         .addSchemas("Run", object("id", "workflow_id", "status", "created_at", "started_at",
             "finished_at", "error", "labels", "steps"))
         .addSchemas("RunPage", object("runs", "next"))
@@ -82,11 +82,14 @@ final class OpenApiDocument {
     add(paths, "POST", "/workflows", "Create a workflow from the tracker's definition or "
         + "Fancy's workflow JSON", "Workflow", Map.of("201", "#Workflow", "400", "malformed JSON",
         "413", "body too large", "422", "invalid workflow or unknown step"));
-    add(paths, "GET", "/workflows", "List workflows, newest first", null,
-        Map.of("200", "workflows"));
-    add(paths, "GET", "/workflows/{id}", "One workflow", null,
-        Map.of("200", "#Workflow", "404", "unknown workflow"));
-    add(paths, "POST", "/workflows/{id}/runs", "Start a run; body: the run's inputs by name; "
+    add(paths, "GET", "/workflows", "List workflows: the @WorkflowDefinition workflows of the "
+        + "class path by name (shape definition, id = name, source = providing class), then the "
+        + "posted ones, newest first", null, Map.of("200", "workflows"));
+    add(paths, "GET", "/workflows/{id}", "One workflow, by a posted workflow's id or a "
+        + "definition's name", null, Map.of("200", "#Workflow", "404", "unknown workflow"));
+    add(paths, "POST", "/workflows/{id}/runs", "Start a run of a posted workflow (by id) or of "
+        + "a class path definition (by name; journaled under that name and labelled "
+        + "fancy.workflow_id=name); body: the run's inputs by name; "
         + "Idempotency-Key makes it safe to repeat", "inputs", Map.of("202", "#Run",
         "400", "malformed JSON", "404", "unknown workflow", "422", "invalid inputs or reused "
         + "Idempotency-Key"));

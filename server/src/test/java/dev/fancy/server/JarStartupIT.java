@@ -93,6 +93,43 @@ class JarStartupIT {
     }
   }
 
+  /**
+   * {@code --class-path} with the test classes: their {@code @WorkflowDefinition} is listed and
+   * run by its name, through the user loader ({@code UserClassPath}) as in the CLI.
+   */
+  @Test
+  void runsAWorkflowDefinitionOfTheClassPathByName() throws Exception {
+    Process process = java("--port", "0", "--journal", dir.resolve("journal.db").toString(),
+        "--class-path", Path.of("target", "test-classes").toString()).start();
+    try {
+      var reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+          process.getInputStream(), StandardCharsets.UTF_8));
+      URI uri = null;
+      for (String line = reader.readLine(); line != null && uri == null;
+          line = reader.readLine()) {
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          uri = URI.create(m.group(1));
+        }
+      }
+      assertThat(uri).as("the jar says where it listens").isNotNull();
+      URI base = uri;
+      assertThat(CrashTest.send(base, "GET", "/workflows", null).body())
+          .contains("\"id\":\"servertest.greeting\"").contains("\"shape\":\"definition\"");
+      var started = CrashTest.send(base, "POST", "/workflows/servertest.greeting/runs",
+          "{\"name\": \"Lin\"}");
+      assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+      String run = "/runs/" + TestServer.json(started).get("id").asText();
+      assertThat(CrashTest.poll(java.time.Duration.ofSeconds(30), () -> CrashTest.send(base,
+          "GET", run, null).body().contains("\"status\":\"SUCCEEDED\""))).isTrue();
+      assertThat(CrashTest.send(base, "GET", run, null).body())
+          .contains("\"workflow_name\":\"servertest.greeting\"");
+    } finally {
+      process.destroy();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
   @Test
   void aPortInUseIsOneLineAndExitCode1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
