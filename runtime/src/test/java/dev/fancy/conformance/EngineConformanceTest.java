@@ -9,6 +9,7 @@ import dev.fancy.conformance.ConformanceSteps.DivMod;
 import dev.fancy.conformance.ConformanceSteps.Sky;
 import dev.fancy.conformance.ConformanceSteps.Tally;
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
 import dev.fancy.frame.StepFailure;
@@ -58,6 +59,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 /**
  * The engine conformance suite: the same workflows, run through the engine contract only, on
@@ -107,6 +109,14 @@ public abstract class EngineConformanceTest {
 
   /** Releases what {@link #newEngine} opened besides the engine; called after it is closed. */
   protected void afterEnginesClosed() {}
+
+  /**
+   * The logger through which this engine warns when the code of an attempt that timed out
+   * returns, or null if it does not; the suite asserts those lines so that they do not print.
+   */
+  protected String lingeringLogger() {
+    return "dev.fancy.internal.core.Lingering";
+  }
 
   /** Skips the test, with the engine's reason, unless the engine has {@code capability}. */
   protected final void assumeSupports(Capability capability) {
@@ -389,7 +399,14 @@ public abstract class EngineConformanceTest {
     sleepy.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(300)).withRetry(
         new RetryPolicy(2, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of())));
 
-    RunResult result = engine().run(Workflow.of("sleepy", sleepy.out()), Inputs.of(x, 1));
+    RunResult result;
+    try (LogCapture logs = lingeringLogger() == null ? null : LogCapture.of(lingeringLogger())) {
+      result = engine().run(Workflow.of("sleepy", sleepy.out()), Inputs.of(x, 1));
+      for (int attempt = 1; logs != null && attempt <= 2; attempt++) {
+        logs.awaitLogged(Level.WARN, "attempt " + attempt + " of step 'test.sleepy' ended",
+            PATIENCE);
+      }
+    }
 
     assertThat(result.status()).isEqualTo(RunStatus.FAILED);
     StepRecord record = result.step(sleepy);

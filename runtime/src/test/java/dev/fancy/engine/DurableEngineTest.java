@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.frame.UsageLimits;
 import dev.fancy.internal.StepDefinition;
@@ -46,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 class DurableEngineTest {
 
@@ -249,7 +251,8 @@ class DurableEngineTest {
     Cell<Integer> x = Cell.input("x", Integer.class);
     Call<Integer> sleepy = new Call<>("test.sleepy", Call.unary(MathSteps.INT), x);
     sleepy.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
-    try (Journal journal = kit.open(file());
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Journal journal = kit.open(file());
         DurableEngine engine = DurableEngine.open(journal, registry)) {
       UUID run = engine.start(Workflow.of("sleepy", sleepy.out()), Bind.inputs(Workflow.of("sleepy", sleepy.out()), Map.of("x", 1))).id();
       assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
@@ -259,6 +262,7 @@ class DurableEngineTest {
       });
       assertThat(journal.attempts(run)).singleElement().extracting(AttemptInfo::status)
           .isEqualTo(AttemptStatus.FAILED);
+      logs.awaitLogged(Level.WARN, "attempt 1 of step 'test.sleepy' ended", Duration.ofSeconds(10));
     }
   }
 

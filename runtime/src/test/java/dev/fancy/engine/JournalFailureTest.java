@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
 import dev.fancy.internal.StepDefinition;
@@ -45,6 +46,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /** What the journal does when the disk, the file, the lock or the data is not as it should be. */
 class JournalFailureTest {
@@ -99,7 +101,8 @@ class JournalFailureTest {
         Cell.input("x", Integer.class));
     Workflow workflow = Workflow.of("wide",
         new Call<String>("test.wide", INT_TO_STRING, first.out()).out());
-    try (Journal journal = kit.open(file());
+    try (LogCapture logs = LogCapture.of(DurableEngine.class);
+        Journal journal = kit.open(file());
         DurableEngine engine = open(journal, registry)) {
       UUID run = engine.start(workflow, Bind.inputs(workflow, Map.of("x", 1))).id();
       assertThat(kit.started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -112,6 +115,8 @@ class JournalFailureTest {
             .isEqualTo(JournalException.Reason.FULL))
           .hasMessageStartingWith("journal disk is full: cannot commit attempt " + run)
           .hasMessageContaining("free space on the disk of " + temp);
+      logs.awaitLogged(Level.WARN, "run " + run + " stopped in this process; it stays "
+          + "resumable in the journal: journal disk is full", Duration.ofSeconds(10));
       assertThat(journal.run(run).orElseThrow().status()).as("left resumable")
           .isEqualTo(RunStatus.RUNNING);
       assertThat(journal.committedOutputs(run)).as("nothing of the wide step committed")
@@ -160,7 +165,8 @@ class JournalFailureTest {
       Path ballast = small.resolve("ballast");
       AtomicBoolean lengthFails = new AtomicBoolean(false);
       String big = "v".repeat(600_000);
-      try (Journal journal = kit.open(small.resolve("journal.db"));
+      try (LogCapture logs = LogCapture.of(DurableEngine.class);
+          Journal journal = kit.open(small.resolve("journal.db"));
           DurableEngine engine = open(journal, textRegistry(big, lengthFails))) {
         Files.write(ballast, new byte[(int) (Files.getFileStore(small).getUsableSpace()
             - 200_000)]);
@@ -169,6 +175,8 @@ class JournalFailureTest {
             .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
             .isEqualTo(JournalException.Reason.FULL))
             .hasMessageStartingWith("journal disk is full");
+        logs.awaitLogged(Level.WARN, "run " + run + " stopped in this process; it stays "
+            + "resumable in the journal: journal disk is full", Duration.ofSeconds(10));
         try (Stream<Path> files = Files.walk(small.resolve("journal.db.values"))) {
           assertThat(files.filter(p -> p.toString().endsWith(".tmp"))).as("no partial files")
               .isEmpty();
@@ -217,12 +225,14 @@ class JournalFailureTest {
     // both look abandoned by a dead process; then the value directory is lost
     JournalKit.execute(file(), "UPDATE runs SET status = 'RUNNING', owner = NULL");
     deleteTree(temp.resolve("journal.db.values"));
-    try (Journal journal = kit.open(file());
+    try (LogCapture logs = LogCapture.of(DurableEngine.class);
+        Journal journal = kit.open(file());
         DurableEngine engine = open(journal, registry)) {
       JournalRun broken = journal.run(withFile).orElseThrow();
       assertThat(broken.status()).isEqualTo(RunStatus.FAILED);
       assertThat(broken.error()).contains("cannot resume", "cannot be read",
           "value file of output 0 is missing");
+      logs.assertLogged(Level.ERROR, "run " + withFile + " cannot be resumed and is failed");
       assertThat(engine.await(plain, null)).isEqualTo(RunStatus.SUCCEEDED);
       assertThat(JournalKit.count(journal.file(), "SELECT COUNT(*) FROM effects"))
           .as("the committed steps did not run again").isEqualTo(2);
@@ -358,11 +368,13 @@ class JournalFailureTest {
         + corrupt + "'");
     JournalKit.execute(file(), "UPDATE workflows SET definition = '{\"schemaVersion\": 1, "
         + "\"name\"' WHERE hash = (SELECT workflow_hash FROM runs WHERE id = '" + corrupt + "')");
-    try (Journal journal = kit.open(file());
+    try (LogCapture logs = LogCapture.of(DurableEngine.class);
+        Journal journal = kit.open(file());
         DurableEngine engine = open(journal, kit.registry())) {
       assertThat(journal.run(corrupt).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
       assertThat(journal.run(corrupt).orElseThrow().error()).contains("cannot resume",
           "is corrupt");
+      logs.assertLogged(Level.ERROR, "run " + corrupt + " cannot be resumed and is failed");
       assertThat(journal.run(good).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
     }
     JournalKit.execute(file(), "PRAGMA user_version = 99");
@@ -516,7 +528,8 @@ class JournalFailureTest {
     Call<Integer> deaf = new Call<>("test.deaf", Call.unary(MathSteps.INT),
         Cell.input("x", Integer.class));
     deaf.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
-    try (Journal journal = kit.open(file());
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Journal journal = kit.open(file());
         DurableEngine engine = open(journal, registry)) {
       UUID run = engine.start(Workflow.of("deaf", deaf.out()), Bind.inputs(Workflow.of("deaf", deaf.out()), Map.of("x", 1))).id();
       assertThat(engine.await(run, null)).isEqualTo(RunStatus.FAILED);
@@ -524,6 +537,7 @@ class JournalFailureTest {
       finish.countDown();
       Poll.until("the deaf attempt ends", Duration.ofSeconds(10),
           () -> engine.lingeringAttempts() == 0);
+      logs.awaitLogged(Level.WARN, "attempt 1 of step 'test.deaf' ended", Duration.ofSeconds(10));
       Poll.until("the late effect is refused", Duration.ofSeconds(10),
           () -> staging.get() != null);
       assertThat(staging.get()).isInstanceOf(IllegalStateException.class)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.ManualTicker;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
@@ -25,7 +26,9 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /**
  * Leases between processes: each engine here has its own journal connection and owner, as a
@@ -37,6 +40,9 @@ class LeaseTest {
   Path temp;
 
   private final JournalKit kit = new JournalKit();
+
+  @RegisterExtension
+  final LogCapture logs = LogCapture.eachTest(DurableEngine.class);
 
   private Path file() {
     return temp.resolve("journal.db");
@@ -84,6 +90,8 @@ class LeaseTest {
                 AttemptStatus.SUCCEEDED, AttemptStatus.SUCCEEDED);
 
         aRelease.countDown(); // A wakes up and tries to commit its late result
+        logs.expect(Level.WARN, "run " + run + " stopped in this process; it stays resumable "
+            + "in the journal: this process (owner " + a.owner() + ", epoch 1) lost the lease");
         assertThatThrownBy(() -> a.result(run))
             .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
             .isEqualTo(JournalException.Reason.LEASE_LOST))
@@ -124,7 +132,8 @@ class LeaseTest {
             .extracting(StepInfo::attempts).containsExactly(1, 1);
       }
     } finally {
-      kit.release.countDown();
+      kit.release.countDown(); // dead A's step ends: its write is refused
+      logs.expect(Level.WARN, "run " + run + " stopped in this process");
       journalA.close();
     }
   }
@@ -185,6 +194,7 @@ class LeaseTest {
       assertThat(SEEN).as("the frame's attempt number is the journal's, as in its key")
           .singleElement().asString().startsWith("2 ").endsWith(":2");
       b.close();
+      logs.expect(Level.WARN, "run " + run + " stopped in this process"); // dead A's step
     } finally {
       kit.release.countDown();
     }
@@ -205,6 +215,8 @@ class LeaseTest {
         assertThat(info.status()).isEqualTo(RunStatus.FAILED);
         assertThat(info.error()).contains("cannot resume", "test.block@1",
             "registered versions are [2]");
+        logs.assertLogged(Level.ERROR, "run " + run + " cannot be resumed and is failed");
+        logs.expect(Level.WARN, "run " + run + " stopped in this process"); // dead A's step
       } finally {
         kit.release.countDown();
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.RunEvent;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 class ListenerTest {
 
@@ -58,10 +60,15 @@ class ListenerTest {
     Call<Integer> chatty = new Call<>("test.chatty", Call.unary(MathSteps.INT), x);
     Call<Integer> failing = new Call<>("test.fail", Call.unary(MathSteps.INT), chatty.out());
     Call<Integer> never = new Call<>("test.chatty", Call.unary(MathSteps.INT), failing.out());
-    try (Engine engine = Engine.builder().registry(registry).listener(broken).build()) {
+    try (Engine engine = Engine.builder().registry(registry).listener(broken).build();
+        LogCapture logs = LogCapture.of("dev.fancy.internal.core.EventLog")) {
       RunResult result = engine.run(Workflow.of("talk", never.out()), Bind.inputs(Workflow.of("talk", never.out()), Map.of("x", 1)),
           RunOptions.builder().listener(recorder).build());
       assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+      assertThat(logs.assertLogged(Level.WARN, "failed on event"))
+          .as("one warning per chunk the broken listener threw on, with its exception")
+          .hasSize(100).allSatisfy(e -> assertThat(e.getThrowableProxy().getMessage())
+              .isEqualTo("listener bug"));
     }
     List<String> expected = new ArrayList<>();
     expected.add("run started");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.ManualTicker;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
@@ -44,6 +45,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 class PoliciesTest {
 
@@ -142,7 +144,8 @@ class PoliciesTest {
         new RetryPolicy(2, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of())));
     ManualTicker ticker = new ManualTicker();
 
-    try (Engine engine = Engine.builder().registry(registry).listener(recorder).ticker(ticker)
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Engine engine = Engine.builder().registry(registry).listener(recorder).ticker(ticker)
         .build()) {
       RunHandle run = engine.start(Workflow.of("w", call.out()), Inputs.of(x, 1));
       for (int attempt = 1; attempt <= 2; attempt++) {
@@ -160,6 +163,10 @@ class PoliciesTest {
       assertThat(record.error().type()).isEqualTo(AttemptTimeoutException.class.getName());
       assertThat(record.error().message()).isEqualTo("attempt 2 of step 'test.sleepy' timed out "
           + "after PT0.05S");
+      for (int attempt = 1; attempt <= 2; attempt++) {
+        logs.awaitLogged(Level.WARN, "attempt " + attempt + " of step 'test.sleepy' ended",
+            Duration.ofSeconds(10));
+      }
     }
     Poll.until("both timed-out attempts see their interrupt", Duration.ofSeconds(10),
         () -> interrupted.get() == 2);
@@ -483,7 +490,8 @@ class PoliciesTest {
     deaf.options(StepOptions.DEFAULT.withTimeout(Duration.ofMillis(50)));
     Workflow workflow = Workflow.of("deaf", deaf.out());
     ManualTicker ticker = new ManualTicker();
-    try (Engine engine = Engine.builder().registry(registry).maxTimedAttempts(1).ticker(ticker)
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Engine engine = Engine.builder().registry(registry).maxTimedAttempts(1).ticker(ticker)
         .build()) {
       RunHandle first = engine.start(workflow, Inputs.of(x, 1));
       acquire(started);
@@ -504,6 +512,7 @@ class PoliciesTest {
       assertThat(second.result().status()).isEqualTo(RunStatus.SUCCEEDED);
       Poll.until("the deaf attempt ends", Duration.ofSeconds(10),
           () -> engine.lingeringAttempts() == 0);
+      logs.awaitLogged(Level.WARN, "attempt 1 of step 'test.deaf' ended", Duration.ofSeconds(10));
     }
   }
 }

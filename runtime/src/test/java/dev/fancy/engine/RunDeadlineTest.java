@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.ManualTicker;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /**
  * A run's deadline and the grace a stopped run gives steps that ignore the interrupt: after it
@@ -71,7 +73,8 @@ class RunDeadlineTest {
   @Test
   void aCancelledRunWhoseStepIgnoresTheInterruptEndsAfterTheGrace() throws Exception {
     ManualTicker ticker = new ManualTicker();
-    try (Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
       RunHandle run = engine.start(workflow, Inputs.of(x, 1),
           RunOptions.builder().cancelGrace(Duration.ofSeconds(5)).build());
       acquire(started);
@@ -96,6 +99,8 @@ class RunDeadlineTest {
       Poll.until("the abandoned code ends", Duration.ofSeconds(10),
           () -> engine.lingeringAttempts() == 0);
       assertThat(ended).hasValue(1);
+      logs.awaitLogged(Level.WARN, "step 'test.deaf' of run " + run.id() + " ended",
+          Duration.ofSeconds(10));
       assertThat(run.result().step(deaf).status()).isEqualTo(StepStatus.CANCELLED);
     }
   }
@@ -103,7 +108,8 @@ class RunDeadlineTest {
   @Test
   void aRunPastItsDeadlineIsCancelledWithTheDeadlineAsItsError() throws Exception {
     ManualTicker ticker = new ManualTicker();
-    try (Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
       RunHandle run = engine.start(workflow, Inputs.of(x, 1), RunOptions.builder()
           .deadline(Duration.ofMinutes(2)).cancelGrace(Duration.ZERO).build());
       acquire(started);
@@ -117,6 +123,8 @@ class RunDeadlineTest {
       assertThat(result.info().error().message())
           .isEqualTo("the run's deadline of PT2M passed");
       finish.countDown();
+      logs.awaitLogged(Level.WARN, "step 'test.deaf' of run " + run.id() + " ended",
+          Duration.ofSeconds(10));
     }
   }
 
@@ -146,7 +154,8 @@ class RunDeadlineTest {
   void aDurableAttemptAbandonedAfterTheGraceCommitsNothingWhenItsCodeReturns()
       throws Exception {
     ManualTicker ticker = new ManualTicker();
-    try (Journal journal = Journal.open(dir.resolve("journal.db"));
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Journal journal = Journal.open(dir.resolve("journal.db"));
         DurableEngine engine = DurableEngine.builder(journal).registry(registry)
             .lease(Duration.ofMinutes(10)).takeoverInterval(Duration.ofHours(1)).ticker(ticker)
             .open()) {
@@ -165,6 +174,8 @@ class RunDeadlineTest {
       assertThat(step.status()).isEqualTo(StepStatus.CANCELLED);
       assertThat(step.attempts()).singleElement().extracting(AttemptRecord::status)
           .isEqualTo(AttemptStatus.ABANDONED);
+      logs.awaitLogged(Level.WARN, "step 'test.deaf' of run " + run.id() + " ended",
+          Duration.ofSeconds(10));
     }
   }
 }

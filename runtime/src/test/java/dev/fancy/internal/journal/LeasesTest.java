@@ -2,6 +2,7 @@ package dev.fancy.internal.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.ManualClock;
 import dev.fancy.fixtures.ManualTicker;
 import dev.fancy.journal.JournalOptions;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /** The heartbeat: which runs count as lost when a lease cannot be renewed. */
 class LeasesTest {
@@ -47,7 +49,12 @@ class LeasesTest {
       assertThat(store.runTable().claim(taken.runId(), "other", clock.instant().plusSeconds(30),
           false)).isPresent();
 
-      ticker.advance(Duration.ofSeconds(10)); // one heartbeat
+      try (LogCapture logs = LogCapture.of("dev.fancy.engine.DurableEngine")) {
+        ticker.advance(Duration.ofSeconds(10)); // one heartbeat
+        assertThat(logs.assertLogged(Level.WARN, "lost its lease to another process"))
+            .singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                .contains(taken.runId().toString()));
+      }
 
       assertThat(lost).containsExactly(taken.runId());
       leases.close();
