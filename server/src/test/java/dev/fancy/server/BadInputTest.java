@@ -3,6 +3,7 @@ package dev.fancy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fancy.fixtures.LogCapture;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.event.Level;
 
 /**
  * Every kind of bad request gets an RFC 9457 problem with the right status, type and JSON
@@ -197,7 +199,11 @@ class BadInputTest {
   void aBodyOverTheLimitIs413() throws Exception {
     String before = t.snapshot();
     String big = workflow(step("a", "{\"action\": \"" + "x".repeat(70 * 1024) + "\"}", "[]"));
-    assertProblem(t.post("/workflows", big), 413, "body-too-large", null);
+    try (LogCapture logs = LogCapture.of("io.javalin.Javalin")) {
+      assertProblem(t.post("/workflows", big), 413, "body-too-large", null);
+      logs.awaitLogged(Level.WARN, "Body size greater than max size (65536 bytes)",
+          LogCapture.PATIENCE);
+    }
     assertThat(t.snapshot()).isEqualTo(before);
   }
 

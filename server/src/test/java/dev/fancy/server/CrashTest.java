@@ -42,8 +42,9 @@ class CrashTest {
 
   Child start(Path journal, Path effects) throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // The test class path: Logback and this module's logback-test.xml (WARN and above).
     ProcessBuilder builder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", FancyServerMain.class.getName(),
+        FancyServerMain.class.getName(),
         "--port", "0", "--journal", journal.toString(), "--lease-seconds", "2")
         .redirectErrorStream(true);
     builder.environment().put("FANCY_TRACKER_EFFECTS", effects.toString());
