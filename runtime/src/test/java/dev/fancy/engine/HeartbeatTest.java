@@ -3,6 +3,7 @@ package dev.fancy.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.ManualTicker;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.registry.StepRegistry;
@@ -20,6 +21,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 /**
  * A step's heartbeat timeout: an attempt that goes longer than it without
@@ -66,7 +68,8 @@ class HeartbeatTest {
         .withRetry(RetryPolicy.exponential(2, Duration.ZERO)));
     Workflow workflow = Workflow.of("long", step.out());
     ManualTicker ticker = new ManualTicker();
-    try (Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
       RunHandle run = engine.start(workflow, Inputs.of(x, 4));
       assertThat(report()).isEqualTo("started 1");
       // Far longer than the heartbeat timeout in all, but never 30 s without a beat.
@@ -92,6 +95,7 @@ class HeartbeatTest {
       assertThat(run.result().step(step).attempts().get(0).error().message())
           .isEqualTo("attempt 1 of step 'test.long' sent no heartbeat for PT30S, its heartbeat "
               + "timeout: taken as hung");
+      logs.awaitLogged(Level.WARN, "attempt 1 of step 'test.long' ended", Duration.ofSeconds(10));
     }
   }
 
@@ -100,7 +104,8 @@ class HeartbeatTest {
     Call<Integer> step = new Call<>("test.long", Call.unary(MathSteps.INT), x);
     step.options(StepOptions.DEFAULT.withHeartbeatTimeout(Duration.ofSeconds(5)));
     ManualTicker ticker = new ManualTicker();
-    try (Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
       RunHandle run = engine.start(Workflow.of("silent", step.out()), Inputs.of(x, 1));
       assertThat(report()).isEqualTo("started 1");
       orders.add("hang");
@@ -109,6 +114,7 @@ class HeartbeatTest {
       assertThat(run.await(Duration.ofSeconds(10))).isEqualTo(RunStatus.FAILED);
       assertThat(run.result().step(step).attempts()).extracting(AttemptRecord::status)
           .containsExactly(AttemptStatus.TIMED_OUT);
+      logs.awaitLogged(Level.WARN, "attempt 1 of step 'test.long' ended", Duration.ofSeconds(10));
     }
   }
 
