@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fancy.fixtures.Bind;
 import dev.fancy.fixtures.Call;
+import dev.fancy.fixtures.LogCapture;
 import dev.fancy.fixtures.ManualTicker;
 import dev.fancy.fixtures.MathSteps;
 import dev.fancy.fixtures.Poll;
@@ -43,6 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /**
  * Step checkpoints ({@code frame.checkpoint} / {@code frame.lastCheckpoint}): kept across the
@@ -195,7 +197,8 @@ class CheckpointTest {
         new RetryPolicy(2, Duration.ZERO, 1, Duration.ZERO, 0, List.of(), List.of())));
     ManualTicker ticker = new ManualTicker();
 
-    try (Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
       RunHandle run = engine.start(Workflow.of("w", call.out()), Inputs.of(x, 1));
       await(firstRunning);
       ticker.advance(Duration.ofSeconds(1));
@@ -207,6 +210,8 @@ class CheckpointTest {
       assertThat(late.get()).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("attempt 1 of step 'test.stubborn' is over");
       assertThat(result.step(call).checkpoints()).isEqualTo(1);
+      logs.awaitLogged(Level.WARN, "attempt 1 of step 'test.stubborn' ended",
+          Duration.ofSeconds(10));
     }
   }
 
@@ -239,7 +244,8 @@ class CheckpointTest {
         .withRetry(RetryPolicy.exponential(2, Duration.ZERO)));
     ManualTicker ticker = new ManualTicker();
 
-    try (Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
+    try (LogCapture logs = LogCapture.of("dev.fancy.internal.core.Lingering");
+        Engine engine = Engine.builder().registry(registry).ticker(ticker).build()) {
       RunHandle run = engine.start(Workflow.of("w", call.out()), Inputs.of(x, 1));
       assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("started 1 after 0");
       for (int epoch = 1; epoch <= 3; epoch++) { // never 30 s without a checkpoint
@@ -254,6 +260,7 @@ class CheckpointTest {
       assertThat(reports.poll(10, TimeUnit.SECONDS)).isEqualTo("started 2 after 3");
       orders.add("finish");
       assertThat(run.result().get(call.out())).isEqualTo(3);
+      logs.awaitLogged(Level.WARN, "attempt 1 of step 'test.long' ended", Duration.ofSeconds(10));
     }
   }
 
@@ -326,7 +333,8 @@ class CheckpointTest {
         new Call<Integer>("test.train", Call.unary(MathSteps.INT), x).out());
     Path file = temp.resolve("journal.db");
 
-    try (Journal journalA = kit.open(file);
+    try (LogCapture logs = LogCapture.of(DurableEngine.class);
+        Journal journalA = kit.open(file);
         DurableEngine a = DurableEngine.builder(journalA)
             .registry(StepRegistry.empty().register(inA)).lease(Duration.ofSeconds(30))
             .takeoverInterval(Duration.ofHours(1)).open()) {
@@ -349,6 +357,9 @@ class CheckpointTest {
         assertThatThrownBy(() -> a.result(run))
             .isInstanceOfSatisfying(JournalException.class, e -> assertThat(e.reason())
                 .isEqualTo(JournalException.Reason.LEASE_LOST));
+        logs.awaitLogged(Level.WARN, "run " + run + " stopped in this process; it stays "
+            + "resumable in the journal: this process (owner " + a.owner() + ", epoch 1) lost "
+            + "the lease", Duration.ofSeconds(10));
         assertThat(latestRow(file, run)).as("B's checkpoint stands").isEqualTo("3 2 [1,2,3]");
         assertThat(b.handle(run).history().steps().get(0).checkpoints()).isEqualTo(3);
       }
