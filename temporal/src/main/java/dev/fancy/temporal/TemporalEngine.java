@@ -194,17 +194,26 @@ public final class TemporalEngine implements WorkflowEngine {
         options.limits(), effectiveOptions(workflow, new LinkedHashMap<>()), options.labels(),
         clock.millis(), heartbeatTimeout.toMillis(), null, historyLimit, false, searchAttributes);
     workflows.put(runId, workflow);
-    launch(request, runId);
+    launch(request, runId, options.deadline());
     return new TemporalRun(this, runId);
   }
 
-  private void launch(RunRequest request, UUID runId) {
+  /**
+   * Starts the run's execution.
+   *
+   * @param deadline the run's deadline ({@code RunOptions.deadline}): Temporal's workflow
+   *     execution timeout, after which Temporal ends the execution; null for none
+   */
+  private void launch(RunRequest request, UUID runId, Duration deadline) {
     Map<String, Object> memo = new LinkedHashMap<>();
     memo.put(MEMO_TASK_QUEUE, taskQueue);
     String workflowName = Workflow.fromJson(request.workflowJson()).name();
     memo.put(MEMO_WORKFLOW, workflowName);
     WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(taskQueue)
         .setWorkflowId(runId.toString()).setMemo(memo);
+    if (deadline != null) {
+      options.setWorkflowExecutionTimeout(deadline);
+    }
     if (searchAttributes) {
       options.setTypedSearchAttributes(
           RunSearchAttributes.atStart(workflowName, request.labels()));
@@ -304,7 +313,7 @@ public final class TemporalEngine implements WorkflowEngine {
         previous.info().createdAt().toEpochMilli(), heartbeatTimeout.toMillis(), previous,
         historyLimit, false, searchAttributes);
     outcomes.remove(runId);
-    launch(request, runId);
+    launch(request, runId, null);
     return new TemporalRun(this, runId);
   }
 

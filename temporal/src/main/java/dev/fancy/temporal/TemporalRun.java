@@ -114,7 +114,10 @@ final class TemporalRun implements RunHandle {
    */
   private RunOutcome ended(WorkflowFailedException e) {
     Throwable cause = e.getCause();
-    boolean cancelled = cause instanceof CanceledFailure || cause instanceof TerminatedFailure;
+    // Temporal's workflow execution timeout is the run's deadline (RunOptions.deadline).
+    boolean deadline = cause instanceof io.temporal.failure.TimeoutFailure;
+    boolean cancelled = deadline || cause instanceof CanceledFailure
+        || cause instanceof TerminatedFailure;
     RunState state = null;
     try {
       state = state(Long.MAX_VALUE);
@@ -122,7 +125,10 @@ final class TemporalRun implements RunHandle {
       LOG.warn("run {} ended without an outcome and cannot be queried: {}", runId,
           unavailable.toString());
     }
-    ErrorInfo error = cancelled
+    ErrorInfo error = deadline
+        ? ErrorInfo.of(ErrorInfo.DEADLINE, "the run's deadline passed (Temporal's workflow "
+            + "execution timeout ended it)")
+        : cancelled
         ? ErrorInfo.of(ErrorInfo.CANCELLED, "stopped through Temporal: " + cause.getMessage())
         : new ErrorInfo(cause == null ? e.getClass().getName() : cause.getClass().getName(),
             "the run's workflow execution failed: " + (cause == null ? e.getMessage()

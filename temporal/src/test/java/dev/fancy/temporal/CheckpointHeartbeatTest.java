@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code frame.checkpoint} on Temporal is the activity's heartbeat details, which the retried
- * activity reads back; a step's heartbeat timeout fails an attempt that stops heartbeating.
+ * activity reads back; a step's heartbeat timeout fails an attempt that stops heartbeating; a
+ * run's deadline is Temporal's workflow execution timeout.
  */
 class CheckpointHeartbeatTest {
 
@@ -123,6 +124,20 @@ class CheckpointHeartbeatTest {
       assertThat(result.step(hang).attempts().get(0).error().message())
           .isEqualTo("attempt 1 of step 'test.hang' sent no heartbeat for PT0.5S, its heartbeat "
               + "timeout: taken as hung");
+    }
+  }
+
+  @Test
+  void aRunPastItsDeadlineEndsCancelledWithTheDeadlineAsItsError() {
+    Cell<Integer> x = Cell.input("x", Integer.class);
+    Call<Integer> hang = new Call<>("test.hang", Call.unary(MathSteps.INT), x);
+    try (TemporalEngine engine = engine("deadline")) {
+      dev.fancy.run.RunHandle run = engine.start(Workflow.of("late", hang.out()),
+          Inputs.of(x, 1), dev.fancy.run.RunOptions.builder()
+              .deadline(Duration.ofSeconds(2)).build());
+      assertThat(run.await(Duration.ofSeconds(60))).isEqualTo(RunStatus.CANCELLED);
+      assertThat(run.result().info().error().type())
+          .isEqualTo(dev.fancy.run.ErrorInfo.DEADLINE);
     }
   }
 }
