@@ -175,24 +175,47 @@ public final class Blob {
   }
 
   /**
+   * How a store reports bytes that do not match their blob, in its own error (a damaged journal
+   * file is a {@code JournalException}, a damaged claim check an {@code IOException}).
+   */
+  @FunctionalInterface
+  public interface Mismatch {
+    /**
+     * Called when the bytes read do not match: with {@code actual} null as soon as more than the
+     * blob's size arrived (returning goes on reading, to report at the end), else at the end with
+     * the SHA-256 of what was read (returning throws a plain {@code IOException}).
+     *
+     * @param read the number of bytes read so far
+     * @param actual the SHA-256 of all the bytes read, or null when there are too many
+     * @throws IOException the store's error, or an unchecked one
+     */
+    void fail(long read, String actual) throws IOException;
+  }
+
+  /**
    * A blob whose bytes a store keeps elsewhere, opened on demand by {@code source}: for engines
    * and stores (the durable engine's journal, the Temporal engine's claim-check store), not for
-   * steps. The source's streams are handed out as they are: a store that can be damaged checks
-   * the bytes against {@code sha256} itself, and says how in its own error.
+   * steps. Every stream is checked as it is read: at its end the bytes must number {@code size}
+   * and hash to {@code sha256}, or {@code mismatch} reports it in the store's own error.
    *
    * @param sha256 the SHA-256 of the bytes, 64 lower-case hex digits
    * @param size the number of bytes, {@code >= 0}
    * @param source opens the bytes
    * @param describe where the bytes are, for messages (for example a file name)
+   * @param mismatch how the store reports bytes that do not match
    * @throws IllegalArgumentException if {@code sha256} is not 64 lower-case hex digits or
    *     {@code size < 0}
    */
-  public static Blob stored(String sha256, long size, Source source, String describe) {
+  public static Blob stored(String sha256, long size, Source source, String describe,
+      Mismatch mismatch) {
     requireSha256(sha256);
     if (size < 0) {
       throw new IllegalArgumentException("blob size " + size + " < 0");
     }
-    return new Blob(sha256, size, Objects.requireNonNull(source, "source == null"),
+    Objects.requireNonNull(source, "source == null");
+    Objects.requireNonNull(mismatch, "mismatch == null");
+    return new Blob(sha256, size,
+        () -> new CheckedInputStream(source.open(), sha256, size, mismatch),
         Objects.requireNonNull(describe, "describe == null"));
   }
 
@@ -279,10 +302,13 @@ public final class Blob {
 
   /** {@code in}, checked against {@code sha256} and {@code size} at its end. */
   private static InputStream checked(InputStream in, String sha256, long size, String where) {
-    return new CheckedInputStream(in, sha256, size, (expected, actual) -> new IOException(
-        "the bytes of blob sha256:" + sha256 + " in " + where + " changed since the blob was "
-        + "made (expected " + expected + ", " + actual + "); a blob's file must not change "
-        + "while the blob is used"));
+    return new CheckedInputStream(in, sha256, size, (read, actual) -> {
+      throw new IOException("the bytes of blob sha256:" + sha256 + " in " + where + " changed "
+          + "since the blob was made (expected " + (actual == null ? "size " + size + " bytes, "
+          + "more than " + size + " bytes" : "size " + size + " bytes, sha256 " + sha256
+          + ", read " + read + " bytes, sha256 " + actual) + "); a blob's file must not change "
+          + "while the blob is used");
+    });
   }
 
   private static void deleteQuietly(Path file) {

@@ -8,29 +8,20 @@ import java.util.HexFormat;
 
 /**
  * A blob's bytes checked as they are read: when the stream ends, the bytes read must number
- * {@code size} and hash to {@code sha256}, or the read that reached the end throws the error
- * {@code mismatch} makes (also as soon as more than {@code size} bytes arrive). {@code skip} reads
- * through the bytes, so that skipped bytes are hashed too.
+ * {@code size} and hash to {@code sha256}, or the read that reached the end fails as
+ * {@code mismatch} says (which is also told as soon as more than {@code size} bytes arrive).
+ * {@code skip} reads through the bytes, so that skipped bytes are hashed too.
  */
 final class CheckedInputStream extends FilterInputStream {
 
-  /** Makes the error for bytes that do not match. */
-  interface Mismatch {
-    /**
-     * @param expected what was expected ({@code size ... sha256 ...})
-     * @param actual what was read
-     */
-    IOException error(String expected, String actual);
-  }
-
   private final String sha256;
   private final long size;
-  private final Mismatch mismatch;
+  private final Blob.Mismatch mismatch;
   private final MessageDigest digest = Blob.digest();
   private long read;
   private boolean checked;
 
-  CheckedInputStream(InputStream in, String sha256, long size, Mismatch mismatch) {
+  CheckedInputStream(InputStream in, String sha256, long size, Blob.Mismatch mismatch) {
     super(in);
     this.sha256 = sha256;
     this.size = size;
@@ -93,7 +84,7 @@ final class CheckedInputStream extends FilterInputStream {
   private void count(int n) throws IOException {
     read += n;
     if (read > size) {
-      throw mismatch.error("size " + size + " bytes", "more than " + size + " bytes");
+      mismatch.fail(read, null); // may go on: the end is checked anyway
     }
   }
 
@@ -104,8 +95,9 @@ final class CheckedInputStream extends FilterInputStream {
     checked = true;
     String actual = HexFormat.of().formatHex(digest.digest());
     if (read != size || !actual.equals(sha256)) {
-      throw mismatch.error("size " + size + " bytes, sha256 " + sha256,
-          "read " + read + " bytes, sha256 " + actual);
+      mismatch.fail(read, actual);
+      throw new IOException("blob sha256:" + sha256 + " of " + size + " bytes read back as "
+          + read + " bytes hashing to " + actual);
     }
   }
 }

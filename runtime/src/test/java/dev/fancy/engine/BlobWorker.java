@@ -102,7 +102,7 @@ public final class BlobWorker {
     return StepRegistry.empty()
         .register(new StepDefinition("blob.make", 1, "", BlobSteps.contract(BlobSteps.LONG,
             BlobSteps.BLOB), (frame, args) -> new Object[] {Blob.stored(sha256, size,
-                () -> halting(size), "a stream that crashes")}))
+                () -> halting(size), "a stream that crashes", (read, actual) -> { })}))
         .register(BlobSteps.registry().find("blob.digest", 1).orElseThrow());
   }
 

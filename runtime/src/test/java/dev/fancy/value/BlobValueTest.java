@@ -75,9 +75,9 @@ class BlobValueTest {
       out.write(1);
       throw new IOException("the source broke");
     })).isInstanceOf(UncheckedIOException.class).hasMessageContaining("the source broke");
-    assertThatThrownBy(() -> Blob.stored("ABC", 1, () -> null, "x"))
+    assertThatThrownBy(() -> Blob.stored("ABC", 1, () -> null, "x", (read, actual) -> { }))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 lower-case hex");
-    assertThatThrownBy(() -> Blob.stored(HELLO, -1, () -> null, "x"))
+    assertThatThrownBy(() -> Blob.stored(HELLO, -1, () -> null, "x", (read, actual) -> { }))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("< 0");
   }
 

@@ -180,74 +180,14 @@ public final class ClaimCheckStore implements BlobStore {
           + "store " + directory + " (" + e.getMessage() + "); every worker and client must "
           + "share this directory", e);
     }
-    return Blob.stored(sha256, size, () -> new Checked(Files.newInputStream(file), sha256, size,
-        file), "in the claim-check store " + file);
-  }
-
-  /** A stored blob's bytes, checked against its SHA-256 and size when the stream ends. */
-  private static final class Checked extends java.io.FilterInputStream {
-    private final String sha256;
-    private final long size;
-    private final Path file;
-    private final MessageDigest digest;
-    private long read;
-    private boolean checked;
-
-    Checked(InputStream in, String sha256, long size, Path file) throws IOException {
-      super(in);
-      this.sha256 = sha256;
-      this.size = size;
-      this.file = file;
-      try {
-        this.digest = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IOException(e);
-      }
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        digest.update(b, off, n);
-        read += n;
-      } else if (n < 0 && !checked) {
-        checked = true;
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (read != size || !actual.equals(sha256)) {
-          throw new IOException("the claim-checked blob " + file + " is damaged: " + read
-              + " bytes hashing to " + actual + " where " + size + " bytes hashing to its name "
-              + "were stored");
-        }
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buffer = new byte[(int) Math.min(1 << 16, Math.max(n, 1))];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
+    return Blob.stored(sha256, size, () -> Files.newInputStream(file),
+        "in the claim-check store " + file, (read, actual) -> {
+          if (actual != null) { // too many bytes: reported at the end with their hash
+            throw new IOException("the claim-checked blob " + file + " is damaged: " + read
+                + " bytes hashing to " + actual + " where " + size + " bytes hashing to its "
+                + "name were stored");
+          }
+        });
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.fancy.internal.journal;
 import dev.fancy.journal.JournalException;
 import dev.fancy.value.Blob;
 import dev.fancy.value.BlobStore;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -128,9 +127,16 @@ final class JournalBlobs implements BlobStore {
 
   private Blob stored(String sha256, long size, Path file) {
     // NOFOLLOW_LINKS: a blob file swapped for a link after the check is not followed either
-    return Blob.stored(sha256, size, () -> new Checked(Files.newInputStream(file,
-        StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS), sha256, size, file),
-        "in the journal's " + file);
+    return Blob.stored(sha256, size, () -> Files.newInputStream(file,
+        StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        "in the journal's " + file, (read, actual) -> {
+          throw actual == null
+              ? corrupt("blob file " + file + " holds more than the " + size + " bytes of its "
+                  + "reference", null)
+              : corrupt("blob file " + file + " is damaged: " + read + " bytes hashing to "
+                  + actual + " where its reference says " + size + " bytes hashing to " + sha256,
+                  null);
+        });
   }
 
   private void write(Blob blob, Path target) throws IOException {
@@ -273,87 +279,6 @@ final class JournalBlobs implements BlobStore {
       channel.force(true);
     } catch (IOException ignored) {
       // Windows cannot open directories; its renames are durable on their own
-    }
-  }
-
-  /** A blob file's bytes, checked against size and hash as they are read. */
-  private final class Checked extends FilterInputStream {
-    private final String sha256;
-    private final long size;
-    private final Path file;
-    private final MessageDigest digest = sha256();
-    private long read;
-    private boolean checked;
-
-    Checked(InputStream in, String sha256, long size, Path file) {
-      super(in);
-      this.sha256 = sha256;
-      this.size = size;
-      this.file = file;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n < 0) {
-        check();
-      } else if (n > 0) {
-        digest.update(b, off, n);
-        read += n;
-        if (read > size) {
-          throw corrupt("blob file " + file + " holds more than the " + size + " bytes of its "
-              + "reference", null);
-        }
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buffer = new byte[(int) Math.min(1 << 16, Math.max(n, 1))];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
-
-    @Override
-    public synchronized void mark(int readlimit) {
-      // not supported: the hash covers each byte once
-    }
-
-    @Override
-    public synchronized void reset() throws IOException {
-      throw new IOException("a blob's stream cannot be reset; open a new one");
-    }
-
-    private void check() {
-      if (checked) {
-        return;
-      }
-      checked = true;
-      String actual = HexFormat.of().formatHex(digest.digest());
-      if (read != size || !actual.equals(sha256)) {
-        throw corrupt("blob file " + file + " is damaged: " + read + " bytes hashing to " + actual
-            + " where its reference says " + size + " bytes hashing to " + sha256, null);
-      }
     }
   }
 }
