@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * @param listeners listeners of this run, after the engine's own
  * @param contextRule how the children of parallel, map and route groups copy and merge the
  *     context ({@link ContextRule}); null to share it
- * @param runId the run's ID; null for a new random one. On a durable engine, submitting again
+ * @param runId the run's ID; null for a new one ({@link #newRunId()}). On a durable engine, submitting again
  *     with the ID of an existing run of the same workflow and inputs returns that run instead of
  *     starting another (idempotent submission)
  * @param labels free key/value metadata (a sweep's config name, a team, a ticket); journaled with
@@ -111,6 +111,16 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
         Objects.requireNonNull(runId, "runId == null"), labels, deadline, cancelGrace);
   }
 
+  /**
+   * A new run ID, of the kind an engine gives a run started without one: a time-ordered
+   * version 7 UUID (RFC 9562: 48 bits of Unix time in milliseconds, then 74 random bits), so the
+   * durable journal's indexes, keyed by run ID, grow at one edge. For callers that need a run's
+   * ID before they start it, such as a service that records an idempotency key first.
+   */
+  public static UUID newRunId() {
+    return dev.fancy.workflow.spi.Ids.newId();
+  }
+
   /** A builder starting from {@link #DEFAULT}. */
   public static Builder builder() {
     return new Builder();
@@ -184,7 +194,7 @@ public record RunOptions(UsageLimits limits, Function<Inputs, ?> context,
     /** The run's ID (see {@link RunOptions#runId()}). */
     public Builder runId(UUID runId) {
       this.runId = Objects.requireNonNull(runId,
-          "runId == null; leave it unset for a random ID");
+          "runId == null; leave it unset for a new one");
       return this;
     }
 

@@ -482,7 +482,7 @@ final class Api implements AutoCloseable {
     RunOptions.Builder runOptions = RunOptions.builder()
         .label(Views.WORKFLOW_LABEL, entry.row.id()).listener(metricsListener());
     String key = ctx.header("Idempotency-Key");
-    UUID runId = UUID.randomUUID();
+    UUID runId = RunOptions.newRunId();
     if (key != null) {
       if (key.isBlank() || key.length() > 255) {
         throw new ApiProblem(400, "invalid-idempotency-key", "Invalid Idempotency-Key",

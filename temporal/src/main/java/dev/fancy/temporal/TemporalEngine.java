@@ -185,7 +185,7 @@ public final class TemporalEngine implements WorkflowEngine {
       throw new UnsupportedOperationException(CAPABILITIES
           .reasonMissing(Capability.SHARED_RUN_CONTEXT).orElseThrow());
     }
-    UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
+    UUID runId = options.runId() != null ? options.runId() : RunOptions.newRunId();
     Map<String, JsonNode> values = new LinkedHashMap<>();
     for (Cell<?> input : workflow.inputs()) {
       values.put(input.id().toString(), claims.claim(codec.toTree(inputs.get(input))));

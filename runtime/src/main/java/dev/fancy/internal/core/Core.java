@@ -227,7 +227,7 @@ public final class Core {
     Object[] values = plan.bindSources(inputs.asMap(), services.codec());
     Object[][] restored = journaled == null ? null : restore(plan, journaled);
     UUID runId = journaled != null ? journaled.runId()
-        : options.runId() != null ? options.runId() : UUID.randomUUID();
+        : options.runId() != null ? options.runId() : RunOptions.newRunId();
     if (journaled == null && (running.containsKey(runId) || finished.getIfPresent(runId) != null)) {
       throw new IllegalArgumentException("run " + runId + " exists already in this engine; "
           + "leave RunOptions.runId unset for a new ID");

@@ -205,7 +205,7 @@ public final class DurableCore {
     Objects.requireNonNull(options, Core.NO_OPTIONS);
     requireOpen();
     engine.validate(workflow, inputs);
-    UUID runId = options.runId() != null ? options.runId() : UUID.randomUUID();
+    UUID runId = options.runId() != null ? options.runId() : RunOptions.newRunId();
     var created = journal.runTable().create(
         submissions.newRun(runId, workflow, inputs, options), owner, leases.leaseEnd());
     if (created.isPresent()) {
