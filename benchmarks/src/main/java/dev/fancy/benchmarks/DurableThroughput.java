@@ -31,11 +31,12 @@ import java.util.concurrent.Future;
  * gains from journaling (p50/p99 of step durations, durable and in memory).
  *
  * <p>{@code load}: 10,000 runs of three trivial steps submitted by 8 threads at once
- * ({@code synchronous=FULL}): runs/s submitted and end to end (first submit to last run
- * finished), units of journal work per committed transaction (group commit), and p50/p99 of step
+ * ({@code synchronous=FULL}), after two rounds of 5,000 runs of the same load as warm-up (so that
+ * the measured runs meet compiled code; {@code -Dwarmup=N} rounds): runs/s submitted and end to
+ * end (first submit to last run finished), units of journal work per committed transaction (group commit), and p50/p99 of step
  * durations (a step's duration includes allocating its attempt and committing its result).
  *
- * <pre>java [-Dworkers=64] -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.DurableThroughput [shapes|load]</pre>
+ * <pre>java [-Dworkers=64] [-Dwarmup=2] -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.DurableThroughput [shapes|load]</pre>
  */
 public final class DurableThroughput {
   private DurableThroughput() {}
@@ -44,6 +45,8 @@ public final class DurableThroughput {
 
   /** The durable engine's worker threads in {@code load}: {@code -Dworkers=N}, default 64. */
   private static final int WORKERS = Integer.getInteger("workers", 64);
+  /** Warm-up rounds of half the load each before the measured load: {@code -Dwarmup=N}, default 2. */
+  private static final int WARMUP_ROUNDS = Integer.getInteger("warmup", 2);
 
   /** Entry point; runs both parts unless one is named. */
   public static void main(String[] args) throws Exception {
@@ -107,26 +110,16 @@ public final class DurableThroughput {
         DurableEngine engine = DurableEngine.builder(journal)
             .registry(StepRegistry.loadDefault()).keptResults(runs, 1L << 30)
             .workerThreads(WORKERS).open()) {
-      for (int i = 0; i < 200; i++) {
-        engine.start(workflow, BenchmarkEngine.bind(workflow, Map.of("x", i))).await(); // warm-up
+      // Warm-up: the same load, so that the measured runs meet compiled code (in a 6-second
+      // measurement the JIT compiler otherwise takes close to half of the two cores).
+      for (int round = 0; round < WARMUP_ROUNDS; round++) {
+        for (UUID id : submit(engine, workflow, runs / 2, threads, submitters)) {
+          engine.handle(id).await();
+        }
       }
       JournalStatistics before = journal.statistics();
       long start = System.nanoTime();
-      List<Future<List<UUID>>> batches = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int first = t * (runs / threads);
-        batches.add(submitters.submit(() -> {
-          List<UUID> ids = new ArrayList<>();
-          for (int i = first; i < first + runs / threads; i++) {
-            ids.add(engine.start(workflow, BenchmarkEngine.bind(workflow, Map.of("x", i))).id());
-          }
-          return ids;
-        }));
-      }
-      List<UUID> ids = new ArrayList<>();
-      for (Future<List<UUID>> batch : batches) {
-        ids.addAll(batch.get());
-      }
+      List<UUID> ids = submit(engine, workflow, runs, threads, submitters);
       double submitted = (System.nanoTime() - start) / 1e9;
       List<RunResult> results = new ArrayList<>();
       for (UUID id : ids) {
@@ -149,6 +142,27 @@ public final class DurableThroughput {
     } finally {
       submitters.shutdownNow();
     }
+  }
+
+  /** Starts {@code runs} runs of {@code workflow} from {@code threads} threads at once. */
+  private static List<UUID> submit(DurableEngine engine, Workflow workflow, int runs, int threads,
+      ExecutorService submitters) throws Exception {
+    List<Future<List<UUID>>> batches = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int first = t * (runs / threads);
+      batches.add(submitters.submit(() -> {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = first; i < first + runs / threads; i++) {
+          ids.add(engine.start(workflow, BenchmarkEngine.bind(workflow, Map.of("x", i))).id());
+        }
+        return ids;
+      }));
+    }
+    List<UUID> ids = new ArrayList<>();
+    for (Future<List<UUID>> batch : batches) {
+      ids.addAll(batch.get());
+    }
+    return ids;
   }
 
   private static double batch(JournalStatistics before, JournalStatistics after) {
