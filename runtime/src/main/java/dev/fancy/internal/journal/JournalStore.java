@@ -3,6 +3,8 @@ package dev.fancy.internal.journal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fancy.frame.Usage;
 import dev.fancy.journal.JournalEffects;
 import dev.fancy.journal.JournalException;
@@ -57,6 +59,13 @@ public final class JournalStore implements AutoCloseable {
   private final ValueFiles values;
   private final JournalBlobs blobs;
   private final StagedEffects effects = new StagedEffects();
+  /**
+   * Workflows read back, by content hash: a stored definition never changes under its hash, and
+   * every history, event stream and takeover of a run needs its workflow (reading and parsing it
+   * each time was a tenth of the server's CPU under load).
+   */
+  private final Cache<String, Workflow> workflows =
+      Caffeine.newBuilder().maximumSize(256).build();
   private final RunTable runTable;
   private final AttemptLog attemptLog;
   /** Backups read value files that retention deletes: never both at once in this process. */
@@ -253,6 +262,16 @@ public final class JournalStore implements AutoCloseable {
    *     the row and the problems)
    */
   public Workflow loadWorkflow(String hash) {
+    Workflow cached = workflows.getIfPresent(hash);
+    if (cached != null) {
+      return cached;
+    }
+    Workflow workflow = parseWorkflow(hash);
+    workflows.put(hash, workflow);
+    return workflow;
+  }
+
+  private Workflow parseWorkflow(String hash) {
     String json = reader.workflow(hash).orElseThrow(
         () -> new JournalException("the journal " + file + " has no workflow " + hash, null));
     try {
