@@ -348,7 +348,7 @@ public final class JournalStore implements AutoCloseable {
    */
   public void appendEvent(RunEvent event) {
     String json = JournalJson.write(event);
-    writer.enqueue("journal event " + event.sequence() + " of run " + event.runId(), sql -> {
+    writer.enqueue(() -> "journal event " + event.sequence() + " of run " + event.runId(), sql -> {
       PreparedStatement insert = sql.prepare("INSERT OR IGNORE INTO events (run_id, seq, event) "
           + "VALUES (?, ?, ?)");
       insert.setString(1, event.runId().toString());

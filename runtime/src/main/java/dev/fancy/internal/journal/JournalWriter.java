@@ -91,16 +91,20 @@ final class JournalWriter implements AutoCloseable {
   }
 
   /**
-   * A unit waiting for the writer.
+   * A unit waiting for the writer. Completed only through {@link #succeed} and {@link #fail}.
    *
+   * @param what what the unit does, for messages; a supplier, so that the many units no one
+   *     reports on (events) do not build their text
+   * @param done the caller's wait, or null for a unit no one waits for ({@link #enqueue}): its
+   *     failure is logged
    * @param forced whether its commit must be forced to disk ({@code synchronous=FULL}) before
    *     the caller returns; if not, it is committed (visible to every process, kept if a process
    *     dies) and reaches the disk with the next forced commit (a prefix of the WAL always does)
    * @param single whether it is one statement, which SQLite rolls back by itself if it fails
    *     (so it needs no savepoint)
    */
-  private record Request(Unit<?> unit, String what, CompletableFuture<Object> done,
-      boolean forced, boolean single) {}
+  private record Request(Unit<?> unit, java.util.function.Supplier<String> what,
+      CompletableFuture<Object> done, boolean forced, boolean single) {}
 
   private static final int MAX_BATCH = 1024;
   /** Transactions between background checkpoints (also run every 200 ms after any commit). */
@@ -195,12 +199,13 @@ final class JournalWriter implements AutoCloseable {
     if (closed) {
       throw new JournalException("cannot " + what + ": the journal " + file + " is closed", null);
     }
-    CompletableFuture<Object> done = pending();
+    CompletableFuture<Object> done = new CompletableFuture<>();
+    pending.incrementAndGet();
     // Kept for later: waiting is uninterruptible, and so is leading (an interrupt would make the
     // busy retries spin).
     boolean interrupted = Thread.interrupted();
     try {
-      Request request = new Request(unit, what, done, forced, false);
+      Request request = new Request(unit, () -> what, done, forced, false);
       if (!lead(request)) {
         while (true) {
           try {
@@ -241,26 +246,34 @@ final class JournalWriter implements AutoCloseable {
    * state, such as events, which describe state the journal holds already. {@code unit} must be
    * a single statement: it runs without a savepoint of its own.
    */
-  void enqueue(String what, Unit<?> unit) {
+  void enqueue(java.util.function.Supplier<String> what, Unit<?> unit) {
     if (closed) {
       return;
     }
-    CompletableFuture<Object> done = pending();
-    done.whenComplete((ignored, error) -> {
-      if (error != null) {
-        LoggerFactory.getLogger(JournalWriter.class).warn("could not {} in {}: {}", what, file,
-            error.getMessage());
-      }
-    });
-    lazy.add(new Request(unit, what, done, false, true));
+    pending.incrementAndGet();
+    lazy.add(new Request(unit, what, null, false, true));
   }
 
-  /** A unit's completion, counted in {@link #pending} until it completes. */
-  private CompletableFuture<Object> pending() {
-    CompletableFuture<Object> done = new CompletableFuture<>();
-    pending.incrementAndGet();
-    done.whenComplete((ignored, error) -> pending.decrementAndGet());
-    return done;
+  /** Completes {@code request} with its unit's result; it is no longer pending. */
+  private void succeed(Request request, Object result) {
+    pending.decrementAndGet();
+    if (request.done() != null) {
+      request.done().complete(result);
+    }
+  }
+
+  /**
+   * Fails {@code request}: its caller gets {@code error}, or, for a unit no one waits for, the
+   * error is logged. It is no longer pending.
+   */
+  private void fail(Request request, Throwable error) {
+    pending.decrementAndGet();
+    if (request.done() != null) {
+      request.done().completeExceptionally(error);
+    } else {
+      LoggerFactory.getLogger(JournalWriter.class).warn("could not {} in {}: {}",
+          request.what().get(), file, error.getMessage());
+    }
   }
 
   /**
@@ -281,8 +294,8 @@ final class JournalWriter implements AutoCloseable {
     Runnable outcome;
     try {
       if (closed) {
-        outcome = () -> request.done().completeExceptionally(new JournalException("cannot "
-            + request.what() + ": the journal " + file + " is closed", null));
+        outcome = () -> fail(request, new JournalException("cannot " + request.what().get()
+            + ": the journal " + file + " is closed", null));
       } else {
         batch.add(request);
         queue.drainTo(batch, MAX_BATCH - 1);
@@ -342,8 +355,8 @@ final class JournalWriter implements AutoCloseable {
     }
     Request left;
     while ((left = queue.poll()) != null) {
-      left.done().completeExceptionally(new JournalException("the journal " + file + " was "
-          + "closed before it could " + left.what(), null));
+      fail(left, new JournalException("the journal " + file + " was closed before it could "
+          + left.what().get(), null));
     }
   }
 
@@ -450,7 +463,7 @@ final class JournalWriter implements AutoCloseable {
       }
       Request failed = batch.get(0);
       Throwable error = alone;
-      return () -> failed.done().completeExceptionally(error);
+      return () -> fail(failed, error);
     }
     if (abort == null) {
       try {
@@ -479,9 +492,9 @@ final class JournalWriter implements AutoCloseable {
     return () -> {
       for (int i = 0; i < batch.size(); i++) {
         if (errors[i] != null) {
-          batch.get(i).done().completeExceptionally(errors[i]);
+          fail(batch.get(i), errors[i]);
         } else {
-          batch.get(i).done().complete(results[i]);
+          succeed(batch.get(i), results[i]);
         }
       }
     };
@@ -555,9 +568,9 @@ final class JournalWriter implements AutoCloseable {
     }
   }
 
-  private static void fail(List<Request> batch, Throwable error) {
+  private void fail(List<Request> batch, Throwable error) {
     for (Request request : batch) {
-      request.done().completeExceptionally(error);
+      fail(request, error);
     }
   }
 
