@@ -110,8 +110,11 @@ public final class Core {
   /** A core with {@code builder}'s settings. */
   public Core(Settings builder) {
     this.registry = builder.registry() != null ? builder.registry() : StepRegistry.loadDefault();
+    // Its upkeep (eviction) runs on the thread that adds a run, not on the common pool: every
+    // run adds one, and handing the upkeep to another thread woke one per run (7% of the CPU
+    // of a chain of 100 trivial steps).
     this.finished = Caffeine.newBuilder().maximumWeight(builder.keptSteps())
-        .weigher((UUID id, LocalRun run) -> run.weight()).build();
+        .weigher((UUID id, LocalRun run) -> run.weight()).executor(Runnable::run).build();
     Executor executor;
     if (builder.executor() != null) {
       executor = builder.executor();
