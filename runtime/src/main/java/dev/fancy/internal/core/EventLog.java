@@ -179,10 +179,16 @@ final class EventLog implements RunObserver {
   }
 
   private void append(RunEvent.Type type, WorkflowStep step, int attempt, Details details) {
+    append(type, step, attempt, details, System.nanoTime());
+  }
+
+  /** Appends an event that happened at {@code nanos} ({@link System#nanoTime()}). */
+  private void append(RunEvent.Type type, WorkflowStep step, int attempt, Details details,
+      long nanos) {
     long index = claimed.getAndIncrement();
     Segment segment = segment(index);
     int slot = (int) (index & (segmentSize - 1));
-    segment.nanos[slot] = System.nanoTime();
+    segment.nanos[slot] = nanos;
     segment.typeAndAttempt[slot] = type.ordinal() | attempt << 8;
     segment.details[slot] = details;
     segment.subjects.set(slot, step == null ? RUN : step); // publishes the slot
@@ -227,8 +233,8 @@ final class EventLog implements RunObserver {
   }
 
   @Override
-  public void stepStarted(WorkflowStep step) {
-    top.stepStarted(step);
+  public void stepStarted(WorkflowStep step, long nanos) {
+    top.stepStarted(step, nanos);
   }
 
   @Override
@@ -262,8 +268,8 @@ final class EventLog implements RunObserver {
   }
 
   @Override
-  public void stepSucceeded(WorkflowStep step, int attempt) {
-    top.stepSucceeded(step, attempt);
+  public void stepSucceeded(WorkflowStep step, int attempt, long nanos) {
+    top.stepSucceeded(step, attempt, nanos);
   }
 
   @Override
@@ -328,8 +334,8 @@ final class EventLog implements RunObserver {
     }
 
     @Override
-    public void stepStarted(WorkflowStep step) {
-      EventLog.this.append(RunEvent.Type.ATTEMPT_STARTED, step, 1, of(RUNNING_NOW));
+    public void stepStarted(WorkflowStep step, long nanos) {
+      EventLog.this.append(RunEvent.Type.ATTEMPT_STARTED, step, 1, of(RUNNING_NOW), nanos);
     }
 
     @Override
@@ -377,8 +383,8 @@ final class EventLog implements RunObserver {
     }
 
     @Override
-    public void stepSucceeded(WorkflowStep step, int attempt) {
-      EventLog.this.append(RunEvent.Type.STEP_SUCCEEDED, step, attempt, of(SUCCEEDED));
+    public void stepSucceeded(WorkflowStep step, int attempt, long nanos) {
+      EventLog.this.append(RunEvent.Type.STEP_SUCCEEDED, step, attempt, of(SUCCEEDED), nanos);
     }
 
     @Override

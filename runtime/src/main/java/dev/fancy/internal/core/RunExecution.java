@@ -248,10 +248,11 @@ final class RunExecution {
 
   /** Runs step {@code s}; returns a newly ready dependent to run next on this thread, or -1. */
   private int execute(int s) {
-    if (!state.tryStart(s, System.nanoTime())) {
+    long now = System.nanoTime();
+    if (!state.tryStart(s, now)) {
       return -1;
     }
-    listeners.stepStarted(event(s));
+    listeners.stepStarted(event(s), now);
     return proceed(s, () -> attempts.run(s, arguments(s)));
   }
 
@@ -306,10 +307,10 @@ final class RunExecution {
     // A step whose code finished keeps its result, even if the run was stopped meanwhile: its
     // usage is counted (it was paid for) and a durable attempt committed it already.
     storeOutputs(s, outputs);
-    leave(s);
+    long left = leave(s);
     attempts.land(s, null); // a step that led a flight and ended without caching (a fallback)
     state.trySettle(s, RunState.SUCCEEDED, null);
-    listeners.stepSucceeded(event(s), state.lastAttempt(s));
+    listeners.stepSucceeded(event(s), state.lastAttempt(s), left);
     int next = -1;
     if (!isStopped()) {
       for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
@@ -340,9 +341,12 @@ final class RunExecution {
     return -1;
   }
 
-  private void leave(int s) {
-    state.left(s, System.nanoTime());
+  /** Records that step {@code s}'s code is over; returns when ({@link System#nanoTime()}). */
+  private long leave(int s) {
+    long now = System.nanoTime();
+    state.left(s, now);
     Thread.interrupted(); // an interrupt meant for this step must not reach the next one
+    return now;
   }
 
   private Object[] arguments(int s) {

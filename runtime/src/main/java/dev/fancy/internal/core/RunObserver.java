@@ -27,8 +27,11 @@ interface RunObserver {
   /** Every step is succeeded, failed, skipped or cancelled. */
   default void runFinished(RunResult result) {}
 
-  /** The step's inputs are resolved and its first attempt (or cache lookup) starts. */
-  default void stepStarted(WorkflowStep step) {}
+  /**
+   * The step's inputs are resolved and its first attempt (or cache lookup) starts, at
+   * {@code nanos} ({@link System#nanoTime()}, read once for the step's state and its event).
+   */
+  default void stepStarted(WorkflowStep step, long nanos) {}
 
   /** A chunk the step emitted through its frame; {@code sequence} counts from 0 per step. */
   default void chunk(WorkflowStep step, int attempt, long sequence, Object chunk) {}
@@ -51,8 +54,11 @@ interface RunObserver {
   /** Attempt {@code attempt} (2 or later; the first starts with the step) starts. */
   default void attemptStarted(WorkflowStep step, int attempt) {}
 
-  /** The step's outputs are stored; {@code attempt} made them (0 if it ran no attempt here). */
-  default void stepSucceeded(WorkflowStep step, int attempt) {}
+  /**
+   * The step's outputs are stored, at {@code nanos} ({@link System#nanoTime()}); {@code attempt}
+   * made them (0 if it ran no attempt here).
+   */
+  default void stepSucceeded(WorkflowStep step, int attempt, long nanos) {}
 
   /** The step failed after its last attempt (and its fallback, if any). */
   default void stepFailed(WorkflowStep step, int attempt, Throwable error) {}

@@ -6,6 +6,7 @@ import dev.fancy.frame.ExecutionFrame;
 import dev.fancy.frame.StepFailure;
 import dev.fancy.frame.Usage;
 import dev.fancy.frame.UsageMeter;
+import dev.fancy.internal.StepDefinition;
 import dev.fancy.run.AttemptInterceptor;
 import dev.fancy.run.AttemptRecord;
 import dev.fancy.run.AttemptStatus;
@@ -416,7 +417,7 @@ final class StepAttempts {
       } finally {
         checkpoints.end();
       }
-      requireOutputs(s, outputs, "the fallback " + plan.fallbacks[s].key());
+      requireOutputs(s, outputs, "the fallback ", plan.fallbacks[s]);
       if (journaled != null) {
         hold(s);
         run.journal.commit(step, journaled, encode(outputs), meter.snapshot());
@@ -445,14 +446,15 @@ final class StepAttempts {
   private Object[] invoke(int s, ExecutionFrame frame, Object[] args) throws Exception {
     Object[] outputs = plan.children[s] != null ? FlowRunner.run(run, s, args)
         : plan.definitions[s].invoker().invoke(frame, args);
-    requireOutputs(s, outputs, "the invoker of " + plan.definitions[s].key());
+    requireOutputs(s, outputs, "the invoker of ", plan.definitions[s]);
     return outputs;
   }
 
-  private void requireOutputs(int s, Object[] outputs, String what) {
+  /** Checks the number of outputs {@code definition}'s code ({@code what}) returned. */
+  private void requireOutputs(int s, Object[] outputs, String what, StepDefinition definition) {
     int expected = plan.outStart[s + 1] - plan.outStart[s];
     if (outputs == null || outputs.length != expected) {
-      throw new IllegalStateException(what + " returned " + (outputs == null ? "null"
+      throw new IllegalStateException(what + definition.key() + " returned " + (outputs == null ? "null"
           : outputs.length + " values") + " for " + expected + " outputs; regenerate the step "
           + "module");
     }
