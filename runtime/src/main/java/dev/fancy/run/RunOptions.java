@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  * @param listeners listeners of this run, after the engine's own
  * @param contextRule how the children of parallel, map and route groups copy and merge the
  *     context ({@link ContextRule}); null to share it
- * @param runId the run's ID; null for a new one ({@link #newRunId()}). On a durable engine, submitting again
- *     with the ID of an existing run of the same workflow and inputs returns that run instead of
- *     starting another (idempotent submission)
+ * @param runId the run's ID; null for a new one ({@link #newRunId()}). On a durable engine,
+ *     submitting again with the ID of an existing run of the same workflow and inputs returns
+ *     that run instead of starting another (idempotent submission)
  * @param labels free key/value metadata (a sweep's config name, a team, a ticket); journaled with
  *     the run and filtered on by {@link RunQuery}. Keys are 1 to 64 characters of letters,
  *     digits, {@code . _ -}; values at most 1,024 characters

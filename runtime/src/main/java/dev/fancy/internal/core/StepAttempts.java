@@ -454,9 +454,9 @@ final class StepAttempts {
   private void requireOutputs(int s, Object[] outputs, String what, StepDefinition definition) {
     int expected = plan.outStart[s + 1] - plan.outStart[s];
     if (outputs == null || outputs.length != expected) {
-      throw new IllegalStateException(what + definition.key() + " returned " + (outputs == null ? "null"
-          : outputs.length + " values") + " for " + expected + " outputs; regenerate the step "
-          + "module");
+      throw new IllegalStateException(what + definition.key() + " returned "
+          + (outputs == null ? "null" : outputs.length + " values") + " for " + expected
+          + " outputs; regenerate the step module");
     }
   }
 

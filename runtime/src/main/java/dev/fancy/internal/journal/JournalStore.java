@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -348,7 +349,9 @@ public final class JournalStore implements AutoCloseable {
    */
   public void appendEvent(RunEvent event) {
     String json = JournalJson.write(event);
-    writer.enqueue(() -> "journal event " + event.sequence() + " of run " + event.runId(), sql -> {
+    Supplier<String> what = () -> "journal event " + event.sequence() + " of run "
+        + event.runId();
+    writer.enqueue(what, sql -> {
       PreparedStatement insert = sql.prepare("INSERT OR IGNORE INTO events (run_id, seq, event) "
           + "VALUES (?, ?, ?)");
       insert.setString(1, event.runId().toString());

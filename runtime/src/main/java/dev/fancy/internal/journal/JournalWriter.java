@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -103,7 +104,7 @@ final class JournalWriter implements AutoCloseable {
    * @param single whether it is one statement, which SQLite rolls back by itself if it fails
    *     (so it needs no savepoint)
    */
-  private record Request(Unit<?> unit, java.util.function.Supplier<String> what,
+  private record Request(Unit<?> unit, Supplier<String> what,
       CompletableFuture<Object> done, boolean forced, boolean single) {}
 
   private static final int MAX_BATCH = 1024;
@@ -246,7 +247,7 @@ final class JournalWriter implements AutoCloseable {
    * state, such as events, which describe state the journal holds already. {@code unit} must be
    * a single statement: it runs without a savepoint of its own.
    */
-  void enqueue(java.util.function.Supplier<String> what, Unit<?> unit) {
+  void enqueue(Supplier<String> what, Unit<?> unit) {
     if (closed) {
       return;
     }
