@@ -31,12 +31,16 @@ import java.util.concurrent.Future;
  * gains from journaling (p50/p99 of step durations, durable and in memory).
  *
  * <p>{@code load}: 10,000 runs of three trivial steps submitted by 8 threads at once
- * ({@code synchronous=FULL}), after two rounds of 5,000 runs of the same load as warm-up (so that
- * the measured runs meet compiled code; {@code -Dwarmup=N} rounds): runs/s submitted and end to
- * end (first submit to last run finished), units of journal work per committed transaction (group commit), and p50/p99 of step
- * durations (a step's duration includes allocating its attempt and committing its result).
+ * ({@code synchronous=FULL}), after two rounds of 5,000 runs of the same load as warm-up (so
+ * that the measured runs meet compiled code; {@code -Dwarmup=N} rounds): runs/s submitted and
+ * end to end (first submit to last run finished), units of journal work per committed
+ * transaction (group commit), and p50/p99 of step durations (a step's duration includes
+ * allocating its attempt and committing its result).
  *
- * <pre>java [-Dworkers=64] [-Dwarmup=2] -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.DurableThroughput [shapes|load]</pre>
+ * <pre>
+ * java [-Dworkers=64] [-Dwarmup=2] -cp benchmarks/target/benchmarks.jar \
+ *     dev.fancy.benchmarks.DurableThroughput [shapes|load]
+ * </pre>
  */
 public final class DurableThroughput {
   private DurableThroughput() {}
@@ -45,7 +49,7 @@ public final class DurableThroughput {
 
   /** The durable engine's worker threads in {@code load}: {@code -Dworkers=N}, default 64. */
   private static final int WORKERS = Integer.getInteger("workers", 64);
-  /** Warm-up rounds of half the load each before the measured load: {@code -Dwarmup=N}, default 2. */
+  /** Warm-up rounds of half the load before the measured one: {@code -Dwarmup=N}, default 2. */
   private static final int WARMUP_ROUNDS = Integer.getInteger("warmup", 2);
 
   /** Entry point; runs both parts unless one is named. */

@@ -46,7 +46,10 @@ import java.util.stream.Stream;
  * 2-core machine: POST p99 under 50 ms, no errors, nothing lost, heap within 10% of the
  * baseline, threads back to baseline +-2.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.ServerLoad [runs] [watchers]</pre>
+ * <pre>
+ * java [-Dworkers=64] -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.ServerLoad \
+ *     [runs] [watchers]
+ * </pre>
  */
 public final class ServerLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +59,9 @@ public final class ServerLoad {
         {"id": "transform", "type": "task", "depends_on": ["fetch"]},
         {"id": "load", "type": "task", "depends_on": ["transform"]}]}
       """;
+
+  /** The durable engine's worker threads: {@code -Dworkers=N}, default the engine's 64. */
+  private static final int WORKERS = Integer.getInteger("workers", 64);
 
   private ServerLoad() {}
 
@@ -73,7 +79,7 @@ public final class ServerLoad {
         .executor(Executors.newFixedThreadPool(8)).build();
     try (Journal journal = Journal.open(file);
         DurableEngine engine = DurableEngine.builder(journal)
-            .registry(StepRegistry.loadDefault()).open();
+            .registry(StepRegistry.loadDefault()).workerThreads(WORKERS).open();
         FancyServer server = FancyServer.builder().engine(engine)
             .options(ServerOptions.DEFAULT.withPort(0).withJournal(file)).start()) {
       URI base = server.uri();
