@@ -55,19 +55,21 @@ final class JournalGate {
   }
 
   /**
-   * Commits a successful attempt.
+   * Commits a successful attempt and allocates the first attempt of {@code next}, if not null,
+   * in the same transaction ({@link StepJournal#commitSuccess}).
    *
+   * @return the attempt allocated for {@code next}, or null
    * @throws AttemptRejectedException if the journal rejected the attempt's effects
    * @throws RunHaltedException if the journal failed
    */
-  void commit(WorkflowStep step, StepJournal.JournalAttempt attempt, ArrayNode outputs,
-      Usage usage) {
+  StepJournal.JournalAttempt commit(WorkflowStep step, StepJournal.JournalAttempt attempt,
+      ArrayNode outputs, Usage usage, WorkflowStep next) {
     if (attempt == null) {
-      return;
+      return null;
     }
     requireHealthy();
     try {
-      journal.commitSuccess(step, attempt, outputs, usage);
+      return journal.commitSuccess(step, attempt, outputs, usage, next);
     } catch (AttemptRejectedException e) {
       throw e;
     } catch (RuntimeException e) {

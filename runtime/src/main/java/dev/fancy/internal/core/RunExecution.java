@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The state of one run while it executes, and its scheduling.
@@ -59,6 +60,12 @@ final class RunExecution {
   final RunCheckpoints checkpoints;
   /** Per step, how many of the steps it depends on have not succeeded yet. */
   private final AtomicIntegerArray waitingFor;
+  /**
+   * Per step, its first attempt, allocated in the journal by the transaction that committed the
+   * step's last dependency ({@link #nextToAllocate}); taken when the step runs. Null for a run
+   * without journal.
+   */
+  private final AtomicReferenceArray<StepJournal.JournalAttempt> allocated;
   final Instant startedAt = Instant.now();
   final long startedNanos = System.nanoTime();
   volatile long finishedNanos;
@@ -106,7 +113,41 @@ final class RunExecution {
     this.state = new RunState(n);
     this.checkpoints = new RunCheckpoints(n);
     this.waitingFor = new AtomicIntegerArray(plan.dependencyCount);
+    this.allocated = journal == null ? null : new AtomicReferenceArray<>(n);
     this.attempts = new StepAttempts(this);
+  }
+
+  /**
+   * The step whose first attempt the journal should allocate in the transaction that commits
+   * step {@code s}'s success, or -1: the first dependent that waits for nothing but {@code s} and
+   * runs without policies or interceptors (those allocate each attempt themselves), which, once
+   * {@code s} succeeds, is ready and runs next on this thread. Only {@code s}'s success can make
+   * its count zero, so no other step's commit names it.
+   */
+  int nextToAllocate(int s) {
+    if (allocated == null || isStopped() || !services.interceptors().isEmpty()) {
+      return -1;
+    }
+    for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
+      int dependent = plan.dependent[d];
+      if (waitingFor.get(dependent) == 1 && !plan.guarded[dependent]
+          && plan.children[dependent] == null
+          && (restored == null || restored[dependent] == null)
+          && state.status(dependent) == RunState.PENDING) {
+        return dependent;
+      }
+    }
+    return -1;
+  }
+
+  /** Keeps the attempt the journal allocated for step {@code s} ahead of its run. */
+  void allocated(int s, StepJournal.JournalAttempt attempt) {
+    allocated.set(s, attempt);
+  }
+
+  /** Takes the attempt allocated for step {@code s} ahead of its run, or null. */
+  StepJournal.JournalAttempt takeAllocated(int s) {
+    return allocated == null ? null : allocated.getAndSet(s, null);
   }
 
   /** Names this child run ("element 3") in the messages of its usage. */

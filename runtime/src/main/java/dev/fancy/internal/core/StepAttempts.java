@@ -111,6 +111,20 @@ final class StepAttempts {
   }
 
   /**
+   * Commits step {@code s}'s successful attempt, allocating in the same transaction the first
+   * attempt of the dependent that runs next ({@link RunExecution#nextToAllocate}).
+   */
+  private void commit(int s, StepJournal.JournalAttempt journaled, Object[] outputs,
+      Usage usage) {
+    int next = run.nextToAllocate(s);
+    StepJournal.JournalAttempt allocated = run.journal.commit(plan.steps[s], journaled,
+        encode(outputs), usage, next < 0 ? null : plan.steps[next]);
+    if (allocated != null) {
+      run.allocated(next, allocated);
+    }
+  }
+
+  /**
    * Holds running step {@code s} for this thread before it writes the end of an attempt to the
    * journal, so a stopped run's grace cannot end the step in the middle.
    *
@@ -131,7 +145,10 @@ final class StepAttempts {
   /** One attempt, no policies, no interceptors: the fast path. */
   private Object[] plain(int s, Object[] args) throws Exception {
     WorkflowStep step = plan.steps[s];
-    StepJournal.JournalAttempt journaled = run.journal.begin(step);
+    StepJournal.JournalAttempt journaled = run.takeAllocated(s);
+    if (journaled == null) {
+      journaled = run.journal.begin(step);
+    }
     if (journaled != null && journaled.committedOutputs() != null) {
       return decode(s, journaled.committedOutputs());
     }
@@ -146,7 +163,7 @@ final class StepAttempts {
       }
       if (journaled != null) {
         hold(s);
-        run.journal.commit(step, journaled, encode(outputs), run.journaled(s, meter.snapshot()));
+        commit(s, journaled, outputs, run.journaled(s, meter.snapshot()));
       }
     } catch (RunHaltedException | AttemptAbandonedException e) {
       run.account(s, meter.snapshot());
@@ -261,7 +278,7 @@ final class StepAttempts {
       if (error == null && journaled != null) {
         try {
           hold(s);
-          run.journal.commit(step, journaled, encode(outputs), run.journaled(s, used));
+          commit(s, journaled, outputs, run.journaled(s, used));
         } catch (AttemptRejectedException rejected) {
           error = rejected;
         } catch (RunHaltedException | AttemptAbandonedException halted) {
@@ -420,7 +437,7 @@ final class StepAttempts {
       requireOutputs(s, outputs, "the fallback ", plan.fallbacks[s]);
       if (journaled != null) {
         hold(s);
-        run.journal.commit(step, journaled, encode(outputs), meter.snapshot());
+        run.journal.commit(step, journaled, encode(outputs), meter.snapshot(), null);
       }
       run.state.markFallbackUsed(s);
       return outputs;

@@ -34,8 +34,19 @@ public interface StepJournal {
   /** Allocates the next attempt of {@code step} and marks it running. */
   JournalAttempt beginAttempt(WorkflowStep step);
 
-  /** Commits a successful attempt: its outputs (JSON, in output order), usage and the success. */
-  void commitSuccess(WorkflowStep step, JournalAttempt attempt, ArrayNode outputs, Usage usage);
+  /**
+   * Commits a successful attempt: its outputs (JSON, in output order), usage and the success;
+   * and, if {@code next} is not null, allocates the next attempt of {@code next} in the same
+   * transaction, exactly as {@link #beginAttempt} would (returning a committed result instead if
+   * {@code next} has one). The engine names the step that becomes ready with this success and
+   * runs next, so that a chain commits once per step instead of twice; the allocation is still
+   * committed before that step's code runs. If that step never runs (the run is stopped first),
+   * its allocated attempt is closed with the run, like any attempt left running.
+   *
+   * @return the attempt allocated for {@code next}, or null if {@code next} is null
+   */
+  JournalAttempt commitSuccess(WorkflowStep step, JournalAttempt attempt, ArrayNode outputs,
+      Usage usage, WorkflowStep next);
 
   /** Records a failed attempt; {@code last} says whether the step has failed for good. */
   void recordFailure(WorkflowStep step, JournalAttempt attempt, Throwable error, Usage usage,

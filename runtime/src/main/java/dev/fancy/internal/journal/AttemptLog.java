@@ -58,9 +58,9 @@ final class AttemptLog {
       }
 
       @Override
-      public void commitSuccess(WorkflowStep step, JournalAttempt attempt, ArrayNode outputs,
-          Usage usage) {
-        commit(lease, step, attempt, outputs, usage);
+      public JournalAttempt commitSuccess(WorkflowStep step, JournalAttempt attempt,
+          ArrayNode outputs, Usage usage, WorkflowStep next) {
+        return commit(lease, step, attempt, outputs, usage, next);
       }
 
       @Override
@@ -144,35 +144,49 @@ final class AttemptLog {
     Begun begun = writer.runUnforced("begin an attempt of step '" + step.slug() + "' of run "
         + runId, sql -> {
           RunTable.fence(sql, lease);
-          // The committed attempt if there is one, else the last one (for the next number).
-          PreparedStatement latest = sql.prepare("SELECT attempt, idempotency_key, status, "
-              + "outputs, value_files FROM attempts WHERE run_id = ? AND step_id = ? "
-              + "ORDER BY status = 'SUCCEEDED' DESC, attempt DESC LIMIT 1");
-          latest.setString(1, runId.toString());
-          latest.setString(2, step.id().toString());
-          int attempt = 1;
-          try (ResultSet row = latest.executeQuery()) {
-            if (row.next()) {
-              if ("SUCCEEDED".equals(row.getString(3))) {
-                return new Begun(row.getInt(1), row.getString(2), row.getString(4),
-                    row.getString(5));
-              }
-              attempt = row.getInt(1) + 1;
-            }
-          }
-          String key = runId + ":" + step.id() + ":" + attempt;
-          long now = clock.millis();
-          PreparedStatement insert = sql.prepare("INSERT INTO attempts (idempotency_key, run_id, "
-              + "step_id, attempt, status, started_at) VALUES (?, ?, ?, ?, 'RUNNING', ?)");
-          insert.setString(1, key);
-          insert.setString(2, runId.toString());
-          insert.setString(3, step.id().toString());
-          insert.setInt(4, attempt);
-          insert.setLong(5, now);
-          insert.executeUpdate();
-          upsertStep(sql, runId, step, StepStatus.RUNNING, attempt, null, now);
-          return new Begun(attempt, key, null, null);
+          return allocate(sql, runId, step);
         });
+    return begun(runId, step, begun);
+  }
+
+  /**
+   * In the unit's transaction (the lease checked): the committed attempt of {@code step} if
+   * there is one, else a new attempt numbered after the last one, recorded running.
+   */
+  private Begun allocate(JournalWriter.Sql sql, UUID runId, WorkflowStep step)
+      throws SQLException {
+    // The committed attempt if there is one, else the last one (for the next number).
+    PreparedStatement latest = sql.prepare("SELECT attempt, idempotency_key, status, "
+        + "outputs, value_files FROM attempts WHERE run_id = ? AND step_id = ? "
+        + "ORDER BY status = 'SUCCEEDED' DESC, attempt DESC LIMIT 1");
+    latest.setString(1, runId.toString());
+    latest.setString(2, step.id().toString());
+    int attempt = 1;
+    try (ResultSet row = latest.executeQuery()) {
+      if (row.next()) {
+        if ("SUCCEEDED".equals(row.getString(3))) {
+          return new Begun(row.getInt(1), row.getString(2), row.getString(4),
+              row.getString(5));
+        }
+        attempt = row.getInt(1) + 1;
+      }
+    }
+    String key = runId + ":" + step.id() + ":" + attempt;
+    long now = clock.millis();
+    PreparedStatement insert = sql.prepare("INSERT INTO attempts (idempotency_key, run_id, "
+        + "step_id, attempt, status, started_at) VALUES (?, ?, ?, ?, 'RUNNING', ?)");
+    insert.setString(1, key);
+    insert.setString(2, runId.toString());
+    insert.setString(3, step.id().toString());
+    insert.setInt(4, attempt);
+    insert.setLong(5, now);
+    insert.executeUpdate();
+    upsertStep(sql, runId, step, StepStatus.RUNNING, attempt, null, now);
+    return new Begun(attempt, key, null, null);
+  }
+
+  /** The attempt an allocation committed: a new one (its effects opened) or a committed one. */
+  private JournalAttempt begun(UUID runId, WorkflowStep step, Begun begun) {
     if (begun.outputs() == null) {
       effects.open(begun.key());
       return new JournalAttempt(begun.attempt(), begun.key(), null);
@@ -208,13 +222,15 @@ final class AttemptLog {
   }
 
   /**
-   * Commits a successful attempt with its outputs, usage and staged effects.
+   * Commits a successful attempt with its outputs, usage and staged effects, and allocates the
+   * next attempt of {@code next} (if not null) in the same transaction, as {@link #begin} does.
    *
+   * @return the attempt allocated for {@code next}, or null
    * @throws EffectFailedException if a staged effect was rejected (nothing committed)
    * @throws JournalException if the journal failed or the lease is lost (nothing committed)
    */
-  void commit(Lease lease, WorkflowStep step, JournalAttempt attempt, ArrayNode outputs,
-      Usage usage) {
+  JournalAttempt commit(Lease lease, WorkflowStep step, JournalAttempt attempt,
+      ArrayNode outputs, Usage usage, WorkflowStep next) {
     List<StagedEffects.Statement> staged = effects.take(attempt.idempotencyKey());
     String what = "commit attempt " + attempt.idempotencyKey();
     String json = outputs.toString();
@@ -231,8 +247,9 @@ final class AttemptLog {
     String positions = split == null || split.positions().isEmpty() ? null
         : split.positions().toString().replace(" ", "");
     String usageJson = usage.equals(Usage.NONE) ? null : JournalJson.write(usage);
+    Begun begun;
     try {
-      writer.run(what, sql -> {
+      begun = writer.run(what, sql -> {
         RunTable.fence(sql, lease);
         long now = clock.millis();
         PreparedStatement update = sql.prepare("UPDATE attempts SET status = 'SUCCEEDED', "
@@ -251,7 +268,7 @@ final class AttemptLog {
         for (int i = 0; i < staged.size(); i++) {
           applyEffect(sql, attempt, staged.get(i), i);
         }
-        return null;
+        return next == null ? null : allocate(sql, lease.runId(), next);
       });
     } catch (RuntimeException e) {
       if (split != null) {
@@ -259,6 +276,7 @@ final class AttemptLog {
       }
       throw e;
     }
+    return begun == null ? null : begun(lease.runId(), next, begun);
   }
 
   private static void applyEffect(JournalWriter.Sql sql, JournalAttempt attempt,
