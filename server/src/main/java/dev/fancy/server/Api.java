@@ -79,6 +79,20 @@ final class Api implements AutoCloseable {
   private final CompletionStage<?> readySignal;
   private final Map<String, WorkflowEntry> workflows = new ConcurrentHashMap<>();
   /**
+   * The workflow ID of each run started through this server, by run ID, the most recent
+   * {@link #STARTED_RUNS}: an event stream of such a run names its steps without reading the
+   * run's whole history first (with 100 streams under load, that read was most of a stream's
+   * cost). Runs started elsewhere, or before a restart, read it.
+   */
+  private final Map<UUID, String> startedRuns = java.util.Collections.synchronizedMap(
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, String> eldest) {
+          return size() > STARTED_RUNS;
+        }
+      });
+  private static final int STARTED_RUNS = 10_000;
+  /**
    * The {@code @WorkflowDefinition} (and {@code WorkflowProvider}) workflows of the class path,
    * by definition name, which is also their ID in the routes; built once at start.
    */
@@ -526,6 +540,7 @@ final class Api implements AutoCloseable {
   }
 
   private void accepted(Context ctx, RunHandle handle, WorkflowEntry entry) {
+    startedRuns.put(handle.id(), entry.row.id());
     ctx.header("Location", "/runs/" + handle.id()).status(202)
         .json(Views.run(handle.history(), entry.stepNames, entry.outputNames, Map.of()));
   }
@@ -582,7 +597,11 @@ final class Api implements AutoCloseable {
   }
 
   private WorkflowEntry entryOf(RunInfo info) {
-    String workflowId = info.labels().get(Views.WORKFLOW_LABEL);
+    return entryOrNull(info.labels().get(Views.WORKFLOW_LABEL));
+  }
+
+  /** The workflow with this ID, or null if there is none (or the ID is null). */
+  private WorkflowEntry entryOrNull(String workflowId) {
     if (workflowId == null) {
       return null;
     }
@@ -852,10 +871,19 @@ final class Api implements AutoCloseable {
         from = 1;
       }
     }
-    RunInfo info = handle.history().run();
-    WorkflowEntry entry = entryOf(info);
+    String workflowId = startedRuns.get(handle.id());
+    WorkflowEntry entry;
+    RunStatus status;
+    if (workflowId != null) {
+      entry = entryOrNull(workflowId);
+      status = handle.status();
+    } else {
+      RunInfo info = handle.history().run();
+      entry = entryOf(info);
+      status = info.status();
+    }
     Map<UUID, String> names = entry == null ? Map.of() : entry.stepNames;
-    boolean nothingMore = info.status().isFinal() && handle.events(from).isEmpty();
+    boolean nothingMore = status.isFinal() && handle.events(from).isEmpty();
     BlockingQueue<RunEvent> stopSignal = new LinkedBlockingQueue<>();
     ctx.status(200).contentType("text/event-stream; charset=utf-8")
         .header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
