@@ -7,12 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -140,12 +138,7 @@ final class JournalBlobs implements BlobStore {
   }
 
   private void write(Blob blob, Path target) throws IOException {
-    Path parent = target.getParent();
-    boolean newDirectory = !Files.isDirectory(parent);
-    Files.createDirectories(parent);
-    if (newDirectory) {
-      forceDirectory(dir);
-    }
+    DurableFiles.createParent(target, dir);
     Path temp = Files.createTempFile(dir, TEMP_PREFIX, ".tmp");
     try {
       MessageDigest digest = sha256();
@@ -170,16 +163,10 @@ final class JournalBlobs implements BlobStore {
             + " bytes hashing to " + hash + " where it has " + blob.size() + " bytes hashing to "
             + blob.sha256() + " (" + blob + ")");
       }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      DurableFiles.publish(temp, target);
     } finally {
       Files.deleteIfExists(temp);
     }
-    forceDirectory(parent);
   }
 
   /**
@@ -270,15 +257,6 @@ final class JournalBlobs implements BlobStore {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
-  }
-
-  /** Forces a directory's entries to disk, where the platform allows it (Linux, macOS). */
-  private static void forceDirectory(Path directory) {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException ignored) {
-      // Windows cannot open directories; its renames are durable on their own
     }
   }
 }

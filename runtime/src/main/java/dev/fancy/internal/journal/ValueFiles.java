@@ -7,12 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,13 +120,8 @@ final class ValueFiles {
   }
 
   private Path write(Path target, byte[] json) throws IOException {
-    Path parent = target.getParent();
-    boolean newDirectory = !Files.isDirectory(parent);
-    Files.createDirectories(parent);
-    if (newDirectory) {
-      forceDirectory(dir);
-    }
-    Path temp = Files.createTempFile(parent, ".value-", ".tmp");
+    DurableFiles.createParent(target, dir);
+    Path temp = Files.createTempFile(target.getParent(), ".value-", ".tmp");
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(json);
@@ -137,26 +130,11 @@ final class ValueFiles {
         }
         channel.force(true);
       }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      DurableFiles.publish(temp, target);
     } finally {
       Files.deleteIfExists(temp);
     }
-    forceDirectory(parent);
     return target;
-  }
-
-  /** Forces a directory's entries to disk, where the platform allows it (Linux, macOS). */
-  private static void forceDirectory(Path directory) {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException ignored) {
-      // Windows cannot open directories; its renames are durable on their own
-    }
   }
 
   /** Deletes {@code files}, ignoring failures (they are orphans, cleaned with their run). */
