@@ -42,28 +42,20 @@ final class JournalReader implements AutoCloseable {
 
   /** One read connection and the statements prepared on it. */
   private static final class Reader {
-    final Connection connection;
-    final Map<String, PreparedStatement> statements = new HashMap<>();
+    final StatementCache statements;
 
     Reader(Connection connection) {
-      this.connection = connection;
+      this.statements = new StatementCache(connection);
     }
 
     void reset() {
-      for (PreparedStatement statement : statements.values()) {
-        try {
-          statement.close();
-        } catch (SQLException ignored) {
-          // prepared again on next use
-        }
-      }
-      statements.clear();
+      statements.reset();
     }
 
     void close() {
       reset();
       try {
-        connection.close();
+        statements.connection().close();
       } catch (SQLException ignored) {
         // nothing left to lose: reads only
       }
@@ -172,17 +164,11 @@ final class JournalReader implements AutoCloseable {
   }
 
   private PreparedStatement prepare(String sql) throws SQLException {
-    Reader reader = current.get();
-    PreparedStatement statement = reader.statements.get(sql);
-    if (statement == null) {
-      statement = reader.connection.prepareStatement(sql);
-      reader.statements.put(sql, statement);
-    }
-    return statement;
+    return current.get().statements.prepare(sql);
   }
 
   private Connection connection() {
-    return current.get().connection;
+    return current.get().statements.connection();
   }
 
   Optional<JournalRun> run(UUID runId) {

@@ -8,9 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -53,41 +51,28 @@ final class JournalWriter implements AutoCloseable {
 
   /** What a unit sees of the connection. */
   static final class Sql {
-    private final Connection connection;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final StatementCache statements;
 
     private Sql(Connection connection) {
-      this.connection = connection;
+      this.statements = new StatementCache(connection);
     }
 
     /**
-     * A prepared statement for {@code sql}, prepared once and reused (only the writer thread
-     * touches the connection, so the cache needs no lock). Never close it.
+     * A prepared statement for {@code sql}, prepared once and reused (only the thread holding
+     * the connection's lock touches it). Never close it.
      */
     PreparedStatement prepare(String sql) throws SQLException {
-      PreparedStatement statement = statements.get(sql);
-      if (statement == null) {
-        statement = connection.prepareStatement(sql);
-        statements.put(sql, statement);
-      }
-      return statement;
+      return statements.prepare(sql);
     }
 
     /** The connection, for statements that must not be cached (callers close them). */
     Connection connection() {
-      return connection;
+      return statements.connection();
     }
 
     /** Closes every cached statement: after an error they may be in a state SQLite refuses. */
     void reset() {
-      for (PreparedStatement statement : statements.values()) {
-        try {
-          statement.close();
-        } catch (SQLException ignored) {
-          // prepared again on next use
-        }
-      }
-      statements.clear();
+      statements.reset();
     }
   }
 
