@@ -14,16 +14,14 @@ import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.RetryPolicy;
 import dev.fancy.workflow.StepOptions;
 import dev.fancy.workflow.Workflow;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code frame.checkpoint} on Temporal is the activity's heartbeat details, which the retried
@@ -32,7 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class CheckpointHeartbeatTest {
 
-  private TestWorkflowEnvironment environment;
+  @RegisterExtension
+  final InProcessTemporal temporal = new InProcessTemporal();
   /** Per attempt, the checkpoint it found when it started (-1 for none). */
   private final List<Integer> resumedFrom = new CopyOnWriteArrayList<>();
   private final CountDownLatch never = new CountDownLatch(1);
@@ -63,22 +62,13 @@ class CheckpointHeartbeatTest {
         return new Object[] {args[0]};
       }));
 
-  @BeforeEach
-  void start() {
-    environment = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-  }
-
   @AfterEach
   void stop() {
-    never.countDown();
-    environment.close();
+    never.countDown(); // before the server closes (extensions close after @AfterEach)
   }
 
   private TemporalEngine engine(String queue) {
-    return TemporalEngine.builder(environment.getWorkflowServiceStubs())
-        .namespace(environment.getNamespace()).taskQueue(queue).registry(registry)
-        .localWorker(true).heartbeatEvery(Duration.ofMillis(200)).build();
+    return temporal.engine(queue, registry).localWorker(true).heartbeatEvery(Duration.ofMillis(200)).build();
   }
 
   @Test
@@ -101,9 +91,9 @@ class CheckpointHeartbeatTest {
   }
 
   private boolean hasHeartbeatDetails(String workflowId) {
-    var response = environment.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+    var response = temporal.environment().getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
         io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(environment.getNamespace())
+            .setNamespace(temporal.environment().getNamespace())
             .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
                 .setWorkflowId(workflowId)).build());
     return response.getPendingActivitiesList().stream()

@@ -17,7 +17,6 @@ import dev.fancy.workflow.Workflow;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DataConverterException;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -75,10 +74,8 @@ class ClaimCheckTest {
     Call<Integer> measure = new Call<>("test.length", length, produce.out());
     Workflow workflow = Workflow.of("large", measure.out(), produce.out());
     ClaimCheckStore store = ClaimCheckStore.directory(temp.resolve("claims"));
-    try (TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-        TemporalEngine engine = TemporalEngine.builder(environment.getWorkflowServiceStubs())
-            .namespace(environment.getNamespace()).taskQueue("large").registry(registry)
+    try (TestWorkflowEnvironment environment = InProcessTemporal.newEnvironment();
+        TemporalEngine engine = InProcessTemporal.engine(environment, "large", registry)
             .claimChecks(store).localWorker(true).build()) {
       RunResult result = engine.run(workflow, Inputs.of(mib, 50)).requireSucceeded();
 
@@ -120,10 +117,8 @@ class ClaimCheckTest {
     Call<Integer> count = new Call<>("test.count", length, produce.out());
     Workflow workflow = Workflow.of("blob", count.out(), produce.out());
     ClaimCheckStore store = ClaimCheckStore.directory(temp.resolve("claims"));
-    try (TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-        TemporalEngine engine = TemporalEngine.builder(environment.getWorkflowServiceStubs())
-            .namespace(environment.getNamespace()).taskQueue("blob").registry(registry)
+    try (TestWorkflowEnvironment environment = InProcessTemporal.newEnvironment();
+        TemporalEngine engine = InProcessTemporal.engine(environment, "blob", registry)
             .claimChecks(store).localWorker(true).build()) {
       RunResult result = engine.run(workflow, Inputs.of(mib, 8)).requireSucceeded();
 

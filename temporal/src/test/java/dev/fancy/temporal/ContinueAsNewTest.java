@@ -19,14 +19,11 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.filter.v1.WorkflowExecutionFilter;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Long runs that are not maps continue as new: one execution's history stays under the engine's
@@ -37,23 +34,11 @@ class ContinueAsNewTest {
   /** The history limit of these tests: a chain step costs about six events. */
   private static final int LIMIT = 40;
 
-  private TestWorkflowEnvironment environment;
-
-  @BeforeEach
-  void start() {
-    environment = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-  }
-
-  @AfterEach
-  void stop() {
-    environment.close();
-  }
+  @RegisterExtension
+  final InProcessTemporal temporal = new InProcessTemporal();
 
   private TemporalEngine.Builder engine(String queue) {
-    return TemporalEngine.builder(environment.getWorkflowServiceStubs())
-        .namespace(environment.getNamespace()).taskQueue(queue)
-        .registry(StepRegistry.empty().register(new MathSteps.Module()));
+    return temporal.engine(queue, StepRegistry.empty().register(new MathSteps.Module()));
   }
 
   @Test
@@ -138,8 +123,8 @@ class ContinueAsNewTest {
 
   /** Every closed execution of the run's workflow ID. */
   private List<WorkflowExecutionInfo> closed(RunHandle run) {
-    return environment.getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
-        ListClosedWorkflowExecutionsRequest.newBuilder().setNamespace(environment.getNamespace())
+    return temporal.environment().getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
+        ListClosedWorkflowExecutionsRequest.newBuilder().setNamespace(temporal.environment().getNamespace())
             .setExecutionFilter(WorkflowExecutionFilter.newBuilder()
                 .setWorkflowId(run.id().toString())).build()).getExecutionsList();
   }

@@ -206,10 +206,8 @@ class ReplayTest {
 
   private static void record() throws IOException {
     Files.createDirectories(HISTORIES);
-    try (TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-        TemporalEngine engine = TemporalEngine.builder(environment.getWorkflowServiceStubs())
-            .namespace(environment.getNamespace()).taskQueue("record").registry(registry())
+    try (TestWorkflowEnvironment environment = InProcessTemporal.newEnvironment();
+        TemporalEngine engine = InProcessTemporal.engine(environment, "record", registry())
             .localWorker(true).build()) {
       for (Map.Entry<String, Map.Entry<Workflow, Inputs>> entry : cases().entrySet()) {
         Path file = HISTORIES.resolve(entry.getKey() + "-" + RECORDED_WITH + ".json");
@@ -240,10 +238,8 @@ class ReplayTest {
     for (int i = 0; i < 10; i++) {
       cell = MathSteps.add(cell, 1).out();
     }
-    try (TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-        TemporalEngine engine = TemporalEngine.builder(environment.getWorkflowServiceStubs())
-            .namespace(environment.getNamespace()).taskQueue("record").registry(registry())
+    try (TestWorkflowEnvironment environment = InProcessTemporal.newEnvironment();
+        TemporalEngine engine = InProcessTemporal.engine(environment, "record", registry())
             .continueAsNewAfter(20).localWorker(true).build()) {
       RunHandle run = engine.start(Workflow.of("continued chain", cell), Inputs.of(x, 0));
       assertThat(run.await(Duration.ofMinutes(1))).isEqualTo(RunStatus.SUCCEEDED);

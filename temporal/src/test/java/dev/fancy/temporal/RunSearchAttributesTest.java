@@ -15,13 +15,10 @@ import dev.fancy.workflow.Cell;
 import dev.fancy.workflow.Workflow;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributes;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Labels, workflow and status as search attributes, and {@code runs(RunQuery)} as a visibility
@@ -31,32 +28,20 @@ import org.junit.jupiter.api.Test;
  */
 class RunSearchAttributesTest {
 
-  private TestWorkflowEnvironment environment;
-
-  @BeforeEach
-  void start() {
-    environment = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-  }
-
-  @AfterEach
-  void stop() {
-    environment.close();
-  }
+  @RegisterExtension
+  final InProcessTemporal temporal = new InProcessTemporal();
 
   private void register() {
-    environment.registerSearchAttribute(RunSearchAttributes.LABELS_NAME,
+    temporal.environment().registerSearchAttribute(RunSearchAttributes.LABELS_NAME,
         IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
-    environment.registerSearchAttribute(RunSearchAttributes.WORKFLOW_NAME,
+    temporal.environment().registerSearchAttribute(RunSearchAttributes.WORKFLOW_NAME,
         IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    environment.registerSearchAttribute(RunSearchAttributes.STATUS_NAME,
+    temporal.environment().registerSearchAttribute(RunSearchAttributes.STATUS_NAME,
         IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
   }
 
   private TemporalEngine.Builder engine(String queue) {
-    return TemporalEngine.builder(environment.getWorkflowServiceStubs())
-        .namespace(environment.getNamespace()).taskQueue(queue)
-        .registry(StepRegistry.empty().register(new MathSteps.Module()));
+    return temporal.engine(queue, StepRegistry.empty().register(new MathSteps.Module()));
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.fancy.temporal;
 import dev.fancy.conformance.EngineConformanceTest;
 import dev.fancy.registry.StepRegistry;
 import dev.fancy.run.WorkflowEngine;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,8 +26,7 @@ class TemporalEngineConformanceTest extends EngineConformanceTest {
 
   @BeforeAll
   static void startServer() throws IOException {
-    environment = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    environment = InProcessTemporal.newEnvironment();
     claims = Files.createTempDirectory("fancy-claims");
   }
 

@@ -19,34 +19,19 @@ import dev.fancy.workflow.Workflow;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.util.stream.IntStream;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the conformance suite does not cover: engines in other processes, refusals. */
 class TemporalEngineTest {
 
-  private TestWorkflowEnvironment environment;
-
-  @BeforeEach
-  void start() {
-    environment = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-  }
-
-  @AfterEach
-  void stop() {
-    environment.close();
-  }
+  @RegisterExtension
+  final InProcessTemporal temporal = new InProcessTemporal();
 
   private TemporalEngine.Builder engine(String queue) {
-    return TemporalEngine.builder(environment.getWorkflowServiceStubs())
-        .namespace(environment.getNamespace()).taskQueue(queue)
-        .registry(StepRegistry.empty().register(new MathSteps.Module()));
+    return temporal.engine(queue, StepRegistry.empty().register(new MathSteps.Module()));
   }
 
   @Test
