@@ -68,7 +68,8 @@ class CheckpointHeartbeatTest {
   }
 
   private TemporalEngine engine(String queue) {
-    return temporal.engine(queue, registry).localWorker(true).heartbeatEvery(Duration.ofMillis(200)).build();
+    return temporal.engine(queue, registry).localWorker(true)
+        .heartbeatEvery(Duration.ofMillis(200)).build();
   }
 
   @Test
@@ -91,7 +92,8 @@ class CheckpointHeartbeatTest {
   }
 
   private boolean hasHeartbeatDetails(String workflowId) {
-    var response = temporal.environment().getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+    var response = temporal.environment().getWorkflowServiceStubs().blockingStub()
+        .describeWorkflowExecution(
         io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
             .setNamespace(temporal.environment().getNamespace())
             .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()

@@ -123,8 +123,9 @@ class ContinueAsNewTest {
 
   /** Every closed execution of the run's workflow ID. */
   private List<WorkflowExecutionInfo> closed(RunHandle run) {
-    return temporal.environment().getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
-        ListClosedWorkflowExecutionsRequest.newBuilder().setNamespace(temporal.environment().getNamespace())
+    return temporal.environment().getWorkflowServiceStubs().blockingStub()
+        .listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
+            .setNamespace(temporal.environment().getNamespace())
             .setExecutionFilter(WorkflowExecutionFilter.newBuilder()
                 .setWorkflowId(run.id().toString())).build()).getExecutionsList();
   }

@@ -22,7 +22,7 @@ final class InProcessTemporal implements BeforeEachCallback, AfterEachCallback {
         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
   }
 
-  /** An engine on {@code environment}'s server and namespace, {@code queue} and {@code registry}. */
+  /** An engine on {@code environment}'s server and namespace, {@code queue}, {@code registry}. */
   static TemporalEngine.Builder engine(TestWorkflowEnvironment environment, String queue,
       StepRegistry registry) {
     return TemporalEngine.builder(environment.getWorkflowServiceStubs())
