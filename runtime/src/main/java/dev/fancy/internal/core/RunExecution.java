@@ -125,12 +125,12 @@ final class RunExecution {
    * its count zero, so no other step's commit names it.
    */
   int nextToAllocate(int s) {
-    if (allocated == null || isStopped() || !services.interceptors().isEmpty()) {
+    if (allocated == null || isStopped()) {
       return -1;
     }
     for (int d = plan.depStart[s]; d < plan.depStart[s + 1]; d++) {
       int dependent = plan.dependent[d];
-      if (waitingFor.get(dependent) == 1 && !plan.guarded[dependent]
+      if (waitingFor.get(dependent) == 1 && attempts.isPlain(dependent)
           && plan.children[dependent] == null
           && (restored == null || restored[dependent] == null)
           && state.status(dependent) == RunState.PENDING) {

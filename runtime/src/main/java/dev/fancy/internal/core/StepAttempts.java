@@ -70,8 +70,15 @@ final class StepAttempts {
 
   /** Runs step {@code s}'s attempts; returns the outputs, or null if a retry waits its backoff. */
   Object[] run(int s, Object[] args) throws Throwable {
-    return plan.guarded[s] || !run.services.interceptors().isEmpty() ? guarded(s, args)
-        : plain(s, args);
+    return isPlain(s) ? plain(s, args) : guarded(s, args);
+  }
+
+  /**
+   * Whether step {@code s} runs one attempt without policies or interceptors (the fast path),
+   * which takes an attempt the journal allocated ahead of it ({@link RunExecution#takeAllocated}).
+   */
+  boolean isPlain(int s) {
+    return !plan.guarded[s] && run.services.interceptors().isEmpty();
   }
 
   /** The loop of a step whose backoff ended, or null if none waits. */
