@@ -250,6 +250,7 @@ public final class DurableEngine implements WorkflowEngine {
     private final List<Module> jacksonModules = new ArrayList<>();
     private final List<RunListener> listeners = new ArrayList<>();
     private Ticker ticker;
+    private Duration eventPoll = Duration.ofMillis(50);
 
     private Builder(Journal journal) {
       this.journal = journal;
@@ -377,6 +378,16 @@ public final class DurableEngine implements WorkflowEngine {
     }
 
     /**
+     * How often an event subscription reads the journal for a run another process executes
+     * (default 50 ms): for this package's tests, which set it to hours to show that the events
+     * of a run executing here arrive as they commit.
+     */
+    Builder eventPoll(Duration interval) {
+      this.eventPoll = Objects.requireNonNull(interval, "interval == null");
+      return this;
+    }
+
+    /**
      * Opens the engine and resumes every run left running whose lease has run out (except on a
      * read-only journal, which the engine only inspects: it never takes a run over). A run that
      * cannot be read back is failed with its cause; it never stops the engine from opening.
@@ -387,7 +398,7 @@ public final class DurableEngine implements WorkflowEngine {
           takeoverInterval != null ? takeoverInterval : lease.dividedBy(3), maxConcurrency,
           workerThreads, resources, defaults, keptRuns,
           keptBytes > 0 ? keptBytes : Runtime.getRuntime().maxMemory() / 16,
-          List.copyOf(jacksonModules), List.copyOf(listeners), ticker)));
+          List.copyOf(jacksonModules), List.copyOf(listeners), ticker, eventPoll)));
     }
   }
 }

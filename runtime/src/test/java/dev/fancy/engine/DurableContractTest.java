@@ -105,6 +105,32 @@ class DurableContractTest {
   }
 
   @Test
+  void aSubscriptionToARunExecutingHereGetsEachEventAsItCommitsNotByPollingTheJournal() {
+    Workflow workflow = JournalKit.chain("test.block", "test.count");
+    try (Journal journal = kit.open(file());
+        DurableEngine engine = DurableEngine.builder(journal).registry(kit.registry())
+            .takeoverInterval(Duration.ofHours(1)).eventPoll(Duration.ofHours(1)).open()) {
+      RunHandle run = engine.start(workflow, Inputs.of(input(workflow), 1));
+      List<RunEvent> seen = Collections.synchronizedList(new ArrayList<>());
+      EventSubscription subscription = run.subscribe(1, seen::add);
+      try {
+        Poll.until("the first step started", Duration.ofSeconds(10),
+            () -> kit.started.getCount() == 0);
+        kit.release.countDown();
+        // With the journal read once, when the subscription began, every later event can only
+        // have come from its commit.
+        Poll.until("the run's final event", Duration.ofSeconds(10),
+            () -> !subscription.isActive());
+        assertThat(seen).extracting(RunEvent::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(seen).as("as the journal holds them").isEqualTo(run.events(1));
+        assertThat(seen.get(5).type()).isEqualTo(RunEvent.Type.RUN_FINISHED);
+      } finally {
+        subscription.close();
+      }
+    }
+  }
+
+  @Test
   void theJournalCountsTheUsageOfChildRunsInItsRunsLedger() {
     StepRegistry registry = kit.registry().register(dev.fancy.fixtures.Call.intStep("test.pay",
         (frame, args) -> {

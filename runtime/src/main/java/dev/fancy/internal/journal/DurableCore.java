@@ -76,7 +76,7 @@ public final class DurableCore {
   public record Settings(JournalStore journal, StepRegistry registry, Duration lease,
       Duration takeoverInterval, int maxConcurrency, int workerThreads, Resources resources,
       RunOptions defaults, int keptRuns, long keptBytes, List<Module> jacksonModules,
-      List<RunListener> listeners, Ticker ticker) {}
+      List<RunListener> listeners, Ticker ticker, Duration eventPoll) {}
 
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.fancy.engine.DurableEngine");
@@ -104,6 +104,7 @@ public final class DurableCore {
   private final KeptResults kept;
   private final Leases leases;
   private final ScheduledExecutorService feeds;
+  private final Duration eventPoll;
   private final Recovery recovery;
   private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
   /**
@@ -143,6 +144,7 @@ public final class DurableCore {
       thread.setDaemon(true);
       return thread;
     });
+    this.eventPoll = settings.eventPoll();
     this.recovery = new Recovery(journal, engine, owner, settings.defaults(), leases,
         this::isActive, this::execute);
     leases.start(settings.takeoverInterval(), this::held, this::executing,
@@ -265,6 +267,19 @@ public final class DurableCore {
    */
   ScheduledExecutorService scheduler() {
     return feeds;
+  }
+
+  /**
+   * How often a subscription reads the journal for the events of a run another process
+   * executes; the events of a run executing here are handed over as they commit.
+   */
+  Duration eventPoll() {
+    return eventPoll;
+  }
+
+  /** Whether {@code runId} executes in this process, which journals its events. */
+  boolean executesHere(UUID runId) {
+    return isActive(runId);
   }
 
   /**

@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
 final class DurableRun implements RunHandle {
 
   private static final Logger LOG = LoggerFactory.getLogger(DurableRun.class);
-  /** How often a subscription looks for new events in the journal. */
-  private static final long POLL_MILLIS = 50;
 
   private final DurableCore engine;
   private final UUID runId;
@@ -87,8 +85,8 @@ final class DurableRun implements RunHandle {
     Feed(ScheduledExecutorService scheduler, long from, Consumer<RunEvent> subscriber) {
       this.subscriber = subscriber;
       this.next = Math.max(1, from);
-      this.poll = scheduler.scheduleWithFixedDelay(this::deliver, 0, POLL_MILLIS,
-          TimeUnit.MILLISECONDS);
+      this.poll = scheduler.scheduleWithFixedDelay(this::deliver, 0,
+          engine.eventPoll().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void deliver() {

@@ -56,6 +56,7 @@ public final class JournalStore implements AutoCloseable {
   private final JournalOptions options;
   private final Connection writeConnection;
   private final JournalWriter writer;
+  private final EventWatchers watchers = new EventWatchers();
   private final JournalReader reader;
   private final ValueFiles values;
   private final JournalBlobs blobs;
@@ -357,9 +358,24 @@ public final class JournalStore implements AutoCloseable {
       insert.setString(1, event.runId().toString());
       insert.setLong(2, event.sequence());
       insert.setString(3, json);
-      insert.executeUpdate();
-      return null;
+      return insert.executeUpdate() == 1;
+    }, inserted -> {
+      if (inserted) { // else the journal keeps another event under this number
+        watchers.committed(event);
+      }
     });
+  }
+
+  /**
+   * Calls {@code watcher} with each event of {@code runId} that this process journals from now
+   * on, once its transaction committed: on the committing thread, so it must be quick, and in no
+   * guaranteed order (two transactions' calls can overlap). Events other processes journal are
+   * only read.
+   *
+   * @return what stops the calls
+   */
+  public Runnable watchEvents(UUID runId, java.util.function.Consumer<RunEvent> watcher) {
+    return watchers.watch(runId, watcher);
   }
 
   /**

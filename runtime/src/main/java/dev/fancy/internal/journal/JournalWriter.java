@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +84,8 @@ final class JournalWriter implements AutoCloseable {
    *     reports on (events) do not build their text
    * @param done the caller's wait, or null for a unit no one waits for ({@link #enqueue}): its
    *     failure is logged
+   * @param committed for a unit no one waits for, what to call with its result once its
+   *     transaction committed, or null
    * @param forced whether its commit must be forced to disk ({@code synchronous=FULL}) before
    *     the caller returns; if not, it is committed (visible to every process, kept if a process
    *     dies) and reaches the disk with the next forced commit (a prefix of the WAL always does)
@@ -90,7 +93,8 @@ final class JournalWriter implements AutoCloseable {
    *     (so it needs no savepoint)
    */
   private record Request(Unit<?> unit, Supplier<String> what,
-      CompletableFuture<Object> done, boolean forced, boolean single) {}
+      CompletableFuture<Object> done, Consumer<Object> committed, boolean forced,
+      boolean single) {}
 
   private static final int MAX_BATCH = 1024;
   /** Transactions between background checkpoints (also run every 200 ms after any commit). */
@@ -191,7 +195,7 @@ final class JournalWriter implements AutoCloseable {
     // busy retries spin).
     boolean interrupted = Thread.interrupted();
     try {
-      Request request = new Request(unit, () -> what, done, forced, false);
+      Request request = new Request(unit, () -> what, done, null, forced, false);
       if (!lead(request)) {
         while (true) {
           try {
@@ -231,13 +235,18 @@ final class JournalWriter implements AutoCloseable {
    * {@link #LAZY_FLUSH_MILLIS}. A failure is logged, not thrown: for writes whose loss loses no
    * state, such as events, which describe state the journal holds already. {@code unit} must be
    * a single statement: it runs without a savepoint of its own.
+   *
+   * @param committed called with the unit's result once its transaction committed, or null: on
+   *     the thread that committed it, after releasing the connection, so it must be quick (the
+   *     calls for two transactions can overlap on two threads); an exception it throws is logged
    */
-  void enqueue(Supplier<String> what, Unit<?> unit) {
+  @SuppressWarnings("unchecked")
+  <T> void enqueue(Supplier<String> what, Unit<T> unit, Consumer<? super T> committed) {
     if (closed) {
       return;
     }
     pending.incrementAndGet();
-    lazy.add(new Request(unit, what, null, false, true));
+    lazy.add(new Request(unit, what, null, (Consumer<Object>) committed, false, true));
   }
 
   /** Completes {@code request} with its unit's result; it is no longer pending. */
@@ -245,6 +254,13 @@ final class JournalWriter implements AutoCloseable {
     pending.decrementAndGet();
     if (request.done() != null) {
       request.done().complete(result);
+    } else if (request.committed() != null) {
+      try {
+        request.committed().accept(result);
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(JournalWriter.class).warn("after {} in {}: {}",
+            request.what().get(), file, e.toString(), e);
+      }
     }
   }
 
