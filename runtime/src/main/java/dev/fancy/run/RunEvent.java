@@ -111,7 +111,7 @@ public record RunEvent(long sequence, UUID runId, Instant at, Type type, UUID st
   }
 
   /**
-   * Checks the fields.
+   * Checks the fields; a JSON null {@code chunk} of any type but {@link Type#CHUNK} is null.
    *
    * @throws IllegalArgumentException if {@code sequence < 1}
    * @throws NullPointerException if the run ID, time or type is null
@@ -123,6 +123,9 @@ public record RunEvent(long sequence, UUID runId, Instant at, Type type, UUID st
     Objects.requireNonNull(runId, "runId == null");
     Objects.requireNonNull(at, "at == null");
     Objects.requireNonNull(type, "type == null");
+    if (type != Type.CHUNK && chunk != null && chunk.isNull()) {
+      chunk = null; // JSON null read back from a journal, for a field that does not apply
+    }
   }
 
   /** Whether this is the run's final event. */

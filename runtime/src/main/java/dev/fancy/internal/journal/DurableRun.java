@@ -10,9 +10,10 @@ import dev.fancy.run.RunStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,13 @@ import org.slf4j.LoggerFactory;
 final class DurableRun implements RunHandle {
 
   private static final Logger LOG = LoggerFactory.getLogger(DurableRun.class);
+
+  /**
+   * How long a subscription waits for an event whose transaction has not committed while a
+   * later event's has, before it moves past it: an event is committed within
+   * {@link JournalWriter#LAZY_FLUSH_MILLIS} of being journaled unless its process died.
+   */
+  private static final Duration GAP_GRACE = Duration.ofSeconds(1);
 
   private final DurableCore engine;
   private final UUID runId;
@@ -72,40 +80,71 @@ final class DurableRun implements RunHandle {
 
   @Override
   public EventSubscription subscribe(long fromSequence, Consumer<RunEvent> subscriber) {
-    return new Feed(engine.scheduler(), fromSequence, subscriber);
+    return new Feed(fromSequence, subscriber);
   }
 
-  /** Follows the run's events in the journal and hands new ones to one subscriber, in order. */
+  /**
+   * Hands the run's events to one subscriber, in order, each once. The events of a run executing
+   * in this process are handed over as their transactions commit ({@link EventWatchers}); the
+   * journal is read when the subscription begins, to fill a gap, and every
+   * {@link DurableCore#eventPoll()} for a run another process executes.
+   */
   private final class Feed implements EventSubscription {
     private final Consumer<RunEvent> subscriber;
+    private final EventCursor cursor;
+    private final Runnable unwatch;
     private final ScheduledFuture<?> poll;
-    private long next;
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
     private volatile boolean active = true;
+    /** Whether the journal was read since the subscription began; guarded by this. */
+    private boolean read;
 
-    Feed(ScheduledExecutorService scheduler, long from, Consumer<RunEvent> subscriber) {
+    Feed(long from, Consumer<RunEvent> subscriber) {
       this.subscriber = subscriber;
-      this.next = Math.max(1, from);
-      this.poll = scheduler.scheduleWithFixedDelay(this::deliver, 0,
+      this.cursor = new EventCursor(from, GAP_GRACE, System::nanoTime);
+      // Watch before the first read: an event that commits in between is in one or the other.
+      this.unwatch = engine.journal().watchEvents(runId, this::committed);
+      this.poll = engine.scheduler().scheduleWithFixedDelay(this::poll, 0,
           engine.eventPoll().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void deliver() {
+    /** On the thread that committed {@code event}: hands the delivery to the feed's threads. */
+    private void committed(RunEvent event) {
       if (!active) {
         return;
       }
-      List<RunEvent> batch;
-      try {
-        batch = engine.journal().events(runId, next);
-      } catch (RuntimeException e) {
-        LOG.warn("cannot read the events of run {}; retrying: {}", runId, e.getMessage());
+      cursor.offer(event);
+      if (drainQueued.compareAndSet(false, true)) {
+        try {
+          engine.scheduler().execute(() -> {
+            drainQueued.set(false);
+            deliver();
+          });
+        } catch (RejectedExecutionException e) {
+          drainQueued.set(false); // the engine is closing
+        }
+      }
+    }
+
+    private synchronized void poll() {
+      if (!active) {
         return;
       }
-      for (RunEvent event : batch) {
-        if (!active) {
+      if (!read || cursor.hasGap() || !engine.executesHere(runId)) {
+        try {
+          cursor.offerAll(engine.journal().events(runId, cursor.next()));
+          read = true;
+        } catch (RuntimeException e) {
+          LOG.warn("cannot read the events of run {}; retrying: {}", runId, e.getMessage());
           return;
         }
-        next = event.sequence() + 1;
-        if (!EventDelivery.deliver(runId, subscriber, event, this::close)) {
+      }
+      deliver();
+    }
+
+    private synchronized void deliver() {
+      for (RunEvent event : cursor.take()) {
+        if (!active || !EventDelivery.deliver(runId, subscriber, event, this::close)) {
           return;
         }
       }
@@ -120,6 +159,7 @@ final class DurableRun implements RunHandle {
     public void close() {
       active = false;
       poll.cancel(false);
+      unwatch.run();
     }
   }
 }
