@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fancy.registry.RegisteredStep;
+import dev.fancy.run.EventSubscription;
 import dev.fancy.run.Inputs;
 import dev.fancy.run.RunEvent;
 import dev.fancy.run.RunHandle;
@@ -65,10 +66,8 @@ final class Api implements AutoCloseable {
   static final String DEFINITION_SHAPE = "definition";
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
-  /** How often an event stream looks for new events: at first, and after each new one... */
+  /** How often an event stream checks, after the final event, whether the run's status says so. */
   private static final Duration POLL = Duration.ofMillis(100);
-  /** ...backing off to this while the run is quiet. */
-  private static final Duration MAX_POLL = Duration.ofSeconds(1);
   /** Put in an event stream's queue to end it when the server stops. */
   private static final RunEvent STOP = new RunEvent(Long.MAX_VALUE, new UUID(0, 0),
       Instant.EPOCH, RunEvent.Type.RUN_FINISHED, null, null, 0, null, null, null, null, null);
@@ -884,7 +883,6 @@ final class Api implements AutoCloseable {
     }
     Map<UUID, String> names = entry == null ? Map.of() : entry.stepNames;
     boolean nothingMore = status.isFinal() && handle.events(from).isEmpty();
-    BlockingQueue<RunEvent> stopSignal = new LinkedBlockingQueue<>();
     ctx.status(200).contentType("text/event-stream; charset=utf-8")
         .header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
     // The servlet's own stream: Javalin's may buffer for compression.
@@ -898,47 +896,56 @@ final class Api implements AutoCloseable {
       // with the final event's id gets an empty stream, not one that never ends).
       return;
     }
-    // The stream reads the run's events with RunHandle.events(next) on this request's thread,
-    // every 100 ms, backing off to 1 s while nothing happens: no engine thread is used per watcher (a durable engine's subscriptions poll
-    // on the thread that also renews its leases).
-    AutoCloseable stop = () -> stopSignal.add(STOP);
+    // The stream follows the run through the contract: the engine hands each event to the
+    // subscription (a durable engine as the event commits, for a run executing in this process;
+    // by reading the journal for one executing elsewhere), which only queues it, and this
+    // request's thread writes it.
+    BlockingQueue<RunEvent> queue = new LinkedBlockingQueue<>();
+    AutoCloseable stop = () -> queue.add(STOP);
     streams.add(stop);
     long next = from;
-    long quietSince = System.nanoTime();
-    long poll = POLL.toMillis();
+    EventSubscription subscription = handle.subscribe(next, queue::add);
     // Whether the last event written is the run's final one. A durable run's final event can be
-    // readable a moment before its status is, so the end is checked again on every poll, not
-    // only when the final event is written (streams used to stay open for good).
+    // readable a moment before its status is, so the end is checked again every POLL until the
+    // status says so (or the run was resumed, and the stream follows on).
     boolean finalWritten = false;
     try {
       while (!closed.get()) {
-        List<RunEvent> batch = handle.events(next);
-        RunEvent written = null;
-        for (RunEvent event : batch) {
-          String data = Views.event(event, names).toString();
-          out.write(("id: " + event.sequence() + "\nevent: " + event.type().name().toLowerCase(
-              java.util.Locale.ROOT) + "\ndata: " + data + "\n\n").getBytes(
-              StandardCharsets.UTF_8));
-          next = event.sequence() + 1;
-          written = event;
-          finalWritten = event.isFinal();
-        }
-        poll = written != null ? POLL.toMillis() : Math.min(MAX_POLL.toMillis(), poll * 2);
-        if (written != null) {
-          out.flush();
-          quietSince = System.nanoTime();
-        }
-        // The end, unless the run was resumed after its final event.
-        if (finalWritten && handle.status().isFinal() && handle.events(next).isEmpty()) {
+        RunEvent event = queue.poll(finalWritten ? POLL.toMillis() : HEARTBEAT.toMillis(),
+            TimeUnit.MILLISECONDS);
+        if (event == STOP) {
           break;
         }
-        if (written == null && System.nanoTime() - quietSince > HEARTBEAT.toNanos()) {
+        if (event != null) {
+          List<RunEvent> batch = new ArrayList<>();
+          batch.add(event);
+          queue.drainTo(batch);
+          for (RunEvent e : batch) {
+            if (e == STOP) {
+              return;
+            }
+            if (e.sequence() < next) {
+              continue; // from the subscription before a resume
+            }
+            out.write(("id: " + e.sequence() + "\nevent: " + e.type().name().toLowerCase(
+                java.util.Locale.ROOT) + "\ndata: " + Views.event(e, names) + "\n\n").getBytes(
+                StandardCharsets.UTF_8));
+            next = e.sequence() + 1;
+            finalWritten = e.isFinal();
+          }
+          out.flush();
+        } else if (!finalWritten) {
           out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
           out.flush();
-          quietSince = System.nanoTime();
         }
-        if (stopSignal.poll(poll, TimeUnit.MILLISECONDS) == STOP) {
-          break;
+        if (finalWritten) {
+          if (!handle.events(next).isEmpty()) { // resumed after its final event: follow on
+            subscription.close();
+            subscription = handle.subscribe(next, queue::add);
+            finalWritten = false;
+          } else if (handle.status().isFinal()) {
+            break;
+          }
         }
       }
     } catch (IOException e) {
@@ -946,6 +953,7 @@ final class Api implements AutoCloseable {
     } catch (RunNotFoundException e) {
       LOG.debug("event stream of run {} ended: the run was deleted", handle.id());
     } finally {
+      subscription.close();
       streams.remove(stop);
     }
   }
