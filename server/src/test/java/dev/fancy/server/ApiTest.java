@@ -267,6 +267,16 @@ class ApiTest {
         """);
     String runId = t.startRun(id);
     t.awaitRun(runId, run -> run.get("steps").get(1).get("status").asText().equals("RUNNING"));
+    // The attempt's row commits before its event (events ride along with a later commit, within
+    // 50 ms): the snapshot waits for the 4 events so far (run and quick started, quick
+    // succeeded, slow started), so that only the DELETE could change it.
+    t.awaitRun(runId, run -> {
+      try {
+        return t.count("SELECT COUNT(*) FROM events WHERE run_id = '" + runId + "'") == 4;
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
     String before = t.snapshot();
     HttpResponse<String> refused = t.send("DELETE", "/runs/" + runId, null);
     BadInputTest.assertProblem(refused, 409, "run-not-finished", null);
