@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,11 +140,16 @@ public final class DurableCore {
     this.submissions = new Submissions(codec);
     this.kept = new KeptResults(journal, codec, settings.keptRuns(), settings.keptBytes());
     this.leases = new Leases(journal, owner, settings.lease(), id, settings.ticker());
-    this.feeds = Executors.newScheduledThreadPool(2, task -> {
+    // Let go after 10 idle seconds, as the workers: event streams come and go in bursts.
+    ScheduledThreadPoolExecutor feedThreads = new ScheduledThreadPoolExecutor(2, task -> {
       Thread thread = new Thread(task, "fancy-events-" + id);
       thread.setDaemon(true);
       return thread;
     });
+    feedThreads.setKeepAliveTime(10, TimeUnit.SECONDS);
+    feedThreads.allowCoreThreadTimeOut(true);
+    feedThreads.setRemoveOnCancelPolicy(true);
+    this.feeds = feedThreads;
     this.eventPoll = settings.eventPoll();
     this.recovery = new Recovery(journal, engine, owner, settings.defaults(), leases,
         this::isActive, this::execute);

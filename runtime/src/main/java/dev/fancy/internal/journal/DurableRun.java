@@ -93,7 +93,8 @@ final class DurableRun implements RunHandle {
     private final Consumer<RunEvent> subscriber;
     private final EventCursor cursor;
     private final Runnable unwatch;
-    private final ScheduledFuture<?> poll;
+    /** The next look at the journal; guarded by this. */
+    private ScheduledFuture<?> poll;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private volatile boolean active = true;
     /** Whether the journal was read since the subscription began; guarded by this. */
@@ -104,8 +105,9 @@ final class DurableRun implements RunHandle {
       this.cursor = new EventCursor(from, GAP_GRACE, System::nanoTime);
       // Watch before the first read: an event that commits in between is in one or the other.
       this.unwatch = engine.journal().watchEvents(runId, this::committed);
-      this.poll = engine.scheduler().scheduleWithFixedDelay(this::poll, 0,
-          engine.eventPoll().toMillis(), TimeUnit.MILLISECONDS);
+      synchronized (this) {
+        this.poll = engine.scheduler().schedule(this::poll, 0, TimeUnit.MILLISECONDS);
+      }
     }
 
     /** On the thread that committed {@code event}: hands the delivery to the feed's threads. */
@@ -126,20 +128,33 @@ final class DurableRun implements RunHandle {
       }
     }
 
+    /**
+     * Reads the journal if the subscription just began, a gap waits, or another process executes
+     * the run; then looks again after {@link DurableCore#eventPoll()}, or after the gap grace
+     * while the run executes here (its events come as they commit; only a gap needs a look).
+     */
     private synchronized void poll() {
       if (!active) {
         return;
       }
-      if (!read || cursor.hasGap() || !engine.executesHere(runId)) {
+      boolean here = engine.executesHere(runId);
+      if (!read || cursor.hasGap() || !here) {
         try {
           cursor.offerAll(engine.journal().events(runId, cursor.next()));
           read = true;
         } catch (RuntimeException e) {
           LOG.warn("cannot read the events of run {}; retrying: {}", runId, e.getMessage());
-          return;
         }
       }
       deliver();
+      if (active) {
+        try {
+          poll = engine.scheduler().schedule(this::poll,
+              (here ? GAP_GRACE : engine.eventPoll()).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          active = false; // the engine is closing
+        }
+      }
     }
 
     private synchronized void deliver() {
@@ -158,8 +173,10 @@ final class DurableRun implements RunHandle {
     @Override
     public void close() {
       active = false;
-      poll.cancel(false);
       unwatch.run();
+      synchronized (this) {
+        poll.cancel(false);
+      }
     }
   }
 }
