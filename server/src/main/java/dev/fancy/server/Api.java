@@ -66,6 +66,12 @@ final class Api implements AutoCloseable {
   static final String DEFINITION_SHAPE = "definition";
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  /**
+   * How long an event stream gathers events after one arrives before it writes them (as Kafka's
+   * {@code linger.ms}): under load a run's events go out in one or two writes instead of one
+   * each, and a watcher sees an event at most this much later.
+   */
+  private static final Duration LINGER = Duration.ofMillis(25);
   /** How often an event stream checks, after the final event, whether the run's status says so. */
   private static final Duration POLL = Duration.ofMillis(100);
   /** Put in an event stream's queue to end it when the server stops. */
@@ -917,9 +923,7 @@ final class Api implements AutoCloseable {
           break;
         }
         if (event != null) {
-          List<RunEvent> batch = new ArrayList<>();
-          batch.add(event);
-          queue.drainTo(batch);
+          List<RunEvent> batch = linger(event, queue);
           for (RunEvent e : batch) {
             if (e == STOP) {
               return;
@@ -956,6 +960,30 @@ final class Api implements AutoCloseable {
       subscription.close();
       streams.remove(stop);
     }
+  }
+
+  /**
+   * {@code first} and whatever else arrives in {@code queue} within {@link #LINGER} of it, up to
+   * the run's final event or {@link #STOP}: one write for what would be several.
+   */
+  private static List<RunEvent> linger(RunEvent first, BlockingQueue<RunEvent> queue)
+      throws InterruptedException {
+    List<RunEvent> batch = new ArrayList<>();
+    batch.add(first);
+    queue.drainTo(batch);
+    long deadline = System.nanoTime() + LINGER.toNanos();
+    long left;
+    RunEvent last;
+    while (!(last = batch.get(batch.size() - 1)).isFinal() && last != STOP
+        && (left = deadline - System.nanoTime()) > 0) {
+      RunEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        break;
+      }
+      batch.add(next);
+      queue.drainTo(batch);
+    }
+    return batch;
   }
 
   // ---- graph
