@@ -41,7 +41,9 @@ import java.util.stream.Stream;
  * {@code -Drounds=N} measured rounds (default 3), the steady state the targets are for. Prints
  * per round runs/s accepted and completed, p50/p99 latency of
  * {@code POST /workflows/{id}/runs}, errors, events seen and streams lost (a watched stream
- * whose ids are not 1..N ending with {@code run_finished}), then the medians of the measured
+ * whose ids are not 1..N ending with {@code run_finished}), p50/p99 event lag (from an event's
+ * {@code at} to its arrival at the watcher, for events after the stream opened), then the
+ * medians of the measured
  * rounds; then heap after GC and live threads before the first round and after the last (after:
  * once the count is back within 2 of the baseline, or 30 s after the last run finished; the
  * seconds that took, and the thread names whose counts changed). Targets on a
@@ -49,8 +51,8 @@ import java.util.stream.Stream;
  * baseline, threads back to baseline +-2.
  *
  * <pre>
- * java [-Dwarmup=5] [-Drounds=3] [-Dworkers=64] -cp benchmarks/target/benchmarks.jar dev.fancy.benchmarks.ServerLoad \
- *     [runs] [watchers]
+ * java [-Dwarmup=5] [-Drounds=3] [-Dworkers=64] -cp benchmarks/target/benchmarks.jar \
+ *     dev.fancy.benchmarks.ServerLoad [runs] [watchers]
  * </pre>
  */
 public final class ServerLoad {
@@ -132,23 +134,27 @@ public final class ServerLoad {
 
       System.out.printf(Locale.ROOT, "runs %d per round, %d POST clients, %d SSE clients, "
           + "%d cores%n", runs, posters, watchers, Runtime.getRuntime().availableProcessors());
-      System.out.printf(Locale.ROOT, "%-12s %10s %10s %9s %9s %7s %8s %5s%n", "round",
-          "accepted/s", "completed/s", "p50 ms", "p99 ms", "errors", "events", "lost");
+      System.out.printf(Locale.ROOT, "%-12s %10s %10s %9s %9s %7s %8s %5s %9s %9s%n", "round",
+          "accepted/s", "completed/s", "p50 ms", "p99 ms", "errors", "events", "lost",
+          "lag p50", "lag p99");
       List<String> lost = new ArrayList<>();
       for (int r = 0; r < rounds.size(); r++) {
         Round round = rounds.get(r);
-        System.out.printf(Locale.ROOT, "%-12s %10.0f %10.0f %9.1f %9.1f %7d %8d %5d%n",
+        System.out.printf(Locale.ROOT,
+            "%-12s %10.0f %10.0f %9.1f %9.1f %7d %8d %5d %9.1f %9.1f%n",
             r < WARMUP ? "warm-up " + (r + 1) : "measured " + (r - WARMUP + 1),
             round.accepted(), round.completed(), round.percentile(50), round.percentile(99),
-            round.errors(), round.events(), round.lost().size());
+            round.errors(), round.events(), round.lost().size(), round.lag(50), round.lag(99));
         lost.addAll(round.lost());
       }
       List<Round> measured = rounds.subList(WARMUP, rounds.size());
       System.out.printf(Locale.ROOT, "measured median: POST p50 %.1f ms, p99 %.1f ms, %.0f runs/s "
-          + "accepted; errors %d, streams lost %d %s%n",
+          + "accepted; event lag p50 %.1f ms, p99 %.1f ms; errors %d, streams lost %d %s%n",
           median(measured.stream().mapToDouble(r -> r.percentile(50))),
           median(measured.stream().mapToDouble(r -> r.percentile(99))),
           median(measured.stream().mapToDouble(Round::accepted)),
+          median(measured.stream().mapToDouble(r -> r.lag(50))),
+          median(measured.stream().mapToDouble(r -> r.lag(99))),
           measured.stream().mapToInt(Round::errors).sum(), lost.size(),
           lost.stream().limit(3).toList());
       System.out.printf(Locale.ROOT, "heap after GC %8.1f MB before, %.1f MB after (%+.1f%%)%n",
@@ -175,12 +181,23 @@ public final class ServerLoad {
    * What one round of the load measured.
    *
    * @param latencies POST latencies in nanoseconds, sorted
+   * @param lags how late events reached their watchers, in nanoseconds, sorted
    */
   private record Round(double accepted, double completed, long[] latencies, int errors,
-      long events, List<String> lost) {
+      long events, List<String> lost, long[] lags) {
+    /** The POST latency percentile {@code p}, in milliseconds. */
     double percentile(int p) {
-      return latencies[Math.min(latencies.length - 1, (int) (latencies.length * p / 100.0))]
-          / 1e6;
+      return percentile(latencies, p);
+    }
+
+    /** The event lag percentile {@code p}, in milliseconds. */
+    double lag(int p) {
+      return percentile(lags, p);
+    }
+
+    private static double percentile(long[] sorted, int p) {
+      return sorted.length == 0 ? Double.NaN
+          : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p / 100.0))] / 1e6;
     }
   }
 
@@ -227,6 +244,7 @@ public final class ServerLoad {
     }
     AtomicLong events = new AtomicLong();
     ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Long> lags = new ConcurrentLinkedQueue<>();
     List<Future<?>> watching = new ArrayList<>();
     for (int w = 0; w < watchers; w++) {
       int first = w;
@@ -236,7 +254,7 @@ public final class ServerLoad {
           if (runId == null) {
             continue;
           }
-          long seen = watch(base, runId, lost);
+          long seen = watch(base, runId, lost, lags);
           events.addAndGet(seen);
         }
         return null;
@@ -254,15 +272,18 @@ public final class ServerLoad {
     pool.shutdown();
     Arrays.sort(latencies);
     return new Round(runs / (accepted / 1e9), runs / (completed / 1e9), latencies, errors.get(),
-        events.get(), List.copyOf(lost));
+        events.get(), List.copyOf(lost), lags.stream().mapToLong(Long::longValue).sorted()
+            .toArray());
   }
 
   /** Reads one run's event stream to its end; returns the events seen, records a gap. */
-  private static long watch(URI base, String runId, ConcurrentLinkedQueue<String> lost)
-      throws Exception {
+  private static long watch(URI base, String runId, ConcurrentLinkedQueue<String> lost,
+      ConcurrentLinkedQueue<Long> lags) throws Exception {
     var connection = (java.net.HttpURLConnection) base.resolve("/runs/" + runId + "/events")
         .toURL().openConnection();
     connection.setReadTimeout(30_000);
+    connection.connect();
+    java.time.Instant connected = java.time.Instant.now();
     long expected = 1;
     boolean finished = false;
     try (BufferedReader in = new BufferedReader(new InputStreamReader(
@@ -283,6 +304,17 @@ public final class ServerLoad {
           expected = id + 1;
         } else if (line.equals("event: run_finished")) {
           finished = true;
+        } else if (line.startsWith("data: ")) {
+          // How late the event reached this watcher: from when it happened in the engine (its
+          // "at"), for events that happened after the stream opened (not the replayed ones).
+          int at = line.indexOf("\"at\":\"");
+          if (at >= 0) {
+            java.time.Instant happened = java.time.Instant.parse(
+                line.substring(at + 6, line.indexOf('"', at + 6)));
+            if (happened.isAfter(connected)) {
+              lags.add(Duration.between(happened, java.time.Instant.now()).toNanos());
+            }
+          }
         }
       }
     }
