@@ -97,7 +97,7 @@ public final class ServerLoad {
       for (int i = 0; i < 20; i++) {
         send(http, base, "POST", "/workflows/" + workflowId + "/runs", null);
       }
-      awaitAll(http, base, 20);
+      awaitAll(http, base);
       // The baseline once the warm-up's idle threads are gone (10 s idle timeouts), as after.
       Thread.sleep(12_000);
       long heapBefore = heapAfterGc();
@@ -109,10 +109,8 @@ public final class ServerLoad {
       // 116 ms (round 2) to 56-60 ms (rounds 5-6) with nothing else changed. Every round is
       // printed, so the convergence shows; the targets are for the measured rounds.
       List<Round> rounds = new ArrayList<>();
-      int served = 20;
       for (int r = 0; r < WARMUP + ROUNDS; r++) {
-        rounds.add(round(http, base, workflowId, runs, posters, watchers, served));
-        served += runs;
+        rounds.add(round(http, base, workflowId, runs, posters, watchers));
       }
       // The server lets idle request threads go after 10 s, the engine its idle workers after
       // 10 s: wait until the count is back within 2 of the baseline, or 30 s.
@@ -204,10 +202,10 @@ public final class ServerLoad {
   /**
    * {@code runs} runs posted by {@code posters} clients while {@code watchers} SSE clients each
    * follow every {@code watchers}-th run; returns once every run finished and every stream
-   * ended. {@code before} runs were finished on the server before this round.
+   * ended.
    */
   private static Round round(HttpClient http, URI base, String workflowId, int runs, int posters,
-      int watchers, int before) throws Exception {
+      int watchers) throws Exception {
     // Each watcher waits for the IDs of its runs here; an ID that never came (an error) is
     // null. (Watchers that spun on a plain array took most of the 2 cores from the server.)
     List<CompletableFuture<String>> runIds = new ArrayList<>();
@@ -264,7 +262,7 @@ public final class ServerLoad {
       f.get();
     }
     long accepted = System.nanoTime() - start;
-    awaitAll(http, base, before + runs);
+    awaitAll(http, base);
     long completed = System.nanoTime() - start;
     for (Future<?> f : watching) {
       f.get();
@@ -324,19 +322,17 @@ public final class ServerLoad {
     return expected - 1;
   }
 
-  private static void awaitAll(HttpClient http, URI base, int total) throws Exception {
+  /**
+   * Waits until the server has no PENDING or RUNNING run: one small page per look (counting the
+   * finished runs paged through every run served so far, 24 pages after 12 rounds, and slowed
+   * the rounds' ends more each round).
+   */
+  private static void awaitAll(HttpClient http, URI base) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (System.nanoTime() < deadline) {
-      JsonNode page = JSON.readTree(send(http, base, "GET", "/runs?status=SUCCEEDED,FAILED"
-          + "&limit=500", null).body());
-      int done = page.get("runs").size();
-      String next = page.get("next").isNull() ? null : page.get("next").asText();
-      while (next != null) {
-        page = JSON.readTree(send(http, base, "GET", next, null).body());
-        done += page.get("runs").size();
-        next = page.get("next").isNull() ? null : page.get("next").asText();
-      }
-      if (done >= total) {
+      JsonNode page = JSON.readTree(send(http, base, "GET", "/runs?status=PENDING,RUNNING"
+          + "&limit=1", null).body());
+      if (page.get("runs").isEmpty()) {
         return;
       }
       Thread.sleep(100);
