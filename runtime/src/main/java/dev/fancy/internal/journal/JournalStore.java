@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -374,7 +375,7 @@ public final class JournalStore implements AutoCloseable {
    *
    * @return what stops the calls
    */
-  public Runnable watchEvents(UUID runId, java.util.function.Consumer<RunEvent> watcher) {
+  public Runnable watchEvents(UUID runId, Consumer<RunEvent> watcher) {
     return watchers.watch(runId, watcher);
   }
 
