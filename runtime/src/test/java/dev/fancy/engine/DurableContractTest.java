@@ -131,6 +131,30 @@ class DurableContractTest {
   }
 
   @Test
+  void aSubscriptionThroughAnotherJournalFollowsTheRunByReadingIt() {
+    Workflow workflow = JournalKit.chain("test.block", "test.count");
+    try (Journal journal = kit.open(file());
+        DurableEngine engine = open(journal, kit.registry());
+        Journal elsewhere = kit.open(file());
+        DurableEngine watcher = open(elsewhere, kit.registry())) {
+      RunHandle run = engine.start(workflow, Inputs.of(input(workflow), 1));
+      List<RunEvent> seen = Collections.synchronizedList(new ArrayList<>());
+      EventSubscription subscription = watcher.handle(run.id()).subscribe(1, seen::add);
+      try {
+        Poll.until("the first step started", Duration.ofSeconds(10),
+            () -> kit.started.getCount() == 0);
+        kit.release.countDown();
+        Poll.until("the run's final event", Duration.ofSeconds(10),
+            () -> !subscription.isActive());
+        assertThat(seen).extracting(RunEvent::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(seen).isEqualTo(run.events(1));
+      } finally {
+        subscription.close();
+      }
+    }
+  }
+
+  @Test
   void theJournalCountsTheUsageOfChildRunsInItsRunsLedger() {
     StepRegistry registry = kit.registry().register(dev.fancy.fixtures.Call.intStep("test.pay",
         (frame, args) -> {
