@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * per round runs/s accepted and completed, p50/p99 latency of
  * {@code POST /workflows/{id}/runs}, errors, events seen and streams lost (a watched stream
  * whose ids are not 1..N ending with {@code run_finished}), p50/p99 event lag (from an event's
- * {@code at} to its arrival at the watcher, for events after the stream opened), then the
+ * {@code at} to its arrival at the watcher, for events after the stream opened) and the JIT
+ * compilers' time in the round, then the
  * medians of the measured
  * rounds; then heap after GC and live threads before the first round and after the last (after:
  * once the count is back within 2 of the baseline, or 30 s after the last run finished; the
@@ -132,17 +133,18 @@ public final class ServerLoad {
 
       System.out.printf(Locale.ROOT, "runs %d per round, %d POST clients, %d SSE clients, "
           + "%d cores%n", runs, posters, watchers, Runtime.getRuntime().availableProcessors());
-      System.out.printf(Locale.ROOT, "%-12s %10s %10s %9s %9s %7s %8s %5s %9s %9s%n", "round",
-          "accepted/s", "completed/s", "p50 ms", "p99 ms", "errors", "events", "lost",
-          "lag p50", "lag p99");
+      System.out.printf(Locale.ROOT, "%-12s %10s %10s %9s %9s %7s %8s %5s %9s %9s %8s%n",
+          "round", "accepted/s", "completed/s", "p50 ms", "p99 ms", "errors", "events", "lost",
+          "lag p50", "lag p99", "JIT ms");
       List<String> lost = new ArrayList<>();
       for (int r = 0; r < rounds.size(); r++) {
         Round round = rounds.get(r);
         System.out.printf(Locale.ROOT,
-            "%-12s %10.0f %10.0f %9.1f %9.1f %7d %8d %5d %9.1f %9.1f%n",
+            "%-12s %10.0f %10.0f %9.1f %9.1f %7d %8d %5d %9.1f %9.1f %8d%n",
             r < WARMUP ? "warm-up " + (r + 1) : "measured " + (r - WARMUP + 1),
             round.accepted(), round.completed(), round.percentile(50), round.percentile(99),
-            round.errors(), round.events(), round.lost().size(), round.lag(50), round.lag(99));
+            round.errors(), round.events(), round.lost().size(), round.lag(50), round.lag(99),
+            round.jitMillis());
         lost.addAll(round.lost());
       }
       List<Round> measured = rounds.subList(WARMUP, rounds.size());
@@ -180,9 +182,11 @@ public final class ServerLoad {
    *
    * @param latencies POST latencies in nanoseconds, sorted
    * @param lags how late events reached their watchers, in nanoseconds, sorted
+   * @param jitMillis the JIT compilers' time in the round (all compiler threads together,
+   *     {@code CompilationMXBean.getTotalCompilationTime}), in milliseconds: near 0 once warm
    */
   private record Round(double accepted, double completed, long[] latencies, int errors,
-      long events, List<String> lost, long[] lags) {
+      long events, List<String> lost, long[] lags, long jitMillis) {
     /** The POST latency percentile {@code p}, in milliseconds. */
     double percentile(int p) {
       return percentile(latencies, p);
@@ -216,6 +220,7 @@ public final class ServerLoad {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger errors = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(posters + watchers);
+    long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     long start = System.nanoTime();
     List<Future<?>> posting = new ArrayList<>();
     for (int p = 0; p < posters; p++) {
@@ -269,9 +274,10 @@ public final class ServerLoad {
     }
     pool.shutdown();
     Arrays.sort(latencies);
+    long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
     return new Round(runs / (accepted / 1e9), runs / (completed / 1e9), latencies, errors.get(),
         events.get(), List.copyOf(lost), lags.stream().mapToLong(Long::longValue).sorted()
-            .toArray());
+            .toArray(), jit);
   }
 
   /** Reads one run's event stream to its end; returns the events seen, records a gap. */
