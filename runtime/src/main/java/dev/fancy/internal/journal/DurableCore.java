@@ -230,8 +230,14 @@ public final class DurableCore {
    */
   public RunHandle handle(UUID runId) {
     Objects.requireNonNull(runId, "runId == null");
-    journalRun(runId);
+    status(runId);
     return new DurableRun(this, runId);
+  }
+
+  /** The journal's status of a run. */
+  public RunStatus status(UUID runId) {
+    return journal.runStatus(runId).orElseThrow(
+        () -> new RunNotFoundException(runId, "the journal " + journal.file()));
   }
 
   /** The journal's row of a run. */

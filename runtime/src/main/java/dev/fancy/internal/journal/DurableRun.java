@@ -48,7 +48,7 @@ final class DurableRun implements RunHandle {
 
   @Override
   public RunStatus status() {
-    return engine.journalRun(runId).status();
+    return engine.status(runId);
   }
 
   @Override

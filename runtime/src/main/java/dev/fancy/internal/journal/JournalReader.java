@@ -72,6 +72,11 @@ final class JournalReader implements AutoCloseable {
    */
   record CommittedRow(UUID stepId, int attempt, String outputs, String valueFiles) {}
 
+  /** Reads a run's labels column (a JSON object of strings). */
+  private static final com.fasterxml.jackson.databind.ObjectReader LABELS =
+      JournalJson.MAPPER.readerFor(new com.fasterxml.jackson.core.type.TypeReference<
+          java.util.Map<String, String>>() {});
+
   private static final String RUN_COLUMNS = "SELECT r.id, w.name, r.workflow_hash, r.status, "
       + "r.error, r.owner, r.epoch, r.lease_until, r.created_at, r.finished_at, r.labels "
       + "FROM runs r JOIN workflows w ON w.hash = r.workflow_hash ";
@@ -171,6 +176,21 @@ final class JournalReader implements AutoCloseable {
     return current.get().statements.connection();
   }
 
+  /**
+   * The status of the run with this ID, if recorded: one column of one row, for the checks that
+   * need no more (whether a run exists, whether it ended) and are made for every event stream.
+   */
+  Optional<RunStatus> status(UUID runId) {
+    return read("read the status of run " + runId, () -> {
+      PreparedStatement query = prepare("SELECT status FROM runs WHERE id = ?");
+      query.setString(1, runId.toString());
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.of(RunStatus.valueOf(row.getString(1)))
+            : Optional.<RunStatus>empty();
+      }
+    });
+  }
+
   Optional<JournalRun> run(UUID runId) {
     return read("read run " + runId, () -> {
       PreparedStatement query = prepare(RUN_COLUMNS + "WHERE r.id = ?");
@@ -247,8 +267,7 @@ final class JournalReader implements AutoCloseable {
       return java.util.Map.of();
     }
     try {
-      return JournalJson.MAPPER.readValue(json,
-          new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {});
+      return LABELS.readValue(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return java.util.Map.of("fancy.corrupt-labels", e.getOriginalMessage());
     }

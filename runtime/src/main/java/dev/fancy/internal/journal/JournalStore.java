@@ -285,6 +285,11 @@ public final class JournalStore implements AutoCloseable {
     }
   }
 
+  /** The status of the run with this ID, if recorded (cheaper than {@link #run}). */
+  public Optional<RunStatus> runStatus(UUID runId) {
+    return reader.status(runId);
+  }
+
   /** The run with this ID, if recorded. */
   public Optional<JournalRun> run(UUID runId) {
     return reader.run(runId);
