@@ -69,7 +69,9 @@ final class Api implements AutoCloseable {
   /**
    * How long an event stream gathers events after one arrives before it writes them (as Kafka's
    * {@code linger.ms}): under load a run's events go out in one or two writes instead of one
-   * each, and a watcher sees an event at most this much later.
+   * each, and a watcher sees an event at most this much later. The stream's thread sleeps
+   * through it rather than waking for each event that arrives (a wake-up per event per stream
+   * cost as much as the writes saved).
    */
   private static final Duration LINGER = Duration.ofMillis(25);
   /** How often an event stream checks, after the final event, whether the run's status says so. */
@@ -881,14 +883,15 @@ final class Api implements AutoCloseable {
     RunStatus status;
     if (workflowId != null) {
       entry = entryOrNull(workflowId);
-      status = handle.status();
+      // From the first event the stream always has a final event to send: no need to look.
+      status = from == 1 ? null : handle.status();
     } else {
       RunInfo info = handle.history().run();
       entry = entryOf(info);
       status = info.status();
     }
     Map<UUID, String> names = entry == null ? Map.of() : entry.stepNames;
-    boolean nothingMore = status.isFinal() && handle.events(from).isEmpty();
+    boolean nothingMore = status != null && status.isFinal() && handle.events(from).isEmpty();
     ctx.status(200).contentType("text/event-stream; charset=utf-8")
         .header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
     // The servlet's own stream: Javalin's may buffer for compression.
@@ -943,12 +946,13 @@ final class Api implements AutoCloseable {
           out.flush();
         }
         if (finalWritten) {
+          if (handle.status().isFinal()) {
+            break; // (resumed after this: the client reconnects with the last id, and follows)
+          }
           if (!handle.events(next).isEmpty()) { // resumed after its final event: follow on
             subscription.close();
             subscription = handle.subscribe(next, queue::add);
             finalWritten = false;
-          } else if (handle.status().isFinal()) {
-            break;
           }
         }
       }
@@ -963,24 +967,17 @@ final class Api implements AutoCloseable {
   }
 
   /**
-   * {@code first} and whatever else arrives in {@code queue} within {@link #LINGER} of it, up to
-   * the run's final event or {@link #STOP}: one write for what would be several.
+   * {@code first} and whatever else arrives in {@code queue} within {@link #LINGER} of it (none
+   * after the run's final event or {@link #STOP}): one write for what would be several.
    */
   private static List<RunEvent> linger(RunEvent first, BlockingQueue<RunEvent> queue)
       throws InterruptedException {
     List<RunEvent> batch = new ArrayList<>();
     batch.add(first);
     queue.drainTo(batch);
-    long deadline = System.nanoTime() + LINGER.toNanos();
-    long left;
-    RunEvent last;
-    while (!(last = batch.get(batch.size() - 1)).isFinal() && last != STOP
-        && (left = deadline - System.nanoTime()) > 0) {
-      RunEvent next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        break;
-      }
-      batch.add(next);
+    RunEvent last = batch.get(batch.size() - 1);
+    if (!last.isFinal() && last != STOP) {
+      Thread.sleep(LINGER.toMillis());
       queue.drainTo(batch);
     }
     return batch;
