@@ -11,9 +11,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,22 +34,21 @@ import java.util.stream.Stream;
  * The workflow service under load: 1,000 runs of the tracker's 3-step example (durations 0)
  * created by 16 concurrent HTTP clients while 100 Server-Sent Events clients watch them (each
  * watches every 100th run, from its first event), in rounds of that load: {@code -Dwarmup=N}
- * warm-up rounds (default 5: the JIT's steady state, as JMH's warm-up iterations), then
- * {@code -Drounds=N} measured rounds (default 3), the steady state the targets are for. Prints
- * per round runs/s accepted and completed, p50/p99 latency of
- * {@code POST /workflows/{id}/runs}, errors, events seen and streams lost (a watched stream
- * whose ids are not 1..N ending with {@code run_finished}), p50/p99 event lag (from an event's
- * {@code at} to its arrival at the watcher, for events after the stream opened) and the JIT
- * compilers' time in the round, then the
- * medians of the measured
- * rounds; then heap after GC and live threads before the first round and after the last (after:
- * once the count is back within 2 of the baseline, or 30 s after the last run finished; the
- * seconds that took, and the thread names whose counts changed). Targets on a
- * 2-core machine: POST p99 under 50 ms, no errors, nothing lost, heap within 10% of the
- * baseline, threads back to baseline +-2.
+ * warm-up rounds (default 10: the JIT's steady state, as JMH's warm-up iterations; on a 2-core
+ * VM the compilers' time per round still fell until about round 10), then {@code -Drounds=N}
+ * measured rounds (default 3), the steady state the targets are for. Prints per round runs/s
+ * accepted and completed, p50/p99 latency of {@code POST /workflows/{id}/runs}, errors, events
+ * seen and streams lost (a watched stream whose ids are not 1..N ending with
+ * {@code run_finished}), p50/p99 event lag (from an event's {@code at} to its arrival at the
+ * watcher, for events after the stream opened), the JIT compilers' time in the round and the
+ * process's CPU time per run; then the medians of the measured rounds; then heap after GC and
+ * live threads before the first round and after the last (after: once the count is back within
+ * 2 of the baseline, or 30 s after the last run finished; the seconds that took, and the thread
+ * names whose counts changed). Targets on a 2-core machine: POST p99 under 50 ms, no errors,
+ * nothing lost, heap within 10% of the baseline, threads back to baseline +-2.
  *
  * <pre>
- * java [-Dwarmup=5] [-Drounds=3] [-Dworkers=64] -cp benchmarks/target/benchmarks.jar \
+ * java [-Dwarmup=10] [-Drounds=3] [-Dworkers=64] -cp benchmarks/target/benchmarks.jar \
  *     dev.fancy.benchmarks.ServerLoad [runs] [watchers]
  * </pre>
  */
@@ -65,8 +61,8 @@ public final class ServerLoad {
         {"id": "load", "type": "task", "depends_on": ["transform"]}]}
       """;
 
-  /** Rounds of the same load run before the measured ones: {@code -Dwarmup=N}, default 5. */
-  private static final int WARMUP = Integer.getInteger("warmup", 5);
+  /** Rounds of the same load run before the measured ones: {@code -Dwarmup=N}, default 10. */
+  private static final int WARMUP = Integer.getInteger("warmup", 10);
   /** Rounds measured after the warm-up: {@code -Drounds=N}, default 3. */
   private static final int ROUNDS = Math.max(1, Integer.getInteger("rounds", 3));
   /** The durable engine's worker threads: {@code -Dworkers=N}, default the engine's 64. */
@@ -84,21 +80,24 @@ public final class ServerLoad {
     int watchers = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     Path dir = Files.createTempDirectory("fancy-server-load");
     Path file = dir.resolve("journal.db");
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .executor(Executors.newFixedThreadPool(8)).build();
+    // Every client is a blocking HttpURLConnection on its own thread, keeping its connection
+    // alive between requests (the JDK keeps 5 per server unless told). The clients share the two
+    // cores with the server: the JDK's HttpClient hands each request between three threads, and
+    // that, with compiling its code, took a tenth of the machine from the server.
+    System.setProperty("http.maxConnections", "256");
     try (Journal journal = Journal.open(file);
         DurableEngine engine = DurableEngine.builder(journal)
             .registry(StepRegistry.loadDefault()).workerThreads(WORKERS).open();
         FancyServer server = FancyServer.builder().engine(engine)
             .options(ServerOptions.DEFAULT.withPort(0).withJournal(file)).start()) {
       URI base = server.uri();
-      String workflowId = JSON.readTree(send(http, base, "POST", "/workflows", WORKFLOW).body())
+      String workflowId = JSON.readTree(send(base, "POST", "/workflows", WORKFLOW).body())
           .get("id").asText();
       // Warm up: a few runs end to end, then the baseline.
       for (int i = 0; i < 20; i++) {
-        send(http, base, "POST", "/workflows/" + workflowId + "/runs", null);
+        send(base, "POST", "/workflows/" + workflowId + "/runs", null);
       }
-      awaitAll(http, base);
+      awaitAll(base);
       // The baseline once the warm-up's idle threads are gone (10 s idle timeouts), as after.
       Thread.sleep(12_000);
       long heapBefore = heapAfterGc();
@@ -111,7 +110,7 @@ public final class ServerLoad {
       // printed, so the convergence shows; the targets are for the measured rounds.
       List<Round> rounds = new ArrayList<>();
       for (int r = 0; r < WARMUP + ROUNDS; r++) {
-        rounds.add(round(http, base, workflowId, runs, posters, watchers));
+        rounds.add(round(base, workflowId, runs, posters, watchers));
       }
       // The server lets idle request threads go after 10 s, the engine its idle workers after
       // 10 s: wait until the count is back within 2 of the baseline, or 30 s.
@@ -133,28 +132,30 @@ public final class ServerLoad {
 
       System.out.printf(Locale.ROOT, "runs %d per round, %d POST clients, %d SSE clients, "
           + "%d cores%n", runs, posters, watchers, Runtime.getRuntime().availableProcessors());
-      System.out.printf(Locale.ROOT, "%-12s %10s %10s %9s %9s %7s %8s %5s %9s %9s %8s%n",
+      System.out.printf(Locale.ROOT, "%-12s %10s %10s %9s %9s %7s %8s %5s %9s %9s %8s %8s%n",
           "round", "accepted/s", "completed/s", "p50 ms", "p99 ms", "errors", "events", "lost",
-          "lag p50", "lag p99", "JIT ms");
+          "lag p50", "lag p99", "JIT ms", "CPU µs/run");
       List<String> lost = new ArrayList<>();
       for (int r = 0; r < rounds.size(); r++) {
         Round round = rounds.get(r);
         System.out.printf(Locale.ROOT,
-            "%-12s %10.0f %10.0f %9.1f %9.1f %7d %8d %5d %9.1f %9.1f %8d%n",
+            "%-12s %10.0f %10.0f %9.1f %9.1f %7d %8d %5d %9.1f %9.1f %8d %8.0f%n",
             r < WARMUP ? "warm-up " + (r + 1) : "measured " + (r - WARMUP + 1),
             round.accepted(), round.completed(), round.percentile(50), round.percentile(99),
             round.errors(), round.events(), round.lost().size(), round.lag(50), round.lag(99),
-            round.jitMillis());
+            round.jitMillis(), round.cpuMicrosPerRun());
         lost.addAll(round.lost());
       }
       List<Round> measured = rounds.subList(WARMUP, rounds.size());
       System.out.printf(Locale.ROOT, "measured median: POST p50 %.1f ms, p99 %.1f ms, %.0f runs/s "
-          + "accepted; event lag p50 %.1f ms, p99 %.1f ms; errors %d, streams lost %d %s%n",
+          + "accepted; event lag p50 %.1f ms, p99 %.1f ms; CPU %.0f µs per run; errors %d, "
+          + "streams lost %d %s%n",
           median(measured.stream().mapToDouble(r -> r.percentile(50))),
           median(measured.stream().mapToDouble(r -> r.percentile(99))),
           median(measured.stream().mapToDouble(Round::accepted)),
           median(measured.stream().mapToDouble(r -> r.lag(50))),
           median(measured.stream().mapToDouble(r -> r.lag(99))),
+          median(measured.stream().mapToDouble(Round::cpuMicrosPerRun)),
           measured.stream().mapToInt(Round::errors).sum(), lost.size(),
           lost.stream().limit(3).toList());
       System.out.printf(Locale.ROOT, "heap after GC %8.1f MB before, %.1f MB after (%+.1f%%)%n",
@@ -168,6 +169,12 @@ public final class ServerLoad {
       }
     }
     System.exit(0);
+  }
+
+  /** The CPU time of this process so far, in nanoseconds (all its threads). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** The median of {@code values}: the mean of the middle two of an even count. */
@@ -184,9 +191,12 @@ public final class ServerLoad {
    * @param lags how late events reached their watchers, in nanoseconds, sorted
    * @param jitMillis the JIT compilers' time in the round (all compiler threads together,
    *     {@code CompilationMXBean.getTotalCompilationTime}), in milliseconds: near 0 once warm
+   * @param cpuMicrosPerRun the process's CPU time in the round (server, clients, JIT and GC
+   *     together) per run, in microseconds: steadier than the latencies on a noisy machine, so
+   *     what two builds' comparison should rest on
    */
   private record Round(double accepted, double completed, long[] latencies, int errors,
-      long events, List<String> lost, long[] lags, long jitMillis) {
+      long events, List<String> lost, long[] lags, long jitMillis, double cpuMicrosPerRun) {
     /** The POST latency percentile {@code p}, in milliseconds. */
     double percentile(int p) {
       return percentile(latencies, p);
@@ -208,7 +218,7 @@ public final class ServerLoad {
    * follow every {@code watchers}-th run; returns once every run finished and every stream
    * ended.
    */
-  private static Round round(HttpClient http, URI base, String workflowId, int runs, int posters,
+  private static Round round(URI base, String workflowId, int runs, int posters,
       int watchers) throws Exception {
     // Each watcher waits for the IDs of its runs here; an ID that never came (an error) is
     // null. (Watchers that spun on a plain array took most of the 2 cores from the server.)
@@ -221,6 +231,7 @@ public final class ServerLoad {
     AtomicInteger errors = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(posters + watchers);
     long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    long cpuBefore = processCpuNanos();
     long start = System.nanoTime();
     List<Future<?>> posting = new ArrayList<>();
     for (int p = 0; p < posters; p++) {
@@ -228,7 +239,7 @@ public final class ServerLoad {
         for (int i = next.getAndIncrement(); i < runs; i = next.getAndIncrement()) {
           long t0 = System.nanoTime();
           try {
-            HttpResponse<String> r = send(http, base, "POST", "/workflows/" + workflowId
+            Response r = send(base, "POST", "/workflows/" + workflowId
                 + "/runs", null);
             latencies[i] = System.nanoTime() - t0;
             if (r.statusCode() != 202) {
@@ -267,7 +278,7 @@ public final class ServerLoad {
       f.get();
     }
     long accepted = System.nanoTime() - start;
-    awaitAll(http, base);
+    awaitAll(base);
     long completed = System.nanoTime() - start;
     for (Future<?> f : watching) {
       f.get();
@@ -275,9 +286,10 @@ public final class ServerLoad {
     pool.shutdown();
     Arrays.sort(latencies);
     long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
+    double cpuPerRun = (processCpuNanos() - cpuBefore) / 1e3 / runs;
     return new Round(runs / (accepted / 1e9), runs / (completed / 1e9), latencies, errors.get(),
         events.get(), List.copyOf(lost), lags.stream().mapToLong(Long::longValue).sorted()
-            .toArray(), jit);
+            .toArray(), jit, cpuPerRun);
   }
 
   /** Reads one run's event stream to its end; returns the events seen, records a gap. */
@@ -333,10 +345,10 @@ public final class ServerLoad {
    * finished runs paged through every run served so far, 24 pages after 12 rounds, and slowed
    * the rounds' ends more each round).
    */
-  private static void awaitAll(HttpClient http, URI base) throws Exception {
+  private static void awaitAll(URI base) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (System.nanoTime() < deadline) {
-      JsonNode page = JSON.readTree(send(http, base, "GET", "/runs?status=PENDING,RUNNING"
+      JsonNode page = JSON.readTree(send(base, "GET", "/runs?status=PENDING,RUNNING"
           + "&limit=1", null).body());
       if (page.get("runs").isEmpty()) {
         return;
@@ -346,12 +358,37 @@ public final class ServerLoad {
     throw new IllegalStateException("runs did not finish in 5 minutes");
   }
 
-  private static HttpResponse<String> send(HttpClient http, URI base, String method,
-      String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  /** A response's status code and body. */
+  private record Response(int statusCode, String body) {}
+
+  /**
+   * Sends one request on this thread and reads the whole response, so that the connection goes
+   * back to the JDK's keep-alive cache for the thread's next request.
+   */
+  private static Response send(URI base, String method, String path, String body)
+      throws Exception {
+    var connection = (java.net.HttpURLConnection) base.resolve(path).toURL().openConnection();
+    connection.setConnectTimeout(30_000);
+    connection.setReadTimeout(30_000);
+    connection.setRequestMethod(method);
+    if (body != null) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      connection.setDoOutput(true);
+      connection.setRequestProperty("Content-Type", "application/json");
+      connection.setFixedLengthStreamingMode(bytes.length);
+      try (var out = connection.getOutputStream()) {
+        out.write(bytes);
+      }
+    } else if (method.equals("POST")) {
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(0);
+      connection.getOutputStream().close();
+    }
+    int status = connection.getResponseCode();
+    try (var in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+      return new Response(status, in == null ? ""
+          : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   /** Live threads by name without its numbers ("fancy-http-25" counts as "fancy-http-"). */
