@@ -967,8 +967,9 @@ final class Api implements AutoCloseable {
   }
 
   /**
-   * {@code first} and whatever else arrives in {@code queue} within {@link #LINGER} of it (none
-   * after the run's final event or {@link #STOP}): one write for what would be several.
+   * {@code first} and whatever else arrives in {@code queue} within {@link #LINGER} of it (no
+   * wait when what arrived ends with the run's final event or {@link #STOP}): one write for what
+   * would be several.
    */
   private static List<RunEvent> linger(RunEvent first, BlockingQueue<RunEvent> queue)
       throws InterruptedException {
