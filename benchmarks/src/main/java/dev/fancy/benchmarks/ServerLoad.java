@@ -33,10 +33,13 @@ import java.util.stream.Stream;
 /**
  * The workflow service under load: 1,000 runs of the tracker's 3-step example (durations 0)
  * created by 16 concurrent HTTP clients while 100 Server-Sent Events clients watch them (each
- * watches every 100th run, from its first event), in rounds of that load: {@code -Dwarmup=N}
- * warm-up rounds (default 10: the JIT's steady state, as JMH's warm-up iterations; on a 2-core
- * VM the compilers' time per round still fell until about round 10), then {@code -Drounds=N}
- * measured rounds (default 3), the steady state the targets are for. Prints per round runs/s
+ * watches every 100th run, from its first event), in rounds of that load: warm-up rounds until
+ * the JIT has settled (as JMH's warm-up iterations: until the JIT compilers' time in a round is
+ * under a tenth of the process's CPU time in it, two rounds in a row, at most 60 rounds; on a
+ * 2-core VM that took 30 to 35 rounds, and POST p99 fell from about 200 ms in round 1 to 50-60 ms
+ * in round 10 and under 40 ms once settled), or {@code -Dwarmup=N} rounds exactly (to compare
+ * two builds on equal terms); then {@code -Drounds=N} measured rounds (default 5), the steady
+ * state the targets are for. Prints per round runs/s
  * accepted and completed, p50/p99 latency of {@code POST /workflows/{id}/runs}, errors, events
  * seen and streams lost (a watched stream whose ids are not 1..N ending with
  * {@code run_finished}), p50/p99 event lag (from an event's {@code at} to its arrival at the
@@ -48,7 +51,7 @@ import java.util.stream.Stream;
  * nothing lost, heap within 10% of the baseline, threads back to baseline +-2.
  *
  * <pre>
- * java [-Dwarmup=10] [-Drounds=3] [-Dworkers=64] -cp benchmarks/target/benchmarks.jar \
+ * java [-Dwarmup=N] [-Drounds=5] [-Dworkers=64] -cp benchmarks/target/benchmarks.jar \
  *     dev.fancy.benchmarks.ServerLoad [runs] [watchers]
  * </pre>
  */
@@ -61,10 +64,19 @@ public final class ServerLoad {
         {"id": "load", "type": "task", "depends_on": ["transform"]}]}
       """;
 
-  /** Rounds of the same load run before the measured ones: {@code -Dwarmup=N}, default 10. */
-  private static final int WARMUP = Integer.getInteger("warmup", 10);
-  /** Rounds measured after the warm-up: {@code -Drounds=N}, default 3. */
-  private static final int ROUNDS = Math.max(1, Integer.getInteger("rounds", 3));
+  /**
+   * Rounds of the same load run before the measured ones: {@code -Dwarmup=N}; unset (-1), until
+   * the JIT settles ({@link #settled}).
+   */
+  private static final int WARMUP = Integer.getInteger("warmup", -1);
+  /** The most warm-up rounds waiting for the JIT to settle. */
+  private static final int MAX_WARMUP = 60;
+  /** The JIT has settled when its share of a round's CPU time is under this... */
+  private static final double SETTLED_JIT_SHARE = 0.10;
+  /** ...this many rounds in a row. */
+  private static final int SETTLED_ROUNDS = 2;
+  /** Rounds measured after the warm-up: {@code -Drounds=N}, default 5. */
+  private static final int ROUNDS = Math.max(1, Integer.getInteger("rounds", 5));
   /** The durable engine's worker threads: {@code -Dworkers=N}, default the engine's 64. */
   private static final int WORKERS = Integer.getInteger("workers", 64);
 
@@ -104,12 +116,21 @@ public final class ServerLoad {
       int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
       Map<String, Integer> namesBefore = threadNames();
 
-      // Warm-up rounds first, as JMH's warm-up iterations: on a slow 2-core VM the JIT still
-      // took a quarter of both cores in the second round of 1,000 runs, and POST p99 fell from
-      // 116 ms (round 2) to 56-60 ms (rounds 5-6) with nothing else changed. Every round is
-      // printed, so the convergence shows; the targets are for the measured rounds.
+      // Warm-up rounds first, as JMH's warm-up iterations: on a 2-core VM the JIT compilers still
+      // took over a second of every round until round 25 or so (large methods of Jetty, Javalin,
+      // Jackson, the JDK's HTTP client and the engine, compiled one by one on saturated cores),
+      // and the CPU per run fell by 40% between rounds 10 and 32. Every round is printed, so the
+      // convergence shows; the targets are for the measured rounds.
       List<Round> rounds = new ArrayList<>();
-      for (int r = 0; r < WARMUP + ROUNDS; r++) {
+      int calm = 0;
+      while (WARMUP >= 0 ? rounds.size() < WARMUP
+          : calm < SETTLED_ROUNDS && rounds.size() < MAX_WARMUP) {
+        Round round = round(base, workflowId, runs, posters, watchers);
+        rounds.add(round);
+        calm = round.jitShare() < SETTLED_JIT_SHARE ? calm + 1 : 0;
+      }
+      int warmups = rounds.size();
+      for (int r = 0; r < ROUNDS; r++) {
         rounds.add(round(base, workflowId, runs, posters, watchers));
       }
       // The server lets idle request threads go after 10 s, the engine its idle workers after
@@ -140,13 +161,19 @@ public final class ServerLoad {
         Round round = rounds.get(r);
         System.out.printf(Locale.ROOT,
             "%-12s %10.0f %10.0f %9.1f %9.1f %7d %8d %5d %9.1f %9.1f %8d %8.0f%n",
-            r < WARMUP ? "warm-up " + (r + 1) : "measured " + (r - WARMUP + 1),
+            r < warmups ? "warm-up " + (r + 1) : "measured " + (r - warmups + 1),
             round.accepted(), round.completed(), round.percentile(50), round.percentile(99),
             round.errors(), round.events(), round.lost().size(), round.lag(50), round.lag(99),
             round.jitMillis(), round.cpuMicrosPerRun());
         lost.addAll(round.lost());
       }
-      List<Round> measured = rounds.subList(WARMUP, rounds.size());
+      System.out.println(WARMUP >= 0 ? "warm-up: " + warmups + " rounds (-Dwarmup)"
+          : calm >= SETTLED_ROUNDS ? "warm-up: " + warmups + " rounds, until the JIT's time was"
+              + " under " + Math.round(SETTLED_JIT_SHARE * 100) + "% of the CPU time "
+              + SETTLED_ROUNDS + " rounds in a row"
+          : "warm-up: stopped after " + warmups + " rounds WITHOUT the JIT settling: the"
+              + " measured rounds are not steady");
+      List<Round> measured = rounds.subList(warmups, rounds.size());
       System.out.printf(Locale.ROOT, "measured median: POST p50 %.1f ms, p99 %.1f ms, %.0f runs/s "
           + "accepted; event lag p50 %.1f ms, p99 %.1f ms; CPU %.0f µs per run; errors %d, "
           + "streams lost %d %s%n",
@@ -205,6 +232,11 @@ public final class ServerLoad {
     /** The event lag percentile {@code p}, in milliseconds. */
     double lag(int p) {
       return percentile(lags, p);
+    }
+
+    /** The JIT compilers' time as a share of the process's CPU time in the round. */
+    double jitShare() {
+      return jitMillis * 1e3 / (cpuMicrosPerRun * latencies.length);
     }
 
     private static double percentile(long[] sorted, int p) {
