@@ -426,7 +426,8 @@ public final class DurableCore {
     RunResult result = kept.kept(runId);
     if (result == null) {
       await(runId, null);
-      result = kept.fromJournal(journalRun(runId));
+      result = journal.snapshot("read the result of run " + runId,
+          () -> kept.fromJournal(journalRun(runId)));
     }
     ErrorInfo error = result.info().error();
     if (error != null && ErrorInfo.USAGE_LIMIT.equals(error.type())) {

@@ -68,9 +68,11 @@ final class DurableRun implements RunHandle {
 
   @Override
   public RunHistory history() {
-    JournalRun run = engine.journalRun(runId);
-    return JournalHistory.of(engine.journal(), run,
-        engine.journal().loadWorkflow(run.workflowHash()));
+    JournalStore journal = engine.journal();
+    return journal.snapshot("read the history of run " + runId, () -> {
+      JournalRun run = engine.journalRun(runId);
+      return JournalHistory.of(journal, run, journal.loadWorkflow(run.workflowHash()));
+    });
   }
 
   @Override

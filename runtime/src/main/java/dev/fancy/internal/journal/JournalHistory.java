@@ -27,7 +27,8 @@ final class JournalHistory {
 
   /**
    * The run and one record per workflow step in workflow order; steps the journal has no row for
-   * yet are {@link StepStatus#PENDING}.
+   * yet are {@link StepStatus#PENDING}. It reads with several queries: call it inside
+   * {@link JournalStore#snapshot} (with the read of {@code run}) for one consistent view.
    *
    * @throws JournalException if the run's rows cannot be read
    */

@@ -52,6 +52,15 @@ final class JournalReader implements AutoCloseable {
       statements.reset();
     }
 
+    /** Whether the connection is outside any transaction, so that another query may have it. */
+    boolean reusable() {
+      try {
+        return statements.connection().getAutoCommit();
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
     void close() {
       reset();
       try {
@@ -115,10 +124,39 @@ final class JournalReader implements AutoCloseable {
       current.remove();
       if (closed) {
         reader.close();
-      } else {
+      } else if (reader.reusable()) {
         idle.addFirst(reader);
+      } else { // a snapshot that could not end: its stale view must not serve another query
+        reader.close();
+        opened.decrementAndGet();
       }
     }
+  }
+
+  /**
+   * Runs {@code body} in one read transaction on one connection, so that every read it makes
+   * through this reader on this thread sees the same committed state of the journal (SQLite's
+   * snapshot isolation in WAL mode: the snapshot is taken at the first read and kept until the
+   * transaction ends; writers go on meanwhile). Inside another snapshot on this thread, it joins
+   * that one.
+   *
+   * @param what what the body reads, for messages ("read the history of run ...")
+   * @throws dev.fancy.journal.JournalException if the transaction cannot begin or end, or a read
+   *     fails
+   */
+  <T> T snapshot(String what, java.util.function.Supplier<T> body) {
+    if (current.get() != null) {
+      return body.get();
+    }
+    return read(what, () -> {
+      Connection connection = connection();
+      connection.setAutoCommit(false); // BEGIN (deferred): the snapshot starts at the first read
+      try {
+        return body.get();
+      } finally {
+        connection.setAutoCommit(true); // ends the read transaction
+      }
+    });
   }
 
   private <T> T run(String what, Query<T> query, Reader reader) {

@@ -285,6 +285,18 @@ public final class JournalStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code body} so that the journal reads it makes on this thread see one committed state
+   * of the journal (one read transaction), however many queries it takes: a run's row, its steps
+   * and their attempts read together cannot disagree by a commit made between them.
+   *
+   * @param what what the body reads, for messages
+   * @throws JournalException if the reads fail
+   */
+  public <T> T snapshot(String what, java.util.function.Supplier<T> body) {
+    return reader.snapshot(what, body);
+  }
+
   /** The status of the run with this ID, if recorded (cheaper than {@link #run}). */
   public Optional<RunStatus> runStatus(UUID runId) {
     return reader.status(runId);
