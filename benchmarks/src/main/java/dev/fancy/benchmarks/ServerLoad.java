@@ -162,8 +162,8 @@ public final class ServerLoad {
         System.out.printf(Locale.ROOT,
             "%-12s %10.0f %10.0f %9.1f %9.1f %7d %8d %5d %9.1f %9.1f %8d %8.0f%n",
             r < warmups ? "warm-up " + (r + 1) : "measured " + (r - warmups + 1),
-            round.accepted(), round.completed(), round.percentile(50), round.percentile(99),
-            round.errors(), round.events(), round.lost().size(), round.lag(50), round.lag(99),
+            round.accepted(), round.completed(), round.p50(), round.p99(),
+            round.errors(), round.events(), round.lost().size(), round.lag50(), round.lag99(),
             round.jitMillis(), round.cpuMicrosPerRun());
         lost.addAll(round.lost());
       }
@@ -177,11 +177,11 @@ public final class ServerLoad {
       System.out.printf(Locale.ROOT, "measured median: POST p50 %.1f ms, p99 %.1f ms, %.0f runs/s "
           + "accepted; event lag p50 %.1f ms, p99 %.1f ms; CPU %.0f µs per run; errors %d, "
           + "streams lost %d %s%n",
-          median(measured.stream().mapToDouble(r -> r.percentile(50))),
-          median(measured.stream().mapToDouble(r -> r.percentile(99))),
+          median(measured.stream().mapToDouble(Round::p50)),
+          median(measured.stream().mapToDouble(Round::p99)),
           median(measured.stream().mapToDouble(Round::accepted)),
-          median(measured.stream().mapToDouble(r -> r.lag(50))),
-          median(measured.stream().mapToDouble(r -> r.lag(99))),
+          median(measured.stream().mapToDouble(Round::lag50)),
+          median(measured.stream().mapToDouble(Round::lag99)),
           median(measured.stream().mapToDouble(Round::cpuMicrosPerRun)),
           measured.stream().mapToInt(Round::errors).sum(), lost.size(),
           lost.stream().limit(3).toList());
@@ -212,34 +212,25 @@ public final class ServerLoad {
   }
 
   /**
-   * What one round of the load measured.
+   * What one round of the load measured: figures only, so that the rounds kept for the report
+   * add next to nothing to the heap measured after the last one.
    *
-   * @param latencies POST latencies in nanoseconds, sorted
-   * @param lags how late events reached their watchers, in nanoseconds, sorted
+   * @param p50 the median POST latency, in milliseconds; {@code p99} its 99th percentile
+   * @param lag50 the median event lag (how late events reached their watchers), in milliseconds;
+   *     {@code lag99} its 99th percentile
    * @param jitMillis the JIT compilers' time in the round (all compiler threads together,
    *     {@code CompilationMXBean.getTotalCompilationTime}), in milliseconds: near 0 once warm
    * @param cpuMicrosPerRun the process's CPU time in the round (server, clients, JIT and GC
    *     together) per run, in microseconds: steadier than the latencies on a noisy machine, so
    *     what two builds' comparison should rest on
+   * @param jitShare the JIT compilers' time as a share of the process's CPU time in the round
    */
-  private record Round(double accepted, double completed, long[] latencies, int errors,
-      long events, List<String> lost, long[] lags, long jitMillis, double cpuMicrosPerRun) {
-    /** The POST latency percentile {@code p}, in milliseconds. */
-    double percentile(int p) {
-      return percentile(latencies, p);
-    }
+  private record Round(double accepted, double completed, double p50, double p99, int errors,
+      long events, List<String> lost, double lag50, double lag99, long jitMillis,
+      double cpuMicrosPerRun, double jitShare) {
 
-    /** The event lag percentile {@code p}, in milliseconds. */
-    double lag(int p) {
-      return percentile(lags, p);
-    }
-
-    /** The JIT compilers' time as a share of the process's CPU time in the round. */
-    double jitShare() {
-      return jitMillis * 1e3 / (cpuMicrosPerRun * latencies.length);
-    }
-
-    private static double percentile(long[] sorted, int p) {
+    /** The {@code p}th percentile of {@code sorted} nanoseconds, in milliseconds. */
+    static double percentile(long[] sorted, int p) {
       return sorted.length == 0 ? Double.NaN
           : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p / 100.0))] / 1e6;
     }
@@ -317,11 +308,13 @@ public final class ServerLoad {
     }
     pool.shutdown();
     Arrays.sort(latencies);
+    long[] sortedLags = lags.stream().mapToLong(Long::longValue).sorted().toArray();
     long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
-    double cpuPerRun = (processCpuNanos() - cpuBefore) / 1e3 / runs;
-    return new Round(runs / (accepted / 1e9), runs / (completed / 1e9), latencies, errors.get(),
-        events.get(), List.copyOf(lost), lags.stream().mapToLong(Long::longValue).sorted()
-            .toArray(), jit, cpuPerRun);
+    double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3;
+    return new Round(runs / (accepted / 1e9), runs / (completed / 1e9),
+        Round.percentile(latencies, 50), Round.percentile(latencies, 99), errors.get(),
+        events.get(), List.copyOf(lost), Round.percentile(sortedLags, 50),
+        Round.percentile(sortedLags, 99), jit, cpuMicros / runs, jit * 1e3 / cpuMicros);
   }
 
   /** Reads one run's event stream to its end; returns the events seen, records a gap. */
