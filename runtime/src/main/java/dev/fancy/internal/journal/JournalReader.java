@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Queries of the journal on connections of their own that only read ({@code query_only}): in
@@ -52,10 +53,17 @@ final class JournalReader implements AutoCloseable {
       statements.reset();
     }
 
+    /**
+     * Set when a snapshot's read transaction may not have ended (its COMMIT failed): the
+     * connection must not serve another query. (sqlite-jdbc sets its auto-commit flag before it
+     * commits, so the flag alone cannot tell.)
+     */
+    boolean stale;
+
     /** Whether the connection is outside any transaction, so that another query may have it. */
     boolean reusable() {
       try {
-        return statements.connection().getAutoCommit();
+        return !stale && statements.connection().getAutoCommit();
       } catch (SQLException e) {
         return false;
       }
@@ -128,7 +136,7 @@ final class JournalReader implements AutoCloseable {
         idle.addFirst(reader);
       } else { // a snapshot that could not end: its stale view must not serve another query
         reader.close();
-        opened.decrementAndGet();
+        opened.decrementAndGet(); // a waiting acquire opens another in its place
       }
     }
   }
@@ -137,26 +145,44 @@ final class JournalReader implements AutoCloseable {
    * Runs {@code body} in one read transaction on one connection, so that every read it makes
    * through this reader on this thread sees the same committed state of the journal (SQLite's
    * snapshot isolation in WAL mode: the snapshot is taken at the first read and kept until the
-   * transaction ends; writers go on meanwhile). Inside another snapshot on this thread, it joins
-   * that one.
+   * transaction ends; writers go on meanwhile). Called while this thread already reads (inside
+   * another snapshot's body), it joins that read's connection and transaction.
    *
    * @param what what the body reads, for messages ("read the history of run ...")
    * @throws dev.fancy.journal.JournalException if the transaction cannot begin or end, or a read
-   *     fails
+   *     fails; a body's own exception is thrown as it is (a failure to end the transaction
+   *     then suppressed in it)
    */
   <T> T snapshot(String what, java.util.function.Supplier<T> body) {
     if (current.get() != null) {
       return body.get();
     }
     return read(what, () -> {
-      Connection connection = connection();
-      connection.setAutoCommit(false); // BEGIN (deferred): the snapshot starts at the first read
+      Reader reader = current.get();
+      reader.statements.connection().setAutoCommit(false); // BEGIN (deferred): from first read
+      T result;
       try {
-        return body.get();
-      } finally {
-        connection.setAutoCommit(true); // ends the read transaction
+        result = body.get();
+      } catch (RuntimeException | Error e) {
+        end(reader, e);
+        throw e;
       }
+      end(reader, null);
+      return result;
     });
+  }
+
+  /** Ends a snapshot's read transaction; if that fails, the connection is marked stale. */
+  private static void end(Reader reader, Throwable failure) throws SQLException {
+    try {
+      reader.statements.connection().setAutoCommit(true); // COMMIT
+    } catch (SQLException e) {
+      reader.stale = true;
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
+    }
   }
 
   private <T> T run(String what, Query<T> query, Reader reader) {
@@ -168,35 +194,31 @@ final class JournalReader implements AutoCloseable {
     }
   }
 
-  /** An idle connection, a new one while fewer than the most are open, or the next released. */
+  /**
+   * An idle connection, a new one while fewer than the most are open, or the next released
+   * (looking again every 100 ms: a stale connection closed meanwhile leaves room to open one).
+   */
   private Reader acquire(String what) {
-    if (closed) {
-      throw new dev.fancy.journal.JournalException("cannot " + what + ": the journal " + file
-          + " is closed", null);
-    }
-    Reader reader = idle.pollFirst();
-    if (reader != null) {
-      return reader;
-    }
-    int count = opened.get();
-    while (count < MAX_CONNECTIONS) {
-      if (opened.compareAndSet(count, count + 1)) {
-        try {
-          return new Reader(opener.open());
-        } catch (SQLException e) {
-          opened.decrementAndGet();
-          break; // wait for one of the open connections instead
-        }
-      }
-      count = opened.get();
-    }
     boolean interrupted = false;
     try {
       while (true) {
-        try {
-          return idle.takeFirst();
-        } catch (InterruptedException e) {
-          interrupted = true; // reads are short; keep the interrupt for the caller
+        if (closed) {
+          throw new dev.fancy.journal.JournalException("cannot " + what + ": the journal "
+              + file + " is closed", null);
+        }
+        Reader reader = idle.pollFirst();
+        if (reader == null) {
+          reader = open(what);
+        }
+        if (reader == null) {
+          try {
+            reader = idle.pollFirst(100, TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            interrupted = true; // reads are short; keep the interrupt for the caller
+          }
+        }
+        if (reader != null) {
+          return reader;
         }
       }
     } finally {
@@ -204,6 +226,30 @@ final class JournalReader implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * A new connection while fewer than {@link #MAX_CONNECTIONS} are open; null when that many
+   * are, or when opening one failed while others are open (one of them will be released).
+   *
+   * @throws dev.fancy.journal.JournalException if no connection is open and none can be opened
+   */
+  private Reader open(String what) {
+    int count = opened.get();
+    while (count < MAX_CONNECTIONS) {
+      if (opened.compareAndSet(count, count + 1)) {
+        try {
+          return new Reader(opener.open());
+        } catch (SQLException e) {
+          if (opened.decrementAndGet() == 0) {
+            throw JournalFailures.of(file, what, e);
+          }
+          return null;
+        }
+      }
+      count = opened.get();
+    }
+    return null;
   }
 
   private PreparedStatement prepare(String sql) throws SQLException {
