@@ -34,13 +34,14 @@ import java.util.stream.Stream;
  * The workflow service under load: 1,000 runs of the tracker's 3-step example (durations 0)
  * created by 16 concurrent HTTP clients while 100 Server-Sent Events clients watch them (each
  * watches every 100th run, from its first event), in rounds of that load: warm-up rounds until
- * the JIT has settled (as JMH's warm-up iterations: until the JIT compilers' time in a round is
- * under a tenth of the process's CPU time in it, two rounds in a row, at most 60 rounds; on a
- * 2-core VM that took 30 to 35 rounds, and POST p99 fell from about 200 ms in round 1 to 50-60 ms
- * in round 10 and under 40 ms once settled), or {@code -Dwarmup=N} rounds exactly (to compare
- * two builds on equal terms); then {@code -Drounds=N} measured rounds (default 5), the steady
- * state the targets are for. Prints per round runs/s
- * accepted and completed, p50/p99 latency of {@code POST /workflows/{id}/runs}, errors, events
+ * the JIT has settled (as JMH's warm-up iterations: until the JIT compilers' time in a round,
+ * which {@code CompilationMXBean} counts as wall time, is under a tenth of the process's CPU time
+ * in it, two rounds in a row, at most 60 rounds; on a 2-core VM that took 32 to 42 rounds, and
+ * POST p99 fell from about 200 ms in round 1 to 50-60 ms in round 10 and 30-45 ms once settled),
+ * or {@code -Dwarmup=N} rounds exactly (to compare two builds on equal terms; also what to use
+ * where the process's CPU time cannot be read, which makes the share unknown and the warm-up run
+ * all 60 rounds); then {@code -Drounds=N} measured rounds (default 5), the steady state the
+ * targets are for. Prints per round runs/s accepted and completed, p50/p99 latency of {@code POST /workflows/{id}/runs}, errors, events
  * seen and streams lost (a watched stream whose ids are not 1..N ending with
  * {@code run_finished}), p50/p99 event lag (from an event's {@code at} to its arrival at the
  * watcher, for events after the stream opened), the JIT compilers' time in the round and the
@@ -66,12 +67,15 @@ public final class ServerLoad {
 
   /**
    * Rounds of the same load run before the measured ones: {@code -Dwarmup=N}; unset (-1), until
-   * the JIT settles ({@link #settled}).
+   * the JIT settles ({@link #SETTLED_JIT_SHARE}, {@link #SETTLED_ROUNDS}, {@link #MAX_WARMUP}).
    */
   private static final int WARMUP = Integer.getInteger("warmup", -1);
   /** The most warm-up rounds waiting for the JIT to settle. */
   private static final int MAX_WARMUP = 60;
-  /** The JIT has settled when its share of a round's CPU time is under this... */
+  /**
+   * The JIT has settled when its time in a round (wall time of its compile tasks) is under this
+   * share of the process's CPU time in the round...
+   */
   private static final double SETTLED_JIT_SHARE = 0.10;
   /** ...this many rounds in a row. */
   private static final int SETTLED_ROUNDS = 2;
@@ -223,7 +227,8 @@ public final class ServerLoad {
    * @param cpuMicrosPerRun the process's CPU time in the round (server, clients, JIT and GC
    *     together) per run, in microseconds: steadier than the latencies on a noisy machine, so
    *     what two builds' comparison should rest on
-   * @param jitShare the JIT compilers' time as a share of the process's CPU time in the round
+   * @param jitShare the JIT compilers' time (wall time) over the process's CPU time in the round;
+   *     NaN or infinite where the process's CPU time cannot be read
    */
   private record Round(double accepted, double completed, double p50, double p99, int errors,
       long events, List<String> lost, double lag50, double lag99, long jitMillis,
