@@ -41,15 +41,16 @@ import java.util.stream.Stream;
  * or {@code -Dwarmup=N} rounds exactly (to compare two builds on equal terms; also what to use
  * where the process's CPU time cannot be read, which makes the share unknown and the warm-up run
  * all 60 rounds); then {@code -Drounds=N} measured rounds (default 5), the steady state the
- * targets are for. Prints per round runs/s accepted and completed, p50/p99 latency of {@code POST /workflows/{id}/runs}, errors, events
- * seen and streams lost (a watched stream whose ids are not 1..N ending with
- * {@code run_finished}), p50/p99 event lag (from an event's {@code at} to its arrival at the
- * watcher, for events after the stream opened), the JIT compilers' time in the round and the
- * process's CPU time per run; then the medians of the measured rounds; then heap after GC and
- * live threads before the first round and after the last (after: once the count is back within
- * 2 of the baseline, or 30 s after the last run finished; the seconds that took, and the thread
- * names whose counts changed). Targets on a 2-core machine: POST p99 under 50 ms, no errors,
- * nothing lost, heap within 10% of the baseline, threads back to baseline +-2.
+ * targets are for. Prints per round runs/s accepted and completed, p50/p99 latency of
+ * {@code POST /workflows/{id}/runs}, errors, events seen and streams lost (a watched stream whose
+ * ids are not 1..N ending with {@code run_finished}), p50/p99 event lag (from an event's
+ * {@code at} to its arrival at the watcher, for events after the stream opened), the JIT
+ * compilers' time in the round and the process's CPU time per run; then the medians of the
+ * measured rounds; then heap after GC and live threads before the first round and after the last
+ * (after: once the count is back within 2 of the baseline, or 30 s after the last run finished;
+ * the seconds that took, and the thread names whose counts changed). Targets on a 2-core machine:
+ * POST p99 under 50 ms, no errors, nothing lost, heap within 10% of the baseline, threads back to
+ * baseline +-2.
  *
  * <pre>
  * java [-Dwarmup=N] [-Drounds=5] [-Dworkers=64] -cp benchmarks/target/benchmarks.jar \
